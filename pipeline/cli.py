@@ -1,0 +1,141 @@
+"""`vendorflow` command line: the stable interface of DESIGN.md.
+
+Exit codes: 0 success; 1 finished but some input was rejected (reported); 2 could not run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from .errors import ConfigError, Issue
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
+    table = Table(title="被拒绝的输入 Rejected input", show_lines=False)
+    for header in ("文件 File", "行 Row", "列 Column", "值 Value", "问题 Problem"):
+        table.add_column(header, overflow="fold")
+    for issue in issues[:limit]:
+        table.add_row(issue.file, str(issue.row or "—"), issue.column or "—", issue.value or "",
+                      f"{issue.message_zh}\n{issue.message_en}")
+    err_console.print(table)
+    if len(issues) > limit:
+        err_console.print(f"……另有 {len(issues) - limit} 条，见 validation_report.xlsx / {len(issues) - limit} more in validation_report.xlsx")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import flows
+    from .monthly import RunSummary
+
+    progress = Progress(TextColumn("渲染文档 Rendering documents"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=False)
+    task_id = progress.add_task("render", total=None, rate="")
+
+    def advance(n: int) -> None:
+        progress.advance(task_id, n)
+        t = progress.tasks[0]
+        if t.elapsed:
+            progress.update(task_id, rate=f"{t.completed / t.elapsed:.1f} 份/秒 docs/s")
+
+    flows.set_progress(advance)
+    with progress:
+        summary: RunSummary = flows.monthly_flow(inputs=str(args.inputs), outputs=str(args.outputs),
+                                                 period=args.period, policy=str(args.policy) if args.policy else None)
+    flows.set_progress(None)
+    if summary.issues:
+        _print_issues(summary.issues)
+    grades = "  ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items())) or "—"
+    console.print(f"[bold]期间 Period {summary.period}[/bold]  评级 Grades  {grades}")
+    console.print(f"文档 Documents: {summary.documents}   被拒绝的行 Rejected rows: {summary.rejected_rows}")
+    console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
+    return summary.exit_code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .aliases import load_aliases
+    from .intake import InputFile, kind_of, read_input, sha256_of
+    from .validate import validate_tables
+
+    issues: list[Issue] = []
+    unreadable = False
+    tables = []
+    aliases = load_aliases(None)
+    for name in args.files:
+        path = Path(name)
+        kind = kind_of(path.name)
+        if not path.is_file():
+            issues.append(Issue(path.name, None, None, None, "文件不存在或无法读取", "file does not exist or cannot be read", code="unreadable"))
+            unreadable = True
+            continue
+        if kind is None:
+            issues.append(Issue(path.name, None, None, None,
+                                "无法从文件名判断数据类型（应以 suppliers、contracts、evaluations 或 incidents 开头）",
+                                "cannot tell the kind from the file name (it must start with suppliers, contracts, evaluations or incidents)",
+                                code="unknown_kind"))
+            unreadable = True
+            continue
+        file_tables = read_input(InputFile(path, kind, sha256_of(path), path.stat().st_size), aliases)
+        unreadable |= any(i.code == "unreadable" for t in file_tables for i in t.issues)
+        tables.extend(file_tables)
+    validated = validate_tables(tables, aliases, present={t.kind for t in tables})
+    issues.extend(validated.issues)
+    if args.json:
+        print(json.dumps({"valid": not issues, "rows_read": dict(validated.rows_read),
+                          "rows_rejected": dict(validated.rows_rejected),
+                          "issues": [i.as_dict() for i in issues]}, ensure_ascii=False, indent=2))
+    elif issues:
+        _print_issues(issues, limit=10_000)
+    else:
+        console.print(f"全部有效 All valid: {sum(validated.rows_read.values())} 行 rows")
+    if unreadable:
+        return 2
+    return 1 if issues else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vendorflow", description="外包供应商管理 Outsourced-supplier management")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="月度流程 the monthly flow end to end")
+    run.add_argument("--period", help="YYYY-MM；默认为输入中最新的考核期间 / default: the latest period in the inputs")
+    run.add_argument("--inputs", type=Path, default=Path("inputs"))
+    run.add_argument("--outputs", type=Path, default=Path("outputs"))
+    run.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
+    run.set_defaults(func=cmd_run)
+    val = sub.add_parser("validate", help="只校验 validate only")
+    val.add_argument("files", nargs="+")
+    val.add_argument("--json", action="store_true", help="machine-readable output")
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "period", None):
+        from .periods import Period
+        try:
+            Period.parse(args.period)
+        except ValueError as exc:
+            err_console.print(f"[red]{exc}[/red]")
+            return 2
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        err_console.print(f"[red]无法运行 Cannot run:[/red] {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Bilingual problem reports that a spreadsheet user can act on.
+
+Every rejected value is reported with the file, the row as the spreadsheet numbers it,
+the column as it is headed in that file, the value, and what was expected, in Chinese
+and in English. Nothing is silently dropped: a rejected row becomes an `Issue`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    row: int | None          # spreadsheet row number (1-based, header counted); None for file-level
+    column: str | None       # the header as written in the file
+    value: str | None
+    message_zh: str
+    message_en: str
+    kind: str = ""           # input kind (suppliers, evaluations, …)
+    field: str | None = None  # canonical field name
+    key: str | None = None    # record key, e.g. supplier_id
+    code: str = "invalid"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"第{self.row}行 row {self.row}")
+        if self.column:
+            parts.append(f"列 column「{self.column}」")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        value = "" if self.value is None else f" 值 value「{self.value}」:"
+        return f"{self.location()}:{value} {self.message_zh} / {self.message_en}"
+
+
+class InputError(Exception):
+    """A whole input (file, policy) cannot be used; carries the issues that say why."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+class ConfigError(Exception):
+    """Configuration (policy, mapping files) is unusable: the run cannot start (exit 2)."""
+
+    def __init__(self, message_zh: str, message_en: str, *, file: str = "", details: list[str] | None = None):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.file = file
+        self.details = details or []
+        text = f"{file}: {message_zh} / {message_en}" if file else f"{message_zh} / {message_en}"
+        if self.details:
+            text += "\n" + "\n".join(f"  - {d}" for d in self.details)
+        super().__init__(text)
+
+
+def display_value(value: Any, limit: int = 80) -> str | None:
+    """A value as a user typed it, shortened so one bad cell cannot flood a report."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class ValidationReport:
+    """What validation found across all inputs of a run."""
+
+    issues: list[Issue] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_rejected: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def extend(self, issues: list[Issue]) -> None:
+        self.issues.extend(issues)

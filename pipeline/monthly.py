@@ -1,0 +1,202 @@
+"""The monthly review as plain stages: load → validate → compute → documents → publish.
+
+Each stage is an ordinary function over plain data, so it is tested without Prefect;
+`flows.py` wraps them in tasks for retries, logging and parallel rendering.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from openpyxl import Workbook
+
+from .aliases import Aliases, load_aliases
+from .compute import MonthResult, compute_month, latest_period
+from .documents import portfolio_context, review_context, settlement_context
+from .errors import ConfigError, Issue
+from .formatting import fixed, label, money
+from .intake import InputFile, discover, read_input
+from .load import RawTable
+from .periods import Period
+from .policy import Policy, load_policy
+from .publish import (Written, fill_sheet, manifest_bytes, remove_stale, validation_report_json,
+                      validation_report_xlsx, workbook_bytes, write_output)
+from .render import render_docx
+from .validate import Validated, validate_tables
+
+TEMPLATES = {
+    "review_report": "review_report.docx",
+    "settlement_statement": "settlement_statement.docx",
+    "portfolio_summary": "portfolio_summary.docx",
+}
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+
+
+def safe_name(identifier: str, limit: int = 80) -> str:
+    """A file-name form of an id: no separators, no traversal, no device names."""
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", identifier).strip(".")[:limit] or "_"
+    return f"_{name}" if _RESERVED.match(name) else name
+
+
+@dataclass
+class Loaded:
+    files: list[InputFile]
+    tables: list[RawTable]
+    issues: list[Issue]
+    aliases: Aliases
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: where it goes, from which template, with what."""
+    relative_path: str
+    template: str
+    context: dict[str, Any]
+    doc_type: str
+    supplier_id: str | None = None
+
+
+@dataclass
+class RunSummary:
+    period: str
+    outputs: Path
+    grades: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+    rejected_rows: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    manifest: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.issues else 0
+
+
+def load_stage(inputs_dir: Path) -> Loaded:
+    if not inputs_dir.is_dir():
+        raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(inputs_dir))
+    aliases = load_aliases(inputs_dir)
+    files, issues = discover(inputs_dir)
+    tables = [t for f in files for t in read_input(f, aliases)]
+    return Loaded(files, tables, issues, aliases)
+
+
+def validate_stage(loaded: Loaded) -> Validated:
+    validated = validate_tables(loaded.tables, loaded.aliases)
+    validated.issues = loaded.issues + validated.issues
+    return validated
+
+
+def find_policy(inputs_dir: Path, policy_path: Path | None) -> Policy:
+    path = policy_path or inputs_dir / "policy.yaml"
+    return load_policy(path)
+
+
+def choose_period(validated: Validated, requested: str | None) -> Period:
+    if requested:
+        return Period.parse(requested)
+    latest = latest_period(validated.data("evaluations"))
+    if latest is None:
+        raise ConfigError("输入中没有有效的绩效评估记录，无法确定考核期间；请用 --period 指定",
+                          "no valid evaluation in the inputs to take the period from; give --period")
+    return latest
+
+
+def compute_stage(validated: Validated, policy: Policy, period: Period) -> MonthResult:
+    return compute_month({k: validated.data(k) for k in validated.records}, policy, period)
+
+
+def rejected_row_count(issues: Sequence[Issue]) -> int:
+    return len({(i.file, i.row) for i in issues if i.row is not None})
+
+
+def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> list[Job]:
+    period = result.period
+    code = period.code
+    jobs = []
+    for sm in result.suppliers:
+        name = safe_name(sm.supplier_id)
+        jobs.append(Job(f"reports/{name}_review_{code}.docx", TEMPLATES["review_report"],
+                        review_context(sm, policy, period), "review_report", sm.supplier_id))
+        if sm.settlement is not None:
+            jobs.append(Job(f"settlements/{name}_settlement_{code}.docx", TEMPLATES["settlement_statement"],
+                            settlement_context(sm, policy, period), "settlement_statement", sm.supplier_id))
+    jobs.append(Job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
+                    portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
+    return jobs
+
+
+def render_and_write(root: Path, jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> list[Written]:
+    written = []
+    for job in jobs:
+        data = render_docx(job.template, job.context, job.relative_path)
+        written.append(write_output(root, job.relative_path, data, job.doc_type, job.supplier_id))
+        if progress:
+            progress(1)
+    return written
+
+
+def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"评分 {result.period.code}"
+    kpi_headers = []
+    for k in policy.kpis:
+        kpi_headers += [f"{k.name_zh} 实际 {k.name_en} actual", f"{k.name_zh} 得分 {k.name_en} score"]
+    headers = (["供应商编号 Supplier ID", "供应商名称 Name", "英文名称 English name", "类别 Category", "期间 Period"]
+               + kpi_headers + ["总分 Total", "评级 Grade", "上期得分 Previous", "变化 Change",
+                                "扣款 Penalties", "奖励 Rewards", "应付金额 Payable", "币种 Currency"])
+    rows = []
+    for sm in result.suppliers:
+        card, s = sm.card, sm.settlement
+        kpi_cells = []
+        for r in card.kpis:
+            kpi_cells += [float(r.actual) if r.actual is not None else "N/A",
+                          float(fixed(r.score)) if r.score is not None else "N/A"]
+        prev = sm.previous.total if sm.previous is not None and sm.previous.rated else None
+        rows.append([sm.supplier_id, sm.supplier["name_zh"], sm.supplier.get("name_en", ""),
+                     label("category", sm.supplier["category"])[0], result.period.code, *kpi_cells,
+                     float(card.total) if card.rated else "N/A", card.band.grade if card.rated else "—",
+                     float(prev) if prev is not None else None,
+                     float(card.total - prev) if prev is not None and card.rated else None,
+                     float(s.penalty_net) if s else None, float(s.reward_total) if s else None,
+                     float(s.payable) if s else None, s.currency if s else None])
+    fill_sheet(ws, headers, rows, [12, 30, 36, 12, 10] + [12] * len(kpi_headers) + [10, 8, 10, 10, 14, 14, 16, 8])
+    money_cols = range(len(headers) - 3, len(headers))
+    for row in ws.iter_rows(min_row=2):
+        for idx in money_cols:
+            row[idx - 1].number_format = "#,##0.00"
+    return workbook_bytes(wb)
+
+
+def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loaded,
+                  issues: Sequence[Issue], documents: Sequence[Written]) -> Path:
+    """Scoreboard, validation report when input was rejected, then the manifest, last."""
+    code = result.period.code
+    written = list(documents)
+    written.append(write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard"))
+    if issues:
+        written.append(write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report"))
+        written.append(write_output(root, "errors/validation_report.json", validation_report_json(issues, code), "validation_report"))
+    remove_stale(root, {w.path for w in written})
+    inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
+    manifest = manifest_bytes(code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
+    write_output(root, "manifest.json", manifest, "manifest")
+    return root / "manifest.json"
+
+
+def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, policy_path: Path | None = None,
+              progress: Callable[[int], None] | None = None) -> RunSummary:
+    """The whole month without Prefect: what the flow does, in one call."""
+    policy = find_policy(inputs_dir, policy_path)
+    loaded = load_stage(inputs_dir)
+    validated = validate_stage(loaded)
+    chosen = choose_period(validated, period)
+    result = compute_stage(validated, policy, chosen)
+    root = outputs_dir / chosen.code
+    jobs = document_jobs(result, policy, validated.issues)
+    written = render_and_write(root, jobs, progress)
+    manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
+    return RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(written),
+                      rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest)

@@ -1,0 +1,173 @@
+"""The scoring policy: weights, bands, penalty and reward rules, read from policy.yaml.
+
+Everything the office may want to change without a release lives in the policy file;
+this module only checks that it is coherent (schema, weights adding up, bands without
+gaps) so that a bad edit stops the run before any document is written.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .errors import ConfigError
+from .resources import load_schema
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    field: str
+    name_zh: str
+    name_en: str
+    weight: Decimal
+    method: str                      # linear | count_deduction
+    direction: str | None = None     # higher | lower
+    floor: Decimal | None = None
+    target: Decimal | None = None
+    points_per_unit: Decimal | None = None
+    unit: str = "points"
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    min: Decimal
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    organisation: dict[str, str]
+    kpis: tuple[Kpi, ...]
+    grades: tuple[GradeBand, ...]          # highest band first
+    late_delivery_pct_per_day: Decimal
+    per_incident: dict[str, dict[str, Decimal]]
+    default_cap_pct: Decimal
+    rewards: dict[str, Decimal]            # grade -> pct of monthly fee
+    weight_tolerance: Decimal = Decimal("0.01")
+    min_applicable_weight: Decimal = Decimal(50)
+    explain_top: int = 3
+    fee_includes_tax: bool = True
+    default_payment_days: int = 30
+    sha256: str = ""
+    source: str = ""
+
+    def band(self, score: Decimal) -> GradeBand:
+        for band in self.grades:
+            if score >= band.min:
+                return band
+        return self.grades[-1]
+
+    def band_named(self, grade: str) -> GradeBand:
+        return next(b for b in self.grades if b.grade == grade)
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def load_policy(path: str | Path) -> Policy:
+    path = Path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError("无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)) from exc
+    try:
+        data = yaml.safe_load(raw_bytes.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError("评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)) from exc
+    return policy_from_dict(data, source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
+
+
+def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> Policy:
+    validator = Draft202012Validator(load_schema("policy"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
+        raise ConfigError("评分规则不符合格式要求", "the policy does not match its schema", file=source, details=details)
+
+    scoring = data.get("scoring", {})
+    settlement = data.get("settlement", {})
+    kpis = tuple(
+        Kpi(
+            field=k["field"], name_zh=k["name_zh"], name_en=k["name_en"], weight=_dec(k["weight"]),
+            method=k["method"], direction=k.get("direction"),
+            floor=_dec(k["floor"]) if "floor" in k else None,
+            target=_dec(k["target"]) if "target" in k else None,
+            points_per_unit=_dec(k["points_per_unit"]) if "points_per_unit" in k else None,
+            unit=k.get("unit", "points"),
+        )
+        for k in data["kpis"]
+    )
+    grades = tuple(
+        sorted(
+            (GradeBand(g["grade"], _dec(g["min"]), g["label_zh"], g["label_en"]) for g in data["grades"]),
+            key=lambda b: b.min, reverse=True,
+        )
+    )
+    policy = Policy(
+        organisation={k: str(v) for k, v in data["organisation"].items()},
+        kpis=kpis,
+        grades=grades,
+        late_delivery_pct_per_day=_dec(data["penalties"]["late_delivery_pct_per_day"]),
+        per_incident={t: {s: _dec(v) for s, v in sev.items()} for t, sev in data["penalties"]["per_incident"].items()},
+        default_cap_pct=_dec(data["penalties"]["default_cap_pct"]),
+        rewards={r["grade"]: _dec(r["pct_of_monthly_fee"]) for r in data["rewards"]},
+        weight_tolerance=_dec(scoring.get("weight_tolerance", "0.01")),
+        min_applicable_weight=_dec(scoring.get("min_applicable_weight", 50)),
+        explain_top=int(scoring.get("explain_top", 3)),
+        fee_includes_tax=bool(settlement.get("fee_includes_tax", True)),
+        default_payment_days=int(settlement.get("default_payment_days", 30)),
+        sha256=sha256,
+        source=source,
+    )
+    problems = coherence_problems(policy)
+    if problems:
+        raise ConfigError("评分规则前后矛盾", "the policy is inconsistent", file=source, details=problems)
+    return policy
+
+
+def coherence_problems(policy: Policy) -> list[str]:
+    """Rules a schema cannot express: sums, orderings, references between sections."""
+    problems: list[str] = []
+    total = sum((k.weight for k in policy.kpis), Decimal(0))
+    if abs(total - HUNDRED) > policy.weight_tolerance:
+        problems.append(f"KPI权重合计为{total}，应为100 / KPI weights add up to {total}, not 100")
+    fields = [k.field for k in policy.kpis]
+    for dup in sorted({f for f in fields if fields.count(f) > 1}):
+        problems.append(f"指标重复：{dup} / KPI listed twice: {dup}")
+    evaluation_fields = set(load_schema("evaluations")["properties"])
+    for k in policy.kpis:
+        if k.field not in evaluation_fields:
+            problems.append(f"指标字段{k.field}不是绩效评估表的字段 / KPI field {k.field} is not an evaluations field")
+        if k.method == "linear" and k.floor is not None and k.target is not None:
+            if k.floor == k.target:
+                problems.append(f"{k.field}: 零分线与目标值相同 / floor equals target")
+            elif (k.direction == "higher") != (k.target > k.floor):
+                problems.append(
+                    f"{k.field}: 方向为{k.direction}时目标值应{'高' if k.direction == 'higher' else '低'}于零分线 / "
+                    f"with direction {k.direction} the target must be {'above' if k.direction == 'higher' else 'below'} the floor"
+                )
+    names = [b.grade for b in policy.grades]
+    for dup in sorted({g for g in names if names.count(g) > 1}):
+        problems.append(f"评级重复：{dup} / grade listed twice: {dup}")
+    mins = [b.min for b in policy.grades]
+    if len(set(mins)) != len(mins):
+        problems.append("两个评级的下限相同 / two grade bands share the same minimum")
+    if policy.grades and policy.grades[-1].min != 0:
+        problems.append(
+            f"最低评级下限为{policy.grades[-1].min}，0分至该分数之间无评级 / the lowest band starts at "
+            f"{policy.grades[-1].min}, leaving scores below it without a grade (it must start at 0)"
+        )
+    for grade in policy.rewards:
+        if grade not in names:
+            problems.append(f"奖励规则引用了不存在的评级{grade} / a reward names grade {grade}, which no band defines")
+    return problems

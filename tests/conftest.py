@@ -1,0 +1,38 @@
+"""Shared fixtures. Tests never touch a user's Prefect database: PREFECT_HOME is a
+temporary folder set before prefect is imported anywhere."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="vendorflow-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{_PREFECT_HOME}/prefect.db"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_INPUTS = ROOT / "inputs"
+
+
+@pytest.fixture
+def policy():
+    from pipeline.policy import load_policy
+    return load_policy(SAMPLE_INPUTS / "policy.yaml")
+
+
+@pytest.fixture
+def sample_inputs(tmp_path: Path) -> Path:
+    """A private copy of the shipped sample data, free to modify."""
+    target = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, target)
+    return target
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)

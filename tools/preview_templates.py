@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Render every template with its fixture context and turn it into page images.
+
+    python tools/preview_templates.py [--out /tmp/preview] [--dpi 70] [--no-pdf]
+
+For each ``contract_templates/<name>.docx`` with ``tests/fixtures/contexts/<name>.json``:
+  1. render through docxtpl with a sandboxed, autoescaping Jinja environment
+     (the same way the pipeline renders) -> ``<out>/<name>.docx``;
+  2. convert to PDF with headless LibreOffice, with FONTCONFIG_FILE pointing at
+     ``pipeline/fonts.conf`` (SimSun/SimHei -> Noto CJK) -> ``<out>/<name>.pdf``;
+  3. rasterise with ``pdftoppm -png -r <dpi>`` -> ``<out>/<name>-<page>.png``.
+
+Before rendering it also lints the templates: every Jinja tag must sit inside a single
+run, and the rendered document must not contain any leftover ``{{`` / ``{%``.
+Then look at the PNGs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "contract_templates"
+CONTEXTS = ROOT / "tests" / "fixtures" / "contexts"
+FONTS_CONF = ROOT / "pipeline" / "fonts.conf"
+NAMES = ("review_report", "settlement_statement", "portfolio_summary")
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def lint_template(path: Path) -> list[str]:
+    """Problems with Jinja tags split over runs / paragraphs in a template."""
+    from lxml import etree
+
+    problems = []
+    with zipfile.ZipFile(path) as z:
+        parts = [n for n in z.namelist()
+                 if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        for part in parts:
+            root = etree.fromstring(z.read(part))
+            for p in root.iter(f"{W_NS}p"):
+                runs = ["".join(t.text or "" for t in r.iter(f"{W_NS}t"))
+                        for r in p.iter(f"{W_NS}r")]
+                for text in runs:
+                    stripped = TAG_RE.sub("", text)
+                    if any(tok in stripped for tok in ("{{", "}}", "{%", "%}")):
+                        problems.append(f"{path.name}:{part}: tag split across runs: {text!r}")
+                joined = "".join(runs)
+                if TAG_RE.sub("", joined) != joined and not any(TAG_RE.search(t) for t in runs):
+                    problems.append(f"{path.name}:{part}: tag split across runs: {joined!r}")
+    return problems
+
+
+def render(name: str, out: Path) -> Path:
+    ctx = json.loads((CONTEXTS / f"{name}.json").read_text(encoding="utf-8"))
+    tpl = DocxTemplate(str(TEMPLATES / f"{name}.docx"))
+    env = SandboxedEnvironment(autoescape=True)
+    tpl.render(ctx, jinja_env=env, autoescape=True)
+    dest = out / f"{name}.docx"
+    tpl.save(str(dest))
+    return dest
+
+
+def leftovers(docx: Path) -> list[str]:
+    """Jinja delimiters still present in the rendered text (excluding values that the
+    fixtures deliberately carry, which the caller checks separately)."""
+    found = []
+    with zipfile.ZipFile(docx) as z:
+        for n in z.namelist():
+            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n):
+                xml = z.read(n).decode("utf-8")
+                text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+                text = text.replace("{{ 7*7 }}", "")  # literal in the review fixture comment
+                found += [f"{docx.name}:{n}: {m}" for m in ("{{", "}}", "{%", "%}") if m in text]
+    return found
+
+
+def to_pdf(docs: list[Path], out: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        sys.exit("soffice not found (apt-get install libreoffice-writer-nogui)")
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    profile = (out / ".lo-profile").resolve().as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, docs)],
+                   check=True, env=env, timeout=300,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def to_png(pdf: Path, dpi: int) -> list[Path]:
+    for old in pdf.parent.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(pdf.with_suffix(""))],
+                   check=True, timeout=120)
+    return sorted(pdf.parent.glob(f"{pdf.stem}-*.png"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path("/tmp/preview"))
+    ap.add_argument("--dpi", type=int, default=70)
+    ap.add_argument("--no-pdf", action="store_true", help="only render the .docx files")
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    problems = []
+    for name in NAMES:
+        problems += lint_template(TEMPLATES / f"{name}.docx")
+    docs = [render(name, args.out) for name in NAMES]
+    for d in docs:
+        problems += leftovers(d)
+        print(d)
+    if not args.no_pdf:
+        to_pdf(docs, args.out)
+        for d in docs:
+            pdf = d.with_suffix(".pdf")
+            print(pdf)
+            for png in to_png(pdf, args.dpi):
+                print(png)
+    for p in problems:
+        print("PROBLEM:", p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
