@@ -43,7 +43,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                         TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=False)
     task_id = progress.add_task("render", total=None, rate="")
 
-    def advance(n: int) -> None:
+    def advance(n: int, total: int | None = None) -> None:
+        if total is not None:
+            progress.reset(task_id, total=total, rate="")
+            return
         progress.advance(task_id, n)
         t = progress.tasks[0]
         if t.elapsed:

@@ -21,11 +21,12 @@ from .publish import Written
 from .validate import Validated
 
 RENDER_CHUNK = 25
-_progress: Callable[[int], None] | None = None
+_progress: Callable[..., None] | None = None
 
 
-def set_progress(callback: Callable[[int], None] | None) -> None:
-    """The terminal's progress bar, fed by the render tasks of this process."""
+def set_progress(callback: Callable[..., None] | None) -> None:
+    """The terminal's progress bar, fed by the render tasks of this process:
+    called once as (0, total) before rendering, then (n,) per n documents written."""
     global _progress
     _progress = callback
 
@@ -80,6 +81,8 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
     result = compute_task(validated, the_policy, chosen)
     root = outputs_dir / chosen.code
     jobs = monthly.document_jobs(result, the_policy, validated.issues)
+    if _progress:
+        _progress(0, len(jobs))
     futures = render_task.map(unmapped(root), _chunks(jobs, RENDER_CHUNK))
     documents = [w for chunk in futures.result() for w in chunk]
     manifest = publish_task(root, result, the_policy, loaded, validated, documents)

@@ -1,13 +1,7 @@
 """Check characters of the 统一社会信用代码 (GB 32100-2015) and 居民身份证号 (GB 11643)."""
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
-
-# Import the project's package from the source tree even when it is not installed
-# (pytest's rootdir-based import mode puts only tests/ on sys.path).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.identifiers import (
     ID_CHECK_MAP,

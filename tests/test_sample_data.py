@@ -15,9 +15,8 @@ import yaml
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from pipeline.identifiers import is_valid_uscc  # noqa: E402
+from pipeline.identifiers import is_valid_uscc
 
 INPUTS = ROOT / "inputs"
 PERIODS = ("2026-08", "2026-09", "2026-10")

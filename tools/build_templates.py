@@ -38,6 +38,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, Twips
+from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "contract_templates"
@@ -225,7 +226,7 @@ def setup_styles(doc) -> None:
                 fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
     _para_style(doc, "Subtitle", size=12, bold=False, align=CENTER, before=0, after=10,
                 line=1.0, fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
-    _para_style(doc, "Heading 1", size=14, bold=True, before=14, after=6, line=1.0,
+    _para_style(doc, "Heading 1", size=14, bold=True, before=12, after=6, line=1.0,
                 fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
     _para_style(doc, "Heading 2", size=12, bold=True, before=8, after=4, line=1.0,
                 fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
@@ -243,16 +244,7 @@ def setup_styles(doc) -> None:
     # Document number / date line under the title, with a rule below it.
     meta = _para_style(doc, "Document Info", size=9, align=LEFT, before=0, after=12, line=1.0)
     meta.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_W_CM), WD_TAB_ALIGNMENT.RIGHT)
-    pPr = meta.element.get_or_add_pPr()
-    pPr.insert_element_before(
-        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="8" w:space="4" '
-                  f'w:color="000000"/></w:pBdr>'),
-        "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-        "w:pPrChange")
+    _rule_below(meta.element.get_or_add_pPr())
 
     # English paragraph directly below its Chinese paragraph: slightly smaller.
     _para_style(doc, "English", size=9.5, after=6)
@@ -368,6 +360,11 @@ def P(container, text="", style="Normal", align=None, bold=False):
     _runs(p, text, bold)
     if align is not None:
         p.alignment = align
+    if style in ("English", "List English"):
+        # keep the Chinese paragraph on the same page as its English version
+        prev = p._p.getprevious()
+        if prev is not None and prev.tag == qn("w:p"):
+            Paragraph(prev, p._parent).paragraph_format.keep_with_next = True
     return p
 
 
@@ -386,7 +383,8 @@ def _runs(p, text, bold=False):
 
 
 def bi(container, zh, en, style="Normal", en_style="English", align=None):
-    """Chinese paragraph with its English version directly below, slightly smaller."""
+    """Chinese paragraph with its English version directly below, slightly smaller
+    (kept on the same page)."""
     P(container, zh, style, align)
     return P(container, en, en_style, align)
 
@@ -400,15 +398,32 @@ def heading(doc, zh: str, en: str, level=1):
     return doc.add_paragraph(f"{zh}\u3000{en}", style=f"Heading {level}")
 
 
-def letterhead(doc, title_zh, title_en, meta_left, meta_right):
+def letterhead(doc, title_zh, title_en, meta_left, meta_right, note=None):
     P(doc, ["{{ org.name_zh }}", "\u3000", "{{ org.department_zh }}"], "Organisation")
     P(doc, ["{{ org.name_en }}", " · ", "{{ org.department_en }}"], "Organisation English")
     P(doc, title_zh, "Title")
     P(doc, title_en, "Subtitle")
+    if note:
+        P(doc, note, "Organisation English")
     P(doc, meta_left + ["\t"] + meta_right, "Document Info")
 
 
 # --------------------------------------------------------------------------- table helpers
+
+
+PPR_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _rule_below(pPr, size=8) -> None:
+    """A single black line below the paragraph (w:pBdr/w:bottom)."""
+    pPr.insert_element_before(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="{size}" w:space="1" '
+                  f'w:color="000000"/></w:pBdr>'), *PPR_AFTER_PBDR)
 
 
 def _shade(cell, fill: str) -> None:
@@ -535,43 +550,55 @@ class Table:
                         aligns=[CENTER])
 
 
-def signature_table(doc, blocks):
-    """Borderless signature / seal block, one column per party.
+def _cell_bottom_rule(cell) -> None:
+    tcPr = cell._tc.get_or_add_tcPr()
+    tcPr.insert_element_before(
+        parse_xml(f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="0" '
+                  f'w:color="000000"/></w:tcBorders>'),
+        "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+        "w:hideMark")
 
-    Each block is a list of paragraph specs: ``(style, text)``; ``("space", pt)`` for blank
-    room (signature or seal); ``("line", label)`` for a label followed by an underlined tab
-    running to the end of the cell (the line to sign or date on)."""
+
+def signature_table(doc, blocks, gap_cm=0.8):
+    """Borderless signature / seal block: one column per party, a narrow empty column
+    between them. Every block has the same list of row specs:
+    ``(style, text)`` a line of text; ``("space", pt)`` blank room to sign or seal;
+    ``("line", label)`` a ruled line (cell bottom border) with the label sitting on it."""
     n = len(blocks)
-    width = TEXT_W_CM / n
-    gap = 0.8
-    t = doc.add_table(rows=1, cols=n)
+    width = (TEXT_W_CM - gap_cm * (n - 1)) / n
+    widths = []
+    for i in range(n):
+        widths += [width] + ([gap_cm] if i < n - 1 else [])
+    t = doc.add_table(rows=len(blocks[0]), cols=len(widths))
     t.autofit = True
     tblW = t._tbl.tblPr.find(qn("w:tblW"))
     tblW.set(qn("w:type"), "pct")
     tblW.set(qn("w:w"), "5000")
     styles = doc.styles
-    for col in t.columns:
-        col.width = Cm(width)
-    for cell, block in zip(t.rows[0].cells, blocks):
-        cell.width = Cm(width)
-        first = True
-        for kind, value in block:
-            p = cell.paragraphs[0] if first else cell.add_paragraph()
-            first = False
+    for col, w in zip(t.columns, widths):
+        col.width = Cm(w)
+    last = len(t.rows) - 1
+    for r, row in enumerate(t.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for c, cell in enumerate(row.cells):
+            cell.width = Cm(widths[c])
+            p = cell.paragraphs[0]
+            p.style = styles["Table Text"]
+            p.paragraph_format.keep_with_next = r < last  # keep the block on one page
+            if r == 0:
+                p.paragraph_format.space_before = Pt(12)  # distance from the text above
+            if c % 2:
+                continue  # gap column
+            kind, value = blocks[c // 2][r]
             if kind == "space":
-                p.style = styles["Table Text"]
                 p.paragraph_format.space_before = Pt(value)
             elif kind == "line":
-                p.style = styles["Table Text"]
-                p.paragraph_format.space_before = Pt(10)
-                p.paragraph_format.tab_stops.add_tab_stop(Cm(width - gap),
-                                                          WD_TAB_ALIGNMENT.RIGHT)
+                p.paragraph_format.space_before = Pt(14)
                 _runs(p, value)
-                p.add_run("\t").underline = True
+                _cell_bottom_rule(cell)
             else:
                 p.style = styles[kind]
                 _runs(p, value)
-    t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return t
 
 
@@ -609,7 +636,7 @@ def build_review_report():
 
     # 二、关键绩效指标
     heading(doc, "二、关键绩效指标", "Key Performance Indicators")
-    t = Table(doc, [3.8, 2.3, 2.2, 3.1, 1.8, 1.9, 1.9],
+    t = Table(doc, [3.7, 2.2, 2.1, 3.0, 1.7, 1.9, 2.4],
               aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
               header=[("指标", "KPI"), ("实际值", "Actual"), ("目标值", "Target"),
                       ("零分线", "Floor"), ("得分", "Score"), ("权重", "Weight"),
@@ -648,8 +675,7 @@ def build_review_report():
     ctl(doc, "{%p endif %}")
     heading(doc, "得分说明", "Score Explained", level=2)
     ctl(doc, "{%p for d in drivers %}")
-    P(doc, "{{ d.zh }}", "List Bullet")
-    P(doc, "{{ d.en }}", "List English")
+    bi(doc, "{{ d.zh }}", "{{ d.en }}", "List Bullet", "List English")
     ctl(doc, "{%p endfor %}")
     ctl(doc, "{%p if not drivers %}")
     P(doc, "无 / None")
@@ -662,7 +688,7 @@ def build_review_report():
 
     # 四、问题事件
     heading(doc, "四、问题事件", "Incidents")
-    t = Table(doc, [2.6, 2.7, 2.2, 1.6, 1.6, 6.3],
+    t = Table(doc, [2.5, 3.0, 2.2, 1.9, 1.5, 5.9],
               aligns=[LEFT, LEFT, LEFT, CENTER, RIGHT, LEFT],
               header=[("编号", "ID"), ("日期", "Date"), ("类型", "Type"),
                       ("严重程度", "Severity"), ("延误天数", "Days late"),
@@ -671,7 +697,7 @@ def build_review_report():
     t.row(["{{ i.id }}", (["{{ i.date_zh }}"], ["{{ i.date_en }}"]),
            (["{{ i.type_zh }}"], ["{{ i.type_en }}"]),
            (["{{ i.severity_zh }}"], ["{{ i.severity_en }}"]),
-           "{{ i.days_late }}", "{{ i.description }}"])
+           '{{ i.days_late or "—" }}', "{{ i.description }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not incidents %}")
     t.none_row(("本期无问题事件", "No incidents this period"))
@@ -712,7 +738,6 @@ def build_review_report():
     heading(doc, "七、供应商反馈", "Supplier Feedback")
     bi(doc, "{{ feedback_zh }}", "{{ feedback_en }}")
 
-    P(doc, "")
     signature_table(doc, [
         [("Table Text", ("评估人（签字）", True)), ("Table English", "Evaluator (signature)"),
          ("space", 18), ("line", "")],
@@ -757,12 +782,12 @@ def build_settlement_statement():
         _shade(r.cells[0], LABEL_FILL)
 
     heading(doc, "二、合同信息", "Contracts")
-    t = Table(doc, [3.0, 3.6, 2.8, 1.5, 1.5, 2.3, 2.3],
+    t = Table(doc, [2.8, 3.0, 2.5, 1.9, 1.6, 2.4, 2.8],
               aligns=[LEFT, LEFT, RIGHT, CENTER, CENTER, CENTER, CENTER],
               header=[("合同编号", "Contract No."), ("合同类型", "Type"),
                       ("月服务费", "Monthly fee"), ("币种", "Currency"), ("税率", "Tax rate"),
                       ("付款期限（天）", "Payment (days)"),
-                      ("违约金上限（占月服务费）", "Penalty cap (% of monthly fee)")])
+                      ("违约金上限", "Penalty cap")])
     t.control("{%tr for c in contracts %}")
     t.row(["{{ c.no }}",
            [("Table Text", "{{ c.type_zh }}"), ("Table English", "{{ c.type_en }}"),
@@ -770,11 +795,12 @@ def build_settlement_statement():
             ("Table Text", "{{ c.prorated_zh }}"), ("Table English", "{{ c.prorated_en }}"),
             ("Table Text", "{%p endif %}")],
            "{{ c.monthly_fee }}", "{{ c.currency }}", "{{ c.tax_rate }}",
-           "{{ c.payment_days }}", "{{ c.cap_pct }}"])
+           "{{ c.payment_days }}",
+           (["月服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of monthly fee"])])
     t.control("{%tr endfor %}")
 
     heading(doc, "三、服务明细（附件）", "Annex: Service Items")
-    t = Table(doc, [3.2, 5.0, 2.0, 3.2, 3.6], aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
+    t = Table(doc, [3.0, 5.0, 2.2, 3.2, 3.6], aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
               header=[("合同编号", "Contract No."), ("岗位", "Role"), ("人数", "Headcount"),
                       ("单价（元）", "Unit price (CNY)"), ("金额（元）", "Amount (CNY)")])
     t.control("{%tr for it in items %}")
@@ -803,8 +829,6 @@ def build_settlement_statement():
     P(doc, ["The total above includes VAT at ", "{{ tax.rate }}", "."], "English")
     t = Table(doc, [4.4, 2.8, 9.8], aligns=[LEFT, RIGHT, LEFT],
               header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")])
-    r = t.row([("含税合计", "Total including VAT"), "{{ total.amount }}",
-               (["{{ total.words_zh }}"], ["{{ total.words_en }}"])])
     t.row([("其中不含税金额", "of which net of tax"), "{{ tax.net }}",
            (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"])])
     t.row([(["税额（", "{{ tax.rate }}", "）"], ["VAT (", "{{ tax.rate }}", ")"]),
@@ -827,21 +851,19 @@ def build_settlement_statement():
 
     heading(doc, "七、备注", "Notes")
     ctl(doc, "{%p for n in notes %}")
-    P(doc, "{{ n.zh }}", "List Bullet")
-    P(doc, "{{ n.en }}", "List English")
+    bi(doc, "{{ n.zh }}", "{{ n.en }}", "List Bullet", "List English")
     ctl(doc, "{%p endfor %}")
     ctl(doc, "{%p if not notes %}")
     P(doc, "无 / None")
     ctl(doc, "{%p endif %}")
 
-    P(doc, "")
     signature_table(doc, [
         [("Table Text", ("甲方（盖章）", True)), ("Table English", "Party A – Buyer (seal)"),
          ("Table Text", "{{ org.name_zh }}"), ("Table English", "{{ org.name_en }}"),
-         ("space", 48), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
+         ("space", 24), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
         [("Table Text", ("乙方（盖章）", True)), ("Table English", "Party B – Supplier (seal)"),
          ("Table Text", "{{ supplier.name_zh }}"), ("Table English", "{{ supplier.name_en }}"),
-         ("space", 48), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
+         ("space", 24), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
     ])
     return doc
 
@@ -853,8 +875,9 @@ def build_portfolio_summary():
     doc = new_document("供应商月度绩效汇总", "Supplier Portfolio Summary",
                        "供应商月度绩效汇总（管理层） / Supplier portfolio summary for management")
     letterhead(doc, "供应商月度绩效汇总", "Supplier Portfolio Summary",
-               ["文件编号 Doc. No.：", "{{ doc.no }}", "\u3000报送 To：管理层 Management"],
-               ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"])
+               ["文件编号 Doc. No.：", "{{ doc.no }}"],
+               ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
+               note="报送：公司管理层　For the attention of management")
 
     heading(doc, "一、概况", "Overview")
     P(doc, ["考核期间：", "{{ period.zh }}", "（", "{{ period.start_zh }}", "至",
@@ -878,12 +901,12 @@ def build_portfolio_summary():
     t.control("{%tr endfor %}")
 
     heading(doc, "三、供应商绩效明细", "Supplier Results")
-    t = Table(doc, [1.2, 4.4, 2.0, 1.3, 1.1, 1.4, 1.7, 1.6, 2.3],
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT)
+    t = Table(doc, [1.1, 4.0, 2.0, 1.3, 1.2, 1.6, 1.8, 1.7, 2.3],
               aligns=[LEFT, LEFT, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
               header=[("编号", "ID"), ("供应商", "Supplier"), ("类别", "Category"),
                       ("得分", "Score"), ("评级", "Grade"), ("较上期", "Change"),
-                      ("扣款（元）", "Penalties"), ("奖励（元）", "Rewards"),
-                      ("应付金额（元）", "Payable (CNY)")])
+                      ("扣款", "Penalties"), ("奖励", "Rewards"), ("应付金额", "Payable")])
     t.control("{%tr for s in rows %}")
     t.row(["{{ s.id }}", (["{{ s.name_zh }}"], ["{{ s.name_en }}"]),
            (["{{ s.category_zh }}"], ["{{ s.category_en }}"]), "{{ s.score }}",
@@ -902,15 +925,14 @@ def build_portfolio_summary():
 
     heading(doc, "四、需关注事项", "Needs Attention")
     ctl(doc, "{%p for a in attention %}")
-    P(doc, "{{ a.zh }}", "List Bullet")
-    P(doc, "{{ a.en }}", "List English")
+    bi(doc, "{{ a.zh }}", "{{ a.en }}", "List Bullet", "List English")
     ctl(doc, "{%p endfor %}")
     ctl(doc, "{%p if not attention %}")
     P(doc, "无 / None")
     ctl(doc, "{%p endif %}")
 
     heading(doc, "五、被拒绝的输入数据", "Rejected Input")
-    t = Table(doc, [4.2, 1.0, 2.6, 1.6, 7.6], aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
+    t = Table(doc, [4.6, 1.0, 2.6, 1.6, 7.2], aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
               header=[("文件", "File"), ("行", "Row"), ("列", "Column"), ("值", "Value"),
                       ("问题", "Issue")])
     t.control("{%tr for x in rejected %}")
@@ -921,8 +943,8 @@ def build_portfolio_summary():
     t.none_row()
     t.control("{%tr endif %}")
 
-    P(doc, "")
-    P(doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT)
+    P(doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT
+      ).paragraph_format.space_before = Pt(18)
     P(doc, ["Prepared by: ", "{{ org.department_en }}", ", ", "{{ org.name_en }}"], "English",
       align=RIGHT)
     return doc
