@@ -65,7 +65,10 @@ def display_value(value: Any, limit: int = 80) -> str | None:
     """A value as a user typed it, shortened so one bad cell cannot flood a report."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    else:
+        text = value if isinstance(value, str) else str(value)
     text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

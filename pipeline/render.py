@@ -7,6 +7,7 @@ fixed timestamps so the same inputs always give byte-identical documents.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +38,12 @@ def template_bytes(name: str) -> bytes:
     return (templates_dir() / name).read_bytes()
 
 
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
 def normalise_zip(data: bytes) -> bytes:
-    """Same entries in the same order with fixed times and attributes: reproducible bytes."""
+    """Same entries in the same order with fixed times and attributes: reproducible bytes.
+    Writers that stamp the save time into docProps/core.xml (openpyxl does) get it fixed too."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -46,7 +51,10 @@ def normalise_zip(data: bytes) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 0
-            dst.writestr(entry, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>2026-01-01T00:00:00Z\g<2>", body)
+            dst.writestr(entry, body)
     return out.getvalue()
 
 

@@ -17,6 +17,7 @@ from .aliases import Aliases
 from .coerce import coerce_record
 from .errors import Issue, display_value
 from .formats import format_checker
+from .formatting import label
 from .load import RawTable
 from .resources import load_schema
 
@@ -77,8 +78,7 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
         return f"必填项「{label_zh}」为空", f"required field {fld} is empty"
     if v == "enum":
         allowed = error.validator_value
-        zh_names = {c: next((a for a, canon in aliases.values.get(fld, {}).items() if canon == c and not a.isascii()), c) for c in allowed}
-        return ("应为以下之一：" + "、".join(zh_names[c] for c in allowed),
+        return ("应为以下之一：" + "、".join(label(fld, c)[0] for c in allowed),
                 "must be one of: " + ", ".join(str(c) for c in allowed))
     if v == "type":
         zh, en = TYPE_WORDS.get(error.validator_value, (str(error.validator_value), str(error.validator_value)))

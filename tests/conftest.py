@@ -20,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_INPUTS = ROOT / "inputs"
 
 
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for the whole session: a server start costs seconds."""
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness():
+        yield
+
+
 @pytest.fixture
 def policy():
     from pipeline.policy import load_policy

@@ -29,16 +29,14 @@ def evaluated_suppliers(period: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def flow_run(tmp_path_factory):
-    from prefect.testing.utilities import prefect_test_harness
+def flow_run(tmp_path_factory, prefect_harness):
     from pipeline.flows import monthly_flow
 
     base = tmp_path_factory.mktemp("monthly")
     inputs = base / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)
     before = {p.name: p.read_bytes() for p in inputs.iterdir()}
-    with prefect_test_harness():
-        summary = monthly_flow(inputs=str(inputs), outputs=str(base / "outputs"))
+    summary = monthly_flow(inputs=str(inputs), outputs=str(base / "outputs"))
     return summary, base, before
 
 

@@ -257,8 +257,7 @@ def setup_styles(doc) -> None:
     # Table paragraphs (9 pt).
     _para_style(doc, "Table Text", size=9, before=0, after=0, line=1.0)
     _para_style(doc, "Table English", "Table Text", size=8)
-    _para_style(doc, "Table Heading", "Table Text", size=9, bold=True, align=CENTER,
-                keep_next=False)
+    _para_style(doc, "Table Heading", "Table Text", size=9, bold=True, align=CENTER)
 
     footer = _para_style(doc, "Footer", size=8, after=0, line=1.0)
     tabs = footer.element.find(qn("w:pPr")).find(qn("w:tabs"))
@@ -280,6 +279,67 @@ def setup_settings(doc) -> None:
         dts.set(qn("w:val"), "420")
 
 
+# Font table: the fonts the styles use, with the Chinese names Word shows (宋体 / 黑体)
+# and the GB2312 charset, so Word and LibreOffice substitute sensibly where they are missing.
+FONT_TABLE_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:font w:name="Times New Roman">
+    <w:panose1 w:val="02020603050405020304"/>
+    <w:charset w:val="00"/>
+    <w:family w:val="roman"/>
+    <w:pitch w:val="variable"/>
+  </w:font>
+  <w:font w:name="SimSun">
+    <w:altName w:val="宋体"/>
+    <w:panose1 w:val="02010600030101010101"/>
+    <w:charset w:val="86"/>
+    <w:family w:val="auto"/>
+    <w:pitch w:val="variable"/>
+  </w:font>
+  <w:font w:name="Arial">
+    <w:panose1 w:val="020B0604020202020204"/>
+    <w:charset w:val="00"/>
+    <w:family w:val="swiss"/>
+    <w:pitch w:val="variable"/>
+  </w:font>
+  <w:font w:name="SimHei">
+    <w:altName w:val="黑体"/>
+    <w:panose1 w:val="02010609060101010101"/>
+    <w:charset w:val="86"/>
+    <w:family w:val="modern"/>
+    <w:pitch w:val="fixed"/>
+  </w:font>
+  <w:font w:name="Symbol">
+    <w:panose1 w:val="05050102010706020507"/>
+    <w:charset w:val="02"/>
+    <w:family w:val="roman"/>
+    <w:pitch w:val="variable"/>
+  </w:font>
+</w:fonts>
+"""
+
+APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
+xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
+  <Template>Normal.dotm</Template>
+  <TotalTime>0</TotalTime>
+  <Application>vendorflow tools/build_templates.py</Application>
+  <DocSecurity>0</DocSecurity>
+  <ScaleCrop>false</ScaleCrop>
+  <LinksUpToDate>false</LinksUpToDate>
+  <SharedDoc>false</SharedDoc>
+  <HyperlinksChanged>false</HyperlinksChanged>
+</Properties>
+"""
+
+
+def replace_parts(doc) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    doc.part.part_related_by(RT.FONT_TABLE)._blob = FONT_TABLE_XML.encode("utf-8")
+    doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)._blob = APP_XML.encode("utf-8")
+
+
 def drop_stale_parts(doc) -> None:
     """The stock python-docx template carries a thumbnail of an empty page and a
     Word-2010 styles copy (stylesWithEffects) that would not match our styles."""
@@ -298,6 +358,7 @@ def drop_stale_parts(doc) -> None:
 def new_document(title_zh: str, title_en: str, subject: str):
     doc = Document()
     drop_stale_parts(doc)
+    replace_parts(doc)
     setup_styles(doc)
     setup_settings(doc)
 
@@ -902,7 +963,7 @@ def build_portfolio_summary():
 
     heading(doc, "三、供应商绩效明细", "Supplier Results")
     P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT)
-    t = Table(doc, [1.1, 4.0, 2.0, 1.3, 1.2, 1.6, 1.8, 1.7, 2.3],
+    t = Table(doc, [1.1, 4.3, 1.9, 1.3, 1.2, 1.5, 1.8, 1.7, 2.2],
               aligns=[LEFT, LEFT, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
               header=[("编号", "ID"), ("供应商", "Supplier"), ("类别", "Category"),
                       ("得分", "Score"), ("评级", "Grade"), ("较上期", "Change"),

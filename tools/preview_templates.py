@@ -62,12 +62,37 @@ def lint_template(path: Path) -> list[str]:
     return problems
 
 
-def render(name: str, out: Path) -> Path:
-    ctx = json.loads((CONTEXTS / f"{name}.json").read_text(encoding="utf-8"))
+def load_context(name: str) -> dict:
+    return json.loads((CONTEXTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def edge_contexts() -> dict[str, dict]:
+    """The other branches of every template: not rated, no previous period, empty lists,
+    penalty cap applied, tax added on top, a pro-rated contract."""
+    rr = load_context("review_report")
+    rr["evaluation"]["rated"] = False
+    rr["previous"]["available"] = False
+    rr["weights_renormalised"] = False
+    rr["drivers"] = rr["incidents"] = rr["penalties"] = rr["rewards"] = []
+    rr["money"].update(cap_applied=True, cap_note_zh="违约金合计已按合同上限（月服务费的10%）封顶。",
+                       cap_note_en="Penalties were capped at the contractual limit "
+                                   "(10% of the monthly fee).")
+    st = load_context("settlement_statement")
+    st["tax"]["included"] = False
+    st["contracts"][0].update(prorated_zh="10月15日起生效，按17/31天折算",
+                              prorated_en="effective October 15, pro-rated 17/31 days")
+    st["items"] = st["notes"] = []
+    ps = load_context("portfolio_summary")
+    ps["rows"] = ps["attention"] = ps["rejected"] = []
+    return {"review_report": rr, "settlement_statement": st, "portfolio_summary": ps}
+
+
+def render(name: str, out: Path, ctx: dict | None = None, suffix: str = "") -> Path:
+    ctx = load_context(name) if ctx is None else ctx
     tpl = DocxTemplate(str(TEMPLATES / f"{name}.docx"))
     env = SandboxedEnvironment(autoescape=True)
     tpl.render(ctx, jinja_env=env, autoescape=True)
-    dest = out / f"{name}.docx"
+    dest = out / f"{name}{suffix}.docx"
     tpl.save(str(dest))
     return dest
 
@@ -92,7 +117,7 @@ def to_pdf(docs: list[Path], out: Path) -> None:
         sys.exit("soffice not found (apt-get install libreoffice-writer-nogui)")
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     profile = (out / ".lo-profile").resolve().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                     "--convert-to", "pdf", "--outdir", str(out), *map(str, docs)],
                    check=True, env=env, timeout=300,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -111,6 +136,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("/tmp/preview"))
     ap.add_argument("--dpi", type=int, default=70)
     ap.add_argument("--no-pdf", action="store_true", help="only render the .docx files")
+    ap.add_argument("--edge-cases", action="store_true",
+                    help="also render the other branches (not rated, empty lists, ...) "
+                         "as <name>-edge.docx")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -118,6 +146,8 @@ def main(argv=None) -> int:
     for name in NAMES:
         problems += lint_template(TEMPLATES / f"{name}.docx")
     docs = [render(name, args.out) for name in NAMES]
+    if args.edge_cases:
+        docs += [render(name, args.out, ctx, "-edge") for name, ctx in edge_contexts().items()]
     for d in docs:
         problems += leftovers(d)
         print(d)
