@@ -124,11 +124,11 @@ def to_pdf(docs: list[Path], out: Path) -> None:
 
 
 def to_png(pdf: Path, dpi: int) -> list[Path]:
-    for old in pdf.parent.glob(f"{pdf.stem}-*.png"):
+    for old in pdf.parent.glob(f"{pdf.stem}-[0-9]*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(pdf.with_suffix(""))],
                    check=True, timeout=120)
-    return sorted(pdf.parent.glob(f"{pdf.stem}-*.png"))
+    return sorted(pdf.parent.glob(f"{pdf.stem}-[0-9]*.png"))
 
 
 def main(argv=None) -> int:
