@@ -33,7 +33,11 @@ def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    # Before prefect is imported: quiet logs, and no telemetry write racing the ephemeral
+    # API for its SQLite file (it prints "database is locked" tracebacks otherwise).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import flows
