@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import ConfigError, Issue
+from .privacy import mask_field
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -25,7 +27,7 @@ def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
     for header in ("文件 File", "行 Row", "列 Column", "值 Value", "问题 Problem"):
         table.add_column(header, overflow="fold")
     for issue in issues[:limit]:
-        table.add_row(issue.file, str(issue.row or "—"), issue.column or "—", issue.value or "",
+        table.add_row(issue.file, str(issue.row or "—"), issue.column or "—", mask_field(issue.field, issue.value) or "",
                       f"{issue.message_zh}\n{issue.message_en}")
     err_console.print(table)
     if len(issues) > limit:
@@ -59,13 +61,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     flows.set_progress(advance)
     with progress:
         summary: RunSummary = flows.monthly_flow(inputs=str(args.inputs), outputs=str(args.outputs),
-                                                 period=args.period, policy=str(args.policy) if args.policy else None)
+                                                 period=args.period, policy=str(args.policy) if args.policy else None,
+                                                 wait_seconds=args.wait)
     flows.set_progress(None)
     if summary.issues:
         _print_issues(summary.issues)
     grades = "  ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items())) or "—"
     console.print(f"[bold]期间 Period {summary.period}[/bold]  评级 Grades  {grades}")
-    console.print(f"文档 Documents: {summary.documents}   被拒绝的行 Rejected rows: {summary.rejected_rows}")
+    console.print(f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
+                  f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}")
     console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
     return summary.exit_code
 
@@ -101,7 +105,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"valid": not issues, "rows_read": dict(validated.rows_read),
                           "rows_rejected": dict(validated.rows_rejected),
-                          "issues": [i.as_dict() for i in issues]}, ensure_ascii=False, indent=2))
+                          "issues": [i.as_dict() | {"value": mask_field(i.field, i.value)} for i in issues]},
+                         ensure_ascii=False, indent=2))
     elif issues:
         _print_issues(issues, limit=10_000)
     else:
@@ -119,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inputs", type=Path, default=Path("inputs"))
     run.add_argument("--outputs", type=Path, default=Path("outputs"))
     run.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
+    run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                     help="同一期间已在运行时最多等待的秒数 / how long to wait if the same period is already running")
     run.set_defaults(func=cmd_run)
     val = sub.add_parser("validate", help="只校验 validate only")
     val.add_argument("files", nargs="+")
@@ -137,10 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             err_console.print(f"[red]{exc}[/red]")
             return 2
+    from .locking import PeriodBusy
+    from .publish import OutputError
     try:
         return args.func(args)
-    except ConfigError as exc:
-        err_console.print(f"[red]无法运行 Cannot run:[/red] {exc}")
+    except (ConfigError, PeriodBusy, OutputError) as exc:
+        err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")
         return 2
 
 

@@ -14,6 +14,7 @@ from prefect.cache_policies import NONE
 
 from . import monthly
 from .compute import MonthResult
+from .locking import period_lock
 from .monthly import Job, Loaded, RunSummary
 from .periods import Period
 from .policy import Policy
@@ -72,23 +73,24 @@ def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
 
 @flow(name="vendorflow-monthly", log_prints=False)
 def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str | None = None,
-                 policy: str | None = None) -> RunSummary:
+                 policy: str | None = None, wait_seconds: float = 0) -> RunSummary:
     inputs_dir, outputs_dir = Path(inputs), Path(outputs)
     the_policy = load_policy_task(inputs_dir, Path(policy) if policy else None)
     loaded = load_task(inputs_dir)
     validated = validate_task(loaded)
-    chosen = monthly.choose_period(validated, period)
+    chosen = monthly.choose_period(validated, period, loaded)
     result = compute_task(validated, the_policy, chosen)
     root = outputs_dir / chosen.code
-    jobs = monthly.document_jobs(result, the_policy, validated.issues)
-    if _progress:
-        _progress(0, len(jobs))
-    futures = render_task.map(unmapped(root), _chunks(jobs, RENDER_CHUNK))
-    documents = [w for chunk in futures.result() for w in chunk]
-    manifest = publish_task(root, result, the_policy, loaded, validated, documents)
+    with period_lock(outputs_dir, chosen.code, wait_seconds):
+        jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, the_policy, validated.issues))
+        if _progress:
+            _progress(0, len(jobs))
+        futures = render_task.map(unmapped(root), _chunks(jobs, RENDER_CHUNK))
+        documents = reused + [w for chunk in futures.result() for w in chunk]
+        manifest = publish_task(root, result, the_policy, loaded, validated, documents)
     summary = RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(documents),
                          rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
-                         manifest=manifest)
+                         manifest=manifest, rendered=len(jobs))
     grades = " | ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items()))
     create_markdown_artifact(
         key=f"monthly-{chosen.code}",

@@ -5,6 +5,8 @@ Each stage is an ordinary function over plain data, so it is tested without Pref
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any, Callable, Sequence
 from openpyxl import Workbook
 
 from .aliases import Aliases, load_aliases
+from .coerce import to_period
 from .compute import MonthResult, compute_month, latest_period
 from .documents import portfolio_context, review_context, settlement_context
 from .errors import ConfigError, Issue
@@ -21,9 +24,10 @@ from .intake import InputFile, discover, read_input
 from .load import RawTable
 from .periods import Period
 from .policy import Policy, load_policy
-from .publish import (Written, fill_sheet, manifest_bytes, remove_stale, validation_report_json,
-                      validation_report_xlsx, workbook_bytes, write_output)
-from .render import render_docx
+from .locking import period_lock
+from .publish import (Written, clean_temporaries, fill_sheet, manifest_bytes, previous_entries, remove_stale,
+                      still_valid, validation_report_json, validation_report_xlsx, workbook_bytes, write_output)
+from .render import render_docx, template_bytes
 from .validate import Validated, validate_tables
 
 TEMPLATES = {
@@ -31,13 +35,19 @@ TEMPLATES = {
     "settlement_statement": "settlement_statement.docx",
     "portfolio_summary": "portfolio_summary.docx",
 }
+_PERIOD_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 
 def safe_name(identifier: str, limit: int = 80) -> str:
-    """A file-name form of an id: no separators, no traversal, no device names."""
-    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", identifier).strip(".")[:limit] or "_"
-    return f"_{name}" if _RESERVED.match(name) else name
+    """A file-name form of an id: no separators, no traversal, no device names. An id that
+    had to change gets a short hash of the original, so two ids never share a file."""
+    name = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_.\-]|\.{2,}", "_", identifier)).strip("._")[:limit] or "_"
+    if _RESERVED.match(name):
+        name = f"_{name}"
+    if name != identifier:
+        name = f"{name}-{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:8]}"
+    return name
 
 
 @dataclass
@@ -48,6 +58,9 @@ class Loaded:
     aliases: Aliases
 
 
+RENDERER_VERSION = "vendorflow-render-1"   # bump when rendering changes output for the same context
+
+
 @dataclass(frozen=True)
 class Job:
     """One document to render: where it goes, from which template, with what."""
@@ -56,6 +69,19 @@ class Job:
     context: dict[str, Any]
     doc_type: str
     supplier_id: str | None = None
+    fingerprint: str = ""      # sha256 of template + context + renderer version
+
+
+def fingerprint(template: str, context: dict[str, Any]) -> str:
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    digest.update(template_bytes(template))
+    digest.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def make_job(relative_path: str, template: str, context: dict[str, Any], doc_type: str,
+             supplier_id: str | None = None) -> Job:
+    return Job(relative_path, template, context, doc_type, supplier_id, fingerprint(template, context))
 
 
 @dataclass
@@ -67,6 +93,7 @@ class RunSummary:
     rejected_rows: int = 0
     issues: list[Issue] = field(default_factory=list)
     manifest: Path | None = None
+    rendered: int = 0          # documents rendered this run (the rest were unchanged)
 
     @property
     def exit_code(self) -> int:
@@ -93,10 +120,18 @@ def find_policy(inputs_dir: Path, policy_path: Path | None) -> Policy:
     return load_policy(path)
 
 
-def choose_period(validated: Validated, requested: str | None) -> Period:
+def choose_period(validated: Validated, requested: str | None, loaded: Loaded | None = None) -> Period:
+    """The period asked for; else the latest valid evaluation's; else, when every evaluation
+    was rejected, the latest period the evaluation files name, so the rejection is still reported."""
     if requested:
         return Period.parse(requested)
     latest = latest_period(validated.data("evaluations"))
+    if latest is None and loaded is not None:
+        named = set()
+        for table in loaded.tables:
+            if table.kind == "evaluations":
+                named |= {p for r in table.rows if isinstance(p := to_period(r.cells.get("period")), str)}
+        latest = max((Period.parse(p) for p in named if _PERIOD_TEXT.match(p)), default=None)
     if latest is None:
         raise ConfigError("输入中没有有效的绩效评估记录，无法确定考核期间；请用 --period 指定",
                           "no valid evaluation in the inputs to take the period from; give --period")
@@ -117,21 +152,37 @@ def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) 
     jobs = []
     for sm in result.suppliers:
         name = safe_name(sm.supplier_id)
-        jobs.append(Job(f"reports/{name}_review_{code}.docx", TEMPLATES["review_report"],
-                        review_context(sm, policy, period), "review_report", sm.supplier_id))
+        jobs.append(make_job(f"reports/{name}_review_{code}.docx", TEMPLATES["review_report"],
+                             review_context(sm, policy, period), "review_report", sm.supplier_id))
         if sm.settlement is not None:
-            jobs.append(Job(f"settlements/{name}_settlement_{code}.docx", TEMPLATES["settlement_statement"],
-                            settlement_context(sm, policy, period), "settlement_statement", sm.supplier_id))
-    jobs.append(Job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
-                    portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
+            jobs.append(make_job(f"settlements/{name}_settlement_{code}.docx", TEMPLATES["settlement_statement"],
+                                 settlement_context(sm, policy, period), "settlement_statement", sm.supplier_id))
+    jobs.append(make_job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
+                         portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
     return jobs
+
+
+def plan_documents(root: Path, jobs: Sequence[Job]) -> tuple[list[Job], list[Written]]:
+    """Split jobs into those to render and documents a complete earlier run already wrote
+    from the same template and context (checked against the file on disk)."""
+    clean_temporaries(root)
+    before = previous_entries(root)
+    todo, reused = [], []
+    for job in jobs:
+        entry = before.get(job.relative_path)
+        if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
+            reused.append(Written(job.relative_path, entry["sha256"], entry["bytes"], job.doc_type,
+                                  job.supplier_id, job.fingerprint))
+        else:
+            todo.append(job)
+    return todo, reused
 
 
 def render_and_write(root: Path, jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> list[Written]:
     written = []
     for job in jobs:
         data = render_docx(job.template, job.context, job.relative_path)
-        written.append(write_output(root, job.relative_path, data, job.doc_type, job.supplier_id))
+        written.append(write_output(root, job.relative_path, data, job.doc_type, job.supplier_id, job.fingerprint))
         if progress:
             progress(1)
     return written
@@ -187,16 +238,18 @@ def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loade
 
 
 def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, policy_path: Path | None = None,
-              progress: Callable[[int], None] | None = None) -> RunSummary:
+              progress: Callable[[int], None] | None = None, wait_seconds: float = 0) -> RunSummary:
     """The whole month without Prefect: what the flow does, in one call."""
     policy = find_policy(inputs_dir, policy_path)
     loaded = load_stage(inputs_dir)
     validated = validate_stage(loaded)
-    chosen = choose_period(validated, period)
+    chosen = choose_period(validated, period, loaded)
     result = compute_stage(validated, policy, chosen)
     root = outputs_dir / chosen.code
-    jobs = document_jobs(result, policy, validated.issues)
-    written = render_and_write(root, jobs, progress)
-    manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
+    with period_lock(outputs_dir, chosen.code, wait_seconds):
+        todo, reused = plan_documents(root, document_jobs(result, policy, validated.issues))
+        written = reused + render_and_write(root, todo, progress)
+        manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
     return RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(written),
-                      rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest)
+                      rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest,
+                      rendered=len(todo))

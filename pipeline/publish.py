@@ -25,6 +25,18 @@ from .render import normalise_zip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+class OutputError(Exception):
+    """An output could not be written (disk full, permissions): the run stops, nothing half-written stays."""
+
+    def __init__(self, path: Path, cause: OSError):
+        self.path, self.cause = path, cause
+        super().__init__(f"无法写入输出文件 {path}（磁盘已满或没有写权限？）：{cause.strerror or cause} / "
+                         f"cannot write output file {path} (disk full or not writable?): {cause.strerror or cause}")
+
+
 @dataclass(frozen=True)
 class Written:
     path: str            # relative to the period folder, forward slashes
@@ -32,29 +44,70 @@ class Written:
     bytes: int
     doc_type: str
     supplier_id: str | None = None
+    context_sha256: str | None = None   # what it was rendered from: unchanged → not rendered again
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "bytes": self.bytes,
-                "doc_type": self.doc_type, "supplier_id": self.supplier_id}
+        entry = {"path": self.path, "sha256": self.sha256, "bytes": self.bytes,
+                 "doc_type": self.doc_type, "supplier_id": self.supplier_id}
+        if self.context_sha256:
+            entry["context_sha256"] = self.context_sha256
+        return entry
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, exc) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_output(root: Path, relative: str, data: bytes, doc_type: str, supplier_id: str | None = None) -> Written:
+def write_output(root: Path, relative: str, data: bytes, doc_type: str, supplier_id: str | None = None,
+                 context_sha256: str | None = None) -> Written:
     atomic_write(root / relative, data)
-    return Written(relative, hashlib.sha256(data).hexdigest(), len(data), doc_type, supplier_id)
+    return Written(relative, hashlib.sha256(data).hexdigest(), len(data), doc_type, supplier_id, context_sha256)
+
+
+def clean_temporaries(root: Path) -> list[Path]:
+    """Temporary files a killed run left behind (never visible as documents): removed."""
+    if not root.is_dir():
+        return []
+    leftovers = [p for p in root.rglob(f".*{TEMP_SUFFIX}") if p.is_file()]
+    for p in leftovers:
+        p.unlink(missing_ok=True)
+    return leftovers
+
+
+def previous_entries(root: Path) -> dict[str, dict[str, Any]]:
+    """The last complete run's manifest entries by path (empty if there is none)."""
+    try:
+        listed = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("files", [])
+        return {f["path"]: f for f in listed if isinstance(f, dict) and "path" in f}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def still_valid(root: Path, entry: dict[str, Any]) -> bool:
+    """The file on disk is the one the manifest describes (not edited, not truncated)."""
+    path = root / entry["path"]
+    try:
+        if path.stat().st_size != entry.get("bytes"):
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+    except OSError:
+        return False
 
 
 def safe_cell(value: Any) -> Any:
@@ -117,15 +170,8 @@ def manifest_bytes(period: str, files: Sequence[Written], inputs: Sequence[dict[
 def remove_stale(root: Path, keep: set[str]) -> list[str]:
     """Files an earlier run of this period wrote that this run did not (a supplier no longer
     evaluated, errors since fixed): removed so the folder matches its manifest."""
-    previous = root / "manifest.json"
-    if not previous.is_file():
-        return []
-    try:
-        listed = [f["path"] for f in json.loads(previous.read_text(encoding="utf-8")).get("files", [])]
-    except (ValueError, KeyError, TypeError):
-        return []
     removed = []
-    for rel in listed:
+    for rel in previous_entries(root):
         target = (root / rel).resolve()
         if rel not in keep and target.is_file() and root.resolve() in target.parents:
             target.unlink()

@@ -114,6 +114,23 @@ def _field_of(error: ValidationError) -> str:
     return str(error.absolute_path[0]) if error.absolute_path else ""
 
 
+# Characters XML 1.0 cannot carry (Word refuses such a document): C0 controls but tab/newline, NUL, U+FFFE/FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_character_issues(table: RawTable, raw, aliases: Aliases) -> list[Issue]:
+    issues = []
+    for fld, value in raw.cells.items():
+        if isinstance(value, str) and (match := _NOT_XML.search(value)):
+            issues.append(Issue(
+                file=table.file, row=raw.row, column=table.columns.get(fld, aliases.label_zh(fld)), kind=table.kind,
+                field=fld, value=display_value(value), code="control_character",
+                message_zh=f"含有不可见的控制字符（U+{ord(match.group()):04X}），文档无法承载，请删除后重新保存",
+                message_en=f"contains an invisible control character (U+{ord(match.group()):04X}) that documents cannot carry; remove it and save again",
+            ))
+    return issues
+
+
 def validate_table(table: RawTable, aliases: Aliases) -> tuple[list[Record], list[Issue]]:
     schema = load_schema(table.kind)
     validator = _validator(table.kind)
@@ -123,7 +140,7 @@ def validate_table(table: RawTable, aliases: Aliases) -> tuple[list[Record], lis
     for raw in table.rows:
         data = coerce_record(raw.cells, schema, aliases)
         errors = sorted(validator.iter_errors(data), key=lambda e: (_field_of(e), e.validator))
-        row_issues = []
+        row_issues = control_character_issues(table, raw, aliases)
         for error in errors:
             fld = _field_of(error)
             label_zh = aliases.label_zh(fld)
