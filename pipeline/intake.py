@@ -18,6 +18,7 @@ PREFIXES = {
     "contracts": "contracts", "合同": "contracts",
     "evaluations": "evaluations", "绩效评估": "evaluations", "绩效": "evaluations",
     "incidents": "incidents", "事件": "incidents",
+    "candidates": "candidates", "候选评估": "candidates",
 }
 DATA_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".json"}
 CONFIG_FILES = {"policy.yaml", "policy.yml", "aliases.yaml"}

@@ -21,7 +21,7 @@ from .formatting import label
 from .load import RawTable
 from .resources import load_schema
 
-KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents")
+KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates")
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_flow_writes_a_review_and_a_settlement_for_every_evaluated_supplier(flow
     assert (root / "summary" / f"portfolio_{PERIOD}.docx").is_file()
     assert (root / "summary" / f"scoreboard_{PERIOD}.xlsx").is_file()
     assert not (root / "errors").exists()
-    assert summary.grades == {"A": 4, "B": 6, "C": 4, "D": 1}
+    assert summary.grades == {"A": 4, "B": 6, "C": 3, "D": 2}
 
 
 def test_inputs_are_left_as_they_were(flow_run):
@@ -78,8 +78,8 @@ def test_review_report_of_the_sliding_supplier(flow_run):
     _, base, _ = flow_run
     text = docx_text(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")
     assert "供应商月度绩效评估报告" in text and "Supplier Monthly Performance Review" in text
-    assert "64.96" in text and "合格" in text                # October score and grade C
-    assert "83.44" in text and "−18.48" in text             # September score and the change
+    assert "46.57" in text and "不合格" in text              # October score and grade D
+    assert "66.92" in text and "−20.35" in text             # September score and the change
     assert "满意度" in text and "N/A" in text                 # the KPI not applicable this month
     assert "重新归一化" in text and "re-normalised" in text
     kpi_table = next(t for t in docx_tables(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")

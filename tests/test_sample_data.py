@@ -310,7 +310,7 @@ def test_story_grades(evaluations):
             record = {field: r[zh] for zh, field in EVAL_FIELDS.items()}
             grades[(r["供应商编号"], period)] = _score(policy, record)
     assert [grades[("S001", p)] for p in PERIODS] == ["A", "A", "A"]
-    assert [grades[("S003", p)] for p in PERIODS] == ["A", "B", "C"]
+    assert [grades[("S003", p)] for p in PERIODS] == ["B", "C", "D"]
     assert grades[("S004", "2026-10")] == "D"
     assert {g for (s, p), g in grades.items() if p == "2026-10"} == {"A", "B", "C", "D"}
 

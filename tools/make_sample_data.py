@@ -14,7 +14,7 @@ Story (scores recomputed by this script with policy.yaml, version 1):
 |---|---|---|---|---|
 | S001 | 劳务外包: steady excellent; one low complaint in September only | 96.43 A | 96.39 A | 99.29 A |
 | S002 | 劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31 | 82.77 B | 85.92 B | 84.15 B |
-| S003 | IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 94.37 A | 83.44 B | 64.96 C |
+| S003 | IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 83.44 B | 66.92 C | 46.57 D |
 | S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.50 B | 86.15 B | 39.27 D |
 | S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 82.88 B | 73.34 C | 64.25 C |
 | S006 | 物流: high-severity warehouse security incident in Sep, otherwise good | 86.18 B | 81.30 B | 85.47 B |
@@ -472,10 +472,10 @@ EVALUATIONS = {
         "2026-10": (86, 0.95, 1.5, 4.0, 16, 0.048, "服务正常；许可证续期材料尚未提交，需跟进。"),
     },
     "S003": {
-        "2026-08": (92, 0.97, 1.0, 4.4, 24, 0.030, "需求交付按计划完成，代码质量良好。"),
-        "2026-09": (88, 0.94, 2.0, 4.0, 16, 0.060, "供应商门户版本延期1天，核心开发人员流失。"),
-        "2026-10": (82, 0.89, 4.0, None, 8, 0.090,
-                    "10月两次版本延期上线，需提交整改计划；本月满意度调查未开展。"),
+        "2026-08": (88, 0.94, 2.0, 4.0, 24, 0.030, "需求交付基本按计划完成，个别需求评审延迟。"),
+        "2026-09": (80, 0.90, 3.5, 3.5, 16, 0.060, "供应商门户版本延期1天，核心开发人员流失，交付质量下滑。"),
+        "2026-10": (70, 0.85, 5.0, None, 8, 0.090,
+                    "10月两次版本延期上线，缺陷率上升，需限期整改；本月满意度调查未开展。"),
     },
     "S004": {
         "2026-08": (89, 0.95, 1.5, 4.2, 20, 0.020, "数据平台运维稳定，月度报表按时交付。"),
@@ -544,7 +544,7 @@ EVALUATIONS = {
 STORY = [
     ("S001", "劳务外包: steady excellent; one low complaint in September only", "AAA"),
     ("S002", "劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31", "BBB"),
-    ("S003", "IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A", "ABC"),
+    ("S003", "IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A", "BCD"),
     ("S004", "IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; "
              "penalties 70,000 > cap 10% of 224,000", "BBD"),
     ("S005", "后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct)", "BCC"),
