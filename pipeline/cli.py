@@ -144,11 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             err_console.print(f"[red]{exc}[/red]")
             return 2
+    from .history import HistoryError
     from .locking import PeriodBusy
     from .publish import OutputError
     try:
         return args.func(args)
-    except (ConfigError, PeriodBusy, OutputError) as exc:
+    except (ConfigError, PeriodBusy, OutputError, HistoryError) as exc:
         err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")
         return 2
 

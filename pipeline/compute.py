@@ -1,14 +1,20 @@
-"""The month's results for every evaluated supplier: pure functions over validated records."""
+"""The month's results for every evaluated supplier: pure functions over validated records
+and, for earlier periods no longer in the inputs, the history store's recorded results."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
+from .consequences import Action, decide, suggested_status
+from .history import PastResult
 from .periods import Period
 from .policy import Policy
+from .risk import Flag, portfolio_flags, supplier_flags
 from .scoring import ScoreCard, score_evaluation
 from .settlement import Settlement, settle
+from .trend import Point, multi_period_score
 
 
 @dataclass(frozen=True)
@@ -16,14 +22,22 @@ class SupplierMonth:
     supplier: Mapping[str, Any]
     evaluation: Mapping[str, Any]
     card: ScoreCard
-    previous: ScoreCard | None
+    previous: ScoreCard | None                 # the previous period's card when its evaluation is in the inputs
     incidents: tuple[Mapping[str, Any], ...]
     contracts: tuple[Mapping[str, Any], ...]
     settlement: Settlement | None
+    points: tuple[Point, ...] = ()             # every recorded period up to this one, oldest first
+    trend_score: Decimal | None = None
+    flags: tuple[Flag, ...] = ()
+    actions: tuple[Action, ...] = ()
+    status_change: tuple[str, str, Action] | None = None
 
     @property
     def supplier_id(self) -> str:
         return self.supplier["supplier_id"]
+
+    def point(self, period: Period) -> Point | None:
+        return next((p for p in self.points if p.period == period), None)
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,7 @@ class MonthResult:
     period: Period
     suppliers: tuple[SupplierMonth, ...]
     unevaluated: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)   # approved, no evaluation
+    portfolio_flags: tuple[Flag, ...] = ()
 
     def by_grade(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -39,16 +54,38 @@ class MonthResult:
             counts[key] = counts.get(key, 0) + 1
         return counts
 
+    def all_flags(self) -> list[Flag]:
+        return [f for s in self.suppliers for f in s.flags] + list(self.portfolio_flags)
+
 
 def latest_period(evaluations: Sequence[Mapping[str, Any]]) -> Period | None:
     periods = sorted({Period.parse(e["period"]) for e in evaluations})
     return periods[-1] if periods else None
 
 
-def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period) -> MonthResult:
+def timelines(evaluations: Sequence[Mapping[str, Any]], past: Sequence[PastResult], policy: Policy,
+              until: Period) -> dict[str, list[Point]]:
+    """Per supplier, each recorded period up to `until`: scored from the inputs where its evaluation
+    is there, else as the history store recorded it."""
+    points: dict[str, dict[Period, Point]] = {}
+    for r in past:
+        p = Period.parse(r.period)
+        if p <= until:
+            points.setdefault(r.supplier_id, {})[p] = Point(p, r.score if r.rated else None, r.grade if r.rated else None)
+    for e in evaluations:
+        p = Period.parse(e["period"])
+        if p <= until:
+            card = score_evaluation(e, policy)
+            points.setdefault(e["supplier_id"], {})[p] = Point(p, card.total, card.band.grade if card.rated else None)
+    return {sid: [by[p] for p in sorted(by)] for sid, by in points.items()}
+
+
+def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period,
+                  past: Sequence[PastResult] = ()) -> MonthResult:
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
+    lines = timelines(records["evaluations"], past, policy, period)
     results = []
     for evaluation in sorted(evaluations, key=lambda e: e["supplier_id"]):
         sid = evaluation["supplier_id"]
@@ -58,13 +95,23 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
         contracts = tuple(c for c in records["contracts"] if c["supplier_id"] == sid)
         contract_nos = {c["contract_no"] for c in contracts}
         items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
+        points = tuple(lines.get(sid, []))
+        grade = card.band.grade if card.rated else None
+        actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
         results.append(SupplierMonth(
             supplier=suppliers[sid], evaluation=evaluation, card=card,
             previous=score_evaluation(previous[sid], policy) if sid in previous else None,
             incidents=incidents, contracts=contracts,
             settlement=settle(sid, contracts, items, incidents, card, policy, period),
+            points=points, trend_score=multi_period_score(points, period, policy.trend),
+            flags=tuple(supplier_flags(suppliers[sid], points, period, incidents,
+                                       [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)),
+            actions=actions, status_change=suggested_status(actions),
         ))
     evaluated = {r.supplier_id for r in results}
     unevaluated = tuple(s for sid, s in sorted(suppliers.items())
                         if sid not in evaluated and s["status"] in ("approved", "probation"))
-    return MonthResult(period=period, suppliers=tuple(results), unevaluated=unevaluated)
+    active = [r.supplier for r in results if r.supplier["status"] in ("approved", "probation") and r.settlement]
+    spend = {r.supplier_id: r.settlement.payable for r in results if r.settlement}
+    return MonthResult(period=period, suppliers=tuple(results), unevaluated=unevaluated,
+                       portfolio_flags=tuple(portfolio_flags(active, spend, policy)))

@@ -9,7 +9,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
+from .charts import grade_distribution, score_trend
 from .compute import MonthResult, SupplierMonth
+from .consequences import Action
+from .fastrender import Image
+from .periods import Period
+from .risk import SEVERITY_ORDER, Flag
+from .trend import describe, window
 from .errors import Issue
 from .formatting import (MINUS, date_en, date_zh, fixed, kpi_value, label, money, pct,
                          period_block, rate_pct, signed, words)
@@ -213,7 +219,65 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
         "rewards": _penalty_rows(s, ("reward",)),
         "money": money_block,
         "feedback_zh": fb_zh, "feedback_en": fb_en,
+        "trend": trend_block(sm, policy, period),
+        "flags": [flag_row(f) for f in sm.flags],
+        "actions": [action_row(a, period) for a in sm.actions] + (
+            [status_row(sm.status_change)] if sm.status_change else []),
     }
+
+
+SEVERITY = {"critical": ("严重", "Critical"), "high": ("高", "High"), "medium": ("中", "Medium"), "low": ("低", "Low")}
+
+
+def flag_row(f: Flag) -> dict[str, str]:
+    zh, en = SEVERITY[f.severity]
+    return {"severity_zh": zh, "severity_en": en, "zh": f.message_zh, "en": f.message_en}
+
+
+def notice_no(action: str, period: Period, supplier_id: str) -> str:
+    prefix = {"commendation_letter": "CL", "warning_letter": "WL", "improvement_notice": "IN",
+              "termination_notice": "TN", "exit_review": "ER"}[action]
+    return f"{prefix}-{period.code}-{supplier_id}"
+
+
+def action_row(a: Action, period: Period) -> dict[str, str]:
+    zh, en = a.label
+    return {"zh": f"发出{zh}（{notice_no(a.action, period, a.supplier_id)}）。",
+            "en": f"{en} issued ({notice_no(a.action, period, a.supplier_id)})."}
+
+
+def status_row(change: tuple[str, str, Action]) -> dict[str, str]:
+    before, after, because = change
+    bz, be = label("status", before)
+    az, ae = label("status", after)
+    cz, ce = because.label
+    return {"zh": f"建议将供应商状态由“{bz}”调整为“{az}”（依据：{cz}）。",
+            "en": f"Suggested status change: {be} → {ae} (because of the {ce.lower()})."}
+
+
+def trend_block(sm: SupplierMonth, policy: Policy, period: Period) -> dict[str, Any]:
+    rows, prev_score = [], None
+    for p in window(sm.points, period, max(policy.trend.window, len(policy.trend.decay_weights), 3))[::-1]:
+        if p is None:
+            continue
+        change = signed(p.score - prev_score) if p.score is not None and prev_score is not None else DASH
+        rows.append({"period_zh": period_block(p.period)["zh"], "period_en": period_block(p.period)["en"],
+                     "score": fixed(p.score) if p.score is not None else DASH, "grade": p.grade or DASH,
+                     "change": change})
+        prev_score = p.score if p.score is not None else prev_score
+    method_zh, method_en = describe(policy.trend)
+    chart: Any = ""
+    recorded = [p for p in sm.points if p.period <= period]
+    if len(recorded) >= 2:
+        shown = window(sm.points, period, max(len(recorded[-6:]), 2))[::-1]
+        labels, cursor = [], period
+        for _ in shown:
+            labels.append(cursor.code)
+            cursor = cursor.previous()
+        chart = Image(score_trend(labels[::-1], [p.score if p else None for p in shown],
+                                  [(b.grade, b.min) for b in policy.grades]), width_mm=160)
+    return {"available": len(rows) > 1 or sm.trend_score is not None, "method_zh": method_zh, "method_en": method_en,
+            "score": fixed(sm.trend_score) if sm.trend_score is not None else DASH, "rows": rows, "chart": chart}
 
 
 def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[str, Any]:
@@ -315,6 +379,43 @@ def attention_items(result: MonthResult, policy: Policy) -> list[dict[str, str]]
     return out
 
 
+def _who(result: MonthResult, supplier_id: str | None) -> dict[str, str]:
+    sm = next((s for s in result.suppliers if s.supplier_id == supplier_id), None)
+    if sm is None:
+        return {"supplier": supplier_id or DASH, "supplier_en": supplier_id or DASH}
+    return {"supplier": f"{supplier_id} {sm.supplier['name_zh']}",
+            "supplier_en": f"{supplier_id} {sm.supplier.get('name_en', '')}".strip()}
+
+
+def risk_register(result: MonthResult) -> list[dict[str, str]]:
+    flags = sorted(result.all_flags(), key=lambda f: (SEVERITY_ORDER[f.severity], f.supplier_id or "", f.code))
+    return [{**_who(result, f.supplier_id), **flag_row(f)} for f in flags]
+
+
+EXPIRY_CODES = {"licence_expired": ("营业执照", "Business licence"), "licence_expiring": ("营业执照", "Business licence"),
+                "permit_expired": ("劳务派遣经营许可证", "Labour-dispatch permit"),
+                "permit_expiring": ("劳务派遣经营许可证", "Labour-dispatch permit"),
+                "permit_renewal_due": ("劳务派遣经营许可证", "Labour-dispatch permit")}
+
+
+def expiring_items(result: MonthResult) -> list[dict[str, str]]:
+    out = []
+    for f in sorted(result.all_flags(), key=lambda f: (f.facts.get("days", 0), f.supplier_id or "")):
+        if f.code in EXPIRY_CODES:
+            item_zh, item_en = EXPIRY_CODES[f.code]
+        elif f.code == "contract_ending":
+            item_zh, item_en = f"合同 {f.facts['contract_no']}", f"Contract {f.facts['contract_no']}"
+        else:
+            continue
+        date = f.facts.get("date")
+        if date is None:   # contract_ending carries the contract, its end date is in the message facts
+            sm = next(s for s in result.suppliers if s.supplier_id == f.supplier_id)
+            date = next(c["end_date"] for c in sm.contracts if c["contract_no"] == f.facts["contract_no"])
+        out.append({**_who(result, f.supplier_id), "item_zh": item_zh, "item_en": item_en,
+                    "date_zh": date_zh(date), "date_en": date_en(date), "days": str(f.facts.get("days", ""))})
+    return out
+
+
 def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issue], rejected_rows: int) -> dict[str, Any]:
     period = result.period
     rated = [s for s in result.suppliers if s.card.rated]
@@ -326,7 +427,8 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
     rows = []
     totals = {"payable": Decimal(0), "penalties": Decimal(0), "rewards": Decimal(0)}
     currencies = set()
-    for sm in result.suppliers:
+    ranked = sorted(result.suppliers, key=lambda sm: (not sm.card.rated, -(sm.card.total or 0), sm.supplier_id))
+    for rank, sm in enumerate(ranked, start=1):
         cat_zh, cat_en = label("category", sm.supplier["category"])
         s = sm.settlement
         change = DASH
@@ -337,7 +439,8 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
             totals["payable"] += s.payable
             totals["penalties"] += s.penalty_net
             totals["rewards"] += s.reward_total
-        rows.append({"id": sm.supplier_id, "name_zh": sm.supplier["name_zh"], "name_en": sm.supplier.get("name_en", ""),
+        rows.append({"rank": str(rank) if sm.card.rated else DASH,
+                     "id": sm.supplier_id, "name_zh": sm.supplier["name_zh"], "name_en": sm.supplier.get("name_en", ""),
                      "category_zh": cat_zh, "category_en": cat_en,
                      "score": fixed(sm.card.total) if sm.card.rated else DASH,
                      "grade": sm.card.band.grade if sm.card.rated else DASH, "change": change,
@@ -356,7 +459,106 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
         "totals": {"payable": money(totals["payable"]), "payable_words_zh": p_zh, "payable_words_en": p_en,
                    "penalties": money(totals["penalties"]), "rewards": money(totals["rewards"])},
         "attention": attention_items(result, policy),
+        "grade_chart": Image(grade_distribution([g["grade"] for g in grades], [int(g["count"]) for g in grades]),
+                             width_mm=160) if rated else "",
+        "risks": risk_register(result),
+        "actions": [{**_who(result, a.supplier_id), "action_zh": a.label[0], "action_en": a.label[1],
+                     "zh": "；".join(z for z, _ in a.reasons), "en": "; ".join(e for _, e in a.reasons)}
+                    for sm in result.suppliers for a in sm.actions],
+        "expiring": expiring_items(result),
+        "status_changes": [{**_who(result, sm.supplier_id),
+                            "from_zh": label("status", sm.status_change[0])[0], "from_en": label("status", sm.status_change[0])[1],
+                            "to_zh": label("status", sm.status_change[1])[0], "to_en": label("status", sm.status_change[1])[1],
+                            "reason_zh": "；".join(z for z, _ in sm.status_change[2].reasons),
+                            "reason_en": "; ".join(e for _, e in sm.status_change[2].reasons)}
+                           for sm in result.suppliers if sm.status_change],
         "rejected": [{"file": i.file, "row": str(i.row) if i.row is not None else DASH, "column": i.column or DASH,
                       "value": i.value if i.value is not None else "", "message_zh": i.message_zh, "message_en": i.message_en}
                      for i in issues],
+    }
+
+
+def _notice_supplier(sm: SupplierMonth) -> dict[str, str]:
+    s = sm.supplier
+    cat_zh, cat_en = label("category", s["category"])
+    return {"id": s["supplier_id"], "name_zh": s["name_zh"], "name_en": s.get("name_en", ""), "uscc": s.get("uscc", ""),
+            "legal_rep": s.get("legal_rep", ""), "address_zh": s.get("address_zh", ""), "address_en": s.get("address_en", ""),
+            "contact_name": s.get("contact_name", ""),
+            "contract_nos": "、".join(c["contract_no"] for c in sm.contracts) or DASH,
+            "category_zh": cat_zh, "category_en": cat_en}
+
+
+def _main_contract(sm: SupplierMonth) -> dict[str, str]:
+    if sm.settlement is not None:
+        c = sm.settlement.bases[0].contract
+    elif sm.contracts:
+        c = max(sm.contracts, key=lambda c: c["end_date"])
+    else:
+        return {"no": DASH, "start_zh": DASH, "start_en": DASH, "end_zh": DASH, "end_en": DASH}
+    return {"no": c["contract_no"], "start_zh": date_zh(c["start_date"]), "start_en": date_en(c["start_date"]),
+            "end_zh": date_zh(c["end_date"]), "end_en": date_en(c["end_date"])}
+
+
+def notice_context(sm: SupplierMonth, action: Action, policy: Policy, period: Period, doc_type: str | None = None) -> dict[str, Any]:
+    """One shape for every notice (警告函, 整改通知书, 解除合同通知书, 表扬信, 退出评审表)."""
+    doc_type = doc_type or action.action
+    card = sm.card
+    facts = []
+    if card.rated:
+        prev = sm.point(period.previous())
+        change = ""
+        change_en = ""
+        if prev is not None and prev.score is not None:
+            delta = card.total - prev.score
+            change = f"，较上期{'上升' if delta > 0 else '下降' if delta < 0 else '持平'}{fixed(delta.copy_abs())}分"
+            change_en = f", {'up' if delta > 0 else 'down' if delta < 0 else 'unchanged'} {fixed(delta.copy_abs())} points on the previous period"
+        facts.append({"zh": f"{period_block(period)['zh']}绩效得分{fixed(card.total)}分，评级{card.band.grade}（{card.band.label_zh}）{change}。",
+                      "en": f"Performance score for {period_block(period)['en']}: {fixed(card.total)}, grade {card.band.grade} ({card.band.label_en}){change_en}."})
+    facts += [{"zh": zh, "en": en} for zh, en in action.reasons if not zh.startswith("本期评级")]
+    requirements = []
+    if action.action in ("warning_letter", "improvement_notice"):
+        for r in main_deductions(card, policy.explain_top):
+            target, _ = _target(r.kpi)
+            requirements.append({"zh": f"{r.kpi.name_zh}：本期{kpi_value(r.actual, r.kpi.unit)}，目标{target}。",
+                                 "en": f"{r.kpi.name_en}: {kpi_value(r.actual, r.kpi.unit)} this period, target {target}."})
+    history = []
+    for p in window(sm.points, period, 6)[::-1]:
+        if p is not None:
+            history.append({"period_zh": period_block(p.period)["zh"], "period_en": period_block(p.period)["en"],
+                            "score": fixed(p.score) if p.score is not None else DASH, "grade": p.grade or DASH})
+    change = sm.status_change
+    if change and (change[2].action == action.action or doc_type == "exit_review"):
+        status_change = {"available": True, "from_zh": label("status", change[0])[0], "from_en": label("status", change[0])[1],
+                         "to_zh": label("status", change[1])[0], "to_en": label("status", change[1])[1],
+                         "reason_zh": "；".join(z for z, _ in change[2].reasons), "reason_en": "; ".join(e for _, e in change[2].reasons)}
+    else:
+        status_change = {"available": False, "from_zh": "", "from_en": "", "to_zh": "", "to_en": "", "reason_zh": "", "reason_en": ""}
+    deadline = ({"available": True, "zh": date_zh(action.deadline), "en": date_en(action.deadline),
+                 "days": str((action.deadline - period.end).days)} if action.deadline else
+                {"available": False, "zh": "", "en": "", "days": ""})
+    handover_days = action.rule.handover_days or 0
+    handover_end = action.handover_end or period.end
+    recommendation = ("", "")
+    if doc_type == "exit_review":
+        recommendation = (f"建议解除合同，{handover_days}日交接期内完成工作移交、资料与数据的返还或销毁确认，并启用备选供应商。",
+                          f"Recommend terminating the contract, completing the hand-over and the return or destruction of "
+                          f"materials and data within the {handover_days}-day hand-over period, and engaging the back-up supplier.")
+    return {
+        "org": _org(policy),
+        "period": period_block(period),
+        "doc": {"no": notice_no(doc_type, period, sm.supplier_id), "date_zh": date_zh(period.end), "date_en": date_en(period.end)},
+        "supplier": _notice_supplier(sm),
+        "score": ({"period_zh": period_block(period)["zh"], "period_en": period_block(period)["en"], "score": fixed(card.total),
+                   "grade": card.band.grade, "grade_zh": card.band.label_zh, "grade_en": card.band.label_en} if card.rated else
+                  {"period_zh": period_block(period)["zh"], "period_en": period_block(period)["en"], "score": DASH,
+                   "grade": DASH, "grade_zh": "不评级", "grade_en": "Not rated"}),
+        "history": history,
+        "facts": facts,
+        "requirements": requirements,
+        "deadline": deadline,
+        "status_change": status_change,
+        "contract": _main_contract(sm),
+        "handover": {"days": str(handover_days), "end_zh": date_zh(handover_end), "end_en": date_en(handover_end)},
+        "flags": [flag_row(f) for f in sm.flags],
+        "recommendation_zh": recommendation[0], "recommendation_en": recommendation[1],
     }

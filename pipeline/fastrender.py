@@ -117,6 +117,7 @@ class _Story:
     suffix: str
     is_body: bool
     rels_name: str        # word/_rels/document.xml.rels
+    fix_tables: bool = False   # rows can change their cell count: docxtpl's table fix on every document
     debug: Template | None = None
 
 
@@ -150,6 +151,33 @@ def _strip_redundant_ns(source: str, root_nsmap: dict) -> str:
         decl = f' xmlns:{prefix}="{uri}"' if prefix else f' xmlns="{uri}"'
         start_tag = start_tag.replace(decl, "", 1)
     return start_tag + source[end:]
+
+
+_CELL_TAGS = re.compile(r"\{[{%]-?\s*(tc\s|hm\b|colspan\b)")
+
+
+def _cells_can_change(body_xml: str, root) -> bool:
+    """Whether docxtpl's table fix can change anything but an emptied table: cell loops or
+    merges in the template, or a table whose rows do not already fill its grid."""
+    if _CELL_TAGS.search(body_xml):
+        return True
+    ns = f"{{{W_NS}}}"
+    for table in root.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        width = len(grid.findall(ns + "gridCol")) if grid is not None else 0
+        for row in table.iter(ns + "tr"):
+            if _row_width(row, ns) != width:
+                return True
+    return False
+
+
+def _row_width(row, ns: str) -> int:
+    total = 0
+    for cell in row.findall(ns + "tc"):
+        tc_pr = cell.find(ns + "tcPr")
+        span = None if tc_pr is None else tc_pr.find(ns + "gridSpan")
+        total += int(span.get(ns + "val")) if span is not None else 1
+    return total
 
 
 def _rels_name(part_name: str) -> str:
@@ -192,7 +220,8 @@ def prepare(path: Path, env=None) -> Prepared:
     start, stop = shell_text.index("<w:body"), shell_text.index("</w:body>") + len("</w:body>")
     main_name = document.part.partname.lstrip("/")
     stories[main_name] = _Story(main_name, _compile(env, body_source, name, main_name), body_source,
-                                XML_DECL + shell_text[:start], shell_text[stop:], True, _rels_name(main_name))
+                                XML_DECL + shell_text[:start], shell_text[stop:], True, _rels_name(main_name),
+                                _cells_can_change(tpl.get_xml(), root))
 
     # headers and footers, as docxtpl finds them
     for rel in document.part.rels.values():
@@ -433,14 +462,7 @@ def _fix_tables(tree) -> bool:
                 for _ in range(to_add):
                     etree.SubElement(grid, ns + "gridCol", {ns + "w": str(int(new_average))})
         columns = grid.findall(ns + "gridCol")
-        widest = 0
-        for r in t.iter(ns + "tr"):
-            total = 0
-            for cell in r.findall(ns + "tc"):
-                tc_pr = cell.find(ns + "tcPr")
-                span = None if tc_pr is None else tc_pr.find(ns + "gridSpan")
-                total += int(span.get(ns + "val")) if span is not None else 1
-            widest = max(widest, total)
+        widest = max((_row_width(r, ns) for r in t.iter(ns + "tr")), default=0)
         to_remove = len(columns) - widest
         if to_remove > 0:
             changed = True
@@ -455,6 +477,9 @@ def _fix_tables(tree) -> bool:
     return changed
 
 
+_EMPTY_TABLE = etree.XPath("boolean(//w:tbl[not(.//w:tr)])", namespaces={"w": W_NS})
+
+
 def _fix_docpr_ids(tree) -> bool:
     """docxtpl's fix_docpr_ids: drawings numbered 1001, 1002, … so ids never collide."""
     found = tree.iter(f"{{{WP_NS}}}docPr")
@@ -463,6 +488,15 @@ def _fix_docpr_ids(tree) -> bool:
         element.set("id", str(n))
         changed = True
     return changed
+
+
+def _fix_body(story: _Story, tree) -> bool:
+    """docxtpl's fixes of the body after rendering; whether the tree changed. The table fix
+    runs only where it can change something (see _cells_can_change), or a table lost all rows."""
+    changed = False
+    if story.fix_tables or _EMPTY_TABLE(tree):
+        changed = _fix_tables(tree)
+    return _fix_docpr_ids(tree) or changed
 
 
 def _render_core(prep: Prepared, context: dict) -> bytes:
@@ -496,7 +530,7 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
             except etree.XMLSyntaxError as exc:
                 raise RenderError(prep.name, document, exc, _xml_error_field(story, context, data, exc),
                                   story.name) from exc
-            if story.is_body and (_fix_tables(tree) | _fix_docpr_ids(tree)):
+            if story.is_body and _fix_body(story, tree):
                 data = etree.tostring(tree, encoding="UTF-8", standalone=True)
             out[story.name] = data
         if prep.core:
@@ -546,23 +580,26 @@ def write_zip(order: list[str], stored: dict[str, _Stored], fresh: dict[str, byt
     return buffer.getvalue()
 
 
-def docxtpl_bound(value: Any, depth: int = 0) -> Any:
+def docxtpl_bound(value: Any) -> Any:
     """A docxtpl object tied to one DocxTemplate (InlineImage, Subdoc) anywhere in a context:
     those can only be rendered by that DocxTemplate, through docxtpl's own render()."""
-    if depth > 20:
-        return None
-    if isinstance(value, dict):
-        for v in value.values():
-            found = docxtpl_bound(v, depth + 1)
-            if found is not None:
-                return found
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            found = docxtpl_bound(v, depth + 1)
-            if found is not None:
-                return found
-    elif type(value).__module__.startswith("docxtpl") and getattr(value, "tpl", None) is not None:
-        return value
+    stack = [value]
+    plain = (str, int, float, bool, type(None))
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in plain:
+            continue
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif kind.__module__.startswith("docxtpl") and getattr(item, "tpl", None) is not None:
+            return item
     return None
 
 

@@ -11,8 +11,9 @@ from typing import Callable
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
-from . import monthly
+from . import monthly, parallel
 from .compute import MonthResult
 from .locking import period_lock
 from .monthly import Job, Loaded, RunSummary
@@ -52,13 +53,27 @@ def validate_task(loaded: Loaded) -> Validated:
 
 
 @task(name="compute", cache_policy=NONE)
-def compute_task(validated: Validated, policy: Policy, period: Period) -> MonthResult:
-    return monthly.compute_stage(validated, policy, period)
+def compute_task(validated: Validated, policy: Policy, period: Period, past: list) -> MonthResult:
+    return monthly.compute_stage(validated, policy, period, past)
+
+
+@task(name="open-history", cache_policy=NONE)
+def history_task(outputs_dir: Path, period: Period):
+    return monthly.history_stage(outputs_dir, period)
+
+
+@task(name="record-history", cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def record_task(store, run_id: str, result: MonthResult, manifest: Path) -> None:
+    monthly.record_stage(store, run_id, result, monthly.manifest_files(manifest))
 
 
 @task(name="render-documents", cache_policy=NONE, retries=1, retry_delay_seconds=1)
 def render_task(root: Path, jobs: list[Job]) -> list[Written]:
-    return monthly.render_and_write(root, jobs, _progress)
+    """One task for all documents: chunks go to a process pool on all cores (parallel.py);
+    progress is reported here, in the flow's process, as each chunk is written."""
+    workers = parallel.default_workers()
+    get_run_logger().info("rendering %d documents on %d processes", len(jobs), workers)
+    return parallel.render_many(jobs, root, workers=workers, progress=_progress)
 
 
 @task(name="publish", cache_policy=NONE)
@@ -79,15 +94,22 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
     loaded = load_task(inputs_dir)
     validated = validate_task(loaded)
     chosen = monthly.choose_period(validated, period, loaded)
-    result = compute_task(validated, the_policy, chosen)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
-        jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, the_policy, validated.issues))
-        if _progress:
-            _progress(0, len(jobs))
-        futures = render_task.map(unmapped(root), _chunks(jobs, RENDER_CHUNK))
-        documents = reused + [w for chunk in futures.result() for w in chunk]
-        manifest = publish_task(root, result, the_policy, loaded, validated, documents)
+        store, past = history_task(outputs_dir, chosen)
+        result = compute_task(validated, the_policy, chosen, past)
+        run_id = store.begin_run("monthly", chosen.code, the_policy.sha256, monthly.input_fingerprints(loaded))
+        try:
+            jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, the_policy, validated.issues))
+            if _progress:
+                _progress(0, len(jobs))
+            # quote: Prefect does not walk thousands of contexts looking for futures
+            documents = reused + render_task(root, quote(jobs))
+            manifest = publish_task(root, result, the_policy, loaded, validated, documents)
+            record_task(store, run_id, result, manifest)
+        except BaseException:
+            store.fail_run(run_id)
+            raise
     summary = RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(documents),
                          rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
                          manifest=manifest, rendered=len(jobs))

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -24,6 +25,7 @@ from .intake import InputFile, discover, read_input
 from .load import RawTable
 from .periods import Period
 from .policy import Policy, load_policy
+from .history import HistoryStore, PastResult
 from .locking import period_lock
 from .publish import (Written, clean_temporaries, fill_sheet, manifest_bytes, previous_entries, remove_stale,
                       still_valid, validation_report_json, validation_report_xlsx, workbook_bytes, write_output)
@@ -75,8 +77,16 @@ class Job:
 def fingerprint(template: str, context: dict[str, Any]) -> str:
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     digest.update(template_bytes(template))
-    digest.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    digest.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=_fingerprint_of).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _fingerprint_of(value: Any) -> str:
+    """Pictures (and any other bytes-carrying object) enter the fingerprint by content."""
+    data = getattr(value, "data", None)
+    if isinstance(data, bytes):
+        return f"{type(value).__name__}:{hashlib.sha256(data).hexdigest()}:{getattr(value, 'width_mm', '')}"
+    return str(value)
 
 
 def make_job(relative_path: str, template: str, context: dict[str, Any], doc_type: str,
@@ -138,8 +148,46 @@ def choose_period(validated: Validated, requested: str | None, loaded: Loaded | 
     return latest
 
 
-def compute_stage(validated: Validated, policy: Policy, period: Period) -> MonthResult:
-    return compute_month({k: validated.data(k) for k in validated.records}, policy, period)
+def history_stage(outputs_dir: Path, period: Period) -> tuple[HistoryStore, list[PastResult]]:
+    """Open the store before anything is written (a damaged store stops the run cleanly) and
+    read what earlier periods recorded."""
+    store = HistoryStore.for_outputs(outputs_dir)
+    return store, [r for r in store.current_results() if r.period < period.code]
+
+
+def compute_stage(validated: Validated, policy: Policy, period: Period, past: Sequence[PastResult] = ()) -> MonthResult:
+    return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past)
+
+
+def input_fingerprints(loaded: Loaded) -> list[dict[str, Any]]:
+    return [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
+
+
+def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written: Sequence[Written]) -> None:
+    """The period's results, flags, actions and documents, superseding an earlier run of it."""
+    rows, flag_rows, action_rows = [], [], []
+    for sm in result.suppliers:
+        s = sm.settlement
+        rows.append({
+            "supplier_id": sm.supplier_id, "name_zh": sm.supplier["name_zh"], "name_en": sm.supplier.get("name_en", ""),
+            "category": sm.supplier["category"], "rated": sm.card.rated,
+            "score": str(sm.card.total) if sm.card.rated else None, "grade": sm.card.band.grade if sm.card.rated else None,
+            "kpis_json": json.dumps({r.kpi.field: {"actual": None if r.actual is None else str(r.actual),
+                                                   "score": None if r.score is None else str(r.score.quantize(Decimal("0.01")))}
+                                     for r in sm.card.kpis}, ensure_ascii=False, sort_keys=True),
+            "penalties": str(s.penalty_net) if s else None, "rewards": str(s.reward_total) if s else None,
+            "payable": str(s.payable) if s else None, "currency": s.currency if s else None,
+            "incidents_json": json.dumps([{k: str(v) for k, v in i.items()} for i in sm.incidents], ensure_ascii=False),
+        })
+        for a in sm.actions:
+            action_rows.append({"supplier_id": sm.supplier_id, "action": a.action, "status_from": a.status_from,
+                                "status_to": a.status_to, "reason_zh": "；".join(z for z, _ in a.reasons),
+                                "reason_en": "; ".join(e for _, e in a.reasons)})
+    for f in result.all_flags():
+        flag_rows.append({"supplier_id": f.supplier_id, "code": f.code, "severity": f.severity,
+                          "message_zh": f.message_zh, "message_en": f.message_en})
+    docs = [{"path": w.path, "sha256": w.sha256, "doc_type": w.doc_type, "supplier_id": w.supplier_id} for w in written]
+    store.complete_run(run_id, result.period.code, "monthly", rows, flag_rows, action_rows, docs)
 
 
 def rejected_row_count(issues: Sequence[Issue]) -> int:
@@ -231,10 +279,15 @@ def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loade
         written.append(write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report"))
         written.append(write_output(root, "errors/validation_report.json", validation_report_json(issues, code), "validation_report"))
     remove_stale(root, {w.path for w in written})
-    inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
-    manifest = manifest_bytes(code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
+    manifest = manifest_bytes(code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256})
     write_output(root, "manifest.json", manifest, "manifest")
     return root / "manifest.json"
+
+
+def manifest_files(manifest: Path) -> list[Written]:
+    entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    return [Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
+            for e in entries]
 
 
 def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, policy_path: Path | None = None,
@@ -244,12 +297,19 @@ def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, po
     loaded = load_stage(inputs_dir)
     validated = validate_stage(loaded)
     chosen = choose_period(validated, period, loaded)
-    result = compute_stage(validated, policy, chosen)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
-        todo, reused = plan_documents(root, document_jobs(result, policy, validated.issues))
-        written = reused + render_and_write(root, todo, progress)
-        manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
+        store, past = history_stage(outputs_dir, chosen)
+        result = compute_stage(validated, policy, chosen, past)
+        run_id = store.begin_run("monthly", chosen.code, policy.sha256, input_fingerprints(loaded))
+        try:
+            todo, reused = plan_documents(root, document_jobs(result, policy, validated.issues))
+            written = reused + render_and_write(root, todo, progress)
+            manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
+            record_stage(store, run_id, result, manifest_files(manifest))
+        except BaseException:
+            store.fail_run(run_id)
+            raise
     return RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(written),
                       rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest,
                       rendered=len(todo))

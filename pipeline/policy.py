@@ -7,7 +7,7 @@ gaps) so that a bad edit stops the run before any document is written.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,34 @@ class GradeBand:
 
 
 @dataclass(frozen=True)
+class TrendRule:
+    method: str = "moving_average"                  # moving_average | decay
+    window: int = 3
+    decay_weights: tuple[Decimal, ...] = (Decimal("0.5"), Decimal("0.3"), Decimal("0.2"))
+
+
+@dataclass(frozen=True)
+class RiskRule:
+    expiry_notice_days: tuple[int, ...] = (30, 60, 90)
+    permit_renewal_days: int = 60
+    score_drop_points: Decimal = Decimal(10)
+    contract_ending_days: int = 90
+    concentration_pct: Decimal = Decimal(40)
+    nda_required_levels: tuple[str, ...] = ("confidential", "restricted")
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    action: str
+    when: dict[str, Any]
+    replaces: tuple[str, ...] = ()
+    deadline_days: int | None = None
+    handover_days: int | None = None
+    exit_review: bool = False
+    status: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Policy:
     organisation: dict[str, str]
     kpis: tuple[Kpi, ...]
@@ -57,6 +85,9 @@ class Policy:
     explain_top: int = 3
     fee_includes_tax: bool = True
     default_payment_days: int = 30
+    trend: TrendRule = TrendRule()
+    risk: RiskRule = RiskRule()
+    actions: tuple[ActionRule, ...] = ()
     sha256: str = ""
     source: str = ""
 
@@ -126,6 +157,12 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
         explain_top=int(scoring.get("explain_top", 3)),
         fee_includes_tax=bool(settlement.get("fee_includes_tax", True)),
         default_payment_days=int(settlement.get("default_payment_days", 30)),
+        trend=_trend(data.get("trend", {})),
+        risk=_risk(data.get("risk", {})),
+        actions=tuple(ActionRule(action=a["action"], when=a["when"], replaces=tuple(a.get("replaces", [])),
+                                 deadline_days=a.get("deadline_days"), handover_days=a.get("handover_days"),
+                                 exit_review=bool(a.get("exit_review", False)), status=dict(a.get("status", {})))
+                      for a in data.get("actions", [])),
         sha256=sha256,
         source=source,
     )
@@ -133,6 +170,25 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
     if problems:
         raise ConfigError("评分规则前后矛盾", "the policy is inconsistent", file=source, details=problems)
     return policy
+
+
+def _trend(raw: dict) -> TrendRule:
+    default = TrendRule()
+    weights = tuple(_dec(w) for w in raw.get("decay_weights", default.decay_weights))
+    return TrendRule(method=raw.get("method", default.method), window=int(raw.get("window", default.window)),
+                     decay_weights=weights)
+
+
+def _risk(raw: dict) -> RiskRule:
+    d = RiskRule()
+    return RiskRule(
+        expiry_notice_days=tuple(sorted(int(x) for x in raw.get("expiry_notice_days", d.expiry_notice_days))),
+        permit_renewal_days=int(raw.get("permit_renewal_days", d.permit_renewal_days)),
+        score_drop_points=_dec(raw.get("score_drop_points", d.score_drop_points)),
+        contract_ending_days=int(raw.get("contract_ending_days", d.contract_ending_days)),
+        concentration_pct=_dec(raw.get("concentration_pct", d.concentration_pct)),
+        nda_required_levels=tuple(raw.get("nda_required_levels", d.nda_required_levels)),
+    )
 
 
 def coherence_problems(policy: Policy) -> list[str]:
@@ -167,6 +223,13 @@ def coherence_problems(policy: Policy) -> list[str]:
             f"最低评级下限为{policy.grades[-1].min}，0分至该分数之间无评级 / the lowest band starts at "
             f"{policy.grades[-1].min}, leaving scores below it without a grade (it must start at 0)"
         )
+    for rule in policy.actions:
+        for key in ("grade", "grade_run"):
+            wanted = rule.when.get(key)
+            grades = wanted if key == "grade" else (wanted or {}).get("grades", []) if wanted else []
+            for grade in grades or []:
+                if grade not in names:
+                    problems.append(f"处置规则{rule.action}引用了不存在的评级{grade} / action {rule.action} names grade {grade}, which no band defines")
     for grade in policy.rewards:
         if grade not in names:
             problems.append(f"奖励规则引用了不存在的评级{grade} / a reward names grade {grade}, which no band defines")

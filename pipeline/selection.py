@@ -224,6 +224,21 @@ class GateResult:
         return self.status == "fail"
 
 
+@dataclass(frozen=True)
+class Tie:
+    """An equal total with a neighbour in the ranking, and what decided the order."""
+    other: str
+    total: Decimal
+    above: bool
+    reason_zh: str
+    reason_en: str
+
+    def sentence(self) -> tuple[str, str]:
+        where_zh, where_en = ("排名在前", "ranks above") if self.above else ("排名在后", "ranks below")
+        return (f"与{self.other}总分相同（{fixed(self.total)}），{self.reason_zh}，{where_zh}",
+                f"tied with {self.other} on {fixed(self.total)}; {self.reason_en}: {where_en}")
+
+
 @dataclass
 class Candidate:
     supplier_id: str
@@ -235,7 +250,11 @@ class Candidate:
     scores: dict[str, Decimal] = field(default_factory=dict)   # criterion field -> 0-100, 2 dp
     total: Decimal = ZERO
     rank: int | None = None
-    tie_notes: list[tuple[str, str]] = field(default_factory=list)
+    ties: list[Tie] = field(default_factory=list)
+
+    @property
+    def tie_notes(self) -> list[tuple[str, str]]:
+        return [t.sentence() for t in self.ties]
 
     @property
     def quote(self) -> Decimal | None:
@@ -309,7 +328,8 @@ def _event_issues(event_id: str, issues: Sequence[Issue]) -> list[Issue]:
     for i in issues:
         if i.kind != "candidates":
             continue
-        if i.key is None or i.key.split("/")[0] in (event_id, "", "None"):
+        # keys are "event/supplier"; a duplicate-key issue carries the supplier ID alone
+        if i.key is None or "/" not in i.key or i.key.split("/")[0] in (event_id, "", "None"):
             out.append(i)
     return out
 
@@ -452,25 +472,25 @@ def rank_key(c: Candidate) -> tuple:
     return (-c.total, -technical_of(c), quote, c.supplier_id)
 
 
-def _tie_note(first: Candidate, second: Candidate) -> tuple[tuple[str, str], tuple[str, str]]:
+def _tie(first: Candidate, second: Candidate) -> tuple[Tie, Tie]:
     """Why `first` ranks above `second` although their totals are equal, for both rows."""
     t1, t2 = technical_of(first), technical_of(second)
+    q1, q2_ = first.quote, second.quote
     if t1 != t2:
-        zh = f"技术能力得分较高（{fixed(t1)} > {fixed(t2)}）"
-        en = f"higher technical score ({fixed(t1)} > {fixed(t2)})"
-        zh2, en2 = f"技术能力得分较低（{fixed(t2)} < {fixed(t1)}）", f"lower technical score ({fixed(t2)} < {fixed(t1)})"
-    elif first.quote != second.quote:
-        zh = f"技术能力得分相同，报价较低（{money(first.quote)} < {money(second.quote)}）"
-        en = f"equal technical score, lower quote ({money(first.quote)} < {money(second.quote)})"
-        zh2 = f"技术能力得分相同，报价较高（{money(second.quote)} > {money(first.quote)}）"
-        en2 = f"equal technical score, higher quote ({money(second.quote)} > {money(first.quote)})"
+        up = (f"技术能力得分较高（{fixed(t1)} > {fixed(t2)}）", f"higher technical score ({fixed(t1)} > {fixed(t2)})")
+        down = (f"技术能力得分较低（{fixed(t2)} < {fixed(t1)}）", f"lower technical score ({fixed(t2)} < {fixed(t1)})")
+    elif q1 is not None and q2_ is not None and q1 != q2_:
+        up = (f"技术能力得分相同，报价较低（{money(q1)} < {money(q2_)}）",
+              f"equal technical score, lower quote ({money(q1)} < {money(q2_)})")
+        down = (f"技术能力得分相同，报价较高（{money(q2_)} > {money(q1)}）",
+                f"equal technical score, higher quote ({money(q2_)} > {money(q1)})")
+    elif q1 is not None and q2_ is None:
+        up = ("技术能力得分相同，有报价", "equal technical score; quoted a price")
+        down = ("技术能力得分相同，未报价", "equal technical score; no quote")
     else:
-        zh = en = zh2 = en2 = ""
-        zh, en = "技术能力得分与报价均相同，按供应商编号顺序排前，请评审小组复核", "technical score and quote also equal: supplier ID order, for the panel to review"
-        zh2, en2 = "技术能力得分与报价均相同，按供应商编号顺序排后，请评审小组复核", "technical score and quote also equal: supplier ID order, for the panel to review"
-    total = fixed(first.total)
-    return ((f"与{second.supplier_id}总分相同（{total}），{zh}，排名在前", f"tied with {second.supplier_id} on {total}; {en}: ranks above"),
-            (f"与{first.supplier_id}总分相同（{total}），{zh2}，排名在后", f"tied with {first.supplier_id} on {total}; {en2}: ranks below"))
+        up = down = ("技术能力得分与报价均相同，按供应商编号顺序排列，请评审小组复核",
+                     "equal technical score and quote: supplier ID order, for the panel to review")
+    return (Tie(second.supplier_id, first.total, True, *up), Tie(first.supplier_id, first.total, False, *down))
 
 
 def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, Mapping[str, Any]],
@@ -521,8 +541,8 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
         cand.rank = i
     for first, second in zip(ranked, ranked[1:]):
         if first.total == second.total:
-            above, below = _tie_note(first, second)
-            first.tie_notes.append(above)
-            second.tie_notes.append(below)
+            above, below = _tie(first, second)
+            first.ties.append(above)
+            second.ties.append(below)
     not_ranked = sorted((c for c in candidates if c.failed_gates), key=lambda c: c.supplier_id)
     return EventResult(event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues)

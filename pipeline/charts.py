@@ -1,0 +1,94 @@
+"""Small charts for the documents: a score trend and a grade distribution, as PNG bytes.
+
+One figure per chart kind is drawn once per process and only its data changes per
+supplier, so a chart costs a few milliseconds; the PNG carries no timestamp or version
+text, so the same data gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import lru_cache
+from typing import Sequence
+
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#1565c0", "C": "#ef6c00", "D": "#c62828"}
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "SimHei", "Microsoft YaHei", "WenQuanYi Zen Hei")
+
+
+@lru_cache(maxsize=1)
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, pyplot
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = next((f for f in _CJK_FAMILIES if f in installed), None)
+    matplotlib.rcParams.update({
+        "font.family": [cjk, "DejaVu Sans"] if cjk else ["DejaVu Sans"],
+        "font.size": 8, "axes.spines.top": False, "axes.spines.right": False,
+        "svg.hashsalt": "vendorflow", "path.simplify": True,
+    })
+    return pyplot, cjk is not None
+
+
+def _label(zh: str, en: str) -> str:
+    _, cjk = _pyplot()
+    return f"{zh} {en}" if cjk else en
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _trend_figure():
+    plt, _ = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 2.1))
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.2)
+    return fig, ax
+
+
+def score_trend(periods: Sequence[str], scores: Sequence[Decimal | None], bands: Sequence[tuple[str, Decimal]]) -> bytes:
+    """Score per period (gaps where nothing was recorded) over shaded grade bands."""
+    fig, ax = _trend_figure()
+    ax.clear()
+    lows = sorted(((float(m), g) for g, m in bands), reverse=True)
+    top = 100.0
+    for low, grade in lows:
+        ax.axhspan(low, top, color=GRADE_COLOURS.get(grade, "#9e9e9e"), alpha=0.08, lw=0)
+        ax.text(1.0, (low + top) / 2, grade, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                color=GRADE_COLOURS.get(grade, "#616161"), fontsize=7)
+        top = low
+    xs = list(range(len(periods)))
+    ys = [float(s) if s is not None else float("nan") for s in scores]
+    ax.plot(xs, ys, marker="o", color="#263238", lw=1.5, ms=4)
+    for x, s in zip(xs, scores):
+        if s is not None:
+            ax.annotate(f"{s:.2f}", (x, float(s)), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
+    ax.set_xticks(xs, list(periods))
+    ax.set_ylim(0, 105)
+    ax.set_xlim(-0.5, len(periods) - 0.5)
+    ax.set_ylabel(_label("得分", "Score"))
+    ax.set_title(_label("得分趋势", "Score trend"), fontsize=8, loc="left")
+    return _png(fig)
+
+
+@lru_cache(maxsize=1)
+def _grade_figure():
+    plt, _ = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 1.9))
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.18)
+    return fig, ax
+
+
+def grade_distribution(grades: Sequence[str], counts: Sequence[int]) -> bytes:
+    fig, ax = _grade_figure()
+    ax.clear()
+    ax.bar(list(grades), list(counts), color=[GRADE_COLOURS.get(g, "#9e9e9e") for g in grades], width=0.55)
+    for g, c in zip(grades, counts):
+        ax.annotate(str(c), (g, c), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    ax.set_ylim(0, max(list(counts) + [1]) * 1.25)
+    ax.set_ylabel(_label("供应商数", "Suppliers"))
+    ax.set_title(_label("评级分布", "Grade distribution"), fontsize=8, loc="left")
+    return _png(fig)
