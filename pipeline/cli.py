@@ -116,6 +116,61 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if issues else 0
 
 
+def cmd_select(args: argparse.Namespace) -> int:
+    """Supplier selection for one event: admission gates, weighted ranking, comparison report."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from .selection_report import find_selection_policy
+
+    if not args.inputs.is_dir():
+        raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
+    find_selection_policy(args.inputs, args.policy)     # a bad selection policy stops here, before Prefect starts
+    from .selection_flow import selection_flow
+
+    summary = selection_flow(event=args.event, inputs=str(args.inputs), outputs=str(args.outputs),
+                             policy=str(args.policy) if args.policy else None)
+    if isinstance(summary, ConfigError):
+        raise summary
+    if summary.issues:
+        _print_issues(summary.issues)
+    result = summary.result
+    table = Table(title=f"评选 Event {escape(result.event_id)}  {escape(result.event_date)}")
+    for header in ("排名 Rank", "供应商 Supplier", "加权总分 Total", "结论 Result"):
+        table.add_column(header, overflow="fold")
+    for c in result.candidates:
+        name = escape(c.profile.get("name_zh") or "")
+        if c.ranked:
+            role = {1: "推荐中选 Recommended", 2: "备选供应商 Back-up"}.get(c.rank, "入围 Ranked")
+            role += "".join(f"\n{escape(zh)}" for zh, _ in c.tie_notes)
+        else:
+            role = "未通过准入 Not admitted: " + escape("; ".join(f"{g.detail_zh} / {g.detail_en}" for g in c.failed_gates))
+        table.add_row(str(c.rank) if c.ranked else "—", f"{escape(c.supplier_id)} {name}", str(c.total), role)
+    console.print(table)
+    for zh, en in summary.errors:
+        err_console.print(f"[red]{escape(zh)} / {escape(en)}[/red]")
+    console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
+    return summary.exit_code
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from .review import ReviewPeriod
+    try:
+        ReviewPeriod.parse(args.period)
+    except ValueError as exc:
+        err_console.print(escape(str(exc)))
+        return 2
+    from . import flows
+    summary = flows.review_flow(period=args.period, outputs=str(args.outputs), policy=str(args.policy))
+    console.print(f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
+                  f"有记录的月份 Months recorded: {summary.months_recorded}")
+    console.print(f"文档 Documents: {summary.documents}   输出 Outputs: {summary.outputs}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vendorflow", description="外包供应商管理 Outsourced-supplier management")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,22 +182,33 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                      help="同一期间已在运行时最多等待的秒数 / how long to wait if the same period is already running")
     run.set_defaults(func=cmd_run)
+    rev = sub.add_parser("review", help="季度/年度评审 quarterly or annual review from the history store")
+    rev.add_argument("--period", required=True, help="YYYY-Qn（如 2026-Q3）或 YYYY / e.g. 2026-Q3 or 2026")
+    rev.add_argument("--outputs", type=Path, default=Path("outputs"))
+    rev.add_argument("--policy", type=Path, default=Path("inputs") / "policy.yaml")
+    rev.set_defaults(func=cmd_review)
     val = sub.add_parser("validate", help="只校验 validate only")
     val.add_argument("files", nargs="+")
     val.add_argument("--json", action="store_true", help="machine-readable output")
     val.set_defaults(func=cmd_validate)
+    sel = sub.add_parser("select", help="供应商选择 supplier selection: gates, weighted ranking, comparison report")
+    sel.add_argument("--event", required=True, help="评选编号，如 SEL-2026-11 / the event ID in the candidates file")
+    sel.add_argument("--inputs", type=Path, default=Path("inputs"))
+    sel.add_argument("--outputs", type=Path, default=Path("outputs"))
+    sel.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
+    sel.set_defaults(func=cmd_select)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "period", None):
+    if args.command in ("run", "distribute") and getattr(args, "period", None):
         from .periods import Period
         try:
             Period.parse(args.period)
         except ValueError as exc:
-            err_console.print(f"[red]{exc}[/red]")
+            err_console.print(f"[red]{escape(str(exc))}[/red]")
             return 2
     from .history import HistoryError
     from .locking import PeriodBusy

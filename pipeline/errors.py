@@ -21,13 +21,33 @@ class Issue:
     kind: str = ""           # input kind (suppliers, evaluations, …)
     field: str | None = None  # canonical field name
     key: str | None = None    # record key, e.g. supplier_id
-    code: str = "invalid"
+    code: str = "invalid"     # broad class: invalid, unreadable, unknown_kind, refused, cross_record, …
+    sheet: str | None = None  # worksheet name (workbooks only); `file` is the bare file name
+    rule: str = ""            # the check that failed: required, enum, maximum, format:uscc, unique_key, …
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"text_zh": self.text_zh(), "text_en": self.text_en()}
+
+    @property
+    def place(self) -> str:
+        """File and sheet as one label, for tables that have no sheet column."""
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+    def text_zh(self) -> str:
+        """The message as one sentence that still makes sense when copied out of the report."""
+        where = f"第 {self.row} 行" if self.row is not None else ""
+        if self.column:
+            where += f"‘{self.column}’"
+        return f"{where}{self.message_zh}" if where else self.message_zh
+
+    def text_en(self) -> str:
+        where = [f"Row {self.row}"] if self.row is not None else []
+        if self.column:
+            where.append(english_column(self.field, self.column))
+        return f"{', '.join(where)}: {self.message_en}" if where else self.message_en
 
     def location(self) -> str:
-        parts = [self.file]
+        parts = [self.place]
         if self.row is not None:
             parts.append(f"第{self.row}行 row {self.row}")
         if self.column:
@@ -59,6 +79,17 @@ class ConfigError(Exception):
         if self.details:
             text += "\n" + "\n".join(f"  - {d}" for d in self.details)
         super().__init__(text)
+
+
+_ENGLISH_NAMES = {"uscc": "USCC", "name_zh": "Chinese name", "name_en": "English name"}
+
+
+def english_column(field: str | None, column: str) -> str:
+    """A column header as an English reader knows it: the header itself when it is already
+    ASCII (the user wrote English), else the field's canonical name."""
+    if column.isascii() or not field:
+        return column
+    return _ENGLISH_NAMES.get(field, field)
 
 
 def display_value(value: Any, limit: int = 80) -> str | None:

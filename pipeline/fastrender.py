@@ -603,6 +603,22 @@ def docxtpl_bound(value: Any) -> Any:
     return None
 
 
+def prepare_all(folder: Path | None = None) -> list[str]:
+    """Prepare every template in the folder now (a pool's forkserver does this once).
+    A template that cannot be prepared is left for its first document to report."""
+    from .resources import templates_dir
+    done = []
+    for path in sorted((folder or templates_dir()).glob("*.docx")):
+        if path.name.startswith("~$"):
+            continue
+        try:
+            prepared(path)
+            done.append(path.name)
+        except Exception:
+            continue
+    return done
+
+
 def clear_cache() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()

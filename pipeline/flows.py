@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
@@ -82,6 +82,31 @@ def publish_task(root: Path, result: MonthResult, policy: Policy, loaded: Loaded
     return monthly.publish_stage(root, result, policy, loaded, validated.issues, documents)
 
 
+def publish_artifacts(code: str, summary: RunSummary, result: MonthResult) -> None:
+    """What shows in the Prefect UI: the scoreboard as a table and a short summary.
+    Only ids, names, scores and counts: no personal data."""
+    create_table_artifact(
+        key=f"scoreboard-{code}",
+        table=[{"supplier": sm.supplier_id, "name": sm.supplier["name_zh"],
+                "score": float(sm.card.total) if sm.card.rated else None,
+                "grade": sm.card.band.grade if sm.card.rated else "—",
+                "flags": len(sm.flags), "actions": ", ".join(a.action for a in sm.actions),
+                "payable": float(sm.settlement.payable) if sm.settlement else None} for sm in result.suppliers],
+        description=f"vendorflow scoreboard {code}",
+    )
+    grades = " | ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items()))
+    flags = result.all_flags()
+    by_severity = " | ".join(f"{s}: {sum(1 for f in flags if f.severity == s)}" for s in ("critical", "high", "medium", "low"))
+    actions = sum(len(sm.actions) for sm in result.suppliers)
+    create_markdown_artifact(
+        key=f"monthly-{code}",
+        markdown=(f"# Monthly review {code}\n\n- documents: {summary.documents} (rendered this run: {summary.rendered})\n"
+                  f"- grades: {grades}\n- risk flags: {len(flags)} ({by_severity})\n- notices: {actions}\n"
+                  f"- rejected rows: {summary.rejected_rows}\n- outputs: `{summary.outputs}`\n"),
+        description="vendorflow monthly run summary",
+    )
+
+
 def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
@@ -113,11 +138,26 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
     summary = RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(documents),
                          rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
                          manifest=manifest, rendered=len(jobs))
-    grades = " | ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items()))
+    publish_artifacts(chosen.code, summary, result)
+    return summary
+
+
+@task(name="periodic-review", cache_policy=NONE)
+def periodic_review_task(outputs_dir: Path, period: str, policy: Policy):
+    from .review import run_review
+    return run_review(outputs_dir, period, policy)
+
+
+@flow(name="vendorflow-review", log_prints=False)
+def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml"):
+    """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store."""
+    from .policy import load_policy
+    summary = periodic_review_task(Path(outputs), period, load_policy(policy))
     create_markdown_artifact(
-        key=f"monthly-{chosen.code}",
-        markdown=(f"# Monthly review {chosen.code}\n\n- documents: {summary.documents}\n- grades: {grades}\n"
-                  f"- rejected rows: {summary.rejected_rows}\n- outputs: `{root}`\n"),
-        description="vendorflow monthly run summary",
+        key=f"review-{summary.code.lower()}",
+        markdown=(f"# Periodic review {summary.code}\n\n- suppliers: {summary.suppliers}\n"
+                  f"- months recorded: {summary.months_recorded}\n- documents: {summary.documents}\n"
+                  f"- outputs: `{summary.outputs}`\n"),
+        description="vendorflow periodic review summary",
     )
     return summary

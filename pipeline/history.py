@@ -112,7 +112,7 @@ def default_url(outputs_dir: Path) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def _dec(text: str | None) -> Decimal | None:

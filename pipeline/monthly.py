@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from .aliases import Aliases, load_aliases
 from .coerce import to_period
@@ -37,6 +38,7 @@ TEMPLATES = {
     "settlement_statement": "settlement_statement.docx",
     "portfolio_summary": "portfolio_summary.docx",
 }
+GRADE_FILLS = {"A": "C8E6C9", "B": "BBDEFB", "C": "FFE0B2", "D": "FFCDD2"}
 _PERIOD_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
@@ -263,9 +265,14 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
                      float(s.payable) if s else None, s.currency if s else None])
     fill_sheet(ws, headers, rows, [12, 30, 36, 12, 10] + [12] * len(kpi_headers) + [10, 8, 10, 10, 14, 14, 16, 8])
     money_cols = range(len(headers) - 3, len(headers))
+    grade_col = headers.index("评级 Grade") + 1
     for row in ws.iter_rows(min_row=2):
         for idx in money_cols:
             row[idx - 1].number_format = "#,##0.00"
+        colour = GRADE_FILLS.get(row[grade_col - 1].value)
+        if colour:
+            row[grade_col - 1].fill = PatternFill("solid", fgColor=colour)
+    ws.auto_filter.ref = ws.dimensions
     return workbook_bytes(wb)
 
 

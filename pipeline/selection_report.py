@@ -257,7 +257,7 @@ def chart_png(result: EventResult) -> bytes:
                 text = f"{fixed(c.total)}  not ranked: " + ", ".join(GATE_NAMES[g.key][1].lower() for g in c.failed_gates)
             ax.text(total + 1, y, text, va="center", fontsize=8)
         if result.policy.min_total is not None:
-            ax.axvline(float(result.policy.min_total), color="#C00000", linestyle="--", linewidth=0.9)
+            ax.axvline(float(result.policy.min_total), color="#C00000", linestyle="--", linewidth=0.9, zorder=0)
             ax.text(float(result.policy.min_total), -0.75, f"minimum {_num(result.policy.min_total)}", color="#C00000",
                     fontsize=7.5, ha="center", va="bottom")
         ax.set_yticks(ys, [f"{'#' + str(c.rank) if c.ranked else '--'}  {c.supplier_id}" for c in cands])
@@ -434,8 +434,9 @@ def table_workbook(result: EventResult) -> bytes:
 
 
 def winner_row_workbook(result: EventResult, labels: dict[str, str]) -> bytes | None:
-    """The winner as one supplier-master row with the master's Chinese headers; blanks to fill
-    are shaded. Copy the row into suppliers.xlsx (or rename this file suppliers_<id>.xlsx)."""
+    """The winner as one supplier-master row with the master's Chinese headers (required ones
+    in red); blanks to fill are shaded yellow. Copy the row into suppliers.xlsx, or rename this
+    file suppliers_<id>.xlsx and drop it into inputs/."""
     w = result.winner
     if w is None:
         return None
@@ -475,8 +476,8 @@ def winner_row_workbook(result: EventResult, labels: dict[str, str]) -> bytes | 
     ws.row_dimensions[1].height = 36
     blank = PatternFill("solid", fgColor="FFF2CC")
     for col, (fld, value) in enumerate(zip(fields, values), start=1):
-        head = ws.cell(row=2, column=col, value=labels.get(fld, fld) + ("*" if fld in required else ""))
-        head.font = Font(bold=True)
+        head = ws.cell(row=2, column=col, value=labels.get(fld, fld))
+        head.font = Font(bold=True, color="C00000" if fld in required else None)   # red: required
         head.fill = PatternFill("solid", fgColor="D9D9D9")
         cell = ws.cell(row=3, column=col, value=safe_cell(value))
         if isinstance(value, dt.date):

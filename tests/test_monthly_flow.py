@@ -167,3 +167,14 @@ def test_portfolio_summary_counts_and_flags(flow_run):
     assert "劳务派遣许可证" in text and "2026年12月20日" in text and "December 20, 2026" in text
     for supplier in evaluated_suppliers(PERIOD):
         assert supplier in text
+
+
+def test_prefect_artifacts_show_the_scoreboard_and_summary(flow_run):
+    from prefect.artifacts import Artifact
+    table = Artifact.get(f"scoreboard-{PERIOD}")
+    summary = Artifact.get(f"monthly-{PERIOD}")
+    assert table is not None and summary is not None
+    rows = json.loads(table.data) if isinstance(table.data, str) else table.data
+    assert {r["supplier"] for r in rows} == evaluated_suppliers(PERIOD)
+    assert "grades" in summary.data and "risk flags" in summary.data
+    assert "6225" not in json.dumps(rows) and "138" not in summary.data     # no bank accounts or phones

@@ -56,15 +56,29 @@ def new_section(doc, landscape: bool):
 
 
 def header_cell(table: Table, cell, lines):
-    """A header cell of several lines (Chinese, English, weight), bold, grey."""
+    """A header cell: the Chinese line bold, the English line(s) smaller and plain, so
+    words like "Reputation" fit a narrow criterion column without breaking."""
     styles = table.t.part.document.styles
     p = cell.paragraphs[0]
     p.style = styles["Table Heading"]
-    for i, text in enumerate(lines):
-        if i:
-            p.add_run().add_break()
-        p.add_run(text)
+    p.add_run(lines[0])
+    for text in lines[1:]:
+        q = cell.add_paragraph(style=styles["Table English"])
+        q.alignment = CENTER
+        q.add_run(text)
     _shade(cell, bt.HEADER_FILL)
+
+
+def header_row(table: Table, columns):
+    """A repeated header row built with header_cell (bt.Table's header sets English bold)."""
+    look = table.t._tbl.tblPr.find(qn("w:tblLook"))
+    look.set(qn("w:firstRow"), "1")
+    look.set(qn("w:val"), "04A0")
+    head = table._new_row()
+    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, lines in zip(head.cells, columns):
+        header_cell(table, cell, lines)
+    return head
 
 
 def build_selection_report():
@@ -122,12 +136,12 @@ def build_selection_report():
 
     # 四、资格审查结果
     heading(doc, "四、资格审查结果", "Admission Results")
-    t = Table(doc, [3.5, 1.95, 1.95, 1.95, 1.95, 1.95, 1.95, 1.8],
-              aligns=[LEFT, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER],
-              header=[("候选供应商", "Candidate"), ("营业执照", "Business licence"),
-                      ("劳务派遣许可", "Dispatch permit"), ("背景调查", "Background check"),
-                      ("现场考察", "Site inspection"), ("黑名单", "Blacklist"), ("最低总分", "Minimum score"),
-                      ("结论", "Result")])
+    t = Table(doc, [3.3, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.7],
+              aligns=[LEFT, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER])
+    header_row(t, [("候选供应商", "Candidate"), ("营业执照", "Business licence"),
+                   ("派遣许可证", "Dispatch permit"), ("背景调查", "Background check"),
+                   ("现场考察", "Site inspection"), ("黑名单", "Blacklist"), ("最低总分", "Minimum score"),
+                   ("结论", "Result")])
     t.control("{%tr for g in gate_rows %}")
     t.row([[("Table Text", ("{{ g.id }}", True)), ("Table Text", "{{ g.name_zh }}")]]
           + [(["{{ g.%s.zh }}" % k], ["{{ g.%s.en }}" % k])
@@ -146,19 +160,13 @@ def build_selection_report():
             "{{ event.currency }}", "."], "Table English")
     # With the seven criteria of the shipped policy the cells add up to the 25.7 cm text width;
     # with fewer or more the renderer scales the columns to fit.
-    widths = [1.0, 4.2, 2.3, 0.3, 1.75, 0.3, 1.5, 4.45]
+    widths = [1.1, 3.7, 2.2, 0.3, 1.95, 0.3, 1.45, 3.6]
     with text_width(sum(widths)):
         t = Table(doc, widths, aligns=[CENTER, LEFT, RIGHT, CENTER, RIGHT, CENTER, RIGHT, LEFT])
-    look = t.t._tbl.tblPr.find(qn("w:tblLook"))
-    look.set(qn("w:firstRow"), "1")
-    look.set(qn("w:val"), "04A0")
-    head = t._new_row()
-    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, lines in zip(head.cells, [("排名", "Rank"), ("候选供应商", "Candidate"), ("报价", "Quote"),
-                                        ("{%tc for c in criteria %}",),
-                                        ("{{ c.name_zh }}", "{{ c.name_en }}", "{{ c.weight }}"),
-                                        ("{%tc endfor %}",), ("加权总分", "Total"), ("结论 / 说明", "Result / note")]):
-        header_cell(t, cell, lines)
+    header_row(t, [("排名", "Rank"), ("候选供应商", "Candidate"), ("报价", "Quote"),
+                   ("{%tc for c in criteria %}",),
+                   ("{{ c.name_zh }}", "{{ c.name_en }}", "{{ c.weight }}"),
+                   ("{%tc endfor %}",), ("加权总分", "Total"), ("结论 / 说明", "Result / note")])
     t.control("{%tr for r in score_rows %}")
     t.row(["{{ r.rank }}",
            [("Table Text", ("{{ r.id }}", True)), ("Table Text", "{{ r.name_zh }}"),
@@ -182,8 +190,8 @@ def build_selection_report():
     # back to portrait
     new_section(doc, landscape=False)
     heading(doc, "六、未入围说明", "Candidates Not Ranked")
-    t = Table(doc, [3.8, 11.2, 2.0], aligns=[LEFT, LEFT, RIGHT],
-              header=[("候选供应商", "Candidate"), ("未通过的准入条件", "Gate(s) failed"), ("总分（参考）", "Total (ref.)")])
+    t = Table(doc, [4.6, 10.2, 2.2], aligns=[LEFT, LEFT, RIGHT],
+              header=[("候选供应商", "Candidate"), ("未通过的准入条件", "Gate(s) failed"), ("参考总分", "Total (ref.)")])
     t.control("{%tr for x in excluded %}")
     t.row([[("Table Text", ("{{ x.id }}", True)), ("Table Text", "{{ x.name_zh }}"),
             ("Table English", "{{ x.name_en }}")],

@@ -1,0 +1,104 @@
+"""Rendering on a process pool writes exactly what rendering in one process writes."""
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE_INPUTS
+from pipeline import parallel
+from pipeline.monthly import make_job, render_and_write
+from pipeline.render import RenderError
+
+FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
+NAMES = ["review_report", "settlement_statement", "portfolio_summary"]
+
+
+def jobs(n: int) -> list:
+    contexts = {name: json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")) for name in NAMES}
+    out = []
+    for i in range(n):
+        name = NAMES[i % len(NAMES)]
+        context = json.loads(json.dumps(contexts[name]))
+        context["org"]["name_en"] = f"Org {i}"          # every document different
+        out.append(make_job(f"{name}/{i:04d}_{name}.docx", f"{name}.docx", context, name, f"S{i:04d}"))
+    return out
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.docx"))}
+
+
+def test_the_pool_writes_the_same_bytes_and_entries_as_one_process(tmp_path):
+    work = jobs(45)
+    seen: list[int] = []
+    pooled = parallel.render_many(work, tmp_path / "pool", workers=2, chunk=7, min_parallel=0, progress=seen.append)
+    single = render_and_write(tmp_path / "single", work)
+    assert [w.path for w in pooled] == [j.relative_path for j in work]
+    assert pooled == single
+    assert files(tmp_path / "pool") == files(tmp_path / "single")
+    assert sum(seen) == 45 and max(seen) <= 7 and len(seen) == 7
+
+
+def test_workers_are_replaced_after_their_share_of_chunks(tmp_path):
+    work = jobs(30)
+    pooled = parallel.render_many(work, tmp_path / "pool", workers=2, chunk=3, max_tasks_per_child=1, min_parallel=0)
+    assert pooled == render_and_write(tmp_path / "single", work)
+    assert files(tmp_path / "pool") == files(tmp_path / "single")
+
+
+def test_small_runs_render_in_this_process(tmp_path, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for a handful of documents")
+    monkeypatch.setattr(parallel, "_run_wave", no_pool)
+    assert len(parallel.render_many(jobs(5), tmp_path, workers=2)) == 5
+
+
+def test_a_render_error_in_a_worker_reaches_the_caller_naming_the_document(tmp_path):
+    work = jobs(20)
+    bad = work[13]
+    broken = dict(bad.context)
+    del broken["supplier"]
+    work[13] = make_job(bad.relative_path, bad.template, broken, bad.doc_type, bad.supplier_id)
+    with pytest.raises(RenderError) as caught:
+        parallel.render_many(work, tmp_path, workers=2, chunk=4, min_parallel=0)
+    assert caught.value.document == bad.relative_path and "supplier" in str(caught.value)
+
+
+def test_the_worker_count_is_configurable(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "3")
+    assert parallel.default_workers() == 3
+    monkeypatch.setenv(parallel.WORKERS_ENV, "many")
+    with pytest.raises(ValueError, match=parallel.WORKERS_ENV):
+        parallel.default_workers()
+    monkeypatch.delenv(parallel.WORKERS_ENV)
+    assert parallel.default_workers() >= 1
+
+
+def test_the_months_jobs_cross_process_boundaries(policy):
+    from pipeline.monthly import choose_period, compute_stage, document_jobs, load_stage, validate_stage
+    loaded = load_stage(SAMPLE_INPUTS)
+    validated = validate_stage(loaded)
+    result = compute_stage(validated, policy, choose_period(validated, None))
+    month = document_jobs(result, policy, validated.issues)
+    assert pickle.loads(pickle.dumps(month)) == month
+
+
+def test_the_flow_renders_on_the_pool_and_matches_the_plain_run(tmp_path, prefect_harness, monkeypatch):
+    from pipeline.flows import monthly_flow
+    from pipeline.monthly import run_month
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    pooled = monthly_flow(inputs=str(inputs), outputs=str(tmp_path / "flow"))
+    plain = run_month(inputs, tmp_path / "plain")
+    assert pooled.documents == plain.documents > 30
+    assert files(pooled.outputs) == files(plain.outputs)
+    flow_manifest = json.loads((pooled.outputs / "manifest.json").read_text(encoding="utf-8"))
+    plain_manifest = json.loads((plain.outputs / "manifest.json").read_text(encoding="utf-8"))
+    assert flow_manifest["files"] == plain_manifest["files"]
