@@ -12,21 +12,21 @@ from pipeline.monthly import run_month
 
 
 @pytest.fixture(scope="module")
-def three_months(tmp_path_factory):
-    """The sample's three months run in order, as an office would over a quarter."""
+def month_by_month(tmp_path_factory):
+    """The sample's months run in order, as an office would over a quarter and a month."""
     base = tmp_path_factory.mktemp("history")
     inputs = base / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)
     out = base / "out"
-    summaries = {p: run_month(inputs, out, period=p) for p in ("2026-08", "2026-09", "2026-10")}
+    summaries = {p: run_month(inputs, out, period=p) for p in ("2026-07", "2026-08", "2026-09", "2026-10")}
     return out, inputs, summaries
 
 
-def test_each_run_is_recorded_with_its_inputs_and_policy(three_months):
-    out, _, _ = three_months
+def test_each_run_is_recorded_with_its_inputs_and_policy(month_by_month):
+    out, _, _ = month_by_month
     store = HistoryStore.for_outputs(out)
     runs = store.audit()
-    assert [r["period"] for r in runs] == ["2026-08", "2026-09", "2026-10"]
+    assert [r["period"] for r in runs] == ["2026-07", "2026-08", "2026-09", "2026-10"]
     assert all(r["status"] == "completed" and r["policy_sha256"] and r["run_by"] for r in runs)
     results = store.current_results(["2026-10"])
     assert len(results) == 15
@@ -35,8 +35,8 @@ def test_each_run_is_recorded_with_its_inputs_and_policy(three_months):
     assert s003.kpis["satisfaction"]["actual"] is None          # N/A stays N/A in the record
 
 
-def test_rerun_supersedes_but_keeps_the_earlier_run(three_months, tmp_path):
-    out, inputs, _ = three_months
+def test_rerun_supersedes_but_keeps_the_earlier_run(month_by_month, tmp_path):
+    out, inputs, _ = month_by_month
     work = tmp_path / "out"
     shutil.copytree(out, work)
     again = run_month(inputs, work, period="2026-10")
@@ -49,8 +49,8 @@ def test_rerun_supersedes_but_keeps_the_earlier_run(three_months, tmp_path):
     assert len(store.current_results(["2026-10"])) == 15     # no duplicate results
 
 
-def test_trend_uses_months_recorded_earlier(three_months):
-    out, _, summaries = three_months
+def test_trend_uses_months_recorded_earlier(month_by_month):
+    out, _, summaries = month_by_month
     from docx_reading import docx_text
     text = docx_text(summaries["2026-10"].outputs / "reports" / "S003_review_2026-10.docx")
     assert "83.44" in text and "66.92" in text and "46.57" in text
@@ -71,8 +71,8 @@ def test_damaged_history_store_stops_the_run_before_anything_is_written(sample_i
     assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out)]) == 2
 
 
-def test_scoreboard_has_filters_grade_colours_and_numbers(three_months):
-    out, _, summaries = three_months
+def test_scoreboard_has_filters_grade_colours_and_numbers(month_by_month):
+    out, _, summaries = month_by_month
     wb = load_workbook(summaries["2026-10"].outputs / "summary" / "scoreboard_2026-10.xlsx")
     ws = wb.worksheets[0]
     assert ws.auto_filter.ref and ws.freeze_panes == "A2"

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from pipeline.identifiers import is_valid_uscc
 
 INPUTS = ROOT / "inputs"
-PERIODS = ("2026-08", "2026-09", "2026-10")
+PERIODS = ("2026-07", "2026-08", "2026-09", "2026-10")
 CATEGORIES = {"劳务外包", "劳务派遣", "IT服务", "后勤物业", "物流", "其他"}
 TYPES = ("延期交付", "质量缺陷", "安全事件", "合规问题", "投诉")
 SEVERITIES = ("低", "中", "高", "严重")
@@ -223,7 +223,7 @@ def test_contract_dates_tell_the_story(contracts, evaluations):
 
 # --- evaluations ------------------------------------------------------------------------
 
-def test_three_evaluation_periods(evaluations, suppliers):
+def test_four_evaluation_periods(evaluations, suppliers):
     supplier_rows = suppliers[1]
     candidates = {r["供应商编号"] for r in supplier_rows if r["状态"] == "候选"}
     others = {r["供应商编号"] for r in supplier_rows} - candidates
@@ -309,8 +309,8 @@ def test_story_grades(evaluations):
         for r in evaluations[period][1]:
             record = {field: r[zh] for zh, field in EVAL_FIELDS.items()}
             grades[(r["供应商编号"], period)] = _score(policy, record)
-    assert [grades[("S001", p)] for p in PERIODS] == ["A", "A", "A"]
-    assert [grades[("S003", p)] for p in PERIODS] == ["B", "C", "D"]
+    assert [grades[("S001", p)] for p in PERIODS] == ["A", "A", "A", "A"]
+    assert [grades[("S003", p)] for p in PERIODS] == ["A", "B", "C", "D"]
     assert grades[("S004", "2026-10")] == "D"
     assert {g for (s, p), g in grades.items() if p == "2026-10"} == {"A", "B", "C", "D"}
 

@@ -2,32 +2,33 @@
 
     /tmp/venv/bin/python tools/make_sample_data.py [--out DIR]
 
-Writes suppliers.xlsx, contracts.xlsx, evaluations_2026-08/09/10.xlsx and incidents.xlsx:
-16 suppliers of the buyer 华东智造集团有限公司, their contracts and service items, three
-months of evaluations and the incident log of August-October 2026. Before writing, the
+Writes suppliers.xlsx, contracts.xlsx, evaluations_2026-07/08/09/10.xlsx and incidents.xlsx:
+16 suppliers of the buyer 华东智造集团有限公司, their contracts and service items, four
+months of evaluations (July, a quiet month with no incidents, completes the third quarter
+for the quarterly review) and the incident log of August-October 2026. Before writing, the
 script recomputes every supplier's monthly score with the rules of inputs/policy.yaml and
 asserts that the data tells the story below (it refuses to write otherwise).
 
 Story (scores recomputed by this script with policy.yaml, version 1):
 
-| supplier | what happens | Aug | Sep | Oct |
-|---|---|---|---|---|
-| S001 | 劳务外包: steady excellent; one low complaint in September only | 96.43 A | 96.39 A | 99.29 A |
-| S002 | 劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31 | 82.77 B | 85.92 B | 84.15 B |
-| S003 | IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 83.44 B | 66.92 C | 46.57 D |
-| S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.50 B | 86.15 B | 39.27 D |
-| S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 82.88 B | 73.34 C | 64.25 C |
-| S006 | 物流: high-severity warehouse security incident in Sep, otherwise good | 86.18 B | 81.30 B | 85.47 B |
-| S007 | 劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31 | 95.87 A | 97.18 A | 97.97 A |
-| S008 | 劳务派遣: excellent | 97.11 A | 93.95 A | 95.72 A |
-| S009 | 后勤物业 (canteen): complaints high in Sep, medium in Oct | 86.97 B | 82.31 B | 83.66 B |
-| S010 | 物流: excellent; contract renewed 2026-10-16 at a higher price (partial month) | 96.51 A | 98.12 A | 95.98 A |
-| S011 | IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep | 85.50 B | 88.92 B | 88.17 B |
-| S012 | 其他 (translation), access 机密, no NDA on file; medium security incident Aug | 86.89 B | 88.96 B | 86.22 B |
-| S013 | 劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct | 63.65 C | 61.80 C | 63.90 C |
-| S014 | 劳务派遣: good; low compliance issue in Aug | 84.32 B | 87.53 B | 87.72 B |
-| S015 | 物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; business licence expires 2027-01-10 | 82.73 B | 62.83 C | 63.69 C |
-| S016 | 其他, 候选 candidate: no contract, never evaluated | — | — | — |
+| supplier | what happens | Jul | Aug | Sep | Oct |
+|---|---|---|---|---|---|
+| S001 | 劳务外包: steady excellent; one low complaint in September only | 96.73 A | 96.43 A | 96.39 A | 99.29 A |
+| S002 | 劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31 | 82.77 B | 82.77 B | 85.92 B | 84.15 B |
+| S003 | IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 94.37 A | 83.44 B | 66.92 C | 46.57 D |
+| S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.50 B | 87.50 B | 86.15 B | 39.27 D |
+| S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 84.19 B | 82.88 B | 73.34 C | 64.25 C |
+| S006 | 物流: high-severity warehouse security incident in Sep, otherwise good | 86.18 B | 86.18 B | 81.30 B | 85.47 B |
+| S007 | 劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31 | 95.87 A | 95.87 A | 97.18 A | 97.97 A |
+| S008 | 劳务派遣: excellent | 97.11 A | 97.11 A | 93.95 A | 95.72 A |
+| S009 | 后勤物业 (canteen): complaints high in Sep, medium in Oct | 86.97 B | 86.97 B | 82.31 B | 83.66 B |
+| S010 | 物流: excellent; contract renewed 2026-10-16 at a higher price (partial month) | 96.51 A | 96.51 A | 98.12 A | 95.98 A |
+| S011 | IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep | 88.21 B | 85.50 B | 88.92 B | 88.17 B |
+| S012 | 其他 (translation), access 机密, no NDA on file; medium security incident Aug | 87.61 B | 86.89 B | 88.96 B | 86.22 B |
+| S013 | 劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct | 68.35 C | 63.65 C | 61.80 C | 63.90 C |
+| S014 | 劳务派遣: good; low compliance issue in Aug | 86.82 B | 84.32 B | 87.53 B | 87.72 B |
+| S015 | 物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; business licence expires 2027-01-10 | 84.12 B | 82.73 B | 62.83 C | 63.69 C |
+| S016 | 其他, 候选 candidate: no contract, never evaluated | — | — | — | — |
 
 Further things the data set exercises:
 * S002's 劳务派遣许可证 expires 2026-12-20, and its contract ends 2026-12-31 (renewal risk).
@@ -68,7 +69,7 @@ from pipeline.identifiers import is_valid_uscc, uscc_check_char  # noqa: E402
 
 FIXED_TIME = dt.datetime(2026, 11, 1, 0, 0, 0)
 CREATOR = "供应商管理部"
-PERIODS = ("2026-08", "2026-09", "2026-10")
+PERIODS = ("2026-07", "2026-08", "2026-09", "2026-10")
 DATE_FMT = "yyyy-mm-dd"
 PCT_FMT = "0.0%"
 
@@ -462,78 +463,93 @@ EVALUATOR = {"IT服务": "王敏", "劳务外包": "李娜", "劳务派遣": "�
 # compliance_issues and complaints are not listed: they are counted from INCIDENTS.
 EVALUATIONS = {
     "S001": {
+        "2026-07": (93, 0.97, 0.3, 4.5, 30, 0.020, "人员稳定，装配质量良好。"),
         "2026-08": (93, 0.97, 0.5, 4.5, 32, 0.020, "人员到岗及时，产线装配质量稳定。"),
         "2026-09": (94, 0.98, 0.2, 4.4, 28, 0.018, "整体表现优秀，交接班记录问题已当周整改。"),
         "2026-10": (94, 0.98, -0.5, 4.6, 30, 0.015, "连续三个月保持优秀，建议续签时给予优先考虑。"),
     },
     "S002": {
+        "2026-07": (86, 0.94, 1.5, 4.0, 18, 0.050, "派遣人员到岗基本及时。"),
         "2026-08": (86, 0.94, 1.5, 4.0, 20, 0.050, "派遣人员基本满足用工需求，个别岗位补员较慢。"),
         "2026-09": (87, 0.95, 1.2, 4.1, 18, 0.045, "表现平稳，已提醒其劳务派遣许可证将于12月到期。"),
         "2026-10": (86, 0.95, 1.5, 4.0, 16, 0.048, "服务正常；许可证续期材料尚未提交，需跟进。"),
     },
     "S003": {
+        "2026-07": (92, 0.97, 1.0, 4.4, 24, 0.030, "需求交付按计划完成，代码质量良好。"),
         "2026-08": (88, 0.94, 2.0, 4.0, 24, 0.030, "需求交付基本按计划完成，个别需求评审延迟。"),
         "2026-09": (80, 0.90, 3.5, 3.5, 16, 0.060, "供应商门户版本延期1天，核心开发人员流失，交付质量下滑。"),
         "2026-10": (70, 0.85, 5.0, None, 8, 0.090,
                     "10月两次版本延期上线，缺陷率上升，需限期整改；本月满意度调查未开展。"),
     },
     "S004": {
+        "2026-07": (89, 0.95, 1.5, 4.2, 20, 0.020, "数据平台运维稳定，报表按时交付。"),
         "2026-08": (89, 0.95, 1.5, 4.2, 20, 0.020, "数据平台运维稳定，月度报表按时交付。"),
         "2026-09": (89, 0.95, 2.0, 4.1, 18, 0.025, "运行平稳，个别变更未提前报备。"),
         "2026-10": (64, 0.88, 6.0, 2.3, 6, 0.040,
                     "10月14日发生严重数据安全事件，已暂停其生产环境访问权限并启动调查。"),
     },
     "S005": {
+        "2026-07": (85, 0.95, 1.0, 4.0, 12, 0.070, "保洁安保服务正常。"),
         "2026-08": (84, 0.95, 1.0, 3.9, 12, 0.080, "保洁安保服务总体正常，卫生间保洁频次需加强。"),
         "2026-09": (80, 0.93, 2.0, 3.5, 10, 0.090, "连续两个月出现保洁质量问题，已约谈项目经理。"),
         "2026-10": (75, 0.90, 2.5, 3.4, 10, 0.100, "洁净区保洁不达标导致停线，质量缺陷反复出现。"),
     },
     "S006": {
+        "2026-07": (88, 0.95, 1.5, 4.1, 14, 0.040, "运输及仓储作业正常。"),
         "2026-08": (88, 0.95, 1.5, 4.1, 14, 0.040, "干线运输及仓储作业正常。"),
         "2026-09": (85, 0.94, 2.0, 4.0, 14, 0.050, "仓库门禁事件暴露现场管理漏洞，已要求整改。"),
         "2026-10": (87, 0.95, 1.5, 4.1, 20, 0.040, "门禁整改完成，运输时效稳定。"),
     },
     "S007": {
+        "2026-07": (92, 0.97, 0.0, 4.4, 26, 0.030, "包装线人员稳定，产出达标。"),
         "2026-08": (92, 0.97, 0.0, 4.4, 26, 0.030, "包装线人员稳定，产出达标。"),
         "2026-09": (93, 0.97, -0.5, 4.5, 24, 0.025, "旺季加班安排合理，无质量问题。"),
         "2026-10": (93, 0.98, 0.0, 4.4, 24, 0.028, "服务优秀；合同将于2027年1月到期，请启动续签评估。"),
     },
     "S008": {
+        "2026-07": (92, 0.98, 0.5, 4.5, 22, 0.030, "派遣人员技能达标。"),
         "2026-08": (92, 0.98, 0.5, 4.5, 22, 0.030, "派遣人员技能达标，补员及时。"),
         "2026-09": (91, 0.97, 0.8, 4.4, 20, 0.035, "表现优秀。"),
         "2026-10": (92, 0.97, 0.5, 4.5, 22, 0.030, "连续三个月表现优秀。"),
     },
     "S009": {
+        "2026-07": (88, 0.96, 1.5, 4.0, 10, 0.060, "菜品质量稳定。"),
         "2026-08": (88, 0.96, 1.5, 4.0, 10, 0.060, "菜品质量稳定，员工反馈良好。"),
         "2026-09": (87, 0.96, 2.0, 3.8, 12, 0.070, "午餐异物投诉已调查处理，加强了后厨检查。"),
         "2026-10": (87, 0.96, 1.5, 3.9, 12, 0.060, "夜班餐供应不足，需按排班人数备餐。"),
     },
     "S010": {
+        "2026-07": (92, 0.98, 0.5, 4.4, 16, 0.020, "短驳运输准时。"),
         "2026-08": (92, 0.98, 0.5, 4.4, 16, 0.020, "港口至工厂短驳运输准时率高。"),
         "2026-09": (93, 0.98, 0.3, 4.5, 16, 0.020, "表现优秀。"),
         "2026-10": (93, 0.97, 0.8, 4.5, 18, 0.020, "10月16日起执行新合同，价格上调3.3%，服务无中断。"),
     },
     "S011": {
+        "2026-07": (87, 0.96, 1.0, 4.2, 30, 0.030, "系统运维稳定。"),
         "2026-08": (86, 0.95, 1.0, 4.1, 30, 0.030, "ERP月结脚本缺陷已修复，需加强发布前测试。"),
         "2026-09": (88, 0.96, 1.0, 4.2, 28, 0.030, "测试环境弱口令当日整改，运维服务稳定。"),
         "2026-10": (88, 0.96, 1.5, 4.2, 26, 0.030, "系统可用性达标，服务良好。"),
     },
     "S012": {
+        "2026-07": (87, 0.96, 1.0, 4.1, 8, 0.050, "译稿按时交付。"),
         "2026-08": (86, 0.96, 1.0, 4.1, 8, 0.050, "译稿质量良好；发生一起资料误发事件，须尽快签署保密协议。"),
         "2026-09": (87, 0.96, 0.5, 4.2, 8, 0.040, "译稿按时交付，保密协议仍在法务审核中。"),
         "2026-10": (87, 0.95, 1.0, 4.1, 6, 0.050, "服务良好，但保密协议至今未签署。"),
     },
     "S013": {
+        "2026-07": (79, 0.91, 3.0, 3.5, 10, 0.130, "人员到岗率偏低，现场管理待加强。"),
         "2026-08": (78, 0.90, 3.0, 3.4, 12, 0.150, "考察期首月，人员到岗率偏低，发生加班费集体投诉。"),
         "2026-09": (78, 0.90, 3.5, 3.3, 14, 0.140, "发生严重批次返工，新员工社保参保滞后。"),
         "2026-10": (79, 0.91, 3.5, 3.3, 20, 0.120, "返工问题有所改善，但仍有人员未签劳动合同即上岗。"),
     },
     "S014": {
+        "2026-07": (87, 0.95, 1.0, 4.2, 18, 0.040, "客服派遣人员业务熟练。"),
         "2026-08": (87, 0.95, 1.0, 4.2, 18, 0.040, "客服派遣人员业务熟练，考勤台账报送需及时。"),
         "2026-09": (88, 0.95, 1.0, 4.2, 16, 0.040, "表现良好。"),
         "2026-10": (87, 0.95, 0.8, 4.3, 18, 0.035, "表现良好，服务稳定。"),
     },
     "S015": {
+        "2026-07": (87, 0.95, 2.0, 4.0, 10, 0.060, "运输时效达标。"),
         "2026-08": (87, 0.94, 2.0, 4.0, 10, 0.060, "运输时效基本达标，偶有迟到。"),
         "2026-09": (79, 0.88, 3.5, 3.4, 8, 0.070, "车辆故障导致原料延误8天，产线停线，应急调度能力不足。"),
         "2026-10": (80, 0.89, 3.0, 3.4, 8, 0.080, "旺季运力不足再次延误，并出现货损投诉。"),
@@ -542,25 +558,25 @@ EVALUATIONS = {
 
 # The October grade each supplier is meant to get, and its story (checked by check_story()).
 STORY = [
-    ("S001", "劳务外包: steady excellent; one low complaint in September only", "AAA"),
-    ("S002", "劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31", "BBB"),
-    ("S003", "IT服务: slides as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A", "BCD"),
+    ("S001", "劳务外包: steady excellent; one low complaint in September only", "AAAA"),
+    ("S002", "劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31", "BBBB"),
+    ("S003", "IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A", "ABCD"),
     ("S004", "IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; "
-             "penalties 70,000 > cap 10% of 224,000", "BBD"),
-    ("S005", "后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct)", "BCC"),
-    ("S006", "物流: high-severity warehouse security incident in Sep, otherwise good", "BBB"),
-    ("S007", "劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31", "AAA"),
-    ("S008", "劳务派遣: excellent", "AAA"),
-    ("S009", "后勤物业 (canteen): complaints high in Sep, medium in Oct", "BBB"),
-    ("S010", "物流: excellent; contract renewed 2026-10-16 at a higher price (partial month)", "AAA"),
-    ("S011", "IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep", "BBB"),
-    ("S012", "其他 (translation), access 机密, no NDA on file; medium security incident Aug", "BBB"),
+             "penalties 70,000 > cap 10% of 224,000", "BBBD"),
+    ("S005", "后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct)", "BBCC"),
+    ("S006", "物流: high-severity warehouse security incident in Sep, otherwise good", "BBBB"),
+    ("S007", "劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31", "AAAA"),
+    ("S008", "劳务派遣: excellent", "AAAA"),
+    ("S009", "后勤物业 (canteen): complaints high in Sep, medium in Oct", "BBBB"),
+    ("S010", "物流: excellent; contract renewed 2026-10-16 at a higher price (partial month)", "AAAA"),
+    ("S011", "IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep", "BBBB"),
+    ("S012", "其他 (translation), access 机密, no NDA on file; medium security incident Aug", "BBBB"),
     ("S013", "劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, "
-             "high compliance Oct", "CCC"),
-    ("S014", "劳务派遣: good; low compliance issue in Aug", "BBB"),
+             "high compliance Oct", "CCCC"),
+    ("S014", "劳务派遣: good; low compliance issue in Aug", "BBBB"),
     ("S015", "物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; "
-             "business licence expires 2027-01-10", "BCC"),
-    ("S016", "其他, 候选 candidate: no contract, never evaluated", "---"),
+             "business licence expires 2027-01-10", "BBCC"),
+    ("S016", "其他, 候选 candidate: no contract, never evaluated", "----"),
 ]
 
 NA_SUPPLIER_OCT = "S003"   # the one evaluation of 2026-10 whose 满意度 is blank
@@ -644,7 +660,7 @@ def check_story(policy: dict) -> dict:
     scores = compute_scores(policy)
     bounds = sorted(b["min"] for b in policy["grades"] if b["min"] > 0)
     for sup, _, grades in STORY:
-        if grades == "---":
+        if grades == "----":
             assert sup not in EVALUATIONS, sup
             continue
         for period, want in zip(PERIODS, grades):
@@ -682,7 +698,7 @@ def check_story(policy: dict) -> dict:
     matching = sum(1 for c in CONTRACTS if items_total(c[11]) == contract_fee(c))
     assert matching > len(CONTRACTS) / 2
     for sup in EVALUATIONS:        # a contract covers every day of Aug-Oct for every evaluated supplier
-        day = dt.date(2026, 8, 1)
+        day = dt.date(2026, 7, 1)
         while day <= dt.date(2026, 10, 31):
             active = [c for c in CONTRACTS if c[1] == sup and dt.date(*c[3]) <= day <= dt.date(*c[4])]
             assert len(active) == 1, (sup, day, active)
@@ -691,7 +707,7 @@ def check_story(policy: dict) -> dict:
 
 
 def story_table(policy: dict, scores: dict) -> str:
-    lines = ["| supplier | what happens | Aug | Sep | Oct |", "|---|---|---|---|---|"]
+    lines = ["| supplier | what happens | Jul | Aug | Sep | Oct |", "|---|---|---|---|---|---|"]
     for sup, text, _ in STORY:
         cells = []
         for p in PERIODS:
