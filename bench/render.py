@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -118,10 +119,11 @@ def _kib(pid: int, path: str, key: bytes) -> int:
 
 
 class PeakMemory:
-    """Samples RSS (and PSS, which shares copy-on-write pages fairly) of this process and
+    """Samples RSS (and PSS, which shares copy-on-write pages fairly) of a process and
     every descendant every 20 ms; keeps the peak of the sums."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
         self.rss = self.pss = 0
         self.processes = 0
         self._stop = threading.Event()
@@ -129,7 +131,7 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = _tree(os.getpid())
+            pids = _tree(self.pid)
             self.rss = max(self.rss, sum(_kib(p, "status", b"VmRSS:") for p in pids))
             self.pss = max(self.pss, sum(_kib(p, "smaps_rollup", b"Pss:") for p in pids))
             self.processes = max(self.processes, len(pids))
@@ -144,6 +146,22 @@ class PeakMemory:
         self._thread.join()
 
 
+def memory_run(size: int, workers: int | None) -> int:
+    """The measured process: builds `size` jobs over all templates and renders them."""
+    from pipeline.parallel import default_workers
+    workers = workers or default_workers()
+    names = template_names()
+    per = -(-size // len(names))
+    jobs = [j for name in names for j in make_jobs(name, per)][:size]
+    scratch = Path(tempfile.mkdtemp(prefix="vendorflow-bench-memory-"))
+    try:
+        elapsed = ours(jobs, scratch, workers)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{len(jobs)} documents on {workers} processes ({len(jobs) / elapsed:.0f} docs/s)")
+    return 0
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -152,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200, help="documents per template type (default 200)")
     parser.add_argument("--workers", type=int, default=None, help="processes for 'all cores' (default: the usable cores)")
     parser.add_argument("--memory-docs", default="2000", help="documents for the memory run(s), e.g. 500,2000 (0: skip)")
+    parser.add_argument("--memory-run", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_run:
+        return memory_run(args.memory_run, args.workers)
 
     import docxtpl
     from pipeline.parallel import default_workers, render_many
@@ -203,13 +224,15 @@ def main(argv: list[str] | None = None) -> int:
             print("\nmemory: /proc not available on this system; skipped")
             sizes = []
         for size in sizes:
-            per = -(-size // len(names))
-            jobs = [j for name in names for j in make_jobs(name, per)][:size]
-            with PeakMemory() as peak:
-                elapsed = ours(jobs, scratch / "memory", workers)
-            shutil.rmtree(scratch / "memory", ignore_errors=True)
-            print(f"\nmemory, {len(jobs)} documents on {workers} processes ({len(jobs) / elapsed:.0f} docs/s): "
-                  f"peak RSS of this process + children {peak.rss / 1024:.0f} MB "
+            # in a fresh process, so what the naive runs above left in this one does not count
+            command = [sys.executable, __file__, "--memory-run", str(size), "--workers", str(workers)]
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+            with PeakMemory(child.pid) as peak:
+                out, _ = child.communicate()
+            if child.returncode:
+                print(f"\nmemory run of {size} documents failed (exit {child.returncode})")
+                continue
+            print(f"\nmemory, {out.strip()}: peak RSS of the process + its workers {peak.rss / 1024:.0f} MB "
                   f"(PSS {peak.pss / 1024:.0f} MB; up to {peak.processes} processes)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -48,8 +48,9 @@ def _matches(rule: ActionRule, grade: str | None, points: Sequence[Point], perio
             return [(f"本期评级{grade}（{band.label_zh}）。", f"Grade {grade} ({band.label_en}) this period.")]
         return []
     if "grade_run" in when:
+        # once per streak: when the run reaches its length, not again every month it lasts
         grades, n = when["grade_run"]["grades"], when["grade_run"]["periods"]
-        if run_of(points, period, grades, n):
+        if run_of(points, period, grades, n) and not run_of(points, period.previous(), grades, n):
             g = "/".join(grades)
             return [(f"连续{n}期评级{g}。", f"Grade {g} for {n} periods in a row.")]
         return []

@@ -111,6 +111,8 @@ def test_consequences_follow_the_policy_rules():
     three_a = decide(s, "A", pts(("95", "A"), ("92", "A"), ("99", "A")), OCT, [], POLICY)
     assert [a.action for a in three_a] == ["commendation_letter"]
     assert decide(s, "A", pts(("95", "A"), None, ("99", "A")), OCT, [], POLICY) == []
+    four_a = decide(s, "A", pts(("95", "A"), ("96", "A"), ("92", "A"), ("99", "A")), OCT, [], POLICY)
+    assert four_a == []                        # once per streak, not every month it lasts
 
 
 def test_multi_period_score_skips_missing_months_instead_of_counting_zero():
