@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/render.py
 
 clean:
 	rm -rf outputs $(VENV)

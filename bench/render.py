@@ -125,6 +125,7 @@ class PeakMemory:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.rss = self.pss = 0
+        self.main_rss = self.worker_rss = 0        # the process itself; the largest other one
         self.processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -132,7 +133,10 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.is_set():
             pids = _tree(self.pid)
-            self.rss = max(self.rss, sum(_kib(p, "status", b"VmRSS:") for p in pids))
+            rss = {p: _kib(p, "status", b"VmRSS:") for p in pids}
+            self.rss = max(self.rss, sum(rss.values()))
+            self.main_rss = max(self.main_rss, rss.get(self.pid, 0))
+            self.worker_rss = max([self.worker_rss] + [v for p, v in rss.items() if p != self.pid])
             self.pss = max(self.pss, sum(_kib(p, "smaps_rollup", b"Pss:") for p in pids))
             self.processes = max(self.processes, len(pids))
             self._stop.wait(0.02)
@@ -233,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nmemory run of {size} documents failed (exit {child.returncode})")
                 continue
             print(f"\nmemory, {out.strip()}: peak RSS of the process + its workers {peak.rss / 1024:.0f} MB "
-                  f"(PSS {peak.pss / 1024:.0f} MB; up to {peak.processes} processes)")
+                  f"(PSS {peak.pss / 1024:.0f} MB; up to {peak.processes} processes); the calling process "
+                  f"alone {peak.main_rss / 1024:.0f} MB (it holds every job's context), "
+                  f"largest worker {peak.worker_rss / 1024:.0f} MB")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Callable
 
 from .aliases import Aliases, fold
 
@@ -141,13 +141,64 @@ def coerce_value(value: Any, prop: dict, field: str, aliases: Aliases) -> Any:
             return int(number) if number == number.to_integral_value() else number
         return number
     if kind == "string":
-        return to_text(value, normalise=bool(fmt or prop.get("pattern")))
+        text = to_text(value, normalise=bool(fmt or prop.get("pattern")))
+        if fmt == "uscc" and isinstance(text, str):
+            text = text.upper()      # the code's alphabet is capitals only: 91350100m… is the same code
+        return text
     return value
 
 
-def coerce_record(cells: dict[str, Any], schema: dict, aliases: Aliases) -> dict[str, Any]:
-    properties = schema["properties"]
-    return {
-        field: coerce_value(value, properties[field], field, aliases) if field in properties else value
-        for field, value in cells.items()
-    }
+MEMO_LIMIT = 50_000
+
+
+def compile_coercer(prop: dict, field: str, aliases: Aliases) -> Callable[[Any], Any]:
+    """coerce_value for one field, with its decisions taken once: a column of 100,000 cells
+    repeats the same few spellings (劳务外包, 2026-10, 是), so each distinct text or number
+    is worked out once per table. The result is always what coerce_value returns."""
+    if "enum" in prop:
+        table = aliases.values.get(field, {})
+        first = {}
+        for e in prop["enum"]:
+            first.setdefault(fold(str(e)), e)
+
+        def slow(value: Any) -> Any:
+            folded = fold(str(value))
+            return table.get(folded, first.get(folded, value))
+    else:
+        def slow(value: Any) -> Any:
+            return coerce_value(value, prop, field, aliases)
+
+    memo_text: dict[str, Any] = {}
+    memo_float: dict[float, Any] = {}
+
+    def coerce(value: Any) -> Any:
+        cls = value.__class__
+        if cls is str:
+            memo = memo_text
+        elif cls is float and value:          # 0.0 and -0.0 hash alike but coerce differently
+            memo = memo_float
+        else:
+            return slow(value)
+        try:
+            return memo[value]
+        except KeyError:
+            result = slow(value)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = result
+            return result
+    return coerce
+
+
+def compile_coercers(schema: dict, aliases: Aliases) -> dict[str, Callable[[Any], Any]]:
+    return {fld: compile_coercer(prop, fld, aliases) for fld, prop in schema["properties"].items()}
+
+
+def coerce_record(cells: dict[str, Any], schema: dict, aliases: Aliases,
+                  coercers: dict[str, Callable[[Any], Any]] | None = None) -> dict[str, Any]:
+    if coercers is None:
+        properties = schema["properties"]
+        return {
+            field: coerce_value(value, properties[field], field, aliases) if field in properties else value
+            for field, value in cells.items()
+        }
+    return {field: coercers[field](value) if field in coercers else value for field, value in cells.items()}

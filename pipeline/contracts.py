@@ -149,9 +149,18 @@ def city_of(address_zh: str | None) -> str | None:
 
 
 def _amount(amount: Decimal, currency: str) -> dict[str, str]:
-    """An amount in figures and in words in both languages (PBOC rules for the Chinese)."""
+    """An amount in figures and in words in both languages (PBOC rules for the Chinese);
+    `zh`/`en` are the figures as a sentence writes them (人民币1,234.50元 / RMB 1,234.50)."""
     w_zh, w_en = words(amount, currency)
-    return {"figures": money(amount), "words_zh": w_zh, "words_en": w_en}
+    figures = money(amount)
+    c_zh, c_en = CURRENCY_NAMES[currency]
+    zh = f"{c_zh}{figures}元" if currency == "CNY" else f"{figures}{c_zh}"
+    return {"figures": figures, "zh": zh, "en": f"{c_en} {figures}", "words_zh": w_zh, "words_en": w_en}
+
+
+def _count_zh(n: int) -> str:
+    """Counts in a contract's Chinese text are written in words (一式四份)."""
+    return "零一两三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
 
 
 def _pct(value: Decimal) -> str:
@@ -257,7 +266,7 @@ def _sla(policy: Policy, fee: Decimal, cap_pct: Decimal, currency: str) -> dict[
     grades = []
     for i, b in enumerate(policy.grades):
         upper = policy.grades[i - 1].min if i else None
-        rng = f"≥ {fixed(b.min, 0)}" if upper is None else f"{fixed(b.min, 0)} – {fixed(upper, 0)}（不含 excl.）"
+        rng = f"≥ {fixed(b.min, 0)}" if upper is None else f"≥ {fixed(b.min, 0)}, < {fixed(upper, 0)}"
         reward = policy.rewards.get(b.grade)
         grades.append({"grade": b.grade, "range": rng, "label_zh": b.label_zh, "label_en": b.label_en,
                        "reward": _pct(reward) if reward is not None else "—"})
@@ -332,7 +341,8 @@ def contract_context(contract: Mapping[str, Any], supplier: Mapping[str, Any], i
             "title_zh": title_zh, "title_en": title_en, "signed": bool(sign),
             "sign_date_zh": date_zh(sign) if sign else BLANK_DATE_ZH, "sign_date_en": date_en(sign) if sign else BLANK_DATE_EN,
             "sign_place_zh": terms.party_a["sign_place_zh"], "sign_place_en": terms.party_a["sign_place_en"],
-            "counterparts": str(d["counterparts"]), "counterparts_each": str(d["counterparts"] // 2),
+            "counterparts": _count_zh(d["counterparts"]), "counterparts_en": str(d["counterparts"]),
+            "counterparts_each": _count_zh(d["counterparts"] // 2), "counterparts_each_en": str(d["counterparts"] // 2),
         },
         "term": term,
         "party_a": _party_a(policy, terms),

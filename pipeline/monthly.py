@@ -22,7 +22,7 @@ from .compute import MonthResult, compute_month, latest_period
 from .documents import portfolio_context, review_context, settlement_context
 from .errors import ConfigError, Issue
 from .formatting import fixed, label, money
-from .intake import InputFile, discover, read_input
+from .intake import InputFile, archive_and_quarantine, discover, read_input
 from .load import RawTable
 from .periods import Period
 from .policy import Policy, load_policy
@@ -112,12 +112,15 @@ class RunSummary:
         return 1 if self.issues else 0
 
 
-def load_stage(inputs_dir: Path) -> Loaded:
+def load_stage(inputs_dir: Path, today=None) -> Loaded:
     if not inputs_dir.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(inputs_dir))
     aliases = load_aliases(inputs_dir)
     files, issues = discover(inputs_dir)
+    # every input is archived before it is read; files unusable as a whole go to rejected/
+    archive_and_quarantine(inputs_dir, files, issues, today)
     tables = [t for f in files for t in read_input(f, aliases)]
+    archive_and_quarantine(inputs_dir, [], [i for t in tables for i in t.issues], today)
     return Loaded(files, tables, issues, aliases)
 
 

@@ -285,6 +285,7 @@ class EventResult:
     candidates: list[Candidate]          # ranked first (by rank), then not ranked (by supplier ID)
     benchmark: Decimal | None            # the lowest valid quote, for price_relative
     issues: list[Issue]                  # rows of this event left out, and why
+    benchmark_valid: bool = True         # False: nobody passed the gates, so the lowest of all quotes
 
     @property
     def ranked(self) -> list[Candidate]:
@@ -545,4 +546,5 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
             first.ties.append(above)
             second.ties.append(below)
     not_ranked = sorted((c for c in candidates if c.failed_gates), key=lambda c: c.supplier_id)
-    return EventResult(event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues)
+    return EventResult(event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues,
+                       benchmark_valid=bool(admitted))

@@ -189,11 +189,17 @@ def report_context(result: EventResult, issues: Sequence[Issue]) -> dict[str, An
                "and equal totals are ordered by the tie-break rule."},
     ]
     if policy.criterion("price") is not None and policy.criterion("price").method == "price_relative":
-        notes.append({"zh": f"价格得分以通过准入条件的候选供应商中的最低报价（{money(result.benchmark) if result.benchmark is not None else DASH}元）为基准；"
-                            "未通过准入者的报价不作为基准，其价格得分最高计100分。",
-                      "en": f"Price scores take the lowest quote of the candidates that passed the admission gates "
-                            f"({cur} {money(result.benchmark) if result.benchmark is not None else DASH}) as the benchmark; a quote from a "
-                            "candidate that failed a gate never sets it, and its own price score is capped at 100."})
+        low = money(result.benchmark) if result.benchmark is not None else DASH
+        if result.benchmark_valid:
+            notes.append({"zh": f"价格得分以通过准入条件的候选供应商中的最低报价（{low}元）为基准；"
+                                "未通过准入者的报价不作为基准，其价格得分最高计100分。",
+                          "en": f"Price scores take the lowest quote of the candidates that passed the admission gates "
+                                f"({cur} {low}) as the benchmark; a quote from a candidate that failed a gate never sets it, "
+                                "and its own price score is capped at 100."})
+        else:
+            notes.append({"zh": f"没有候选供应商通过准入条件，价格得分以全部报价中的最低报价（{low}元）为基准，仅供参考。",
+                          "en": f"No candidate passed the admission gates, so price scores take the lowest of all quotes "
+                                f"({cur} {low}) as the benchmark, for reference only."})
     if not_ranked:
         notes.append({"zh": "未通过准入条件的候选供应商，其得分仅供参考，不参与排名。",
                       "en": "Scores of candidates that failed an admission gate are shown for reference only; they are not ranked."})

@@ -1,7 +1,10 @@
 """Check every row against its kind's JSON Schema, then across records.
 
 A row with any problem is left out of the run as a whole (never half-used) and reported
-with its file, row, column and value, in Chinese and English.
+with its file, sheet, row, column and value, the rule that failed, in Chinese and English.
+Rows that depend on a rejected row (an evaluation of a rejected supplier) are left out too,
+and say why. Valid rows take a compiled fast path (fastcheck.py); only rows it cannot pass
+are given to jsonschema for the full list of their errors.
 """
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .aliases import Aliases
-from .coerce import coerce_record
+from .coerce import compile_coercers
 from .errors import Issue, display_value
+from .fastcheck import compile_schema
 from .formats import format_checker
 from .formatting import label
-from .load import RawTable
+from .identifiers import USCC_ALPHABET, uscc_check_char
+from .load import RawRow, RawTable
 from .resources import load_schema
 
 KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates")
@@ -31,6 +36,11 @@ class Record:
     row: int
     data: dict[str, Any]
     columns: dict[str, str]
+    sheet: str | None = None
+
+    @property
+    def place(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
 
 
 @dataclass
@@ -44,8 +54,21 @@ class Validated:
         return [r.data for r in self.records.get(kind, [])]
 
 
+_COMPILED: dict[str, tuple[dict, Draft202012Validator, Any]] = {}
+
+
+def compiled(kind: str) -> tuple[dict, Draft202012Validator, Any]:
+    """Schema, full validator and fast check of a kind, built once per process."""
+    schema = load_schema(kind)
+    cached = _COMPILED.get(kind)
+    if cached is None or cached[0] is not schema:
+        cached = (schema, Draft202012Validator(schema, format_checker=format_checker), compile_schema(schema, format_checker))
+        _COMPILED[kind] = cached
+    return cached
+
+
 def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(kind), format_checker=format_checker)
+    return compiled(kind)[1]
 
 
 FORMAT_HINTS = {
@@ -71,10 +94,39 @@ def _fmt_bound(prop: dict, bound: Any) -> str:
     return f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
 
 
+def uscc_problem(value: Any) -> tuple[str, str] | None:
+    """What exactly is wrong with a 统一社会信用代码, so the user can fix that one character."""
+    if not isinstance(value, str):
+        return None
+    if len(value) != 18:
+        return (f"统一社会信用代码应为18位，此处为{len(value)}位", f"a unified social credit code has 18 characters, not {len(value)}")
+    for pos, ch in enumerate(value, start=1):
+        if ch not in USCC_ALPHABET:
+            return (f"第{pos}位“{ch}”不是统一社会信用代码使用的字符（数字及除 I、O、Z、S、V 外的大写字母）",
+                    f"character {pos} '{ch}' cannot appear in a USCC (digits and capitals except I, O, Z, S, V)")
+    expected = uscc_check_char(value[:17])
+    if expected != value[17]:
+        return f"校验位错误：应为 {expected}", f"check character should be {expected}"
+    return None
+
+
+def rule_of(error: ValidationError) -> str:
+    """The check that failed, named as the report shows it: the schema keyword (format:uscc),
+    or the rule a conditional part of the schema declares with x-rule (dispatch_permit)."""
+    if isinstance(error.schema, dict) and error.schema.get("x-rule"):
+        return str(error.schema["x-rule"])
+    if error.validator == "format":
+        return f"format:{error.validator_value}"
+    return str(error.validator)
+
+
 def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Aliases, raw: Any) -> tuple[str, str]:
     prop = error.schema if isinstance(error.schema, dict) else {}
     v = error.validator
     if v == "required":
+        if prop.get("x-rule") == "dispatch_permit":
+            return (f"劳务派遣供应商必须填写「{label_zh}」（劳务派遣经营许可证）",
+                    f"a labour-dispatch supplier needs its dispatch permit: {fld} is empty")
         return f"必填项「{label_zh}」为空", f"required field {fld} is empty"
     if v == "enum":
         allowed = error.validator_value
@@ -93,6 +145,8 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
             return "应在0%到100%之间（可写 95%、95 或 0.95）", "must be between 0% and 100% (95%, 95 or 0.95)"
         return f"应不大于{_fmt_bound(prop, error.validator_value)}", f"must be at most {_fmt_bound(prop, error.validator_value)}"
     if v == "format":
+        if error.validator_value == "uscc" and (exact := uscc_problem(error.instance)):
+            return exact
         return FORMAT_HINTS.get(error.validator_value, ("格式无效", "invalid format"))
     if v == "pattern":
         if fld == "bank_account":
@@ -104,6 +158,8 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
         return "不能为空", "must not be empty"
     if v == "const":
         return f"应为{error.validator_value}", f"must be {error.validator_value}"
+    if v == "additionalProperties":
+        return "不是此类数据的字段", "not a field of this kind of data"
     return "取值无效", f"invalid value ({error.message[:120]})"
 
 
@@ -118,42 +174,68 @@ def _field_of(error: ValidationError) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def control_character_issues(table: RawTable, raw, aliases: Aliases) -> list[Issue]:
+def control_character_issues(table: RawTable, raw: RawRow, aliases: Aliases) -> list[Issue]:
     issues = []
     for fld, value in raw.cells.items():
         if isinstance(value, str) and (match := _NOT_XML.search(value)):
             issues.append(Issue(
                 file=table.file, row=raw.row, column=table.columns.get(fld, aliases.label_zh(fld)), kind=table.kind,
-                field=fld, value=display_value(value), code="control_character",
+                field=fld, value=display_value(value), code="control_character", rule="control_character",
+                sheet=table.sheet,
                 message_zh=f"含有不可见的控制字符（U+{ord(match.group()):04X}），文档无法承载，请删除后重新保存",
                 message_en=f"contains an invisible control character (U+{ord(match.group()):04X}) that documents cannot carry; remove it and save again",
             ))
     return issues
 
 
-def validate_table(table: RawTable, aliases: Aliases) -> tuple[list[Record], list[Issue]]:
-    schema = load_schema(table.kind)
-    validator = _validator(table.kind)
+def row_issues(table: RawTable, raw: RawRow, data: dict[str, Any], validator: Draft202012Validator,
+               key_fields: list[str], aliases: Aliases) -> list[Issue]:
+    """Every problem of one row: control characters, then each schema error in field order."""
+    errors = sorted(validator.iter_errors(data), key=lambda e: (_field_of(e), e.validator))
+    found = control_character_issues(table, raw, aliases)
+    key = "/".join(str(data.get(k, "")) for k in key_fields) or None
+    for error in errors:
+        fld = _field_of(error)
+        label_zh = aliases.label_zh(fld)
+        zh, en = messages_for(error, fld, label_zh, aliases, raw.cells.get(fld))
+        found.append(Issue(
+            file=table.file, row=raw.row, column=table.columns.get(fld, label_zh), kind=table.kind, field=fld,
+            value=display_value(raw.cells.get(fld)), message_zh=zh, message_en=en, key=key,
+            sheet=table.sheet, rule=rule_of(error),
+        ))
+    return _unique(found)
+
+
+def _has_control_character(cells: dict[str, Any]) -> bool:
+    search = _NOT_XML.search
+    for value in cells.values():
+        if value.__class__ is str and search(value):
+            return True
+    return False
+
+
+def validate_table(table: RawTable, aliases: Aliases, fast: bool = True) -> tuple[list[Record], list[Issue]]:
+    """Rows of one table: valid ones as records, the others as issues. `fast=False` sends
+    every row through jsonschema (the reference the fast path is tested against)."""
+    schema, validator, quick = compiled(table.kind)
+    if not fast:
+        quick = None
     key_fields = schema.get("x-key", [])
+    coercers = compile_coercers(schema, aliases)
     issues: list[Issue] = list(table.issues)
     records: list[Record] = []
+    kind, file, sheet, columns = table.kind, table.file, table.sheet, table.columns
     for raw in table.rows:
-        data = coerce_record(raw.cells, schema, aliases)
-        errors = sorted(validator.iter_errors(data), key=lambda e: (_field_of(e), e.validator))
-        row_issues = control_character_issues(table, raw, aliases)
-        for error in errors:
-            fld = _field_of(error)
-            label_zh = aliases.label_zh(fld)
-            zh, en = messages_for(error, fld, label_zh, aliases, raw.cells.get(fld))
-            row_issues.append(Issue(
-                file=table.file, row=raw.row, column=table.columns.get(fld, label_zh), kind=table.kind, field=fld,
-                value=display_value(raw.cells.get(fld)), message_zh=zh, message_en=en,
-                key="/".join(str(data.get(k, "")) for k in key_fields) or None,
-            ))
-        if row_issues:
-            issues.extend(_unique(row_issues))
+        cells = raw.cells
+        data = {f: coercers[f](v) if f in coercers else v for f, v in cells.items()}
+        if quick is not None and quick(data) and not _has_control_character(cells):
+            records.append(Record(kind, file, raw.row, data, columns, sheet))
+            continue
+        found = row_issues(table, raw, data, validator, key_fields, aliases)
+        if found:
+            issues.extend(found)
         else:
-            records.append(Record(table.kind, table.file, raw.row, data, table.columns))
+            records.append(Record(kind, file, raw.row, data, columns, sheet))
     return records, issues
 
 
@@ -166,25 +248,36 @@ def _unique(issues: Iterable[Issue]) -> list[Issue]:
     return out
 
 
-def _issue(rec: Record, fld: str, aliases: Aliases, zh: str, en: str, code: str = "cross_record") -> Issue:
+def _issue(rec: Record, fld: str, aliases: Aliases, zh: str, en: str, rule: str) -> Issue:
     return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, aliases.label_zh(fld)),
                  value=display_value(rec.data.get(fld)), message_zh=zh, message_en=en, kind=rec.kind,
-                 field=fld, key=rec.data.get(fld) if fld.endswith(("_id", "_no")) else None, code=code)
+                 field=fld, key=rec.data.get(fld) if fld.endswith(("_id", "_no")) else None, code="cross_record",
+                 sheet=rec.sheet, rule=rule)
 
 
 def _period_in_name(file: str) -> str | None:
-    match = re.search(r"(20\d{2})[-_.]?(0[1-9]|1[0-2])(?!\d)", file)
+    match = re.search(r"(20\d{2})[-_.年]?(0[1-9]|1[0-2])(?!\d)", file)
     return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
-def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
-                          present: set[str] | None = None) -> dict[int, list[Issue]]:
-    """Rules between rows and between files. Returns issues keyed by id(record).
-    References are checked only to kinds that were read (`present`; all when None)."""
-    found: dict[int, list[Issue]] = defaultdict(list)
+@dataclass(frozen=True)
+class Rejected:
+    """Where a key's row was rejected, to tell the rows that depend on it."""
+    place: str
+    row: int | None
 
-    def flag(rec: Record, fld: str, zh: str, en: str) -> None:
-        found[id(rec)].append(_issue(rec, fld, aliases, zh, en))
+
+def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
+                          present: set[str] | None = None,
+                          rejected: dict[str, dict[str, Rejected]] | None = None) -> dict[int, list[Issue]]:
+    """Rules between rows and between files. Returns issues keyed by id(record).
+    References are checked only to kinds that were read (`present`; all when None).
+    `rejected` (kind -> key -> where) tells a reference to a rejected row from an unknown one."""
+    found: dict[int, list[Issue]] = defaultdict(list)
+    rejected = rejected or {}
+
+    def flag(rec: Record, fld: str, zh: str, en: str, rule: str) -> None:
+        found[id(rec)].append(_issue(rec, fld, aliases, zh, en, rule))
 
     for kind, recs in records.items():
         key = load_schema(kind).get("x-key", [])
@@ -193,54 +286,94 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
             groups[tuple(rec.data.get(k) for k in key)].append(rec)
         for value, dupes in groups.items():
             if len(dupes) > 1:
-                where = "、".join(f"{d.file} 第{d.row}行" for d in dupes)
-                where_en = ", ".join(f"{d.file} row {d.row}" for d in dupes)
+                where = "、".join(f"{d.place} 第{d.row}行" for d in dupes)
+                where_en = ", ".join(f"{d.place} row {d.row}" for d in dupes)
                 for rec in dupes:
                     flag(rec, key[-1], f"编号重复：{'/'.join(map(str, value))} 出现在 {where}，无法判断以哪一行为准",
-                         f"duplicate key {'/'.join(map(str, value))} in {where_en}; cannot tell which row is right")
+                         f"duplicate key {'/'.join(map(str, value))} in {where_en}; cannot tell which row is right",
+                         "unique_key")
 
-    suppliers = {r.data["supplier_id"]: r for r in records["suppliers"]}
-    contracts = {r.data["contract_no"]: r for r in records["contracts"]}
+    suppliers = {r.data["supplier_id"]: r for r in records.get("suppliers", [])}
+    contracts = {r.data["contract_no"]: r for r in records.get("contracts", [])}
     checks_suppliers = present is None or "suppliers" in present
     checks_contracts = present is None or "contracts" in present
+
+    def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
+        gone = rejected.get(ref_kind, {}).get(value)
+        noun_zh, noun_en = ("供应商", "supplier") if ref_kind == "suppliers" else ("合同", "contract")
+        if gone is not None:
+            where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
+            where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
+            flag(rec, fld, f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
+                 f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
+                 f"rejected_{noun_en}")
+        else:
+            flag(rec, fld, f"{noun_zh}编号{value}不在{zh_list}中", f"{noun_en} {value} is not in the {en_list}",
+                 f"unknown_{noun_en}")
+
     for kind in ("contracts", "evaluations", "incidents") if checks_suppliers else ():
-        for rec in records[kind]:
+        for rec in records.get(kind, []):
             if rec.data["supplier_id"] not in suppliers:
-                flag(rec, "supplier_id", f"供应商编号{rec.data['supplier_id']}不在供应商名录中（或其记录被拒绝）",
-                     f"supplier {rec.data['supplier_id']} is not in the supplier master (or its row was rejected)")
-    for rec in records["contract_items"] if checks_contracts else ():
+                missing(rec, "supplier_id", "suppliers", rec.data["supplier_id"], "供应商名录", "supplier master")
+    for rec in records.get("contract_items", []) if checks_contracts else ():
         if rec.data["contract_no"] not in contracts:
-            flag(rec, "contract_no", f"合同编号{rec.data['contract_no']}不在合同表中（或其记录被拒绝）",
-                 f"contract {rec.data['contract_no']} is not in the contracts sheet (or its row was rejected)")
-    for rec in records["contracts"]:
+            missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
+    items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
+    for rec in records.get("contracts", []):
         d = rec.data
         if d["end_date"] < d["start_date"]:
             flag(rec, "end_date", f"结束日期{d['end_date']}早于开始日期{d['start_date']}",
-                 f"end date {d['end_date']} is before start date {d['start_date']}")
+                 f"end date {d['end_date']} is before start date {d['start_date']}", "date_order")
         if d.get("sign_date") and d["sign_date"] > d["end_date"]:
-            flag(rec, "sign_date", "签订日期晚于合同结束日期", "sign date is after the contract's end date")
-        if "monthly_fee" not in d and not any(i.data["contract_no"] == d["contract_no"] for i in records["contract_items"]):
+            flag(rec, "sign_date", f"签订日期{d['sign_date']}晚于合同结束日期{d['end_date']}",
+                 f"sign date {d['sign_date']} is after the contract's end date {d['end_date']}", "date_order")
+        if "monthly_fee" not in d and d["contract_no"] not in items_by_contract:
             flag(rec, "monthly_fee", "未填写月服务费，且没有服务项目明细可计算费用",
-                 "no monthly fee and no service items to compute it from")
-    for rec in records["evaluations"]:
+                 "no monthly fee and no service items to compute it from", "missing_fee")
+        supplier = suppliers.get(d["supplier_id"])
+        if d["contract_type"] == "labor_dispatch" and supplier is not None and not supplier.data.get("dispatch_permit_no"):
+            flag(rec, "contract_type",
+                 f"劳务派遣合同要求供应商持有劳务派遣经营许可证，但供应商{d['supplier_id']}未填写许可证编号",
+                 f"a labour-dispatch contract needs a supplier with a dispatch permit; supplier {d['supplier_id']} has none",
+                 "dispatch_permit")
+    for rec in records.get("suppliers", []):
+        d = rec.data
+        if d.get("dispatch_permit_expiry") and not d.get("dispatch_permit_no"):
+            flag(rec, "dispatch_permit_no", "填写了劳务派遣许可证有效期，但缺少许可证编号",
+                 "a dispatch permit expiry date is given without the permit number", "dispatch_permit")
+    for rec in records.get("evaluations", []):
         expected = _period_in_name(rec.file)
         if expected and rec.data["period"] != expected:
             flag(rec, "period", f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
-                 f"period {rec.data['period']} does not match the period {expected} in the file name")
+                 f"period {rec.data['period']} does not match the period {expected} in the file name", "period_mismatch")
     return found
 
 
-def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None = None) -> Validated:
+def _remember(rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None) -> None:
+    key = {"suppliers": "supplier_id", "contracts": "contract_no"}.get(kind)
+    if key and isinstance(data.get(key), str):
+        rejected.setdefault(kind, {}).setdefault(data[key], Rejected(place, row))
+
+
+def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None = None,
+                    fast: bool = True) -> Validated:
     result = Validated()
+    rejected: dict[str, dict[str, Rejected]] = {}
     for table in tables:
-        records, issues = validate_table(table, aliases)
+        records, issues = validate_table(table, aliases, fast=fast)
         result.rows_read[table.kind] += len(table.rows)
         result.records.setdefault(table.kind, []).extend(records)
         result.issues.extend(issues)
+        if table.kind in ("suppliers", "contracts"):
+            bad_rows = {i.row for i in issues if i.row is not None}
+            place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
+            for raw in table.rows:
+                if raw.row in bad_rows:
+                    _remember(rejected, table.kind, compile_keys(raw.cells, table.kind, aliases), place, raw.row)
     # Cross-record rules run until nothing more falls out: a rejected supplier takes its
     # contracts, evaluations and incidents with it, and a rejected contract its items.
     while True:
-        problems = cross_record_problems(result.records, aliases, present)
+        problems = cross_record_problems(result.records, aliases, present, rejected)
         if not problems:
             break
         for kind, recs in result.records.items():
@@ -248,10 +381,18 @@ def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] 
             for rec in recs:
                 if id(rec) in problems:
                     result.issues.extend(problems[id(rec)])
+                    _remember(rejected, kind, rec.data, rec.place, rec.row)
                 else:
                     kept.append(rec)
             result.records[kind] = kept
-    rejected_rows = {(i.kind, i.file, i.row) for i in result.issues if i.row is not None}
-    for kind, _file, _row in rejected_rows:
+    rejected_rows = {(i.kind, i.file, i.sheet, i.row) for i in result.issues if i.row is not None}
+    for kind, _file, _sheet, _row in rejected_rows:
         result.rows_rejected[kind] += 1
     return result
+
+
+def compile_keys(cells: dict[str, Any], kind: str, aliases: Aliases) -> dict[str, Any]:
+    """The key fields of a raw row, coerced as validation would (S001 typed as Ｓ００１)."""
+    schema = load_schema(kind)
+    coercers = compile_coercers({"properties": {k: schema["properties"][k] for k in schema.get("x-key", [])}}, aliases)
+    return {k: coercers[k](v) for k, v in cells.items() if k in coercers}

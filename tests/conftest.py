@@ -42,5 +42,17 @@ def sample_inputs(tmp_path: Path) -> Path:
     return target
 
 
+def _inputs_listing() -> set[str]:
+    return {str(p.relative_to(SAMPLE_INPUTS)) for p in SAMPLE_INPUTS.rglob("*")}
+
+
+_INPUTS_AT_START = _inputs_listing()
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
+    # runs archive and quarantine their inputs: a test must run on a copy (fixture sample_inputs)
+    added = _inputs_listing() - _INPUTS_AT_START
+    if added:
+        print(f"\nA test wrote into the repository's inputs/ folder (use the sample_inputs fixture): {sorted(added)[:5]}")
+        session.exitstatus = 1

@@ -78,9 +78,9 @@ def test_the_worker_count_is_configurable(monkeypatch):
     assert parallel.default_workers() >= 1
 
 
-def test_the_months_jobs_cross_process_boundaries(policy):
+def test_the_months_jobs_cross_process_boundaries(policy, sample_inputs):
     from pipeline.monthly import choose_period, compute_stage, document_jobs, load_stage, validate_stage
-    loaded = load_stage(SAMPLE_INPUTS)
+    loaded = load_stage(sample_inputs)
     validated = validate_stage(loaded)
     result = compute_stage(validated, policy, choose_period(validated, None))
     month = document_jobs(result, policy, validated.issues)

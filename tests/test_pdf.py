@@ -24,7 +24,9 @@ pytestmark = pytest.mark.skipif(
 def month(tmp_path_factory):
     from pipeline.monthly import run_month
     out = tmp_path_factory.mktemp("pdf")
-    summary = run_month(SAMPLE_INPUTS, out)
+    inputs = out / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)           # runs archive their inputs: never the repository's
+    summary = run_month(inputs, out)
     return summary.outputs
 
 

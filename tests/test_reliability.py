@@ -184,9 +184,9 @@ m.run_month(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
-def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_path):
+def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_path, sample_inputs):
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(SAMPLE_INPUTS), str(out)], cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(sample_inputs), str(out)], cwd=ROOT)
     reports = out / "2026-10" / "reports"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(reports.glob("*.docx"))) < 4:
@@ -197,7 +197,7 @@ def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_pat
     assert 4 <= len(list(root.rglob("*.docx"))) < 31
     assert not (root / "manifest.json").exists()        # no manifest describes an incomplete set
     _all_docx_open(root)                                 # every visible document is whole
-    summary = run_month(SAMPLE_INPUTS, out)
+    summary = run_month(sample_inputs, out)
     assert summary.documents == 31
     assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))

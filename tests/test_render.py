@@ -94,13 +94,13 @@ def _keys_match(expected, actual, path="") -> list[str]:
     return problems
 
 
-def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_were_made_for(policy):
+def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_were_made_for(policy, sample_inputs):
     """The fixtures are the contract between templates and code; the code must keep it."""
     from pipeline.documents import portfolio_context, review_context, settlement_context
     from pipeline.monthly import choose_period, compute_stage, load_stage, validate_stage
     from conftest import SAMPLE_INPUTS
 
-    loaded = load_stage(SAMPLE_INPUTS)
+    loaded = load_stage(sample_inputs)
     validated = validate_stage(loaded)
     period = choose_period(validated, None)
     result = compute_stage(validated, policy, period)

@@ -34,7 +34,9 @@ def q2(x: Decimal) -> Decimal:
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("select")
-    summary = run_selection(SAMPLE_INPUTS, out, EVENT)
+    inputs = tmp_path_factory.mktemp("select-inputs") / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)           # runs archive their inputs: never the repository's
+    summary = run_selection(inputs, out, EVENT)
     return summary, out / "selection" / EVENT
 
 
@@ -150,7 +152,9 @@ def test_manifest_and_byte_identical_rerun(sample_run, tmp_path):
         assert entry["sha256"] == hashlib.sha256((root / rel).read_bytes()).hexdigest()
     assert listed["winner_supplier_row.xlsx"]["supplier_id"] == "S019"
     assert {i["kind"] for i in manifest["inputs"]} == {"candidates", "suppliers"}
-    again = run_selection(SAMPLE_INPUTS, tmp_path, EVENT).outputs
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    again = run_selection(inputs, tmp_path, EVENT).outputs
     for rel in listed:
         assert (again / rel).read_bytes() == (root / rel).read_bytes(), rel
 
@@ -340,3 +344,23 @@ def test_newcomer_without_name_or_category_and_blank_scores_are_rejected_rows():
     where = {(i.row, i.field) for i in result.issues}
     assert where == {(4, "name_zh"), (4, "category"), (5, "technical"), (6, "event_date")}
     assert all(i.message_zh and i.message_en for i in result.issues)
+
+
+def test_template_fonts_and_hostile_names_appear_literally(tmp_path):
+    import re
+    import zipfile
+    from pipeline.selection_report import chart_png, render_report
+    with zipfile.ZipFile(ROOT / "contract_templates" / "selection_report.docx") as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+        document = z.read("word/document.xml").decode("utf-8")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group()
+    assert 'w:eastAsia="SimSun"' in defaults and 'w:eastAsia="zh-CN"' in defaults
+    assert "｛" not in document and "｝" not in document
+    policy = selection_policy_from_dict(_policy())
+    hostile = "{{ 7*7 }}{% for x in range(3) %}X{% endfor %} & <Ltd>"
+    result = evaluate_event("E1", [_rec(3, supplier_id="H1", name_zh=hostile, name_en="A & B <Ltd>"),
+                                   _rec(4, supplier_id="H2")], {}, policy)
+    path = tmp_path / "hostile.docx"
+    path.write_bytes(render_report(report_context(result, []), chart_png(result)))
+    text = docx_text(path)
+    assert hostile in text and "A & B <Ltd>" in text and "XXX" not in text

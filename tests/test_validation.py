@@ -71,8 +71,10 @@ def test_bad_cells_are_reported_with_file_row_column_value_in_both_languages(tmp
     assert [d["supplier_id"] for d in result.data("suppliers")] == ["S1"]   # bad rows are left out whole
     by_row = {i.row: i for i in result.issues}
     uscc = by_row[5]                        # title row, blank row, header on row 3, S2 on row 5
-    assert (uscc.file, uscc.column, uscc.value) == ("suppliers.xlsx", "统一社会信用代码", bad_uscc)
-    assert "统一社会信用代码" in uscc.message_zh and "check character" in uscc.message_en
+    assert (uscc.file, uscc.sheet, uscc.column, uscc.value) == ("suppliers.xlsx", "Sheet1", "统一社会信用代码", bad_uscc)
+    assert uscc.rule == "format:uscc"
+    assert uscc.text_zh() == "第 5 行‘统一社会信用代码’校验位错误：应为 3"
+    assert uscc.text_en() == "Row 5, USCC: check character should be 3"
     email = by_row[6]
     assert email.column == "电子邮箱" and email.value == "not-an-email"
     assert "邮箱" in email.message_zh and "e-mail" in email.message_en
@@ -86,7 +88,8 @@ def test_dispatch_supplier_needs_a_permit(tmp_path):
     result = validate_files(path)
     assert [d["supplier_id"] for d in result.data("suppliers")] == ["S2"]
     assert {i.field for i in result.issues} == {"dispatch_permit_no", "dispatch_permit_expiry"}
-    assert all(i.row == 2 and "必填" in i.message_zh for i in result.issues)
+    assert all(i.row == 2 and "劳务派遣" in i.message_zh and "dispatch permit" in i.message_en for i in result.issues)
+    assert {i.rule for i in result.issues} == {"dispatch_permit"}
 
 
 def test_duplicate_keys_reject_every_copy(tmp_path):

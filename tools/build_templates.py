@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the bilingual (简体中文 + English) docxtpl templates in ``contract_templates/``.
 
-    python tools/build_templates.py            # writes the three templates
+    python tools/build_templates.py            # writes the three monthly templates
     python tools/build_templates.py --out DIR  # somewhere else (e.g. for a diff)
 
 The output is deterministic: the same python-docx version gives byte-identical files
@@ -663,6 +663,41 @@ def signature_table(doc, blocks, gap_cm=0.8):
     return t
 
 
+def chart(doc, expr: str, caption=None):
+    """A picture field alone in its own centred paragraph, shown only when the code passes
+    one: ``{%p if x %}`` / ``{{ x }}`` / ``{%p endif %}``. With "" nothing at all is left."""
+    ctl(doc, f"{{%p if {expr} %}}")
+    p = P(doc, f"{{{{ {expr} }}}}", align=CENTER)
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.keep_with_next = bool(caption)
+    if caption:
+        P(doc, caption, "Table English", align=CENTER)
+    ctl(doc, "{%p endif %}")
+
+
+def bullets(doc, name: str, none=("无", "None"), item="a"):
+    """A bulleted zh/en list over ``name`` (items with ``zh`` / ``en``), "无 / None" if empty."""
+    ctl(doc, f"{{%p for {item} in {name} %}}")
+    bi(doc, f"{{{{ {item}.zh }}}}", f"{{{{ {item}.en }}}}", "List Bullet", "List English")
+    ctl(doc, "{%p endfor %}")
+    ctl(doc, f"{{%p if not {name} %}}")
+    P(doc, f"{none[0]} / {none[1]}")
+    ctl(doc, "{%p endif %}")
+
+
+def flags_table(doc, name: str, none=("无", "None")):
+    """Risk flags (severity_zh/en, zh, en) as a two-column table."""
+    t = Table(doc, [2.6, 14.4], aligns=[CENTER, LEFT],
+              header=[("严重程度", "Severity"), ("风险描述", "Description")])
+    t.control(f"{{%tr for f in {name} %}}")
+    t.row([(["{{ f.severity_zh }}"], ["{{ f.severity_en }}"]), (["{{ f.zh }}"], ["{{ f.en }}"])])
+    t.control("{%tr endfor %}")
+    t.control(f"{{%tr if not {name} %}}")
+    t.none_row(none)
+    t.control("{%tr endif %}")
+    return t
+
+
 # --------------------------------------------------------------------------- review report
 
 
@@ -747,8 +782,30 @@ def build_review_report():
       "English")
     ctl(doc, "{%p endif %}")
 
-    # 四、问题事件
-    heading(doc, "四、问题事件", "Incidents")
+    # 四、绩效趋势
+    heading(doc, "四、绩效趋势", "Performance Trend")
+    ctl(doc, "{%p if trend.available %}")
+    P(doc, ["趋势得分（", "{{ trend.method_zh }}", "）：", ("{{ trend.score }}", True), " 分。"])
+    P(doc, ["Trend score (", "{{ trend.method_en }}", "): ", ("{{ trend.score }}", True), "."],
+      "English")
+    t = Table(doc, [5.6, 3.8, 3.0, 4.6], aligns=[LEFT, RIGHT, CENTER, RIGHT],
+              header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade"),
+                      ("较上期", "Change")])
+    t.control("{%tr for h in trend.rows %}")
+    t.row([(["{{ h.period_zh }}"], ["{{ h.period_en }}"]), "{{ h.score }}", "{{ h.grade }}",
+           "{{ h.change }}"])
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not trend.rows %}")
+    t.none_row()
+    t.control("{%tr endif %}")
+    chart(doc, "trend.chart")
+    ctl(doc, "{%p else %}")
+    P(doc, "历史记录不足，本期不作趋势分析。")
+    P(doc, "Not enough history for a trend this period.", "English")
+    ctl(doc, "{%p endif %}")
+
+    # 五、问题事件
+    heading(doc, "五、问题事件", "Incidents")
     t = Table(doc, [2.5, 3.0, 2.2, 1.9, 1.5, 5.9],
               aligns=[LEFT, LEFT, LEFT, CENTER, RIGHT, LEFT],
               header=[("编号", "ID"), ("日期", "Date"), ("类型", "Type"),
@@ -764,8 +821,8 @@ def build_review_report():
     t.none_row(("本期无问题事件", "No incidents this period"))
     t.control("{%tr endif %}")
 
-    # 五、扣款与奖励
-    heading(doc, "五、扣款与奖励", "Penalties and Rewards")
+    # 六、扣款与奖励
+    heading(doc, "六、扣款与奖励", "Penalties and Rewards")
     t = Table(doc, [2.6, 11.2, 3.2], aligns=[LEFT, LEFT, RIGHT],
               header=[("类别", "Type"), ("事由", "Description"),
                       ("金额（{{ money.currency }}）", "Amount ({{ money.currency }})")])
@@ -790,13 +847,21 @@ def build_review_report():
     P(doc, [("Cap: ", True), "{{ money.cap_note_en }}"], "English")
     ctl(doc, "{%p endif %}")
 
-    # 六、评估意见
-    heading(doc, "六、评估意见", "Evaluator's Comments")
+    # 七、风险预警
+    heading(doc, "七、风险预警", "Risk Flags")
+    flags_table(doc, "flags", ("本期无风险预警", "No risk flags this period"))
+
+    # 八、处理措施
+    heading(doc, "八、处理措施", "Actions")
+    bullets(doc, "actions")
+
+    # 九、评估意见
+    heading(doc, "九、评估意见", "Evaluator's Comments")
     P(doc, "{{ evaluation.comment }}")
     P(doc, ["评估人 Evaluator：", "{{ evaluation.evaluator }}"], align=RIGHT)
 
-    # 七、供应商反馈
-    heading(doc, "七、供应商反馈", "Supplier Feedback")
+    # 十、供应商反馈
+    heading(doc, "十、供应商反馈", "Supplier Feedback")
     bi(doc, "{{ feedback_zh }}", "{{ feedback_en }}")
 
     signature_table(doc, [
@@ -932,6 +997,20 @@ def build_settlement_statement():
 # --------------------------------------------------------------------------- portfolio
 
 
+def supplier_table(doc, name, widths, header, cells, aligns=None, none=("无", "None")):
+    """A row-per-item table over ``name`` whose first column is the supplier
+    (``supplier`` / ``supplier_en``, "S004 南京数衡…"), with a "无 / None" row when empty."""
+    t = Table(doc, widths, aligns=aligns or [LEFT] * len(widths),
+              header=[("供应商", "Supplier")] + header)
+    t.control(f"{{%tr for x in {name} %}}")
+    t.row([(["{{ x.supplier }}"], ["{{ x.supplier_en }}"])] + cells)
+    t.control("{%tr endfor %}")
+    t.control(f"{{%tr if not {name} %}}")
+    t.none_row(none)
+    t.control("{%tr endif %}")
+    return t
+
+
 def build_portfolio_summary():
     doc = new_document("供应商月度绩效汇总", "Supplier Portfolio Summary",
                        "供应商月度绩效汇总（管理层） / Supplier portfolio summary for management")
@@ -945,12 +1024,12 @@ def build_portfolio_summary():
             "{{ period.end_zh }}", "）。纳入考核供应商 ", ("{{ counts.suppliers }}", True),
             " 家，已评估 ", ("{{ counts.evaluated }}", True), " 家，其中已评级 ",
             ("{{ counts.rated }}", True), " 家；数据校验未通过、被拒绝的输入行 ",
-            ("{{ counts.rejected_rows }}", True), " 行（见第五部分）。"])
+            ("{{ counts.rejected_rows }}", True), " 行（见第九部分）。"])
     P(doc, ["Review period: ", "{{ period.en }}", " (", "{{ period.start_en }}", " – ",
             "{{ period.end_en }}", "). Suppliers in scope: ", ("{{ counts.suppliers }}", True),
             "; evaluated: ", ("{{ counts.evaluated }}", True), "; rated: ",
             ("{{ counts.rated }}", True), "; input rows rejected by validation: ",
-            ("{{ counts.rejected_rows }}", True), " (see Section 5)."], "English")
+            ("{{ counts.rejected_rows }}", True), " (see Section 9)."], "English")
 
     heading(doc, "二、评级分布", "Grade Distribution")
     t = Table(doc, [2.5, 7.5, 3.5, 3.5], aligns=[CENTER, LEFT, RIGHT, RIGHT],
@@ -960,16 +1039,18 @@ def build_portfolio_summary():
     t.row([[("Table Text", ("{{ g.grade }}", True))],
            (["{{ g.label_zh }}"], ["{{ g.label_en }}"]), "{{ g.count }}", "{{ g.share }}"])
     t.control("{%tr endfor %}")
+    chart(doc, "grade_chart")
 
     heading(doc, "三、供应商绩效明细", "Supplier Results")
     P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT)
-    t = Table(doc, [1.1, 4.3, 1.9, 1.3, 1.2, 1.5, 1.8, 1.7, 2.2],
-              aligns=[LEFT, LEFT, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("编号", "ID"), ("供应商", "Supplier"), ("类别", "Category"),
-                      ("得分", "Score"), ("评级", "Grade"), ("较上期", "Change"),
-                      ("扣款", "Penalties"), ("奖励", "Rewards"), ("应付金额", "Payable")])
+    t = Table(doc, [1.0, 1.1, 3.6, 1.7, 1.3, 1.1, 1.5, 1.8, 1.7, 2.2],
+              aligns=[CENTER, LEFT, LEFT, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
+              header=[("排名", "Rank"), ("编号", "ID"), ("供应商", "Supplier"),
+                      ("类别", "Category"), ("得分", "Score"), ("评级", "Grade"),
+                      ("较上期", "Change"), ("扣款", "Penalties"), ("奖励", "Rewards"),
+                      ("应付金额", "Payable")])
     t.control("{%tr for s in rows %}")
-    t.row(["{{ s.id }}", (["{{ s.name_zh }}"], ["{{ s.name_en }}"]),
+    t.row(["{{ s.rank }}", "{{ s.id }}", (["{{ s.name_zh }}"], ["{{ s.name_en }}"]),
            (["{{ s.category_zh }}"], ["{{ s.category_en }}"]), "{{ s.score }}",
            "{{ s.grade }}", "{{ s.change }}", "{{ s.penalties }}", "{{ s.rewards }}",
            "{{ s.payable }}"])
@@ -978,21 +1059,45 @@ def build_portfolio_summary():
     t.none_row()
     t.control("{%tr endif %}")
     t.row([("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}",
-           "{{ totals.payable }}"], span=[6, 1, 1, 1], bold=True, fill=LABEL_FILL,
+           "{{ totals.payable }}"], span=[7, 1, 1, 1], bold=True, fill=LABEL_FILL,
           aligns=[RIGHT, RIGHT, RIGHT, RIGHT])
     P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]
       ).paragraph_format.space_before = Pt(4)
     P(doc, [("Total payable in words: ", True), "{{ totals.payable_words_en }}"], "English")
 
     heading(doc, "四、需关注事项", "Needs Attention")
-    ctl(doc, "{%p for a in attention %}")
-    bi(doc, "{{ a.zh }}", "{{ a.en }}", "List Bullet", "List English")
-    ctl(doc, "{%p endfor %}")
-    ctl(doc, "{%p if not attention %}")
-    P(doc, "无 / None")
-    ctl(doc, "{%p endif %}")
+    bullets(doc, "attention")
 
-    heading(doc, "五、被拒绝的输入数据", "Rejected Input")
+    heading(doc, "五、风险预警", "Risk Flags")
+    supplier_table(doc, "risks", [5.0, 2.2, 9.8], [("严重程度", "Severity"), ("风险描述", "Risk")],
+                   [(["{{ x.severity_zh }}"], ["{{ x.severity_en }}"]),
+                    (["{{ x.zh }}"], ["{{ x.en }}"])], aligns=[LEFT, CENTER, LEFT],
+                   none=("本期无风险预警", "No risk flags this period"))
+
+    heading(doc, "六、处理措施", "Actions Taken")
+    supplier_table(doc, "actions", [5.0, 3.6, 8.4], [("措施", "Action"), ("事由", "Reason")],
+                   [(["{{ x.action_zh }}"], ["{{ x.action_en }}"]),
+                    (["{{ x.zh }}"], ["{{ x.en }}"])],
+                   none=("本期无处理措施", "No actions this period"))
+
+    heading(doc, "七、证照到期提醒", "Licences and Permits Expiring")
+    supplier_table(doc, "expiring", [5.0, 4.6, 4.6, 2.8],
+                   [("证照", "Document"), ("到期日", "Expires on"), ("剩余天数", "Days left")],
+                   [(["{{ x.item_zh }}"], ["{{ x.item_en }}"]),
+                    (["{{ x.date_zh }}"], ["{{ x.date_en }}"]), "{{ x.days }}"],
+                   aligns=[LEFT, LEFT, LEFT, RIGHT],
+                   none=("近期无到期证照", "Nothing expiring soon"))
+
+    heading(doc, "八、供应商状态调整", "Supplier Status Changes")
+    supplier_table(doc, "status_changes", [5.0, 2.4, 2.4, 7.2],
+                   [("原状态", "From"), ("调整为", "To"), ("原因", "Reason")],
+                   [(["{{ x.from_zh }}"], ["{{ x.from_en }}"]),
+                    (["{{ x.to_zh }}"], ["{{ x.to_en }}"]),
+                    (["{{ x.reason_zh }}"], ["{{ x.reason_en }}"])],
+                   aligns=[LEFT, CENTER, CENTER, LEFT],
+                   none=("本期无状态调整", "No status changes this period"))
+
+    heading(doc, "九、被拒绝的输入数据", "Rejected Input")
     t = Table(doc, [4.6, 1.0, 2.6, 1.6, 7.2], aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
               header=[("文件", "File"), ("行", "Row"), ("列", "Column"), ("值", "Value"),
                       ("问题", "Issue")])
