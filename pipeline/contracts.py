@@ -23,7 +23,7 @@ import yaml
 from .errors import ConfigError, Issue, display_value
 from .formatting import date_en, date_zh, fixed, kpi_value, label, money, rate_pct, words
 from .identifiers import is_valid_uscc
-from .monthly import Job, Loaded, safe_name
+from .monthly import Job, Loaded, make_job, safe_name
 from .policy import Kpi, Policy
 from .publish import Written, manifest_bytes, remove_stale, write_output
 from .resources import schemas_dir, templates_dir
@@ -375,10 +375,11 @@ class ContractPlan:
     folder: str = ""
 
 
-def _issue(rec: Record, fld: str, zh: str, en: str, code: str) -> Issue:
+def _issue(rec: Record, fld: str, zh: str, en: str, code: str, rule: str = "") -> Issue:
     return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, fld), value=display_value(rec.data.get(fld)),
-                 message_zh=zh, message_en=en, kind=rec.kind, field=fld, key=rec.data.get("contract_no") or rec.data.get("supplier_id"),
-                 code=code)
+                 message_zh=zh, message_en=en, kind=rec.kind, field=fld,
+                 key=rec.data.get("contract_no") or rec.data.get("supplier_id"), code=code,
+                 sheet=getattr(rec, "sheet", None), rule=rule or f"contract:{fld}")
 
 
 _PARTY_B_NEEDED = {"legal_rep": ("法定代表人", "legal representative"), "address_zh": ("地址", "address"),
@@ -439,19 +440,6 @@ def folder_name(contracts: Sequence[Mapping[str, Any]], period: str | None) -> s
     return max(dates) if dates else "contracts"
 
 
-def file_names(numbers: Sequence[str]) -> dict[str, str]:
-    """contract_no -> file stem; two numbers that clean to the same name (A/1 and A_1)
-    get a short digest so neither overwrites the other."""
-    stems: dict[str, list[str]] = {}
-    for no in numbers:
-        stems.setdefault(safe_name(no), []).append(no)
-    out = {}
-    for stem, nos in stems.items():
-        for no in nos:
-            out[no] = stem if len(nos) == 1 else f"{stem}-{hashlib.sha256(no.encode()).hexdigest()[:6]}"
-    return out
-
-
 def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, template_dir: Path,
                   period: str | None = None) -> ContractPlan:
     plan = ContractPlan()
@@ -460,7 +448,6 @@ def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, te
     for i in validated.data("contract_items"):
         items.setdefault(i["contract_no"], []).append(i)
     records = sorted(validated.records.get("contracts", []), key=lambda r: r.data["contract_no"])
-    names = file_names([r.data["contract_no"] for r in records])
     rendered = []
     for rec in records:
         c = rec.data
@@ -476,7 +463,8 @@ def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, te
             continue
         context = contract_context(c, srec.data, items.get(c["contract_no"], []), policy, terms)
         template = str((template_dir / TEMPLATES[c["contract_type"]]).resolve())
-        plan.jobs.append(Job(f"contracts/{names[c['contract_no']]}.docx", template, context, DOC_TYPE, c["supplier_id"]))
+        plan.jobs.append(make_job(f"contracts/{safe_name(c['contract_no'])}.docx", template, context, DOC_TYPE,
+                                  c["supplier_id"]))
         rendered.append(c)
     plan.folder = folder_name(rendered, period)
     return plan
@@ -506,7 +494,7 @@ def previous_other_files(root: Path) -> list[Written]:
         return []
     try:
         listed = json.loads(path.read_text(encoding="utf-8")).get("files", [])
-        return [Written(f["path"], f["sha256"], f["bytes"], f["doc_type"], f.get("supplier_id"))
+        return [Written(f["path"], f["sha256"], f["bytes"], f["doc_type"], f.get("supplier_id"), f.get("context_sha256"))
                 for f in listed if f.get("doc_type") not in (DOC_TYPE, PDF_DOC_TYPE, "manifest")]
     except (ValueError, KeyError, TypeError, AttributeError):
         return []
@@ -541,3 +529,75 @@ def publish_contracts(root: Path, folder: str, documents: Sequence[Written], loa
     manifest = manifest_bytes(folder, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
     write_output(root, "manifest.json", manifest, "manifest")
     return root / "manifest.json"
+
+
+# --------------------------------------------------------------------------- the run, without Prefect
+
+
+@dataclass
+class ContractRunSummary:
+    folder: str
+    outputs: Path
+    documents: int = 0
+    pdfs: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    manifest: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.issues else 0
+
+
+def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
+    """Stop before anything is written when a template is missing or would fail, or
+    when PDFs were asked for and LibreOffice is not there (exit 2)."""
+    from .template_check import check_template, errors
+    if not template_dir.is_dir():
+        raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(template_dir))
+    problems = []
+    for path in templates_needed(plan):
+        if not path.is_file():
+            problems.append(f"{path.name}: 模板文件夹中缺少该模板 / missing from the templates folder")
+            continue
+        problems += [str(p) for p in errors(check_template(path))]
+    if problems:
+        raise ConfigError("合同模板有问题，未生成任何合同（可用 vendorflow templates check 查看）",
+                          "the contract templates have problems; no contract was written (see vendorflow templates check)",
+                          file=str(template_dir), details=problems)
+    if pdf:
+        from .pdf import PdfUnavailable, soffice
+        try:
+            soffice()
+        except PdfUnavailable as exc:
+            raise ConfigError("未安装 LibreOffice（soffice），无法生成 PDF；去掉 --pdf 可只生成 Word 文件，或先安装 LibreOffice"
+                              "（Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-noto-cjk）",
+                              "LibreOffice (soffice) is not installed, so no PDF can be made; drop --pdf to write the Word "
+                              "files only, or install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui "
+                              "fonts-noto-cjk)") from exc
+
+
+def plan_stage(validated: Validated, policy: Policy, templates: str | Path | None, period: str | None,
+               terms: ContractTerms) -> tuple[ContractPlan, Path]:
+    template_dir = resolve_templates(templates)
+    plan = contract_jobs(validated, policy, terms, template_dir, period)
+    plan.issues = contract_issues(validated.issues) + plan.issues
+    return plan, template_dir
+
+
+def run_contracts(inputs_dir: Path, outputs_dir: Path, period: str | None = None, templates: str | Path | None = None,
+                  pdf: bool = False, policy_path: Path | None = None) -> ContractRunSummary:
+    """The whole `contracts` command in one call: what the Prefect flow does, without it."""
+    from .monthly import find_policy, load_stage, plan_documents, render_and_write, validate_stage
+    policy = find_policy(inputs_dir, policy_path)
+    terms = load_terms()
+    loaded = load_stage(inputs_dir)
+    validated = validate_stage(loaded)
+    plan, template_dir = plan_stage(validated, policy, templates, period, terms)
+    preflight(plan, template_dir, pdf)
+    root = outputs_dir / plan.folder
+    todo, reused = plan_documents(root, plan.jobs)
+    documents = reused + render_and_write(root, todo)
+    pdfs = pdf_stage(root, documents) if pdf else []
+    manifest = publish_contracts(root, plan.folder, documents + pdfs, loaded, policy, terms)
+    return ContractRunSummary(plan.folder, root, len(documents), len(pdfs), plan.issues, plan.warnings, manifest)

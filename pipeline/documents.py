@@ -472,7 +472,7 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
                             "reason_zh": "；".join(z for z, _ in sm.status_change[2].reasons),
                             "reason_en": "; ".join(e for _, e in sm.status_change[2].reasons)}
                            for sm in result.suppliers if sm.status_change],
-        "rejected": [{"file": i.file, "row": str(i.row) if i.row is not None else DASH, "column": i.column or DASH,
+        "rejected": [{"file": i.place, "row": str(i.row) if i.row is not None else DASH, "column": i.column or DASH,
                       "value": i.value if i.value is not None else "", "message_zh": i.message_zh, "message_en": i.message_en}
                      for i in issues],
     }

@@ -11,6 +11,7 @@ fast path at all (`compile_schema` returns None).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -29,14 +30,18 @@ def _annotation(key: str) -> bool:
 
 def _property_check(prop: dict, formats: FormatChecker) -> Check | None:
     """One property's keywords as a single predicate (conservative: False means 'ask jsonschema')."""
-    tests: list[Check] = []
+    types: frozenset[type] | None = None
+    choices: frozenset[str] | None = None
+    low = high = None            # (bound, inclusive)
+    min_len = max_len = None
+    search = None
+    fmt = None
     for key, value in prop.items():
         if _annotation(key):
             continue
         if key == "type":
-            kinds = value if isinstance(value, list) else [value]
             allowed: set[type] = set()
-            for kind in kinds:
+            for kind in (value if isinstance(value, list) else [value]):
                 if kind == "string":
                     allowed.add(str)
                 elif kind == "number":
@@ -49,43 +54,62 @@ def _property_check(prop: dict, formats: FormatChecker) -> Check | None:
                     allowed.add(type(None))
                 else:
                     return None
-            frozen = frozenset(allowed)
-            tests.append(lambda v, t=frozen: v.__class__ in t)
+            types = frozenset(allowed)
         elif key in ("enum", "const"):
             options = value if key == "enum" else [value]
-            if not all(isinstance(o, str) for o in options):
+            if not all(isinstance(o, str) for o in options) or choices is not None:
                 return None
             choices = frozenset(options)
-            tests.append(lambda v, c=choices: v.__class__ is str and v in c)
-        elif key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        elif key in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return None
-            compare = {"minimum": lambda v, b: v >= b, "maximum": lambda v, b: v <= b,
-                       "exclusiveMinimum": lambda v, b: v > b, "exclusiveMaximum": lambda v, b: v < b}[key]
-            # jsonschema ignores bounds for non-numbers; here a non-number is not passed
-            tests.append(lambda v, b=value, cmp=compare: v.__class__ in _NUMBER_TYPES and cmp(v, b))
-        elif key in ("minLength", "maxLength"):
-            if key == "minLength":
-                tests.append(lambda v, n=value: v.__class__ is not str or len(v) >= n)
+            bound = (value, not key.startswith("exclusive"))
+            if key.endswith("inimum"):
+                if low is not None:
+                    return None
+                low = bound
             else:
-                tests.append(lambda v, n=value: v.__class__ is not str or len(v) <= n)
+                if high is not None:
+                    return None
+                high = bound
+        elif key == "minLength":
+            min_len = value
+        elif key == "maxLength":
+            max_len = value
         elif key == "pattern":
             search = re.compile(value).search
-            tests.append(lambda v, s=search: v.__class__ is not str or s(v) is not None)
         elif key == "format":
-            conforms = formats.conforms
-            tests.append(lambda v, f=value, ok=conforms: ok(v, f))
+            fmt = value
         else:
             return None
-    if not tests:
-        return lambda v: True
-    if len(tests) == 1:
-        return tests[0]
-    if len(tests) == 2:
-        a, b = tests
-        return lambda v: a(v) and b(v)
-    frozen_tests = tuple(tests)
-    return lambda v: all(t(v) for t in frozen_tests)
+    conforms = formats.conforms
+    numbers = _NUMBER_TYPES
+
+    def check(v: Any) -> bool:
+        cls = v.__class__
+        if types is not None and cls not in types:
+            return False
+        if choices is not None and (cls is not str or v not in choices):
+            return False
+        if low is not None or high is not None:
+            # jsonschema ignores bounds for non-numbers; here a non-number is not passed
+            if cls not in numbers:
+                return False
+            if low is not None and not (v >= low[0] if low[1] else v > low[0]):
+                return False
+            if high is not None and not (v <= high[0] if high[1] else v < high[0]):
+                return False
+        if cls is str:
+            if min_len is not None and len(v) < min_len:
+                return False
+            if max_len is not None and len(v) > max_len:
+                return False
+            if search is not None and search(v) is None:
+                return False
+        if fmt is not None and not conforms(v, fmt):
+            return False
+        return True
+    return check
 
 
 def _exact_condition(schema: dict) -> Check | None:
@@ -130,7 +154,34 @@ def _exact_condition(schema: dict) -> Check | None:
     return condition
 
 
-def _object_check(schema: dict, formats: FormatChecker) -> Check | None:
+@dataclass
+class Compiled:
+    """`properties`: a predicate per top-level property; `rest`: everything else about a
+    row (required, closed object, allOf, if/then) with its sub-schemas checked in full.
+    A row passes when every present property passes its predicate and `rest(row)`."""
+    properties: dict[str, Check]
+    rest: Callable[[dict], bool]
+    required: frozenset[str] = frozenset()
+    closed: bool = False
+    conditional: bool = False       # allOf / if-then: `rest` must look at each row
+
+    def rest_is_trivial(self, fields: set[str]) -> bool:
+        """For rows holding exactly `fields`, is `rest` certainly True? (no per-row call)"""
+        return (not self.conditional and self.required <= fields
+                and (not self.closed or set(self.properties).issuperset(fields)))
+
+    def check(self, row: dict) -> bool:
+        if row.__class__ is not dict:
+            return False
+        props = self.properties
+        for name, value in row.items():
+            test = props.get(name)
+            if test is not None and not test(value):
+                return False
+        return self.rest(row)
+
+
+def _object_parts(schema: dict, formats: FormatChecker) -> Compiled | None:
     checks: dict[str, Check] = {}
     required: tuple[str, ...] = ()
     closed = False
@@ -172,20 +223,14 @@ def _object_check(schema: dict, formats: FormatChecker) -> Check | None:
         else:
             return None
     extra_checks = tuple(extra)
+    known = frozenset(checks)
 
-    def check(row: dict) -> bool:
-        if row.__class__ is not dict:
-            return False
+    def rest(row: dict) -> bool:
         for name in required:
             if name not in row:
                 return False
-        for name, value in row.items():
-            test = checks.get(name)
-            if test is None:
-                if closed:
-                    return False
-            elif not test(value):
-                return False
+        if closed and not known.issuperset(row):
+            return False
         for test in extra_checks:
             if not test(row):
                 return False
@@ -195,10 +240,16 @@ def _object_check(schema: dict, formats: FormatChecker) -> Check | None:
             if branch is not None and not branch(row):
                 return False
         return True
-    return check
+    return Compiled(checks, rest, frozenset(required), closed, bool(extra_checks) or if_then is not None)
 
 
-def compile_schema(schema: dict, formats: FormatChecker) -> Check | None:
-    """A predicate that is True only for records the schema accepts, or None when the
-    schema uses a keyword this module does not mirror (then every row takes the full path)."""
-    return _object_check(schema, formats)
+def _object_check(schema: dict, formats: FormatChecker) -> Check | None:
+    parts = _object_parts(schema, formats)
+    return parts.check if parts is not None else None
+
+
+def compile_schema(schema: dict, formats: FormatChecker) -> Compiled | None:
+    """The schema as a predicate that is True only for records the schema accepts (split
+    into per-property checks and the rest), or None when the schema uses a keyword this
+    module does not mirror (then every row takes the full path)."""
+    return _object_parts(schema, formats)

@@ -51,7 +51,7 @@ _DOS_DATE, _DOS_TIME = (0 << 9) | (1 << 5) | 1, 0       # 1980-01-01 00:00:00, a
 # --------------------------------------------------------------------------- pictures
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Image:
     """A picture in a template context, as plain data (it crosses process boundaries,
     unlike docxtpl's InlineImage, which is bound to one DocxTemplate object).
@@ -67,7 +67,11 @@ class Image:
         return host.insert_image(self)
 
     def __str__(self) -> str:
-        return self.__html__()
+        return self.__html__() if _IMAGE_HOST.get() is not None else repr(self)
+
+    def __repr__(self) -> str:      # never the bytes: contexts get logged
+        size = "×".join(f"{v:g} mm" for v in (self.width_mm, self.height_mm) if v) or "natural size"
+        return f"Image({len(self.data)} bytes, {size})"
 
 
 _IMAGE_HOST: contextvars.ContextVar[Any] = contextvars.ContextVar("vendorflow_image_host", default=None)
@@ -159,7 +163,7 @@ _CELL_TAGS = re.compile(r"\{[{%]-?\s*(tc\s|hm\b|colspan\b)")
 def _cells_can_change(body_xml: str, root) -> bool:
     """Whether docxtpl's table fix can change anything but an emptied table: cell loops or
     merges in the template, or a table whose rows do not already fill its grid."""
-    if _CELL_TAGS.search(body_xml):
+    if _CELL_TAGS.search(_XML_TAG.sub("", body_xml)):    # tags as Word shows them, runs joined
         return True
     ns = f"{{{W_NS}}}"
     for table in root.iter(ns + "tbl"):
@@ -565,11 +569,12 @@ def write_zip(order: list[str], stored: dict[str, _Stored], fresh: dict[str, byt
         if entry.size > 0xFFFFFFFF or len(entry.data) > 0xFFFFFFFF:
             raise ValueError(f"{member} is too large for a document")
         offset = buffer.tell()
-        buffer.write(struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, 0, zipfile.ZIP_DEFLATED,
+        flags = 0 if entry.name.isascii() else 0x800      # UTF-8 member name
+        buffer.write(struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, flags, zipfile.ZIP_DEFLATED,
                                  _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data), entry.size, len(entry.name), 0))
         buffer.write(entry.name)
         buffer.write(entry.data)
-        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, 0, zipfile.ZIP_DEFLATED,
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, flags, zipfile.ZIP_DEFLATED,
                                    _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data), entry.size, len(entry.name),
                                    0, 0, 0, 0, 0o644 << 16, offset) + entry.name)
     start = buffer.tell()

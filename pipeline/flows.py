@@ -20,6 +20,7 @@ from .monthly import Job, Loaded, RunSummary
 from .periods import Period
 from .policy import Policy
 from .publish import Written
+from .rejection import reject_run
 from .validate import Validated
 
 RENDER_CHUNK = 25
@@ -113,12 +114,14 @@ def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
 
 @flow(name="vendorflow-monthly", log_prints=False)
 def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str | None = None,
-                 policy: str | None = None, wait_seconds: float = 0) -> RunSummary:
+                 policy: str | None = None, wait_seconds: float = 0, strict: bool = False) -> RunSummary:
     inputs_dir, outputs_dir = Path(inputs), Path(outputs)
     the_policy = load_policy_task(inputs_dir, Path(policy) if policy else None)
     loaded = load_task(inputs_dir)
     validated = validate_task(loaded)
     chosen = monthly.choose_period(validated, period, loaded)
+    if strict and validated.issues:     # --strict: the report only, no documents (rejection.py)
+        return reject_run(outputs_dir, chosen, the_policy, loaded, validated.issues, wait_seconds)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = history_task(outputs_dir, chosen)

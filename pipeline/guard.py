@@ -128,7 +128,9 @@ def check_workbook(path: Path, kind: str, lim: Limits | None = None) -> Issue | 
             sheet_names = _sheet_names(z)
             for m in members:
                 if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
-                    rows = _count_rows(z, m, lim.max_rows)
+                    rows = _declared_rows(z, m)
+                    if rows is None or m.file_size > rows * ROW_BYTES_PLAUSIBLE + MB:
+                        rows = _count_rows(z, m, lim.max_rows)       # no or implausible <dimension>: count
                     if rows > lim.max_rows:
                         sheet = sheet_names.get(m.filename, m.filename)
                         return _issue(name, kind, f"工作表“{sheet}”超过 {lim.max_rows:,} 行，不予读取：请拆分文件，或由管理员调整 {ENV_MAX_ROWS}",
@@ -141,20 +143,34 @@ def check_workbook(path: Path, kind: str, lim: Limits | None = None) -> Issue | 
     return None
 
 
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
+# an honest sheet rarely needs more than this many bytes of XML per row (50 wide text cells)
+ROW_BYTES_PLAUSIBLE = 4096
+
+
+def _declared_rows(z: zipfile.ZipFile, member: zipfile.ZipInfo) -> int | None:
+    """The last row the sheet's <dimension ref="A1:L100003"/> declares (Excel, WPS and
+    LibreOffice write it first), read from the first kilobytes only."""
+    with z.open(member) as stream:
+        head = stream.read(4096)
+    match = _DIMENSION.search(head)
+    return int(match.group(1)) if match else None
+
+
 def _count_rows(z: zipfile.ZipFile, member: zipfile.ZipInfo, stop_after: int) -> int:
     """Row elements in a sheet, counted on the inflating stream; stops once past the limit."""
     count, tail = 0, b""
     with z.open(member) as stream:
         while block := stream.read(1 << 20):
             data = tail + block
-            count += len(_ROW_TAG.findall(data))
+            count += data.count(b"<row ") + data.count(b"<row>") if b":row" not in data else len(_ROW_TAG.findall(data))
             if count > stop_after:
                 return count
             # a tag cut in two at the block edge is counted in the next round, never twice
             cut = data.rfind(b"<")
             if cut >= 0 and data.find(b">", cut) < 0:
                 tail = data[cut:]
-                count -= len(_ROW_TAG.findall(tail))
+                count -= len(_ROW_TAG.findall(tail)) if b":row" in data else tail.count(b"<row ") + tail.count(b"<row>")
             else:
                 tail = b""
     return count

@@ -78,6 +78,27 @@ documents = sa.Table(
     sa.Column("doc_type", sa.String(48)),
     sa.Column("supplier_id", sa.String(64)),
 )
+# The distribution ledger: one row per document per message attempt. A row is written as
+# "sending" before the SMTP transaction and completed after it, so a crash in between is
+# visible (and the retry reuses the same Message-ID) instead of silently lost.
+sends = sa.Table(
+    "sends", metadata,
+    sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False, index=True),
+    sa.Column("recipient_group", sa.String(64), nullable=False),     # supplier_id, or "@internal" for management
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("doc_type", sa.String(48)),
+    sa.Column("message_id", sa.Text, nullable=False),
+    sa.Column("correction", sa.Boolean, nullable=False, default=False),
+    sa.Column("envelope_json", sa.Text),      # addresses this attempt tried
+    sa.Column("delivered_json", sa.Text),     # addresses the server accepted
+    sa.Column("result", sa.String(16), nullable=False),               # sending | sent | partial | failed
+    sa.Column("error", sa.Text),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("run_by", sa.String(128)),
+)
 
 
 class HistoryError(Exception):
@@ -201,6 +222,38 @@ class HistoryStore:
             query = query.where(runs.c.period == period)
         with self._connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- distribution ledger -------------------------------------------------------------
+
+    def begin_send(self, attempt_id: str, period: str, recipient_group: str, message_id: str,
+                   documents: Sequence[dict[str, Any]], envelope: Sequence[str]) -> None:
+        """Before the SMTP transaction: one "sending" row per document (path, sha256, doc_type, correction)."""
+        stamp = _now()
+        rows = [{"attempt_id": attempt_id, "period": period, "recipient_group": recipient_group,
+                 "path": d["path"], "sha256": d["sha256"], "doc_type": d.get("doc_type"), "message_id": message_id,
+                 "correction": bool(d.get("correction")), "envelope_json": json.dumps(list(envelope)),
+                 "result": "sending", "started_at": stamp, "run_by": _user()} for d in documents]
+        with self._begin() as conn:
+            conn.execute(sends.insert(), rows)
+
+    def record_send(self, attempt_id: str, result: str, delivered: Sequence[str] = (), error: str | None = None) -> None:
+        """After the SMTP transaction: sent, partial (some recipients refused) or failed."""
+        with self._begin() as conn:
+            conn.execute(sends.update().where(sends.c.attempt_id == attempt_id).values(
+                result=result, delivered_json=json.dumps(list(delivered)), error=error,
+                sent_at=_now() if result in ("sent", "partial") else None))
+
+    def sent_documents(self, period: str) -> list[dict[str, Any]]:
+        """Every ledger row of the period, oldest first (planning decides what they mean)."""
+        query = sa.select(sends).where(sends.c.period == period).order_by(sends.c.started_at, sends.c.attempt_id)
+        with self._connect() as conn:
+            out = []
+            for r in conn.execute(query):
+                row = dict(r._mapping)
+                row["envelope"] = json.loads(row.pop("envelope_json") or "[]")
+                row["delivered"] = json.loads(row.pop("delivered_json") or "[]")
+                out.append(row)
+            return out
 
     def _begin(self):
         return _Guard(self, self.engine.begin)

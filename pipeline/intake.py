@@ -29,6 +29,7 @@ PREFIXES = {
     "evaluations": "evaluations", "绩效评估": "evaluations", "绩效": "evaluations",
     "incidents": "incidents", "事件": "incidents",
     "candidates": "candidates", "候选评估": "candidates",
+    "distribution": "distribution", "分发名单": "distribution",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason
@@ -192,7 +193,7 @@ def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str]:
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=".archiving.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+        with open(fd, "wb") as out, open(source, "rb") as src:
             for block in iter(lambda: src.read(1 << 20), b""):
                 digest.update(block)
                 out.write(block)
@@ -205,8 +206,17 @@ def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from .publish import atomic_write
-    atomic_write(path, text.encode("utf-8"))
+    """Whole or not at all, like every output (a temporary name, flushed, renamed)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def archive(inputs_dir: Path, paths: Sequence[Path], today: dt.date,

@@ -8,10 +8,13 @@ validation decide what they mean, so every problem can still name the cell it ca
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +27,46 @@ _HEADER_PARTS = re.compile(r"[\r\n/|]+")
 _TRAILING_NOTE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$")
 
 
-@dataclass
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a sheet's 100,000s of rows become objects: none of
+    them form cycles, and collections triggered by every few hundred new objects would scan
+    the growing table again and again (they cost more than reading the cells)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _blank_cell(value: Any) -> bool:
+    return value is None or value == "" or (value.__class__ is str and value.isspace())
+
+
 class RawRow:
-    row: int                      # as the spreadsheet numbers it (JSON: 1-based item number)
-    cells: dict[str, Any]         # canonical field -> value as read
+    """One data row. `cells`: canonical field -> value as read, blank cells left out. A
+    spreadsheet row keeps the tuple of its mapped cells (`values`, in `fields` order) and
+    builds `cells` only when asked — a valid row of a 100,000-row sheet never needs it."""
+    __slots__ = ("row", "values", "fields", "_cells")
+
+    def __init__(self, row: int, cells: dict[str, Any] | None = None, values: tuple | None = None,
+                 fields: list[str] | None = None):
+        self.row = row                # as the spreadsheet numbers it (JSON: 1-based item number)
+        self.values, self.fields, self._cells = values, fields, cells
+
+    @property
+    def cells(self) -> dict[str, Any]:
+        if self._cells is None:
+            self._cells = {f: v for f, v in zip(self.fields or (), self.values or ()) if not _blank_cell(v)}
+        return self._cells
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawRow) and (self.row, self.cells) == (other.row, other.cells)
+
+    def __repr__(self) -> str:
+        return f"RawRow(row={self.row}, cells={self.cells!r})"
 
 
 @dataclass
@@ -39,6 +78,7 @@ class RawTable:
     ignored_columns: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)        # file-level problems
     sheet: str | None = None                                  # worksheet name (workbooks only)
+    fields: list[str] = field(default_factory=list)           # the order of RawRow.values
 
 
 class UnreadableFile(Exception):
@@ -68,8 +108,8 @@ def _loose_headers(aliases: Aliases) -> dict[str, str]:
 
 def header_field(cell: Any, aliases: Aliases) -> str | None:
     """The field a header cell names. Besides the aliases themselves: a bilingual cell
-    ("供应商编号\nsupplier_id", "供应商编号/Supplier ID") by either part, and a trailing note
-    in brackets ("月服务费（元）") ignored."""
+    ("供应商编号\nsupplier_id", "供应商编号/Supplier ID") by either part, a leading * (required)
+    and a trailing note in brackets ("月服务费（元）") ignored."""
     if not isinstance(cell, str):
         cell = str(cell)
     found = aliases.headers.get(fold(cell))
@@ -77,6 +117,7 @@ def header_field(cell: Any, aliases: Aliases) -> str | None:
         return found
     loose = _loose_headers(aliases)
     for part in [cell, *_HEADER_PARTS.split(cell)]:
+        part = part.strip().lstrip("*＊※").strip()          # * marks a required column in many templates
         for text in (part, _TRAILING_NOTE.sub("", part)):
             folded = fold(text)
             if not folded:
@@ -151,19 +192,17 @@ def table_from_grid(grid: list[list[Any]], *, kind: str, file: str, aliases: Ali
     known = set(load_schema(kind)["properties"])
     while first < len(grid) and first < header_index + 3 and _repeats_header(grid[first], columns, known, aliases):
         first += 1
-    wanted = list(seen.items())
-    rows = table.rows
-    for offset, row in enumerate(grid[first:], start=first + 1):
-        width = len(row)
-        cells = {}
-        for fld, col in wanted:
-            if col < width:
-                value = row[col]
-                if value is None or value == "" or (value.__class__ is str and not value.strip()):
-                    continue
-                cells[fld] = value
-        if cells:
-            rows.append(RawRow(row=offset, cells=cells))
+    fields = list(seen)
+    need = max(seen.values()) + 1
+    body = grid[first:]
+    if body and min(map(len, body)) < need:        # CSV rows may be short; workbook grids are not
+        body = [row if len(row) >= need else list(row) + [""] * (need - len(row)) for row in body]
+    pick = itemgetter(*seen.values()) if len(seen) > 1 else (lambda r, c=next(iter(seen.values())): (r[c],))
+    empty = ("",) * len(fields)
+    # blank rows between the data are skipped (a row of spaces only is skipped by validation)
+    table.rows.extend(RawRow(offset, None, values, fields)
+                      for offset, values in enumerate(map(pick, body), start=first + 1) if values != empty)
+    table.fields = fields
     return table
 
 
@@ -180,16 +219,24 @@ def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, 
             f"cannot open the workbook (corrupt, encrypted or not .xlsx): {exc}", rule="corrupt_file")) from exc
     names = list(workbook.sheet_names)
     grids: dict[str, list[list[Any]]] = {}
+    from .guard import limits
+    max_rows = limits().max_rows
 
     def table(sheet: str, table_kind: str) -> RawTable:
         if sheet not in grids:
             try:
-                grids[sheet] = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                with gc_paused():
+                    grids[sheet] = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                if len(grids[sheet]) > max_rows + HEADER_SCAN_ROWS:     # a <dimension> that understated it
+                    raise _too_many_rows(path.name, kind, max_rows)
+            except UnreadableFile:
+                raise
             except Exception as exc:  # a sheet part that is damaged although the zip opened
                 raise UnreadableFile(_file_issue(
                     path.name, kind, f"工作表“{sheet}”已损坏，无法读取：{exc}", f"sheet '{sheet}' is damaged and cannot be read: {exc}",
                     rule="corrupt_file", sheet=sheet)) from exc
-        return table_from_grid(grids[sheet], kind=table_kind, file=path.name, aliases=aliases, sheet=sheet)
+        with gc_paused():
+            return table_from_grid(grids[sheet], kind=table_kind, file=path.name, aliases=aliases, sheet=sheet)
 
     tables: list[RawTable] = []
     used: set[str] = set()
@@ -267,8 +314,8 @@ def decode_text(raw: bytes, file: str, kind: str) -> str:
     named = ENCODING_NAMES.get(guess, guess)
     raise UnreadableFile(_file_issue(
         file, kind,
-        "无法识别文件编码" + (f"（疑似 {named}）" if named else "") + "：请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的CSV",
-        "cannot tell the file's encoding" + (f" (it looks like {guess})" if guess else "") + ": save it as CSV UTF-8 or as GBK CSV",
+        "文件编码不是 UTF-8 或 GBK" + (f"（可能是 {named} 等）" if named else "") + "，为免读成乱码未予读取：请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的CSV",
+        "the file is not in UTF-8 or GBK" + (f" (perhaps {guess})" if guess else "") + " and was not read, to avoid garbled text: save it as CSV UTF-8 or as GBK CSV",
         rule="encoding"))
 
 
@@ -291,13 +338,15 @@ def read_csv(path: Path, *, kind: str, aliases: Aliases) -> RawTable:
     except csv.Error:
         dialect = csv.excel
     try:
-        grid = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        with gc_paused():
+            grid = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
         raise UnreadableFile(_file_issue(path.name, kind, f"CSV 格式错误，无法读取：{exc}",
                                          f"the CSV is malformed and cannot be read: {exc}", rule="corrupt_file")) from exc
     if len(grid) > max_rows + HEADER_SCAN_ROWS:
         raise _too_many_rows(path.name, kind, max_rows)
-    return table_from_grid(grid, kind=kind, file=path.name, aliases=aliases)
+    with gc_paused():
+        return table_from_grid(grid, kind=kind, file=path.name, aliases=aliases)
 
 
 def read_json(path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str] | None = None) -> list[RawTable]:

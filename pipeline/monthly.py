@@ -62,7 +62,7 @@ class Loaded:
     aliases: Aliases
 
 
-RENDERER_VERSION = "vendorflow-render-1"   # bump when rendering changes output for the same context
+RENDERER_VERSION = "vendorflow-render-2"   # bump when rendering changes output for the same context
 
 
 @dataclass(frozen=True)
@@ -301,12 +301,15 @@ def manifest_files(manifest: Path) -> list[Written]:
 
 
 def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, policy_path: Path | None = None,
-              progress: Callable[[int], None] | None = None, wait_seconds: float = 0) -> RunSummary:
+              progress: Callable[[int], None] | None = None, wait_seconds: float = 0, strict: bool = False) -> RunSummary:
     """The whole month without Prefect: what the flow does, in one call."""
     policy = find_policy(inputs_dir, policy_path)
     loaded = load_stage(inputs_dir)
     validated = validate_stage(loaded)
     chosen = choose_period(validated, period, loaded)
+    if strict and validated.issues:     # --strict: the report only, no documents (rejection.py)
+        from .rejection import reject_run
+        return reject_run(outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = history_stage(outputs_dir, chosen)

@@ -141,18 +141,46 @@ def fill_sheet(ws, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
+def issue_summary(issues: Sequence[Issue]) -> list[dict[str, Any]]:
+    """Per file and sheet: problems, rows left out, and whether the whole file was refused."""
+    groups: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for i in issues:
+        g = groups.setdefault((i.file, i.sheet), {"file": i.file, "sheet": i.sheet, "problems": 0, "rows": set(),
+                                                  "whole_file": False})
+        g["problems"] += 1
+        if i.row is None:
+            g["whole_file"] = g["whole_file"] or i.code in ("unreadable", "refused", "unknown_kind", "no_header")
+        else:
+            g["rows"].add(i.row)
+    return [{**g, "rows": len(g["rows"])} for g in groups.values()]
+
+
 def validation_report_xlsx(issues: Sequence[Issue]) -> bytes:
+    """One row per problem, in the office's terms: file, sheet, row as the spreadsheet numbers
+    it, column as headed, the value, the rule, and the message in Chinese and English."""
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单 Issues"
-    fill_sheet(ws, ["文件 File", "行 Row", "列 Column", "值 Value", "问题 Problem", "Problem (English)", "类型 Kind", "字段 Field"],
-               ([i.file, i.row, i.column, i.value, i.message_zh, i.message_en, i.kind, i.field] for i in issues),
-               [28, 8, 18, 24, 50, 50, 14, 18])
+    fill_sheet(ws, ["文件 File", "工作表 Sheet", "行 Row", "列 Column", "值 Value", "规则 Rule",
+                    "问题 Problem", "Problem (English)", "类型 Kind", "字段 Field"],
+               ([i.file, i.sheet, i.row, i.column, i.value, i.rule or i.code, i.text_zh(), i.text_en(), i.kind, i.field]
+                for i in issues),
+               [26, 14, 7, 18, 24, 18, 56, 56, 13, 18])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[6:8]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.auto_filter.ref = ws.dimensions
+    summary = wb.create_sheet("汇总 Summary")
+    fill_sheet(summary, ["文件 File", "工作表 Sheet", "问题数 Problems", "被排除的行 Rows left out", "整个文件被拒绝 Whole file rejected"],
+               ([g["file"], g["sheet"], g["problems"], g["rows"], "是 yes" if g["whole_file"] else "否 no"]
+                for g in issue_summary(issues)),
+               [30, 16, 14, 22, 26])
     return workbook_bytes(wb)
 
 
 def validation_report_json(issues: Sequence[Issue], period: str) -> bytes:
-    body = {"period": period, "issue_count": len(issues), "issues": [i.as_dict() for i in issues]}
+    body = {"period": period, "issue_count": len(issues), "files": issue_summary(issues),
+            "issues": [i.as_dict() for i in issues]}
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -8,28 +8,32 @@ are given to jsonschema for the full list of their errors.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .aliases import Aliases
-from .coerce import compile_coercers
+from .coerce import coercer_for, compile_coercers
 from .errors import Issue, display_value
 from .fastcheck import compile_schema
 from .formats import format_checker
 from .formatting import label
 from .identifiers import USCC_ALPHABET, uscc_check_char
-from .load import RawRow, RawTable
+from .load import RawRow, RawTable, gc_paused
 from .resources import load_schema
 
-KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates")
+KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates", "distribution")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     kind: str
     file: str
@@ -206,36 +210,153 @@ def row_issues(table: RawTable, raw: RawRow, data: dict[str, Any], validator: Dr
     return _unique(found)
 
 
-def _has_control_character(cells: dict[str, Any]) -> bool:
+def _unknown(value: Any) -> tuple[Any, bool]:
+    return value, False          # a field the schema does not know: jsonschema will say so
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING = _Missing()           # a cell the row does not have (blank)
+# types of which no two values compare equal across types (1, 1.0 and True do): safe dict keys
+_MEMO_SAFE = frozenset({str, float, type(None), _Missing})
+
+
+def column_values(values: list[Any] | tuple, test, coerce, failed: set[int], gaps: set[int]) -> list[Any]:
+    """One column of a table, coerced. Each distinct value is worked out once and looked up
+    with a C-level dict.get (a column of 100,000 rows repeats the same few texts and
+    numbers); a row whose value is not certainly valid goes into `failed`, a row whose cell
+    is blank ("", spaces) into `gaps` (the value becomes MISSING)."""
     search = _NOT_XML.search
-    for value in cells.values():
-        if value.__class__ is str and search(value):
-            return True
-    return False
+    types = set(map(type, values))
+    if not types <= _MEMO_SAFE:          # 1, 1.0 and True are equal dict keys but coerce differently
+        got = list(values)
+        for i, value in enumerate(values):
+            if value is MISSING or value is None or (value.__class__ is str and (not value or value.isspace())):
+                got[i] = MISSING
+                gaps.add(i)
+                continue
+            got[i] = coerced = coerce(value)
+            if not test(coerced) or (value.__class__ is str and search(value)):
+                failed.add(i)
+        return got
+    # each distinct value worked out once; then one C-level lookup per cell
+    distinct = list(dict.fromkeys(values))
+    blank = {v for v in distinct if v is MISSING or v is None or (v.__class__ is str and (not v or v.isspace()))}
+    if blank:
+        distinct = [v for v in distinct if v not in blank]
+    coerced = list(map(coerce, distinct))
+    good = list(map(test, coerced))
+    if str in types:
+        good = [ok and not (v.__class__ is str and search(v)) for v, ok in zip(distinct, good)]
+    resolved = dict(zip(distinct, coerced))
+    for v in blank:
+        resolved[v] = MISSING
+    got = list(map(resolved.__getitem__, values))
+    doubtful = {v for v, ok in zip(distinct, good) if not ok}
+    if doubtful:
+        failed.update(i for i, v in enumerate(values) if v in doubtful)
+    if blank:
+        gaps.update(i for i, v in enumerate(values) if v in blank)
+    return got
+
+
+_values_of = attrgetter("values")
+_data_of = attrgetter("data")
+_file_of = attrgetter("file")
+_supplier_of = itemgetter("supplier_id")
+_period_of = itemgetter("period")
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _unknown_field(_value: Any) -> bool:
+    return False                # a field the schema does not know: jsonschema will say so
 
 
 def validate_table(table: RawTable, aliases: Aliases, fast: bool = True) -> tuple[list[Record], list[Issue]]:
     """Rows of one table: valid ones as records, the others as issues. `fast=False` sends
     every row through jsonschema (the reference the fast path is tested against)."""
+    with gc_paused():
+        return _validate_table(table, aliases, fast)
+
+
+def _validate_table(table: RawTable, aliases: Aliases, fast: bool) -> tuple[list[Record], list[Issue]]:
     schema, validator, quick = compiled(table.kind)
-    if not fast:
-        quick = None
     key_fields = schema.get("x-key", [])
     coercers = compile_coercers(schema, aliases)
     issues: list[Issue] = list(table.issues)
     records: list[Record] = []
     kind, file, sheet, columns = table.kind, table.file, table.sheet, table.columns
-    for raw in table.rows:
-        cells = raw.cells
-        data = {f: coercers[f](v) if f in coercers else v for f, v in cells.items()}
-        if quick is not None and quick(data) and not _has_control_character(cells):
-            records.append(Record(kind, file, raw.row, data, columns, sheet))
-            continue
+    rows = table.rows
+
+    def slow(raw: RawRow, data: dict[str, Any]) -> None:
         found = row_issues(table, raw, data, validator, key_fields, aliases)
         if found:
             issues.extend(found)
         else:
             records.append(Record(kind, file, raw.row, data, columns, sheet))
+
+    if not fast or quick is None or not rows:
+        for raw in rows:
+            if raw.cells:
+                slow(raw, {f: coercers[f](v) if f in coercers else v for f, v in raw.cells.items()})
+        return records, issues
+
+    # column by column: coerce and check each distinct value once
+    if table.fields and all(raw.values is not None for raw in rows):
+        fields = table.fields
+        raw_columns = list(zip(*map(_values_of, rows)))            # spreadsheets: a C-level transpose
+    else:
+        fields = list(dict.fromkeys(f for raw in rows for f in raw.cells))
+        raw_columns = [[raw.cells.get(f, MISSING) for raw in rows] for f in fields]
+    failed: set[int] = set()
+    gaps: set[int] = set()
+    properties = schema["properties"]
+    coerced_columns = []
+    for f, values in zip(fields, raw_columns):
+        if f in properties:
+            prop = properties[f]
+            test = quick.properties.get(f, _always)
+            coerce = coercer_for(prop, f, aliases)
+        else:
+            test, coerce = _unknown_field, (lambda v: v)
+        coerced_columns.append(column_values(values, test, coerce, failed, gaps))
+    rest = quick.rest
+    datas = list(map(dict, map(zip, repeat(fields), zip(*coerced_columns)))) if fields else [{} for _ in rows]
+    if quick.rest_is_trivial(set(fields)):
+        # every row without a doubtful or blank cell is valid: made in one sweep
+        doubtful = failed | gaps
+        good = [i for i in range(len(rows)) if i not in doubtful]
+        records.extend([Record(kind, file, rows[i].row, datas[i], columns, sheet) for i in good])
+        if not doubtful:
+            return records, issues
+        checked = sorted(doubtful)
+    else:
+        good, checked = [], range(len(rows))
+    extra: list[tuple[int, Record]] = []
+    for i in checked:
+        raw, data = rows[i], datas[i]
+        if i in gaps:
+            data = {f: v for f, v in data.items() if v is not MISSING}
+        if not data:
+            continue                      # every cell blank (spaces): not a row
+        if i not in failed and rest(data):
+            extra.append((i, Record(kind, file, raw.row, data, columns, sheet)))
+            continue
+        before = len(records)
+        slow(raw, data)
+        if len(records) > before:         # valid after all (the fast check is cautious)
+            extra.append((i, records.pop()))
+    if extra:                             # keep the rows' order
+        merged = heapq.merge(zip(good, records), extra, key=lambda pair: pair[0]) if good else extra
+        records = [rec for _, rec in merged]
     return records, issues
 
 
@@ -255,6 +376,7 @@ def _issue(rec: Record, fld: str, aliases: Aliases, zh: str, en: str, rule: str)
                  sheet=rec.sheet, rule=rule)
 
 
+@lru_cache(maxsize=256)
 def _period_in_name(file: str) -> str | None:
     match = re.search(r"(20\d{2})[-_.年]?(0[1-9]|1[0-2])(?!\d)", file)
     return f"{match.group(1)}-{match.group(2)}" if match else None
@@ -281,9 +403,20 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
 
     for kind, recs in records.items():
         key = load_schema(kind).get("x-key", [])
-        groups: dict[tuple, list[Record]] = defaultdict(list)
+        if not key or not recs:
+            continue
+        # key fields are required, so every valid record has them
+        key_of = itemgetter(*key) if len(key) > 1 else (lambda d, k=key[0]: (d[k],))
+        plain = itemgetter(*key)
+        if len(set(map(plain, map(_data_of, recs)))) == len(recs):
+            continue                                      # no duplicates: nothing to group
+        first: dict[tuple, Record] = {}
+        groups: dict[tuple, list[Record]] = {}
         for rec in recs:
-            groups[tuple(rec.data.get(k) for k in key)].append(rec)
+            value = key_of(rec.data)
+            seen = first.setdefault(value, rec)
+            if seen is not rec:
+                groups.setdefault(value, [seen]).append(rec)
         for value, dupes in groups.items():
             if len(dupes) > 1:
                 where = "、".join(f"{d.place} 第{d.row}行" for d in dupes)
@@ -312,7 +445,10 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
                  f"unknown_{noun_en}")
 
     for kind in ("contracts", "evaluations", "incidents") if checks_suppliers else ():
-        for rec in records.get(kind, []):
+        recs = records.get(kind, [])
+        if set(map(_supplier_of, map(_data_of, recs))) <= suppliers.keys():
+            continue
+        for rec in recs:
             if rec.data["supplier_id"] not in suppliers:
                 missing(rec, "supplier_id", "suppliers", rec.data["supplier_id"], "供应商名录", "supplier master")
     for rec in records.get("contract_items", []) if checks_contracts else ():
@@ -330,6 +466,12 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
         if "monthly_fee" not in d and d["contract_no"] not in items_by_contract:
             flag(rec, "monthly_fee", "未填写月服务费，且没有服务项目明细可计算费用",
                  "no monthly fee and no service items to compute it from", "missing_fee")
+        item = rejected.get("contract_items", {}).get(d["contract_no"])
+        if item is not None:
+            flag(rec, "contract_no",
+                 f"合同{d['contract_no']}的服务项目明细（{item.place} 第{item.row}行）被拒绝，合同费用无法完整计算，本合同随之排除",
+                 f"a service item of contract {d['contract_no']} ({item.place} row {item.row}) was rejected, so its fee "
+                 f"cannot be computed in full and the contract is left out too", "rejected_item")
         supplier = suppliers.get(d["supplier_id"])
         if d["contract_type"] == "labor_dispatch" and supplier is not None and not supplier.data.get("dispatch_permit_no"):
             flag(rec, "contract_type",
@@ -341,22 +483,37 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
         if d.get("dispatch_permit_expiry") and not d.get("dispatch_permit_no"):
             flag(rec, "dispatch_permit_no", "填写了劳务派遣许可证有效期，但缺少许可证编号",
                  "a dispatch permit expiry date is given without the permit number", "dispatch_permit")
-    for rec in records.get("evaluations", []):
-        expected = _period_in_name(rec.file)
-        if expected and rec.data["period"] != expected:
+    evaluations = records.get("evaluations", [])
+    files = set(map(_file_of, evaluations))
+    for file in files:
+        expected = _period_in_name(file)
+        if not expected:
+            continue
+        ours = evaluations if len(files) == 1 else [rec for rec in evaluations if rec.file == file]
+        periods = list(map(_period_of, map(_data_of, ours)))
+        if periods.count(expected) == len(periods):
+            continue
+        for rec in ours:
+            if rec.data["period"] == expected:
+                continue
             flag(rec, "period", f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
                  f"period {rec.data['period']} does not match the period {expected} in the file name", "period_mismatch")
     return found
 
 
 def _remember(rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None) -> None:
-    key = {"suppliers": "supplier_id", "contracts": "contract_no"}.get(kind)
+    key = {"suppliers": "supplier_id", "contracts": "contract_no", "contract_items": "contract_no"}.get(kind)
     if key and isinstance(data.get(key), str):
         rejected.setdefault(kind, {}).setdefault(data[key], Rejected(place, row))
 
 
 def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None = None,
                     fast: bool = True) -> Validated:
+    with gc_paused():
+        return _validate_tables(tables, aliases, present, fast)
+
+
+def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None, fast: bool) -> Validated:
     result = Validated()
     rejected: dict[str, dict[str, Rejected]] = {}
     for table in tables:
@@ -364,7 +521,7 @@ def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] 
         result.rows_read[table.kind] += len(table.rows)
         result.records.setdefault(table.kind, []).extend(records)
         result.issues.extend(issues)
-        if table.kind in ("suppliers", "contracts"):
+        if table.kind in ("suppliers", "contracts", "contract_items"):
             bad_rows = {i.row for i in issues if i.row is not None}
             place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
             for raw in table.rows:

@@ -38,7 +38,7 @@ def policy():
 def sample_inputs(tmp_path: Path) -> Path:
     """A private copy of the shipped sample data, free to modify."""
     target = tmp_path / "inputs"
-    shutil.copytree(SAMPLE_INPUTS, target)
+    shutil.copytree(SAMPLE_INPUTS, target, ignore=shutil.ignore_patterns("archive", "rejected", ".vendorflow-*"))
     return target
 
 

@@ -62,6 +62,13 @@ def drawings(path: Path) -> dict[str, int]:
         return {n: z.read(n).count(b"<w:drawing>") for n in z.namelist() if n.startswith(STORY)}
 
 
+def grids(path: Path) -> list[list[str]]:
+    """Column widths of every table: docxtpl widens or narrows a grid after cell loops."""
+    document = Document(str(path))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return [[c.get(f"{w}w") for c in t.iter(f"{w}gridCol")] for t in document.element.body.iter(f"{w}tbl")]
+
+
 def canonical_parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: etree.tostring(etree.fromstring(z.read(n)), method="c14n")
@@ -81,6 +88,7 @@ def assert_same_document(ours: Path, reference: Path, *, xml: bool = True) -> No
     assert headers_footers(ours) == headers_footers(reference)
     assert media(ours) == media(reference)
     assert drawings(ours) == drawings(reference)
+    assert grids(ours) == grids(reference)
     if xml:
         assert canonical_parts(ours) == canonical_parts(reference)
     with zipfile.ZipFile(ours) as z:
@@ -95,13 +103,34 @@ def test_every_shipped_template_renders_as_docxtpl_renders_it(tmp_path, name):
     assert "{{" not in text.replace("{{ 7*7 }}", "") and "{%" not in text
 
 
+HOSTILE = "{{ 7*7 }} A & B <Ltd> \"引号\" 'x' </w:t></w:r>"
+
+
+def leaves(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaves(v, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_hostile_values_come_out_literally_on_both_paths(tmp_path, name):
     context = fixture(name)
-    context["org"]["name_zh"] = "{{ 7*7 }} A & B <Ltd> \"引号\" 'x' </w:t></w:r>"
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(render_docx(f"{name}.docx", context))
+    text = docx_text(plain)
+    path = next(p for p, v in leaves(context) if len(v) >= 6 and v in text)   # a value the reader sees
+    target = context
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = HOSTILE
     ours, reference = both(tmp_path, f"{name}.docx", context)
     assert_same_document(ours, reference)
-    assert context["org"]["name_zh"] in docx_text(ours)
+    assert HOSTILE in docx_text(ours)
 
 
 def with_pictures(value, picture: Image):
@@ -154,6 +183,10 @@ def build_rich_template(path: Path, title: str = "Rich {{ title }}") -> None:
         cell.text = text
     extra = table.add_row()
     extra.cells[0].text = "{%tr endfor %}"
+    months = document.add_table(rows=2, cols=4)           # a column loop: docxtpl widens the grid
+    for row, label, value in zip(months.rows, ["月份 Month", "得分 Score"], ["{{ m.name }}", "{{ m.score }}"]):
+        for cell, text in zip(row.cells, [label, "{%tc for m in months %}", value, "{%tc endfor %}"]):
+            cell.text = text
     document.add_paragraph("The end {{ title }}")
     document.save(str(path))
 
@@ -176,6 +209,7 @@ def rich_context() -> dict:
         "items": [{"name": f"item {i}", "amount": f"{i},000.00"} for i in range(3)],
         "rows": [{"name": "甲 A", "amount": "1.00", "pic": Image(red, width_mm=8)},
                  {"name": "乙 B", "amount": "2.00", "pic": ""}],
+        "months": [{"name": f"2026-{m:02d}", "score": f"{80 + m}.00"} for m in range(5, 11)],
     }
 
 
@@ -206,6 +240,9 @@ def test_pictures_rich_text_listings_and_loops_match_docxtpl(tmp_path, rich_temp
     assert any(r.reltype.endswith("/image") for r in header.part.rels.values())
     ids = [int(e.get("id")) for e in document.element.body.iter(f"{{{fastrender.WP_NS}}}docPr")]
     assert ids == sorted(set(ids))
+    assert docx_tables(ours)[1][0] == ["月份 Month"] + [f"2026-{m:02d}" for m in range(5, 11)]
+    assert grids(ours) == grids(reference) and len(grids(ours)[1]) == 7     # widened as docxtpl does
+
 
 
 def test_rich_template_turned_off_branches(tmp_path, rich_templates):
@@ -288,6 +325,8 @@ def test_images_and_jobs_are_plain_picklable_data(rich_templates):
     context = rich_context()
     context.pop("rich"), context.pop("listing")
     assert pickle.loads(pickle.dumps(context))["logo"] == context["logo"]
+    # a logged context shows a picture's size, not its bytes
+    assert repr(context["logo"]) == str(context["logo"]) == f"Image({len(context['logo'].data)} bytes, 30 mm)"
 
 
 def test_output_is_reproducible_and_a_plain_zip():

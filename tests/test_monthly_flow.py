@@ -35,7 +35,7 @@ def flow_run(tmp_path_factory, prefect_harness):
     base = tmp_path_factory.mktemp("monthly")
     inputs = base / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)
-    before = {p.name: p.read_bytes() for p in inputs.iterdir()}
+    before = {p.name: p.read_bytes() for p in inputs.iterdir() if p.is_file()}
     summary = monthly_flow(inputs=str(inputs), outputs=str(base / "outputs"))
     return summary, base, before
 
@@ -58,8 +58,10 @@ def test_flow_writes_a_review_and_a_settlement_for_every_evaluated_supplier(flow
 
 def test_inputs_are_left_as_they_were(flow_run):
     _, base, before = flow_run
-    after = {p.name: p.read_bytes() for p in (base / "inputs").iterdir()}
+    after = {p.name: p.read_bytes() for p in (base / "inputs").iterdir() if p.is_file()}
     assert after == before
+    archived = {p.read_bytes() for p in (base / "inputs" / "archive").rglob("*") if p.name != "SHA256SUMS" and p.is_file()}
+    assert set(before.values()) <= archived            # and every input was archived before it was read
 
 
 def test_every_document_is_bilingual_and_has_no_template_code_left(flow_run):

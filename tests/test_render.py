@@ -13,7 +13,9 @@ from docx_reading import docx_text
 from pipeline.render import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
-TEMPLATES = ["review_report", "settlement_statement", "portfolio_summary"]
+TEMPLATES = ["review_report", "settlement_statement", "portfolio_summary",
+             "warning_letter", "improvement_notice", "termination_notice", "commendation_letter",
+             "exit_review", "periodic_review", "periodic_portfolio"]
 
 
 def fixture(name: str) -> dict:

@@ -4,6 +4,9 @@
     python tools/build_templates.py            # writes the three monthly templates
     python tools/build_templates.py --out DIR  # somewhere else (e.g. for a diff)
 
+The notices (警告函, 整改通知书, 解除合同通知书, 表扬信, 退出评审表) and the quarterly /
+annual review templates are built by tools/build_notice_templates.py with the helpers here.
+
 The output is deterministic: the same python-docx version gives byte-identical files
 (fixed core properties, fixed ZIP timestamps), so a re-run shows up in git only when
 this script changed.
@@ -1011,6 +1014,13 @@ def supplier_table(doc, name, widths, header, cells, aligns=None, none=("无", "
     return t
 
 
+def supplier_cell(var: str):
+    """"S001 上海锦程…" / English name / category, in one table cell."""
+    return [("Table Text", [(f"{{{{ {var}.id }}}}", True), " ", f"{{{{ {var}.name_zh }}}}"]),
+            ("Table English", f"{{{{ {var}.name_en }}}}"),
+            ("Table English", [f"{{{{ {var}.category_zh }}}}", " · ", f"{{{{ {var}.category_en }}}}"])]
+
+
 def build_portfolio_summary():
     doc = new_document("供应商月度绩效汇总", "Supplier Portfolio Summary",
                        "供应商月度绩效汇总（管理层） / Supplier portfolio summary for management")
@@ -1042,24 +1052,24 @@ def build_portfolio_summary():
     chart(doc, "grade_chart")
 
     heading(doc, "三、供应商绩效明细", "Supplier Results")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT)
-    t = Table(doc, [1.0, 1.1, 3.6, 1.7, 1.3, 1.1, 1.5, 1.8, 1.7, 2.2],
-              aligns=[CENTER, LEFT, LEFT, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("排名", "Rank"), ("编号", "ID"), ("供应商", "Supplier"),
-                      ("类别", "Category"), ("得分", "Score"), ("评级", "Grade"),
-                      ("较上期", "Change"), ("扣款", "Penalties"), ("奖励", "Rewards"),
-                      ("应付金额", "Payable")])
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
+      ).paragraph_format.keep_with_next = True
+    # id and category ride in the supplier cell: ten narrow columns made headers and
+    # amounts wrap letter by letter on a portrait page
+    t = Table(doc, [1.1, 5.8, 1.4, 1.2, 1.5, 1.8, 1.8, 2.4],
+              aligns=[CENTER, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
+              header=[("排名", "Rank"), ("供应商", "Supplier"), ("得分", "Score"),
+                      ("评级", "Grade"), ("较上期", "Change"), ("扣款", "Penalties"),
+                      ("奖励", "Rewards"), ("应付金额", "Payable")])
     t.control("{%tr for s in rows %}")
-    t.row(["{{ s.rank }}", "{{ s.id }}", (["{{ s.name_zh }}"], ["{{ s.name_en }}"]),
-           (["{{ s.category_zh }}"], ["{{ s.category_en }}"]), "{{ s.score }}",
-           "{{ s.grade }}", "{{ s.change }}", "{{ s.penalties }}", "{{ s.rewards }}",
-           "{{ s.payable }}"])
+    t.row(["{{ s.rank }}", supplier_cell("s"), "{{ s.score }}", "{{ s.grade }}",
+           "{{ s.change }}", "{{ s.penalties }}", "{{ s.rewards }}", "{{ s.payable }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not rows %}")
     t.none_row()
     t.control("{%tr endif %}")
     t.row([("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}",
-           "{{ totals.payable }}"], span=[7, 1, 1, 1], bold=True, fill=LABEL_FILL,
+           "{{ totals.payable }}"], span=[5, 1, 1, 1], bold=True, fill=LABEL_FILL,
           aligns=[RIGHT, RIGHT, RIGHT, RIGHT])
     P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]
       ).paragraph_format.space_before = Pt(4)

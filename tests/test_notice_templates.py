@@ -1,0 +1,237 @@
+"""The notice, exit-review and periodic-review templates say what the regulations require,
+show every branch (empty lists, no deadline, no status change), take charts as pictures,
+and are exactly what their builders make."""
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import ROOT
+from docx_reading import docx_tables, docx_text
+from pipeline.render import Image, render_docx
+
+FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
+LETTERS = ["warning_letter", "improvement_notice", "termination_notice", "commendation_letter"]
+NOTICES = LETTERS + ["exit_review"]
+CHARTS = {"review_report": ["trend", "chart"], "portfolio_summary": ["grade_chart"],
+          "periodic_review": ["chart"], "periodic_portfolio": ["chart"]}
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def rendered(tmp_path: Path, name: str, context: dict | None = None) -> Path:
+    path = tmp_path / f"{name}.docx"
+    path.write_bytes(render_docx(f"{name}.docx", fixture(name) if context is None else context))
+    return path
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def small_png() -> bytes:
+    from PIL import Image as PILImage
+    buf = io.BytesIO()
+    PILImage.new("RGB", (80, 40), (21, 101, 192)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def drawings(path: Path) -> int:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").count(b"<w:drawing>")
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_letters_are_addressed_referenced_dated_and_sealed(tmp_path, name):
+    ctx = fixture(name)
+    text = docx_text(rendered(tmp_path, name))
+    s = ctx["supplier"]
+    for value in (s["name_zh"], s["name_en"], s["address_zh"], s["address_en"], ctx["doc"]["no"],
+                  ctx["doc"]["date_zh"], ctx["doc"]["date_en"], ctx["org"]["department_zh"]):
+        assert value in text, value
+    assert "（盖章）" in text and "(seal)" in text
+    assert f"{s['name_zh']}：" in text                        # 称呼 "杭州云帆……有限公司："
+    for fact in ctx["facts"]:
+        assert fact["zh"] in text and fact["en"] in text
+
+
+def test_warning_letter_asks_for_an_improvement_plan_within_the_deadline(tmp_path):
+    ctx = fixture("warning_letter")
+    text = flat(docx_text(rendered(tmp_path, "warning_letter")))
+    assert f"于本函发出之日起{ctx['deadline']['days']}日内（即{ctx['deadline']['zh']}前）" in text
+    assert f"within {ctx['deadline']['days']} days of this letter (by {ctx['deadline']['en']})" in text
+    assert "书面改进计划" in text and "improvement plan" in text
+    assert ctx["requirements"][0]["zh"] in text and "特此函告。" in text
+    assert "回 执" in text or "回　执" in text                # receipt slip to sign and return
+    assert "状态由" not in text                               # no status change in this fixture
+
+    ctx["deadline"] = {"available": False, "zh": "", "en": "", "days": ""}
+    ctx["requirements"] = []
+    text = flat(docx_text(rendered(tmp_path, "warning_letter", ctx)))
+    assert "尽快向我司提交书面改进计划" in text and "日内（即" not in text
+    assert "二、立即落实改进措施" in text                      # numbering closes up without requirements
+
+
+def test_improvement_notice_states_the_rectification_deadline_requirements_and_status(tmp_path):
+    ctx = fixture("improvement_notice")
+    text = flat(docx_text(rendered(tmp_path, "improvement_notice")))
+    assert f"整改期限：贵司应于{ctx['deadline']['zh']}前" in text
+    assert f"complete the rectification by {ctx['deadline']['en']}" in text
+    assert ctx["requirements"][0]["zh"] in text and ctx["requirements"][0]["en"] in text
+    change = ctx["status_change"]
+    assert f"由“{change['from_zh']}”调整为“{change['to_zh']}”" in text
+    assert f"from {change['from_en']} to {change['to_en']}" in text and change["reason_en"] in text
+    assert "特此通知。" in text
+    ctx["requirements"] = []
+    assert "达到合同约定的全部服务标准" in docx_text(rendered(tmp_path, "improvement_notice", ctx))
+
+
+def test_termination_notice_cites_the_contract_effective_date_handover_and_data_return(tmp_path):
+    ctx = fixture("termination_notice")
+    text = flat(docx_text(rendered(tmp_path, "termination_notice")))
+    c, h = ctx["contract"], ctx["handover"]
+    assert c["no"] in text and c["start_zh"] in text and c["end_zh"] in text and c["end_en"] in text
+    assert f"上述合同自{ctx['doc']['date_zh']}起解除" in text
+    assert f"terminated with effect from {ctx['doc']['date_en']}" in text
+    assert f"在{h['days']}日交接期内（即{h['end_zh']}前）" in text and h["end_en"] in text
+    assert "返还" in text and "销毁" in text and "destruction" in text and "保密义务" in text
+    assert "《中华人民共和国民法典》" in text
+    assert f"调整为“{ctx['status_change']['to_zh']}”" in text
+
+
+def test_commendation_letter_thanks_and_shows_the_history(tmp_path):
+    ctx = fixture("commendation_letter")
+    path = rendered(tmp_path, "commendation_letter")
+    text = docx_text(path)
+    assert "表扬" in text and "感谢" in text and "此致" in text and "敬礼！" in text
+    history = next(t for t in docx_tables(path) if t[0][0].startswith("考核期间"))
+    assert [row[1] for row in history[1:]] == [h["score"] for h in ctx["history"]]
+    assert "警告" not in text and "回　执" not in text
+
+
+def test_exit_review_is_internal_with_history_flags_status_and_approval(tmp_path):
+    ctx = fixture("exit_review")
+    path = rendered(tmp_path, "exit_review")
+    text = docx_text(path)
+    header = " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
+    assert "内部文件" in header and "Internal" in header
+    assert "内部文件" in text and "not to be sent to the supplier" in text
+    assert "（盖章）" not in text and "回　执" not in text           # not a letter
+    assert ctx["recommendation_zh"] in text and ctx["flags"][0]["zh"] in text
+    assert ctx["status_change"]["reason_zh"] in text and ctx["handover"]["end_zh"] in text
+    assert "部门负责人" in text and "分管领导" in text and "签字" in text
+    history = next(t for t in docx_tables(path) if t[0][0].startswith("考核期间"))
+    assert len(history) == 1 + len(ctx["history"])
+
+
+def test_exit_review_with_nothing_to_list_says_none(tmp_path):
+    ctx = fixture("exit_review")
+    ctx["facts"] = ctx["history"] = ctx["flags"] = []
+    ctx["status_change"] = fixture("warning_letter")["status_change"]
+    ctx["recommendation_zh"] = ctx["recommendation_en"] = ""
+    text = docx_text(rendered(tmp_path, "exit_review", ctx))
+    assert text.count("无 / None") >= 2
+    assert "无历史记录 / No history" in text and "无风险预警 / No risk flags" in text
+    assert "不调整状态 / No status change" in text
+
+
+def test_review_report_shows_trend_flags_and_actions_or_says_none(tmp_path):
+    ctx = fixture("review_report")
+    text = docx_text(rendered(tmp_path, "review_report"))
+    assert "绩效趋势" in text and ctx["trend"]["method_zh"] in text and ctx["trend"]["score"] in text
+    assert all(r["change"] in text for r in ctx["trend"]["rows"])
+    assert ctx["flags"][0]["zh"] in text and ctx["actions"][0]["zh"] in text
+    ctx["trend"]["available"] = False
+    ctx["flags"] = ctx["actions"] = []
+    text = docx_text(rendered(tmp_path, "review_report", ctx))
+    assert "历史记录不足" in text and "本期无风险预警 / No risk flags this period" in text
+
+
+def test_portfolio_summary_ranks_and_lists_risks_actions_expiry_and_status(tmp_path):
+    ctx = fixture("portfolio_summary")
+    path = rendered(tmp_path, "portfolio_summary")
+    text = docx_text(path)
+    results = next(t for t in docx_tables(path) if t[0][0].startswith("排名"))
+    assert [r[0] for r in results[1:1 + len(ctx["rows"])]] == [r["rank"] for r in ctx["rows"]]
+    for item in (ctx["risks"][0]["zh"], ctx["actions"][0]["action_zh"], ctx["expiring"][0]["date_zh"],
+                 ctx["status_changes"][0]["to_zh"], ctx["attention"][0]["zh"]):
+        assert item in text
+    for key in ("risks", "actions", "expiring", "status_changes"):
+        ctx[key] = []
+    text = docx_text(rendered(tmp_path, "portfolio_summary", ctx))
+    for none in ("本期无风险预警", "本期无处理措施", "近期无到期证照", "本期无状态调整"):
+        assert none in text
+
+
+def test_periodic_review_marks_missing_months_and_totals(tmp_path):
+    ctx = fixture("periodic_review")
+    path = rendered(tmp_path, "periodic_review")
+    text = docx_text(path)
+    assert "供应商季度绩效评审报告" in text and ctx["review"]["en"] in text
+    assert ctx["summary"]["missing_note_zh"] in text and ctx["summary"]["payable_words_zh"] in text
+    months = next(t for t in docx_tables(path) if t[0][0].startswith("考核期间"))
+    july = next(r for r in months if "2026年7月" in r[0])
+    assert "无记录" in july[0]
+    august = next(r for r in months if "2026年8月" in r[0])
+    assert "无记录" not in august[0]
+    assert months[-1][-1] == ctx["summary"]["payable"]
+    assert ctx["conclusion_zh"] in text
+
+
+def test_periodic_portfolio_ranks_suppliers_for_management(tmp_path):
+    ctx = fixture("periodic_portfolio")
+    path = rendered(tmp_path, "periodic_portfolio")
+    text = docx_text(path)
+    assert "公司管理层" in text and ctx["counts"]["missing_periods_zh"] in text
+    ranking = next(t for t in docx_tables(path) if t[0][0].startswith("排名"))
+    assert ranking[1][0] == "1" and ranking[-1][-1] == ctx["totals"]["payable"]
+    assert ctx["risks"][1]["zh"] in text and ctx["actions"][0]["action_en"] in text
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chart_fields_take_a_picture_and_leave_nothing_when_empty(tmp_path, name):
+    ctx = fixture(name)
+    assert drawings(rendered(tmp_path, name, ctx)) == 0
+    empty = Document(str(tmp_path / f"{name}.docx"))
+    assert not any(p.text.strip() == "" and p.style.name == "Normal" and p.alignment == 1
+                   for p in empty.paragraphs), "an empty centred paragraph was left for the chart"
+    target = ctx
+    *path, last = CHARTS[name]
+    for key in path:
+        target = target[key]
+    target[last] = Image(small_png(), width_mm=150)
+    out = rendered(tmp_path, name, ctx)
+    assert drawings(out) == 1
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())
+
+
+def _builder(module: str):
+    spec = importlib.util.spec_from_file_location(module, ROOT / "tools" / f"{module}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return mod
+
+
+@pytest.mark.parametrize("module", ["build_templates", "build_notice_templates"])
+def test_template_builds_are_byte_identical(tmp_path, module):
+    """A rebuild shows up in git only when the builder changed."""
+    mod = _builder(module)
+    for out in ("a", "b"):
+        assert mod.main(["--out", str(tmp_path / out)]) == 0
+    for name in mod.TEMPLATES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (ROOT / "contract_templates" / name).is_file(), f"{name} is not shipped"
