@@ -19,7 +19,7 @@ from openpyxl.styles import PatternFill
 from .aliases import Aliases, load_aliases
 from .coerce import to_period
 from .compute import MonthResult, compute_month, latest_period
-from .documents import portfolio_context, review_context, settlement_context
+from .documents import notice_context, portfolio_context, review_context, settlement_context
 from .errors import ConfigError, Issue
 from .formatting import fixed, label, money
 from .intake import InputFile, archive_and_quarantine, discover, read_input
@@ -210,6 +210,12 @@ def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) 
         if sm.settlement is not None:
             jobs.append(make_job(f"settlements/{name}_settlement_{code}.docx", TEMPLATES["settlement_statement"],
                                  settlement_context(sm, policy, period), "settlement_statement", sm.supplier_id))
+        for action in sm.actions:
+            jobs.append(make_job(f"notices/{name}_{action.action}_{code}.docx", f"{action.action}.docx",
+                                 notice_context(sm, action, policy, period), action.action, sm.supplier_id))
+            if action.rule.exit_review:     # internal: for the vendor office, never sent to the supplier
+                jobs.append(make_job(f"notices/{name}_exit_review_{code}.docx", "exit_review.docx",
+                                     notice_context(sm, action, policy, period, "exit_review"), "exit_review", sm.supplier_id))
     jobs.append(make_job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
                          portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
     return jobs

@@ -67,7 +67,7 @@ def test_inputs_are_left_as_they_were(flow_run):
 def test_every_document_is_bilingual_and_has_no_template_code_left(flow_run):
     _, base, _ = flow_run
     docs = sorted((base / "outputs" / PERIOD).rglob("*.docx"))
-    assert len(docs) == 31
+    assert len(docs) == 37
     for path in docs:
         text = docx_text(path)
         assert re.search(r"[\u4e00-\u9fff]{4}", text), path.name
@@ -141,7 +141,7 @@ def test_manifest_lists_every_file_with_its_hash(flow_run):
     for rel, entry in listed.items():
         data = (root / rel).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
-        assert entry["doc_type"] in {"review_report", "settlement_statement", "portfolio_summary", "scoreboard"}
+        assert entry["doc_type"] in {"review_report", "settlement_statement", "portfolio_summary", "scoreboard", "warning_letter", "improvement_notice", "termination_notice", "exit_review", "commendation_letter"}
         if entry["doc_type"] in {"review_report", "settlement_statement"}:
             assert rel.split("/")[-1].startswith(entry["supplier_id"] + "_")
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
@@ -179,4 +179,17 @@ def test_prefect_artifacts_show_the_scoreboard_and_summary(flow_run):
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     assert {r["supplier"] for r in rows} == evaluated_suppliers(PERIOD)
     assert "grades" in summary.data and "risk flags" in summary.data
-    assert "6225" not in json.dumps(rows) and "138" not in summary.data     # no bank accounts or phones
+    assert "6225" not in json.dumps(rows) and "13812345678" not in summary.data     # no bank accounts or phones
+
+
+def test_october_notices_follow_the_story(flow_run):
+    _, base, _ = flow_run
+    notices = {p.name for p in (base / "outputs" / PERIOD / "notices").glob("*.docx")}
+    assert f"S003_improvement_notice_{PERIOD}.docx" in notices          # the sliding supplier reaches D
+    assert f"S004_termination_notice_{PERIOD}.docx" in notices          # the critical security breach
+    assert f"S004_exit_review_{PERIOD}.docx" in notices
+    assert f"S004_improvement_notice_{PERIOD}.docx" not in notices      # replaced by the termination
+    text = docx_text(base / "outputs" / PERIOD / "notices" / f"S003_improvement_notice_{PERIOD}.docx")
+    assert "整改通知书" in text and "2026年11月30日" in text and "November 30, 2026" in text
+    report = docx_text(base / "outputs" / PERIOD / "reports" / f"S002_review_{PERIOD}.docx")
+    assert "劳务派遣经营许可证" in report and "2026年12月20日" in report

@@ -34,7 +34,7 @@ def test_every_generated_document_converts_to_pdf_with_cjk_fonts(month, tmp_path
     from pipeline.pdf import to_pdf
     docs = sorted(month.rglob("*.docx"))
     pdfs = to_pdf(docs, tmp_path)
-    assert len(pdfs) == len(docs) == 31
+    assert len(pdfs) == len(docs) == 37
     for pdf in pdfs:
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "华东智造集团有限公司" in text and "East China Smart Manufacturing" in text, pdf.name
