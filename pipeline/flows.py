@@ -142,6 +142,8 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
                          rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
                          manifest=manifest, rendered=len(jobs))
     publish_artifacts(chosen.code, summary, result)
+    from .distribute_flow import distribute_after_monthly   # does nothing unless the policy asks for it
+    distribute_after_monthly(chosen.code, outputs, inputs, policy)
     return summary
 
 
