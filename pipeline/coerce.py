@@ -144,8 +144,8 @@ def coerce_value(value: Any, prop: dict, field: str, aliases: Aliases) -> Any:
         return number
     if kind == "string":
         text = to_text(value, normalise=bool(fmt or prop.get("pattern")))
-        if fmt == "uscc" and isinstance(text, str):
-            text = text.upper()      # the code's alphabet is capitals only: 91350100m… is the same code
+        if fmt in ("uscc", "id-number-cn") and isinstance(text, str):
+            text = text.upper()      # capitals only: 91350100m… and …123x are the same codes as …M… and …X
         return text
     return value
 

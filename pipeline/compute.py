@@ -15,6 +15,8 @@ from .risk import Flag, portfolio_flags, supplier_flags
 from .scoring import ScoreCard, score_evaluation
 from .settlement import Settlement, settle
 from .trend import Point, multi_period_score
+from .workforce import (DispatchRatio, attendance_missing_flag, dispatch_ratio, dispatch_ratio_flag,
+                        double_rostered, on_site, sort_flags, worker_flags)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SupplierMonth:
     flags: tuple[Flag, ...] = ()
     actions: tuple[Action, ...] = ()
     status_change: tuple[str, str, Action] | None = None
+    workers_on_site: int = 0                    # roster rows on site during the period
 
     @property
     def supplier_id(self) -> str:
@@ -46,6 +49,7 @@ class MonthResult:
     suppliers: tuple[SupplierMonth, ...]
     unevaluated: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)   # approved, no evaluation
     portfolio_flags: tuple[Flag, ...] = ()
+    dispatch: DispatchRatio | None = None       # when a roster was read
 
     def by_grade(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -86,6 +90,13 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
     lines = timelines(records["evaluations"], past, policy, period)
+    all_contracts = {c["contract_no"]: c for c in records["contracts"]}
+    workers = records.get("workers", [])
+    attendance = [a for a in records.get("attendance", []) if a["period"] == period.code]
+    workers_of: dict[str, list] = {}
+    for w in workers:
+        workers_of.setdefault(w["supplier_id"], []).append(w)
+    twice = double_rostered(workers, period)
     results = []
     for evaluation in sorted(evaluations, key=lambda e: e["supplier_id"]):
         sid = evaluation["supplier_id"]
@@ -98,20 +109,31 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
         points = tuple(lines.get(sid, []))
         grade = card.band.grade if card.rated else None
         actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
+        roster = workers_of.get(sid, [])
+        settlement = settle(sid, contracts, items, incidents, card, policy, period, roster, attendance)
+        flags = supplier_flags(suppliers[sid], points, period, incidents,
+                               [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)
+        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce) + twice.get(sid, [])
+        for b in settlement.bases if settlement else ():
+            present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
+            if b.attendance is None and present and b.items and \
+                    b.contract["contract_type"] in policy.workforce.settle_on_attendance:
+                flags.append(attendance_missing_flag(sid, b.contract, present))
         results.append(SupplierMonth(
             supplier=suppliers[sid], evaluation=evaluation, card=card,
             previous=score_evaluation(previous[sid], policy) if sid in previous else None,
             incidents=incidents, contracts=contracts,
-            settlement=settle(sid, contracts, items, incidents, card, policy, period),
+            settlement=settlement,
             points=points, trend_score=multi_period_score(points, period, policy.trend),
-            flags=tuple(supplier_flags(suppliers[sid], points, period, incidents,
-                                       [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)),
-            actions=actions, status_change=suggested_status(actions),
+            flags=tuple(sort_flags(flags)),
+            actions=actions, status_change=suggested_status(actions), workers_on_site=len(on_site(roster, period)),
         ))
     evaluated = {r.supplier_id for r in results}
     unevaluated = tuple(s for sid, s in sorted(suppliers.items())
                         if sid not in evaluated and s["status"] in ("approved", "probation"))
     active = [r.supplier for r in results if r.supplier["status"] in ("approved", "probation") and r.settlement]
     spend = {r.supplier_id: r.settlement.payable for r in results if r.settlement}
+    ratio = dispatch_ratio(workers, all_contracts, period, policy.workforce) if workers else None
+    extra = [f for f in [dispatch_ratio_flag(ratio, period)] if f] if ratio else []
     return MonthResult(period=period, suppliers=tuple(results), unevaluated=unevaluated,
-                       portfolio_flags=tuple(portfolio_flags(active, spend, policy)))
+                       portfolio_flags=tuple(portfolio_flags(active, spend, policy)) + tuple(extra), dispatch=ratio)

@@ -6,7 +6,7 @@ import re
 
 from jsonschema import FormatChecker
 
-from .identifiers import is_valid_uscc
+from .identifiers import is_valid_id_number, is_valid_uscc
 
 _MOBILE = re.compile(r"^(\+?86[- ]?)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(\+?86[- ]?)?0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -42,6 +42,11 @@ def is_period(value: object) -> bool:
 @format_checker.checks("uscc")
 def is_uscc(value: object) -> bool:
     return isinstance(value, str) and is_valid_uscc(value)
+
+
+@format_checker.checks("id-number-cn")
+def is_id_number_cn(value: object) -> bool:
+    return isinstance(value, str) and is_valid_id_number(value)
 
 
 @format_checker.checks("email")

@@ -30,6 +30,8 @@ PREFIXES = {
     "incidents": "incidents", "事件": "incidents",
     "candidates": "candidates", "候选评估": "candidates",
     "distribution": "distribution", "分发名单": "distribution",
+    "workers": "workers", "人员花名册": "workers", "花名册": "workers",
+    "attendance": "attendance", "考勤": "attendance",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason

@@ -61,6 +61,26 @@ class RiskRule:
 
 
 @dataclass(frozen=True)
+class WorkforceRule:
+    """劳务外包用工管理. A daily rate is an item's monthly unit price over the period's working
+    days (default 21.75, the statutory 月计薪天数; per-month figures override it); an overtime
+    hour is a daily rate over `hours_per_day`, times `overtime_rate`."""
+    settle_on_attendance: tuple[str, ...] = ("labor_outsourcing", "labor_dispatch")
+    default_working_days: Decimal = Decimal("21.75")
+    working_days_by_period: dict[str, Decimal] = field(default_factory=dict)
+    hours_per_day: Decimal = Decimal(8)
+    overtime_rate: Decimal = Decimal("1.5")
+    direct_headcount: int | None = None          # the company's own employees (用工总量 = direct + dispatched)
+    dispatch_limit_pct: Decimal = Decimal(10)    # 《劳务派遣暂行规定》第四条
+    temporary_post_max_months: int = 6           # 临时性岗位存续不超过6个月
+    min_age: int = 16                            # 《禁止使用童工规定》
+    adult_age: int = 18                          # 16–18: 未成年工, protected work only
+
+    def working_days(self, period_code: str) -> Decimal:
+        return self.working_days_by_period.get(period_code, self.default_working_days)
+
+
+@dataclass(frozen=True)
 class ActionRule:
     action: str
     when: dict[str, Any]
@@ -88,6 +108,7 @@ class Policy:
     trend: TrendRule = TrendRule()
     risk: RiskRule = RiskRule()
     actions: tuple[ActionRule, ...] = ()
+    workforce: WorkforceRule = WorkforceRule()
     sha256: str = ""
     source: str = ""
 
@@ -163,6 +184,7 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
                                  deadline_days=a.get("deadline_days"), handover_days=a.get("handover_days"),
                                  exit_review=bool(a.get("exit_review", False)), status=dict(a.get("status", {})))
                       for a in data.get("actions", [])),
+        workforce=_workforce(data.get("workforce", {})),
         sha256=sha256,
         source=source,
     )
@@ -188,6 +210,24 @@ def _risk(raw: dict) -> RiskRule:
         contract_ending_days=int(raw.get("contract_ending_days", d.contract_ending_days)),
         concentration_pct=_dec(raw.get("concentration_pct", d.concentration_pct)),
         nda_required_levels=tuple(raw.get("nda_required_levels", d.nda_required_levels)),
+    )
+
+
+def _workforce(raw: dict) -> WorkforceRule:
+    d = WorkforceRule()
+    days = raw.get("working_days", {})
+    overtime = raw.get("overtime", {})
+    return WorkforceRule(
+        settle_on_attendance=tuple(raw.get("settle_on_attendance", d.settle_on_attendance)),
+        default_working_days=_dec(days.get("default", d.default_working_days)),
+        working_days_by_period={str(k): _dec(v) for k, v in (days.get("periods") or {}).items()},
+        hours_per_day=_dec(overtime.get("hours_per_day", d.hours_per_day)),
+        overtime_rate=_dec(overtime.get("rate", d.overtime_rate)),
+        direct_headcount=raw.get("direct_headcount", d.direct_headcount),
+        dispatch_limit_pct=_dec(raw.get("dispatch_limit_pct", d.dispatch_limit_pct)),
+        temporary_post_max_months=int(raw.get("temporary_post_max_months", d.temporary_post_max_months)),
+        min_age=int(raw.get("min_age", d.min_age)),
+        adult_age=int(raw.get("adult_age", d.adult_age)),
     )
 
 
@@ -230,6 +270,9 @@ def coherence_problems(policy: Policy) -> list[str]:
             for grade in grades or []:
                 if grade not in names:
                     problems.append(f"处置规则{rule.action}引用了不存在的评级{grade} / action {rule.action} names grade {grade}, which no band defines")
+    if policy.workforce.min_age >= policy.workforce.adult_age:
+        problems.append(f"workforce: 最低用工年龄{policy.workforce.min_age}应小于成年年龄{policy.workforce.adult_age} / "
+                        f"min_age must be below adult_age")
     for grade in policy.rewards:
         if grade not in names:
             problems.append(f"奖励规则引用了不存在的评级{grade} / a reward names grade {grade}, which no band defines")

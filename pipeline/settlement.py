@@ -6,13 +6,16 @@ the statement shows; the total is the sum of the lines shown, so they always add
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .periods import Period
 from .policy import Policy
 from .scoring import ScoreCard
+
+if TYPE_CHECKING:
+    from .workforce import AttendanceSettlement
 
 FEN = Decimal("0.01")
 ZERO, HUNDRED = Decimal(0), Decimal(100)
@@ -44,14 +47,20 @@ class ContractBase:
     fee_from_items: bool
     active_days: int
     period_days: int
+    attendance: AttendanceSettlement | None = None   # labour contracts: settled on the days worked
 
     @property
     def prorated(self) -> bool:
         return self.active_days < self.period_days
 
     @property
-    def base(self) -> Decimal:
+    def fee_for_period(self) -> Decimal:
+        """The contract's fee for the days it was in force: what the attendance is reconciled against."""
         return fen(self.monthly_fee * self.active_days / self.period_days)
+
+    @property
+    def base(self) -> Decimal:
+        return self.attendance.amount if self.attendance is not None else self.fee_for_period
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,17 @@ def penalty_for(incident: Mapping[str, Any], monthly_fee: Decimal, policy: Polic
                                "pct_per_day": policy.late_delivery_pct_per_day, "monthly_fee": monthly_fee}
 
 
+def with_attendance(base: ContractBase, workers: Sequence[Mapping[str, Any]],
+                    attendance: Sequence[Mapping[str, Any]], policy: Policy, period: Period) -> ContractBase:
+    """A labour contract with attendance this period is settled on it (workforce.py)."""
+    if base.contract["contract_type"] not in policy.workforce.settle_on_attendance or not base.items:
+        return base
+    from .workforce import attendance_settlement
+    settled = attendance_settlement(base.contract, base.items, workers, attendance, base.fee_for_period,
+                                    period, policy.workforce)
+    return replace(base, attendance=settled) if settled else base
+
+
 def settle(
     supplier_id: str,
     contracts: Sequence[Mapping[str, Any]],
@@ -137,9 +157,12 @@ def settle(
     card: ScoreCard | None,
     policy: Policy,
     period: Period,
+    workers: Sequence[Mapping[str, Any]] = (),
+    attendance: Sequence[Mapping[str, Any]] = (),
 ) -> Settlement | None:
-    """None when the supplier has no contract in force during the period."""
-    bases = [b for c in contracts
+    """None when the supplier has no contract in force during the period. `workers` and
+    `attendance` (the supplier's roster and the period's attendance) settle labour contracts."""
+    bases = [with_attendance(b, workers, attendance, policy, period) for c in contracts
              if (b := contract_base(c, [i for i in items if i["contract_no"] == c["contract_no"]], period))]
     if not bases:
         return None
@@ -149,7 +172,7 @@ def settle(
     main_no = main.contract["contract_no"]
     lines = [Line("base", b.base, +1, b.contract["contract_no"],
                   detail={"prorated": b.prorated, "active_days": b.active_days, "period_days": b.period_days,
-                          "from_items": b.fee_from_items})
+                          "from_items": b.fee_from_items, "attendance": b.attendance is not None})
              for b in bases]
 
     gross = ZERO

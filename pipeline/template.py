@@ -32,6 +32,8 @@ LAYOUT = {
     "evaluations": [("evaluations", "绩效评估")],
     "incidents": [("incidents", "事件")],
     "candidates": [("candidates", "候选评估")],
+    "workers": [("workers", "人员花名册")],
+    "attendance": [("attendance", "考勤")],
 }
 FORMAT_WORDS = {
     "uscc": ("18位统一社会信用代码（数字及除 I、O、Z、S、V 外的大写字母，末位为校验码）",
@@ -41,6 +43,7 @@ FORMAT_WORDS = {
     "date": ("日期，如 2026-10-31（也可写 2026/10/31、2026年10月31日）", "date, e.g. 2026-10-31"),
     "date-or-permanent": ("日期，如 2029-12-31；无固定期限填“长期”", "date, or 长期 for no expiry"),
     "period": ("年月，如 2026-10", "year and month, e.g. 2026-10"),
+    "id-number-cn": ("18位居民身份证号（末位可为X），请将单元格设为文本", "18-character resident ID number, typed as text"),
 }
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -30,7 +30,8 @@ from .identifiers import USCC_ALPHABET, uscc_check_char
 from .load import RawRow, RawTable, gc_paused
 from .resources import load_schema
 
-KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates", "distribution")
+KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates", "distribution",
+         "workers", "attendance")
 
 
 @dataclass(slots=True)
@@ -82,6 +83,9 @@ FORMAT_HINTS = {
     "period": ("考核期间应为年月，如 2026-10", "expected a year and month, e.g. 2026-10"),
     "uscc": ("统一社会信用代码无效：应为18位（数字及除I、O、Z、S、V外的大写字母），且第18位校验码正确",
              "invalid unified social credit code: 18 characters (digits and capitals except I, O, Z, S, V) with a correct check character"),
+    "id-number-cn": ("居民身份证号无效：应为18位（17位数字加校验码，末位可为X），出生日期真实，且第18位校验码正确",
+                     "invalid resident ID number: 18 characters (17 digits and a check character, which may be X), "
+                     "a real birth date, and a correct check character"),
     "email": ("电子邮箱格式无效，如 name@example.com", "not a valid e-mail address, e.g. name@example.com"),
     "phone-cn": ("电话号码无效：应为11位手机号（如 13812345678）或带区号的固话（如 021-62345678）",
                  "not a valid phone number: an 11-digit mobile (e.g. 13812345678) or a landline with area code (e.g. 021-62345678)"),
@@ -433,7 +437,7 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
 
     def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
         gone = rejected.get(ref_kind, {}).get(value)
-        noun_zh, noun_en = ("供应商", "supplier") if ref_kind == "suppliers" else ("合同", "contract")
+        noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(ref_kind, ("合同", "contract"))
         if gone is not None:
             where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
             where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
@@ -444,7 +448,7 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
             flag(rec, fld, f"{noun_zh}编号{value}不在{zh_list}中", f"{noun_en} {value} is not in the {en_list}",
                  f"unknown_{noun_en}")
 
-    for kind in ("contracts", "evaluations", "incidents") if checks_suppliers else ():
+    for kind in ("contracts", "evaluations", "incidents", "workers") if checks_suppliers else ():
         recs = records.get(kind, [])
         if set(map(_supplier_of, map(_data_of, recs))) <= suppliers.keys():
             continue
@@ -454,6 +458,7 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
     for rec in records.get("contract_items", []) if checks_contracts else ():
         if rec.data["contract_no"] not in contracts:
             missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
+    workforce_problems(records, present, rejected, contracts, flag, missing)
     items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
     for rec in records.get("contracts", []):
         d = rec.data
@@ -483,7 +488,13 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
         if d.get("dispatch_permit_expiry") and not d.get("dispatch_permit_no"):
             flag(rec, "dispatch_permit_no", "填写了劳务派遣许可证有效期，但缺少许可证编号",
                  "a dispatch permit expiry date is given without the permit number", "dispatch_permit")
-    evaluations = records.get("evaluations", [])
+    for kind in ("evaluations", "attendance"):
+        _period_matches_name(records.get(kind, []), flag)
+    return found
+
+
+def _period_matches_name(evaluations: list[Record], flag) -> None:
+    """A monthly file's rows belong to the month its name gives (evaluations_2026-10.xlsx)."""
     files = set(map(_file_of, evaluations))
     for file in files:
         expected = _period_in_name(file)
@@ -498,11 +509,78 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
                 continue
             flag(rec, "period", f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
                  f"period {rec.data['period']} does not match the period {expected} in the file name", "period_mismatch")
-    return found
+
+
+def workforce_problems(records: dict[str, list[Record]], present: set[str] | None,
+                       rejected: dict[str, dict[str, Rejected]], contracts: dict[str, Record], flag, missing) -> None:
+    """Roster rows against their contracts, attendance rows against the roster."""
+    from .periods import Period
+    from .workforce import days_on_site, item_for_role
+    checks_contracts = present is None or "contracts" in present
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in records.get("contract_items", []):
+        items[i.data["contract_no"]].append(i.data)
+    for rec in records.get("workers", []):
+        d = rec.data
+        if d.get("offboard_date") and d["offboard_date"] < d["onboard_date"]:
+            flag(rec, "offboard_date", f"离职日期{d['offboard_date']}早于入职日期{d['onboard_date']}",
+                 f"offboarding date {d['offboard_date']} is before the onboarding date {d['onboard_date']}", "date_order")
+        if d.get("safety_training_date") and d.get("offboard_date") and d["safety_training_date"] > d["offboard_date"]:
+            flag(rec, "safety_training_date", f"安全培训日期{d['safety_training_date']}晚于离职日期{d['offboard_date']}",
+                 f"safety training date {d['safety_training_date']} is after the offboarding date", "date_order")
+        if not checks_contracts:
+            continue
+        contract = contracts.get(d["contract_no"])
+        if contract is None:
+            missing(rec, "contract_no", "contracts", d["contract_no"], "合同表", "contracts sheet")
+            continue
+        c = contract.data
+        if c["supplier_id"] != d["supplier_id"]:
+            flag(rec, "contract_no", f"合同{d['contract_no']}属于供应商{c['supplier_id']}，不是本行的供应商{d['supplier_id']}",
+                 f"contract {d['contract_no']} belongs to supplier {c['supplier_id']}, not {d['supplier_id']}",
+                 "contract_supplier")
+        if items.get(d["contract_no"]) and item_for_role(d["role"], items[d["contract_no"]]) is None:
+            roles = "、".join(i["role_zh"] for i in items[d["contract_no"]])
+            flag(rec, "role", f"岗位“{d['role']}”不是合同{d['contract_no']}的服务项目（可选：{roles}）",
+                 f"role {d['role']!r} is not a service item of contract {d['contract_no']} "
+                 f"(one of: {', '.join(i.get('role_en') or i['role_zh'] for i in items[d['contract_no']])})", "unknown_role")
+        if c["contract_type"] == "labor_dispatch" and not d.get("post_nature"):
+            flag(rec, "post_nature", "被派遣劳动者须填写岗位性质（临时性、辅助性或替代性）",
+                 "a dispatched worker needs the nature of the post (temporary, auxiliary or substitute)", "post_nature")
+    if "workers" not in records or (present is not None and "workers" not in present):
+        if records.get("attendance"):
+            for rec in records["attendance"]:
+                flag(rec, "worker_id", "未收到人员花名册，无法核对考勤；请一并提交 workers（人员花名册）文件",
+                     "no worker roster was received, so attendance cannot be checked; send the workers file too",
+                     "unknown_worker")
+        return
+    roster = {r.data["worker_id"]: r.data for r in records.get("workers", [])}
+    for rec in records.get("attendance", []):
+        d = rec.data
+        worker = roster.get(d["worker_id"])
+        if worker is None:
+            missing(rec, "worker_id", "workers", d["worker_id"], "人员花名册", "worker roster")
+            continue
+        for fld, noun_zh, noun_en in (("supplier_id", "供应商", "supplier"), ("contract_no", "合同", "contract")):
+            if d.get(fld) and d[fld] != worker[fld]:
+                flag(rec, fld, f"{noun_zh}{d[fld]}与花名册不一致（花名册为{worker[fld]}）",
+                     f"{noun_en} {d[fld]} differs from the roster ({worker[fld]})", "roster_mismatch")
+        on_site = days_on_site(worker, Period.parse(d["period"]))
+        if on_site == 0:
+            flag(rec, "days_worked", f"人员{d['worker_id']}在{d['period']}不在岗（入职{worker['onboard_date']}"
+                 + (f"，离职{worker['offboard_date']}" if worker.get("offboard_date") else "") + "），不应有出勤",
+                 f"worker {d['worker_id']} was not on site in {d['period']} (onboarded {worker['onboard_date']}"
+                 + (f", left {worker['offboard_date']}" if worker.get("offboard_date") else "") + "); no attendance expected",
+                 "attendance_days")
+        elif d["days_worked"] > on_site:
+            flag(rec, "days_worked", f"出勤{d['days_worked']}天，超过该人员本月在岗天数{on_site}天",
+                 f"{d['days_worked']} days worked, more than the {on_site} days the worker was on site this month",
+                 "attendance_days")
 
 
 def _remember(rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None) -> None:
-    key = {"suppliers": "supplier_id", "contracts": "contract_no", "contract_items": "contract_no"}.get(kind)
+    key = {"suppliers": "supplier_id", "contracts": "contract_no", "contract_items": "contract_no",
+           "workers": "worker_id"}.get(kind)
     if key and isinstance(data.get(key), str):
         rejected.setdefault(kind, {}).setdefault(data[key], Rejected(place, row))
 
@@ -521,7 +599,7 @@ def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str]
         result.rows_read[table.kind] += len(table.rows)
         result.records.setdefault(table.kind, []).extend(records)
         result.issues.extend(issues)
-        if table.kind in ("suppliers", "contracts", "contract_items"):
+        if table.kind in ("suppliers", "contracts", "contract_items", "workers"):
             bad_rows = {i.row for i in issues if i.row is not None}
             place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
             for raw in table.rows:
