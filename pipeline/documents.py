@@ -21,7 +21,9 @@ from .formatting import (MINUS, date_en, date_zh, fixed, kpi_value, label, money
                          period_block, rate_pct, signed, words)
 from .policy import Kpi, Policy
 from .scoring import ScoreCard, main_deductions, movers
+from .privacy import mask_field
 from .settlement import Line, Settlement
+from . import workforce_docs
 
 DASH = "—"
 
@@ -108,8 +110,10 @@ def _incident_row(i: Mapping[str, Any]) -> dict[str, str]:
             "description": i.get("description", "")}
 
 
-def line_text(line: Line, currency: str) -> tuple[str, str]:
+def line_text(line: Line, currency: str, settlement: Settlement | None = None) -> tuple[str, str]:
     d = line.detail
+    if line.kind == "base" and d.get("attendance") and settlement is not None:
+        return workforce_docs.line_text(dict(d), line.contract_no, settlement)
     if line.kind == "base":
         zh, en = f"基本服务费（{line.contract_no}）", f"Base service fee ({line.contract_no})"
         if d.get("from_items"):
@@ -147,7 +151,7 @@ def _penalty_rows(settlement: Settlement | None, kinds: tuple[str, ...]) -> list
     rows = []
     for line in settlement.lines:
         if line.kind in kinds:
-            zh, en = line_text(line, settlement.currency)
+            zh, en = line_text(line, settlement.currency, settlement)
             sign = "" if line.sign > 0 or line.kind == "penalty" else MINUS
             rows.append({"zh": zh, "en": en, "amount": (MINUS if line.kind == "cap_relief" else "") + money(line.amount)})
     return rows
@@ -303,7 +307,7 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                           "amount": money(Decimal(i["headcount"]) * i["unit_price"])})
     lines = []
     for n, line in enumerate(s.lines, start=1):
-        zh, en = line_text(line, s.currency)
+        zh, en = line_text(line, s.currency, s)
         w_zh, w_en = words(line.amount, s.currency)
         lines.append({"no": str(n), "item_zh": zh, "item_en": en, "sign": "+" if line.sign > 0 else MINUS,
                       "amount": money(line.amount), "words_zh": w_zh, "words_en": w_en})
@@ -318,6 +322,13 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                       "en": f"Performance score this period {fixed(sm.card.total)}, grade {sm.card.band.grade} ({sm.card.band.label_en})."})
     if not s.fee_includes_tax:
         notes.append({"zh": "合同价款为不含税价，税额另计。", "en": "Contract fees are net of tax; VAT is added."})
+    attendance = workforce_docs.attendance_blocks(s)
+    for block in attendance:
+        notes.append({"zh": f"劳务合同{block['contract_no']}按实际出勤结算。{block['explain_zh']}",
+                      "en": f"Labour contract {block['contract_no']} is settled on attendance. {block['explain_en']}"})
+    for f in sm.flags:
+        if f.code == "attendance_missing":
+            notes.append({"zh": f.message_zh, "en": f.message_en})
     return {
         "org": _org(policy),
         "period": period_block(period),
@@ -335,6 +346,8 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                     "zh": f"甲方在收到乙方合规增值税发票后{s.payment_days}日内付款。",
                     "en": f"Payment within {s.payment_days} days of receiving the supplier's valid VAT invoice."},
         "notes": notes,
+        "attendance": attendance,
+        "roster": workforce_docs.roster_rows(s),
     }
 
 
@@ -472,8 +485,9 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
                             "reason_zh": "；".join(z for z, _ in sm.status_change[2].reasons),
                             "reason_en": "; ".join(e for _, e in sm.status_change[2].reasons)}
                            for sm in result.suppliers if sm.status_change],
+        "workforce": workforce_docs.portfolio_workforce(result),
         "rejected": [{"file": i.place, "row": str(i.row) if i.row is not None else DASH, "column": i.column or DASH,
-                      "value": i.value if i.value is not None else "", "message_zh": i.message_zh, "message_en": i.message_en}
+                      "value": mask_field(i.field, i.value) if i.value is not None else "", "message_zh": i.message_zh, "message_en": i.message_en}
                      for i in issues],
     }
 

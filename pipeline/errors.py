@@ -26,7 +26,9 @@ class Issue:
     rule: str = ""            # the check that failed: required, enum, maximum, format:uscc, unique_key, …
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"text_zh": self.text_zh(), "text_en": self.text_en()}
+        from .privacy import mask_personal
+        return asdict(self) | {"value": mask_personal(self.field, self.value),
+                               "text_zh": self.text_zh(), "text_en": self.text_en()}
 
     @property
     def place(self) -> str:
@@ -55,7 +57,8 @@ class Issue:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" 值 value「{self.value}」:"
+        from .privacy import mask_field
+        value = "" if self.value is None else f" 值 value「{mask_field(self.field, self.value)}」:"
         return f"{self.location()}:{value} {self.message_zh} / {self.message_en}"
 
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import Issue
+from .privacy import mask_personal
 from .render import normalise_zip
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -163,7 +164,7 @@ def validation_report_xlsx(issues: Sequence[Issue]) -> bytes:
     ws.title = "问题清单 Issues"
     fill_sheet(ws, ["文件 File", "工作表 Sheet", "行 Row", "列 Column", "值 Value", "规则 Rule",
                     "问题 Problem", "Problem (English)", "类型 Kind", "字段 Field"],
-               ([i.file, i.sheet, i.row, i.column, i.value, i.rule or i.code, i.text_zh(), i.text_en(), i.kind, i.field]
+               ([i.file, i.sheet, i.row, i.column, mask_personal(i.field, i.value), i.rule or i.code, i.text_zh(), i.text_en(), i.kind, i.field]
                 for i in issues),
                [26, 14, 7, 18, 24, 18, 56, 56, 13, 18])
     for row in ws.iter_rows(min_row=2):

@@ -404,11 +404,11 @@ def dispatch_ratio_flag(ratio: DispatchRatio, period: Period) -> Flag | None:
     pct = fixed(ratio.pct, 1)
     limit = fixed(ratio.limit_pct, 0)
     return Flag("dispatch_ratio", "high", None,
-                f"{date_zh(period.end)}在岗被派遣劳动者{ratio.dispatched}人，占用工总量（直接用工{ratio.direct}人＋被派遣{ratio.dispatched}人）的{pct}%，"
-                f"超过{limit}%的法定上限；按现有直接用工人数最多可使用{ratio.allowed}人，须在规定期限内调整。",
-                f"{ratio.dispatched} dispatched workers on site on {date_en(period.end)}: {pct}% of the total workforce "
-                f"({ratio.direct} direct + {ratio.dispatched} dispatched), above the {limit}% legal limit; with the "
-                f"present direct headcount at most {ratio.allowed} are allowed.",
+                f"{date_zh(period.end)}在岗被派遣劳动者{ratio.dispatched:,}人，占用工总量（直接用工{ratio.direct:,}人＋被派遣{ratio.dispatched:,}人）的{pct}%，"
+                f"超过{limit}%的法定上限；按现有直接用工人数最多可使用{ratio.allowed:,}人，须在规定期限内调整。",
+                f"{ratio.dispatched:,} dispatched workers on site on {date_en(period.end)}: {pct}% of the total workforce "
+                f"({ratio.direct:,} direct + {ratio.dispatched:,} dispatched), above the {limit}% legal limit; with the "
+                f"present direct headcount at most {ratio.allowed:,} are allowed.",
                 {"dispatched": ratio.dispatched, "direct": ratio.direct, "pct": str(ratio.pct)})
 
 

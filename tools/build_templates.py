@@ -928,7 +928,7 @@ def build_settlement_statement():
            (["月服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of monthly fee"])])
     t.control("{%tr endfor %}")
 
-    heading(doc, "三、服务明细（附件）", "Annex: Service Items")
+    heading(doc, "三、服务明细", "Service Items")
     t = Table(doc, [3.0, 5.0, 2.2, 3.2, 3.6], aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
               header=[("合同编号", "Contract No."), ("岗位", "Role"), ("人数", "Headcount"),
                       ("单价（元）", "Unit price (CNY)"), ("金额（元）", "Amount (CNY)")])
@@ -939,6 +939,39 @@ def build_settlement_statement():
     t.control("{%tr if not items %}")
     t.none_row()
     t.control("{%tr endif %}")
+
+    # Labour contracts settled on attendance (workforce.py): per role, then reconciled.
+    ctl(doc, "{%p for a in attendance %}")
+    heading(doc, "按实际出勤结算：合同 {{ a.contract_no }}", "Settled on attendance: contract {{ a.contract_no }}",
+            level=2)
+    bi(doc, "{{ a.rule_zh }}", "{{ a.rule_en }}")
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
+      ).paragraph_format.keep_with_next = True
+    t = Table(doc, [3.2, 2.1, 1.6, 1.8, 2.3, 1.6, 2.0, 2.4],
+              aligns=[LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+              header=[("岗位", "Role"), ("人数（出勤/合同）", "People (worked / contract)"),
+                      ("出勤天数", "Days"), ("日单价", "Daily rate"), ("出勤金额", "Days × rate"),
+                      ("加班时长", "OT hours"), ("加班费", "Overtime"), ("小计", "Subtotal")])
+    t.control("{%tr for r in a.roles %}")
+    t.row([(["{{ r.role_zh }}"], ["{{ r.role_en }}"]), ["{{ r.headcount }}", " / ", "{{ r.contracted }}"],
+           "{{ r.days }}", "{{ r.daily_rate }}", "{{ r.regular }}", "{{ r.overtime_hours }}",
+           "{{ r.overtime }}", "{{ r.amount }}"])
+    t.control("{%tr endfor %}")
+    t.row([("合计", "Total"), ["{{ a.total.headcount }}", " / ", "{{ a.total.contracted }}"], "{{ a.total.days }}",
+           "{{ a.total.regular }}", "{{ a.total.overtime_hours }}", "{{ a.total.overtime }}", "{{ a.total.amount }}"],
+          span=[1, 1, 1, 2, 1, 1, 1], bold=True, fill=LABEL_FILL,
+          aligns=[CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT])
+    P(doc, [("与合同月服务费核对", True), "　", ("Reconciliation with the contract fee", True)]
+      ).paragraph_format.keep_with_next = True
+    t = Table(doc, [13.0, 4.0], aligns=[LEFT, RIGHT],
+              header=[("项目", "Item"), ("金额（元）", "Amount (CNY)")])
+    t.control("{%tr for x in a.reconcile %}")
+    t.row([(["{{ x.zh }}"], ["{{ x.en }}"]), "{{ x.amount }}"])
+    t.control("{%tr endfor %}")
+    t.row([("差额（按出勤结算金额－合同月服务费）", "Difference (on attendance − contract fee)"), "{{ a.difference }}"],
+          bold=True, fill=LABEL_FILL)
+    bi(doc, "{{ a.explain_zh }}", "{{ a.explain_en }}")
+    ctl(doc, "{%p endfor %}")
 
     heading(doc, "四、结算明细", "Settlement Details")
     t = Table(doc, [1.1, 5.6, 1.2, 2.6, 6.5], aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT],
@@ -994,6 +1027,26 @@ def build_settlement_statement():
          ("Table Text", "{{ supplier.name_zh }}"), ("Table English", "{{ supplier.name_en }}"),
          ("space", 24), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
     ])
+
+    # The roster annex: the only place a worker's full name and ID number are printed.
+    ctl(doc, "{%p if roster %}")
+    heading(doc, "附件：人员考勤明细", "Annex: Worker Attendance").paragraph_format.page_break_before = True
+    bi(doc, "本附件载有个人信息，仅供双方核对本期结算使用，请妥善保管，不得转作他用。",
+       "This annex holds personal data, for both parties to check this statement only; keep it safe and use it for "
+       "nothing else.")
+    t = Table(doc, [0.9, 1.5, 1.3, 3.7, 3.3, 1.3, 1.3, 1.8, 1.9],
+              aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
+              header=[("序号", "No."), ("工号", "Worker ID"), ("姓名", "Name"), ("身份证号", "ID number"),
+                      ("岗位", "Role"), ("出勤", "Days"), ("加班", "OT hours"), ("金额（元）", "Amount"),
+                      ("备注", "Note")])
+    t.control("{%tr for w in roster %}")
+    t.row(["{{ w.no }}", "{{ w.worker_id }}", "{{ w.name }}", "{{ w.id_number }}",
+           (["{{ w.role_zh }}", "{% if w.post_nature_zh %}（{{ w.post_nature_zh }}）{% endif %}"],
+            ["{{ w.role_en }}", "{% if w.post_nature_en %} ({{ w.post_nature_en|lower }}){% endif %}"]),
+           "{{ w.days }}", "{{ w.overtime_hours }}", "{{ w.amount }}",
+           (["{{ w.note_zh }}"], ["{{ w.note_en }}"])])
+    t.control("{%tr endfor %}")
+    ctl(doc, "{%p endif %}")
     return doc
 
 
@@ -1034,12 +1087,12 @@ def build_portfolio_summary():
             "{{ period.end_zh }}", "）。纳入考核供应商 ", ("{{ counts.suppliers }}", True),
             " 家，已评估 ", ("{{ counts.evaluated }}", True), " 家，其中已评级 ",
             ("{{ counts.rated }}", True), " 家；数据校验未通过、被拒绝的输入行 ",
-            ("{{ counts.rejected_rows }}", True), " 行（见第九部分）。"])
+            ("{{ counts.rejected_rows }}", True), " 行（见第十部分）。"])
     P(doc, ["Review period: ", "{{ period.en }}", " (", "{{ period.start_en }}", " – ",
             "{{ period.end_en }}", "). Suppliers in scope: ", ("{{ counts.suppliers }}", True),
             "; evaluated: ", ("{{ counts.evaluated }}", True), "; rated: ",
             ("{{ counts.rated }}", True), "; input rows rejected by validation: ",
-            ("{{ counts.rejected_rows }}", True), " (see Section 9)."], "English")
+            ("{{ counts.rejected_rows }}", True), " (see Section 10)."], "English")
 
     heading(doc, "二、评级分布", "Grade Distribution")
     t = Table(doc, [2.5, 7.5, 3.5, 3.5], aligns=[CENTER, LEFT, RIGHT, RIGHT],
@@ -1107,7 +1160,24 @@ def build_portfolio_summary():
                    aligns=[LEFT, CENTER, CENTER, LEFT],
                    none=("本期无状态调整", "No status changes this period"))
 
-    heading(doc, "九、被拒绝的输入数据", "Rejected Input")
+    heading(doc, "九、外包用工", "Outsourced Workforce")
+    bi(doc, "{{ workforce.dispatch_zh }}", "{{ workforce.dispatch_en }}")
+    ctl(doc, "{%p if workforce.rows %}")
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
+      ).paragraph_format.keep_with_next = True
+    supplier_table(doc, "workforce.rows", [4.0, 1.5, 1.7, 1.5, 2.4, 2.4, 2.2, 1.3],
+                   [("在岗", "On site"), ("出勤", "Worked"), ("天数", "Days"),
+                    ("合同月服务费", "Contract fee"), ("按出勤结算", "On attendance"), ("差额", "Difference"),
+                    ("风险", "Flags")],
+                   ["{{ x.on_site }}", "{{ x.headcount }}", "{{ x.days }}", "{{ x.contract_fee }}",
+                    "{{ x.amount }}", "{{ x.difference }}", "{{ x.flags }}"],
+                   aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT])
+    bi(doc, "用工风险（体检、背景调查、安全培训、年龄、临时性岗位期限、重复在册、考勤缺失）逐项列于第五部分风险预警。",
+       "Workforce flags (health check, background check, safety training, age, temporary posts, double rosters, "
+       "missing attendance) are listed one by one under Risk Flags (Section 5).")
+    ctl(doc, "{%p endif %}")
+
+    heading(doc, "十、被拒绝的输入数据", "Rejected Input")
     t = Table(doc, [4.6, 1.0, 2.6, 1.6, 7.2], aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
               header=[("文件", "File"), ("行", "Row"), ("列", "Column"), ("值", "Value"),
                       ("问题", "Issue")])
