@@ -1,0 +1,415 @@
+"""Outsourced workforce (issue 10): roster and attendance inputs, attendance-based settlement
+of labour contracts, the onboarding, age, temporary-post, double-roster and dispatch-limit
+checks (each with data that trips it and data that does not), and masked personal data."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from conftest import SAMPLE_INPUTS
+from docx_reading import docx_tables, docx_text
+from pipeline.identifiers import id_check_char
+from pipeline.periods import Period
+from pipeline.policy import WorkforceRule
+from pipeline.privacy import mask_name
+from pipeline.workforce import (attendance_settlement, dispatch_ratio, dispatch_ratio_flag, double_rostered,
+                                worker_flags)
+
+OCT = Period.parse("2026-10")
+RULE = WorkforceRule(working_days_by_period={"2026-10": Decimal(17)}, direct_headcount=100)
+FEN = Decimal("0.01")
+FULL_ID = re.compile(r"\b\d{17}[\dX]\b")
+
+
+def idn(birth: dt.date, region: str = "110101", serial: int = 123) -> str:
+    first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+    return first17 + id_check_char(first17)
+
+
+def worker(wid: str = "W1", sid: str = "S1", contract: str = "HT-1", **kw):
+    row = {"worker_id": wid, "supplier_id": sid, "contract_no": contract, "name": "张三丰",
+           "id_number": idn(dt.date(1990, 3, 7)), "role": "装配工", "onboard_date": "2026-01-05",
+           "health_check_passed": True, "background_check_passed": True, "safety_training_date": "2026-01-05",
+           "training_hours": Decimal(8)}
+    row.update(kw)
+    return {k: v for k, v in row.items() if v is not None}
+
+
+CONTRACTS = {"HT-1": {"contract_no": "HT-1", "supplier_id": "S1", "contract_type": "labor_outsourcing"},
+             "HT-D": {"contract_no": "HT-D", "supplier_id": "S2", "contract_type": "labor_dispatch"}}
+ITEMS = [{"contract_no": "HT-1", "role_zh": "装配工", "role_en": "Assembly operator", "headcount": 2,
+          "unit_price": Decimal("6800.00")},
+         {"contract_no": "HT-1", "role_zh": "质检员", "role_en": "Quality inspector", "headcount": 1,
+          "unit_price": Decimal("7400.50")}]
+
+
+def codes(flags) -> set[str]:
+    return {f.code for f in flags}
+
+
+# --------------------------------------------------------------------------- settlement
+
+
+def test_a_worker_is_paid_days_times_the_daily_rate_plus_overtime_rounded_to_the_fen():
+    workers = [worker("W1"), worker("W2", id_number=idn(dt.date(1988, 1, 2))),
+               worker("W3", role="质检员", id_number=idn(dt.date(1985, 5, 5)))]
+    attendance = [{"period": "2026-10", "worker_id": "W1", "days_worked": Decimal("16.5"), "overtime_hours": Decimal(10)},
+                  {"period": "2026-10", "worker_id": "W2", "days_worked": Decimal(17)},
+                  {"period": "2026-10", "worker_id": "W3", "days_worked": Decimal(15), "overtime_hours": Decimal(3)},
+                  {"period": "2026-09", "worker_id": "W1", "days_worked": Decimal(3)}]      # another month: ignored
+    a = attendance_settlement(CONTRACTS["HT-1"], ITEMS, workers, attendance, Decimal("20999.50"), OCT, RULE)
+    by_id = {p.worker["worker_id"]: p for p in a.workers}
+    # 16.5 × 6800 / 17 = 6600; 10 h × 6800 / 17 / 8 × 1.5 = 750
+    assert (by_id["W1"].regular, by_id["W1"].overtime) == (Decimal("6600.00"), Decimal("750.00"))
+    assert by_id["W2"].amount == Decimal("6800.00")
+    # 15 × 7400.50 / 17 = 6529.8529… → 6529.85; 3 × 7400.50 / 17 / 8 × 1.5 = 244.8694… → 244.87
+    assert (by_id["W3"].regular, by_id["W3"].overtime) == (Decimal("6529.85"), Decimal("244.87"))
+    fitter, inspector = a.roles
+    assert (fitter.headcount, fitter.days, fitter.amount) == (2, Decimal("33.5"), Decimal("14150.00"))
+    assert (inspector.headcount, inspector.amount) == (1, Decimal("6774.72"))
+    assert a.amount == Decimal("20924.72") and a.difference == Decimal("-74.78")
+    # the reconciliation steps add up to the difference, to the fen
+    steps = sum((r.headcount_effect + r.attendance_effect + r.overtime for r in a.roles), Decimal(0)) + a.fee_vs_items
+    assert steps == a.difference
+
+
+def test_no_attendance_means_no_attendance_settlement():
+    assert attendance_settlement(CONTRACTS["HT-1"], ITEMS, [worker()], [], Decimal(1), OCT, RULE) is None
+
+
+def test_a_worker_under_the_minimum_age_is_refused_and_not_settled():
+    child = worker("W9", id_number=idn(dt.date(2011, 2, 1)))               # 15 in October 2026
+    a = attendance_settlement(CONTRACTS["HT-1"], ITEMS, [worker(), child],
+                              [{"period": "2026-10", "worker_id": "W1", "days_worked": Decimal(17)},
+                               {"period": "2026-10", "worker_id": "W9", "days_worked": Decimal(10)}],
+                              Decimal("20999.50"), OCT, RULE)
+    refused = next(p for p in a.workers if p.worker["worker_id"] == "W9")
+    assert refused.refused == "under_age" and refused.amount == 0
+    assert a.roles[0].headcount == 1 and a.amount == Decimal("6800.00")
+
+
+def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy):
+    from pipeline import monthly
+    from pipeline.settlement import fen
+
+    validated = monthly.validate_stage(monthly.load_stage(SAMPLE_INPUTS))
+    assert not validated.issues
+    result = monthly.compute_stage(validated, policy, OCT)
+    days = policy.workforce.working_days("2026-10")
+    assert days == 17
+    settled = {sm.supplier_id: sm for sm in result.suppliers
+               if sm.settlement and any(b.attendance for b in sm.settlement.bases)}
+    assert set(settled) == {"S001", "S002", "S007", "S008", "S013", "S014"}
+    for sm in settled.values():
+        for b in sm.settlement.bases:
+            a = b.attendance
+            base_line = next(l for l in sm.settlement.lines if l.kind == "base" and l.contract_no == b.contract["contract_no"])
+            assert base_line.amount == a.amount == sum((r.amount for r in a.roles), Decimal(0))
+            for p in a.workers:
+                price = p.item["unit_price"]
+                assert p.regular == fen(p.days * price / days)
+                assert p.overtime == fen(p.overtime_hours * price / days / 8 * Decimal("1.5"))
+            for r in a.roles:
+                mine = [p for p in a.workers if p.item is r.item and not p.refused]
+                assert r.amount == sum((p.amount for p in mine), Decimal(0)) and r.headcount == len(mine)
+    # S007: one of 15 packer posts is vacant, so the headcount step is minus one month's unit price
+    s007 = settled["S007"].settlement.bases[0].attendance
+    packer = next(r for r in s007.roles if r.item["role_zh"] == "包装工")
+    assert (packer.contracted_headcount, packer.headcount, packer.headcount_effect) == (15, 14, Decimal("-6800.00"))
+    assert s007.contract_fee == Decimal("151002.00")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@pytest.mark.parametrize("field, code", [("health_check_passed", "worker_health_check"),
+                                         ("background_check_passed", "worker_background_check")])
+def test_onboarding_checks(field, code):
+    assert code not in codes(worker_flags("S1", [worker()], CONTRACTS, OCT, RULE))
+    assert code in codes(worker_flags("S1", [worker(**{field: False})], CONTRACTS, OCT, RULE))
+    assert code in codes(worker_flags("S1", [worker(**{field: None})], CONTRACTS, OCT, RULE))       # not recorded
+    # someone who left before the month is not on site: no flag
+    gone = worker(**{field: False}, offboard_date="2026-09-30")
+    assert code not in codes(worker_flags("S1", [gone], CONTRACTS, OCT, RULE))
+
+
+def test_safety_training_must_come_before_the_first_day():
+    ok = [worker(safety_training_date="2026-01-05"), worker("W2", safety_training_date="2025-12-30")]
+    assert "worker_safety_training" not in codes(worker_flags("S1", ok, CONTRACTS, OCT, RULE))
+    late = worker(safety_training_date="2026-01-06")
+    never = worker("W2", safety_training_date=None)
+    flags = [f for f in worker_flags("S1", [late, never], CONTRACTS, OCT, RULE) if f.code == "worker_safety_training"]
+    assert len(flags) == 1 and flags[0].facts["workers"] == ["W1", "W2"]
+
+
+@pytest.mark.parametrize("birth, expected", [
+    (dt.date(2010, 10, 2), {"worker_under_age"}),            # 15 on 1 October 2026: refused
+    (dt.date(2010, 10, 1), {"worker_minor"}),                # 16 that very day: protected work only
+    (dt.date(2008, 10, 2), {"worker_minor"}),                # 17
+    (dt.date(2008, 10, 1), set()),                           # 18
+])
+def test_age_from_the_id_number(birth, expected):
+    flags = worker_flags("S1", [worker(id_number=idn(birth))], CONTRACTS, OCT, RULE)
+    assert codes(flags) & {"worker_under_age", "worker_minor"} == expected
+    if expected == {"worker_under_age"}:
+        assert next(f for f in flags if f.code == "worker_under_age").severity == "critical"
+
+
+def test_dispatched_worker_on_a_temporary_post_for_more_than_six_months():
+    def flagged(**kw) -> bool:
+        w = worker(contract="HT-D", sid="S2", **{"post_nature": "temporary", **kw})
+        return "dispatch_temporary_too_long" in codes(worker_flags("S2", [w], CONTRACTS, OCT, RULE))
+    assert flagged(onboard_date="2026-04-30")              # 30 Apr → 31 Oct is more than six months
+    assert not flagged(onboard_date="2026-05-01")          # 1 May → 31 Oct is exactly six months
+    assert not flagged(onboard_date="2026-01-05", post_nature="auxiliary")
+    assert not flagged(onboard_date="2026-01-05", offboard_date="2026-06-30")   # left long ago
+    outsourced = worker(post_nature="temporary", onboard_date="2026-01-05")      # not dispatched
+    assert "dispatch_temporary_too_long" not in codes(worker_flags("S1", [outsourced], CONTRACTS, OCT, RULE))
+
+
+def test_dispatched_workers_above_ten_percent_of_the_workforce():
+    def ratio(n: int, direct: int):
+        rule = WorkforceRule(direct_headcount=direct)
+        people = [worker(f"D{i}", sid="S2", contract="HT-D", post_nature="auxiliary",
+                         id_number=idn(dt.date(1990, 1, 1), serial=i)) for i in range(n)]
+        return dispatch_ratio(people, CONTRACTS, OCT, rule)
+    assert dispatch_ratio_flag(ratio(10, 90), OCT) is None            # exactly 10 % is allowed
+    assert dispatch_ratio_flag(ratio(11, 100), OCT) is None           # 9.9 %
+    flag = dispatch_ratio_flag(ratio(12, 100), OCT)                   # 10.7 %
+    assert flag is not None and flag.severity == "high" and "10.7%" in flag.message_zh
+    assert ratio(12, 100).allowed == 11
+    # not configured: no flag, but the count is still known
+    unknown = ratio(12, None)
+    assert dispatch_ratio_flag(unknown, OCT) is None and unknown.dispatched == 12
+    # a dispatched worker who left during the month is not on site at its end
+    left = [worker("D1", sid="S2", contract="HT-D", post_nature="auxiliary", offboard_date="2026-10-15")]
+    assert dispatch_ratio(left, CONTRACTS, OCT, RULE).dispatched == 0
+
+
+def test_a_person_on_two_suppliers_rosters_at_once():
+    same = idn(dt.date(1992, 6, 6))
+    a = worker("W1", sid="S1", id_number=same, onboard_date="2026-01-05")
+    b = worker("W2", sid="S2", contract="HT-D", id_number=same, onboard_date="2026-10-12")
+    found = double_rostered([a, b], OCT)
+    assert set(found) == {"S1", "S2"} and found["S1"][0].code == "worker_on_two_rosters"
+    assert same not in found["S1"][0].message_zh and same[-4:] in found["S1"][0].message_zh   # masked
+    # one left before the other joined: a change of supplier, not a double roster
+    a_left = worker("W1", sid="S1", id_number=same, onboard_date="2026-01-05", offboard_date="2026-10-10")
+    assert double_rostered([a_left, b], OCT) == {}
+    # two different people
+    other = worker("W2", sid="S2", contract="HT-D", id_number=idn(dt.date(1992, 6, 7)))
+    assert double_rostered([a, other], OCT) == {}
+
+
+def test_labour_contract_without_attendance_is_settled_at_its_fee_and_flagged(policy):
+    from pipeline.compute import compute_month
+
+    supplier = {"supplier_id": "S1", "name_zh": "某劳务公司", "category": "labor_outsourcing", "status": "approved",
+                "license_expiry": "permanent"}
+    contract = {"contract_no": "HT-1", "supplier_id": "S1", "contract_type": "labor_outsourcing",
+                "start_date": "2026-01-01", "end_date": "2027-12-31", "monthly_fee": Decimal("20999.50"),
+                "tax_rate": Decimal("0.06")}
+    evaluation = {"supplier_id": "S1", "period": "2026-10", "quality_score": Decimal(90)}
+    records = {"suppliers": [supplier], "contracts": [contract], "contract_items": ITEMS, "evaluations": [evaluation],
+               "incidents": [], "workers": [worker()], "attendance": []}
+    sm = compute_month(records, policy, OCT).suppliers[0]
+    assert sm.settlement.bases[0].attendance is None and sm.settlement.bases[0].base == Decimal("20999.50")
+    assert "attendance_missing" in codes(sm.flags)
+    records["attendance"] = [{"period": "2026-10", "worker_id": "W1", "days_worked": Decimal(17)}]
+    sm = compute_month(records, policy, OCT).suppliers[0]
+    assert "attendance_missing" not in codes(sm.flags)
+    assert sm.settlement.bases[0].base == Decimal("6800.00")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+WORKER_HEADERS = ["工号", "供应商编号", "合同编号", "姓名", "身份证号", "岗位", "岗位性质", "入职日期", "离职日期",
+                  "体检合格", "背景调查通过", "安全培训日期", "培训时长"]
+
+
+def _xlsx(path: Path, headers: list[str], rows: list[list]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def _inputs_with(tmp_path: Path, workers: list[list], attendance: list[list] | None = None) -> Path:
+    folder = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, folder, ignore=shutil.ignore_patterns("archive", "rejected", "workers.xlsx",
+                                                                          "attendance_*"))
+    _xlsx(folder / "workers.xlsx", WORKER_HEADERS, workers)
+    if attendance is not None:
+        _xlsx(folder / "attendance_2026-10.xlsx", ["考勤月份", "工号", "出勤天数", "加班时长"], attendance)
+    return folder
+
+
+def _validate(folder: Path):
+    from pipeline import monthly
+    return monthly.validate_stage(monthly.load_stage(folder))
+
+
+def _row(wid="W1", **kw) -> list:
+    base = {"工号": wid, "供应商编号": "S001", "合同编号": "HT-2026-LO-001", "姓名": "张三", "身份证号": idn(dt.date(1990, 3, 7)),
+            "岗位": "装配工", "岗位性质": None, "入职日期": "2026-01-05", "离职日期": None, "体检合格": "是",
+            "背景调查通过": "是", "安全培训日期": "2026-01-05", "培训时长": 8}
+    base.update(kw)
+    return [base[h] for h in WORKER_HEADERS]
+
+
+def test_chinese_headers_yes_no_and_a_lower_case_x_are_read(tmp_path):
+    lower_x = idn(dt.date(1985, 11, 22), "310104", 105)
+    assert lower_x.endswith("X")
+    folder = _inputs_with(tmp_path, [_row(身份证号=lower_x.lower())], [["2026-10", "W1", 17, 2]])
+    v = _validate(folder)
+    assert not v.issues, [str(i) for i in v.issues]
+    w = v.data("workers")[0]
+    assert (w["id_number"], w["health_check_passed"], w["onboard_date"]) == (lower_x, True, "2026-01-05")
+    assert v.data("attendance")[0]["days_worked"] == 17
+
+
+def test_a_wrong_id_number_is_reported_with_file_row_column_and_a_masked_value(tmp_path):
+    good = idn(dt.date(1990, 3, 7))
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    folder = _inputs_with(tmp_path, [_row(), _row("W2", 身份证号=bad)], [["2026-10", "W1", 17, 0], ["2026-10", "W2", 17, 0]])
+    v = _validate(folder)
+    id_issue = next(i for i in v.issues if i.field == "id_number")
+    assert (id_issue.file, id_issue.row, id_issue.column) == ("workers.xlsx", 3, "身份证号")
+    assert "校验码" in id_issue.message_zh and "check character" in id_issue.message_en
+    assert bad not in str(id_issue) and bad[-4:] in str(id_issue)                        # masked on screen and in logs
+    assert id_issue.as_dict()["value"] == bad[:4] + "*" * 10 + bad[-4:]
+    # the attendance of the rejected worker is left out too, saying why
+    att = next(i for i in v.issues if i.kind == "attendance")
+    assert att.rule == "rejected_worker" and "W2" in att.message_zh
+
+
+@pytest.mark.parametrize("row, attendance, field, rule", [
+    (dict(岗位="厨师"), [], "role", "unknown_role"),
+    (dict(合同编号="HT-2026-LD-002"), [], "contract_no", "contract_supplier"),
+    (dict(离职日期="2025-12-31"), [], "offboard_date", "date_order"),
+    ({}, [["2026-10", "W404", 10, 0]], "worker_id", "unknown_worker"),
+    ({}, [["2026-10", "W1", 31, 0]], "days_worked", "attendance_days"),               # on site 31 days? yes, fine…
+    (dict(入职日期="2026-10-20"), [["2026-10", "W1", 15, 0]], "days_worked", "attendance_days"),   # …but 12 here
+    ({}, [["2026-09", "W1", 15, 0]], "period", "period_mismatch"),
+])
+def test_roster_and_attendance_rules(tmp_path, row, attendance, field, rule):
+    folder = _inputs_with(tmp_path, [_row(**row)], attendance)
+    v = _validate(folder)
+    found = [(i.field, i.rule) for i in v.issues]
+    if (field, rule) == ("days_worked", "attendance_days") and not row:
+        assert found == []                     # 31 days worked in a 31-day month on site all month: allowed
+        return
+    assert (field, rule) in found, found
+    issue = next(i for i in v.issues if (i.field, i.rule) == (field, rule))
+    assert issue.row == 2 and issue.message_zh and issue.message_en
+
+
+def test_a_dispatched_worker_needs_the_nature_of_the_post(tmp_path):
+    row = _row(供应商编号="S002", 合同编号="HT-2026-LD-002", 岗位="普工")
+    v = _validate(_inputs_with(tmp_path, [row]))
+    assert ("post_nature", "post_nature") in [(i.field, i.rule) for i in v.issues]
+    v = _validate(_inputs_with(tmp_path / "ok", [_row(供应商编号="S002", 合同编号="HT-2026-LD-002", 岗位="普工",
+                                                       岗位性质="辅助性")]))
+    assert not v.issues and v.data("workers")[0]["post_nature"] == "auxiliary"
+
+
+def test_blank_template_for_workers_has_the_chinese_headers(tmp_path):
+    import io
+    from pipeline.template import template_bytes
+    ws = load_workbook(io.BytesIO(template_bytes("workers"))).worksheets[0]
+    headers = [c.value for row in ws.iter_rows(max_row=3) for c in row]
+    for h in ("工号", "姓名", "身份证号", "岗位性质", "体检合格", "安全培训日期"):
+        assert any(h in str(x) for x in headers), headers
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def test_mask_name():
+    assert mask_name("张三丰") == "张**" and mask_name("李娜") == "李*" and mask_name("X") == "*"
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory, prefect_harness):
+    from pipeline.flows import monthly_flow
+    base = tmp_path_factory.mktemp("workforce")
+    shutil.copytree(SAMPLE_INPUTS, base / "inputs", ignore=shutil.ignore_patterns("archive", "rejected"))
+    summary = monthly_flow(inputs=str(base / "inputs"), outputs=str(base / "outputs"))
+    return base / "outputs" / summary.period
+
+
+def _roster_ids() -> dict[str, str]:
+    wb = load_workbook(SAMPLE_INPUTS / "workers.xlsx", read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    head = list(rows[0])
+    return {r[head.index("工号")]: (r[head.index("身份证号")], r[head.index("姓名")], r[head.index("供应商编号")])
+            for r in rows[1:]}
+
+
+def test_settlement_statement_shows_attendance_by_role_the_reconciliation_and_the_roster(month):
+    path = month / "settlements" / "S007_settlement_2026-10.docx"
+    text = docx_text(path)
+    assert "按实际出勤结算：合同 HT-2026-LO-007" in text and "与合同月服务费核对" in text
+    tables = docx_tables(path)
+    roles = next(t for t in tables if t[0][0].startswith("岗位") and any("日单价" in c for c in t[0]))
+    packer = next(r for r in roles if r[0].startswith("包装工"))
+    assert packer[1] == "14 / 15"
+    total = next(r for r in roles if r[0].startswith("合计"))
+    recon = next(t for t in tables if any("合同月服务费（本期）" in r[0] for r in t))
+    assert recon[1][1] == "151,002.00" and total[-1] == recon[-2][1]
+    steps = [Decimal(r[1].replace(",", "").replace("−", "-").lstrip("+")) for r in recon[1:-2]]
+    assert sum(steps) == Decimal(recon[-2][1].replace(",", ""))
+    # the settled amount is the base line of the statement
+    details = next(t for t in tables if t[0][0].startswith("序号") and any("大写" in c for c in t[0]))
+    assert details[1][3] == total[-1] and "按实际出勤结算" in details[1][1]
+    # the roster annex: full ID numbers of S007's own workers, and nobody else's
+    ids = _roster_ids()
+    own = {wid: v for wid, v in ids.items() if v[2] == "S007"}
+    for wid, (number, name, _) in own.items():
+        assert number in text and name in text
+    others = {v[0] for v in ids.values() if v[2] != "S007"}
+    assert not (set(FULL_ID.findall(text)) & others)
+
+
+def test_review_reports_and_portfolio_carry_flags_with_masked_ids_only(month):
+    ids = _roster_ids()
+    full = {v[0] for v in ids.values()}
+    names = {v[1] for v in ids.values()}
+    review = docx_text(month / "reports" / "S013_review_2026-10.docx")
+    assert "背景调查" in review and "安全培训" in review and "两家供应商的花名册" in review
+    assert "W1331（3202**********" in review
+    s002 = docx_text(month / "reports" / "S002_review_2026-10.docx")
+    assert "临时性岗位上已超过6个月" in s002 and "未成年工" in s002
+    portfolio = docx_text(month / "summary" / "portfolio_2026-10.docx")
+    assert "外包用工" in portfolio and "派遣用工占用工总量的3.2%" in portfolio
+    assert "入职体检" in portfolio and "两家供应商的花名册" in portfolio
+    for path in list((month / "reports").glob("*.docx")) + list((month / "summary").glob("*.docx")) + \
+            list((month / "notices").glob("*.docx")):
+        text = docx_text(path)
+        assert not (set(FULL_ID.findall(text)) & full), path.name
+        assert not any(n in text for n in names if len(n) >= 3), path.name     # two-character names may be words
+
+
+def test_no_full_id_number_in_the_manifest_history_or_scoreboard(month):
+    ids = {v[0] for v in _roster_ids().values()}
+    blobs = [(month / "manifest.json").read_text(encoding="utf-8")]
+    wb = load_workbook(month / "summary" / "scoreboard_2026-10.xlsx", read_only=True)
+    blobs += [json.dumps([[str(c) for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False)
+              for ws in wb.worksheets]
+    import sqlite3
+    con = sqlite3.connect(month.parent / "history.sqlite")
+    for (table,) in con.execute("select name from sqlite_master where type='table'"):
+        blobs.append(json.dumps(con.execute(f"select * from {table}").fetchall(), ensure_ascii=False, default=str))
+    text = "\n".join(blobs)
+    assert not (set(FULL_ID.findall(text)) & ids)
