@@ -340,6 +340,17 @@ def double_rostered(workers: Sequence[Mapping[str, Any]], period: Period) -> dic
                     found[a["supplier_id"]].append(a)
                 others[(a["supplier_id"], a["worker_id"])].append(b)
     out: dict[str, list[Flag]] = {}
+    for rows in by_person.values():            # one person under two worker IDs of the same supplier
+        for a in rows:
+            twins = [b for b in rows if b is not a and b["supplier_id"] == a["supplier_id"] and _overlap(a, b)
+                     and b["worker_id"] > a["worker_id"]]
+            for b in twins:
+                out.setdefault(a["supplier_id"], []).append(Flag(
+                    "worker_listed_twice", "high", a["supplier_id"],
+                    f"同一人员（身份证号{masked_id(a)}）以工号{a['worker_id']}和{b['worker_id']}在花名册上重复登记且在岗期间重叠，请核实，防止重复结算。",
+                    f"The same person (ID number {masked_id(a)}) is on the roster twice, as {a['worker_id']} and "
+                    f"{b['worker_id']}, at overlapping times; check it so they are not settled twice.",
+                    {"workers": [a["worker_id"], b["worker_id"]]}))
     for sid, rows in found.items():
         rows.sort(key=lambda w: w["worker_id"])
         detail_zh = "；".join(f"{who(w)}同时在{'、'.join(sorted({o['supplier_id'] for o in others[(sid, w['worker_id'])]}))}的花名册上"
@@ -347,11 +358,11 @@ def double_rostered(workers: Sequence[Mapping[str, Any]], period: Period) -> dic
         detail_en = "; ".join(f"{who_en(w)} also on the roster of "
                               f"{', '.join(sorted({o['supplier_id'] for o in others[(sid, w['worker_id'])]}))}"
                               for w in rows)
-        out[sid] = [Flag("worker_on_two_rosters", "high", sid,
+        out.setdefault(sid, []).append(Flag("worker_on_two_rosters", "high", sid,
                          f"{len(rows)}名人员同时出现在两家供应商的花名册上且在岗期间重叠（同一身份证号）：{detail_zh}。请核实实际用工单位，防止重复结算。",
                          f"{len(rows)} worker(s) on two suppliers' rosters at overlapping times (same ID number): "
                          f"{detail_en}. Confirm who actually employs them; do not settle them twice.",
-                         {"workers": [w["worker_id"] for w in rows]})]
+                         {"workers": [w["worker_id"] for w in rows]}))
     return out
 
 

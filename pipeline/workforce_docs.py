@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 DASH = "—"
 WORKFORCE_CODES = ("worker_health_check", "worker_background_check", "worker_safety_training", "worker_under_age",
-                   "worker_minor", "dispatch_temporary_too_long", "worker_on_two_rosters", "attendance_missing")
+                   "worker_minor", "dispatch_temporary_too_long", "worker_on_two_rosters", "worker_listed_twice",
+                   "attendance_missing")
 
 
 def qty(value: Decimal) -> str:

@@ -206,6 +206,10 @@ def test_a_person_on_two_suppliers_rosters_at_once():
     # two different people
     other = worker("W2", sid="S2", contract="HT-D", id_number=idn(dt.date(1992, 6, 7)))
     assert double_rostered([a, other], OCT) == {}
+    # the same person twice on one supplier's roster, under two worker IDs
+    twice = double_rostered([a, worker("W7", sid="S1", id_number=same, onboard_date="2026-09-01")], OCT)
+    assert [f.code for f in twice["S1"]] == ["worker_listed_twice"] and twice["S1"][0].facts["workers"] == ["W1", "W7"]
+    assert double_rostered([a_left, worker("W7", sid="S1", id_number=same, onboard_date="2026-10-11")], OCT) == {}
 
 
 def test_labour_contract_without_attendance_is_settled_at_its_fee_and_flagged(policy):
