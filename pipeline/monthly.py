@@ -196,7 +196,8 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
 
 
 def rejected_row_count(issues: Sequence[Issue]) -> int:
-    return len({(i.file, i.row) for i in issues if i.row is not None})
+    """Rows left out: a row is its file, sheet and number (contracts and items share a workbook)."""
+    return len({(i.file, i.sheet, i.row) for i in issues if i.row is not None})
 
 
 def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> list[Job]:
@@ -285,6 +286,17 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
     return workbook_bytes(wb)
 
 
+CONTRACT_DOC_TYPES = ("contract", "contract_pdf")     # written by `vendorflow contracts --period`
+
+
+def contract_files(root: Path) -> list[Written]:
+    """Contracts that `vendorflow contracts --period` wrote into this period's folder: not the
+    monthly run's to remove; kept (when still intact) so one manifest lists all."""
+    return [Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
+            for e in previous_entries(root).values()
+            if e.get("doc_type") in CONTRACT_DOC_TYPES and still_valid(root, e)]
+
+
 def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loaded,
                   issues: Sequence[Issue], documents: Sequence[Written]) -> Path:
     """Scoreboard, validation report when input was rejected, then the manifest, last."""
@@ -294,6 +306,7 @@ def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loade
     if issues:
         written.append(write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report"))
         written.append(write_output(root, "errors/validation_report.json", validation_report_json(issues, code), "validation_report"))
+    written += contract_files(root)
     remove_stale(root, {w.path for w in written})
     manifest = manifest_bytes(code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256})
     write_output(root, "manifest.json", manifest, "manifest")

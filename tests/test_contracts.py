@@ -307,6 +307,22 @@ def test_cli_contracts_and_period_folder_shares_the_monthly_manifest(sample_inpu
     assert main(["contracts", "--inputs", str(sample_inputs), "--outputs", str(out), "--period", "2026-13"]) == 2
 
 
+def test_a_monthly_rerun_keeps_the_contracts_written_into_its_folder(sample_inputs, tmp_path, prefect_harness):
+    """contracts --period then run --period: the monthly manifest keeps listing the contracts."""
+    from pipeline.cli import main
+    out = tmp_path / "out"
+    root = out / "2026-10"
+    assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out), "--period", "2026-10"]) == 0
+    assert main(["contracts", "--inputs", str(sample_inputs), "--outputs", str(out), "--period", "2026-10"]) == 0
+    contract = root / "contracts" / "HT-2026-LD-002.docx"
+    before = contract.read_bytes()
+    assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out), "--period", "2026-10"]) == 0
+    assert contract.read_bytes() == before
+    listed = {f["path"]: f for f in _manifest(root)["files"]}
+    assert "contracts/HT-2026-LD-002.docx" in listed and "reports/S001_review_2026-10.docx" in listed
+    assert listed["contracts/HT-2026-LD-002.docx"]["doc_type"] == "contract"
+
+
 def test_pdf_without_libreoffice_is_a_clear_message_and_nothing_is_written(sample_inputs, tmp_path, monkeypatch):
     from pipeline import pdf
     from pipeline.contracts import run_contracts

@@ -184,3 +184,14 @@ def test_excel_truncated_bank_account_is_reported(tmp_path):
     path = write_xlsx(tmp_path / "suppliers.xlsx", [supplier_row() + [6225881234567890123]], headers=headers)
     result = validate_files(path)
     assert result.issues and "15" in result.issues[0].message_zh and result.issues[0].column == "银行账号"
+
+
+def test_rejected_rows_are_counted_per_sheet():
+    """Row 3 of the contracts sheet and row 3 of the items sheet are two rows, not one."""
+    from pipeline.errors import Issue
+    from pipeline.monthly import rejected_row_count
+    issues = [Issue("contracts.xlsx", 3, "合同编号", "x", "中", "en", sheet="contracts"),
+              Issue("contracts.xlsx", 3, "单价", "y", "中", "en", sheet="items"),
+              Issue("contracts.xlsx", 3, "币种", "z", "中", "en", sheet="items"),
+              Issue("contracts.xlsx", None, None, None, "中", "en")]
+    assert rejected_row_count(issues) == 2
