@@ -340,7 +340,7 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
         "items": items,
         "lines": lines,
         "total": {"amount": money(s.payable), "words_zh": t_zh, "words_en": t_en},
-        "tax": {"included": s.fee_includes_tax, "rate": rate_pct(s.tax_rate), "net": money(s.net_of_tax),
+        "tax": {"included": s.fee_includes_tax, "rate": "、".join(rate_pct(r) for r in s.rates), "net": money(s.net_of_tax),
                 "net_words_zh": n_zh, "net_words_en": n_en, "tax": money(s.tax), "tax_words_zh": x_zh, "tax_words_en": x_en},
         "payment": {"days": str(s.payment_days),
                     "zh": f"甲方在收到乙方合规增值税发票后{s.payment_days}日内付款。",

@@ -100,16 +100,39 @@ class Settlement:
     def subtotal(self) -> Decimal:
         return sum((l.signed for l in self.lines), ZERO)
 
+    def rate_of(self, contract_no: str) -> Decimal:
+        base = next((b for b in self.bases if b.contract["contract_no"] == contract_no), None)
+        return base.contract.get("tax_rate", ZERO) if base is not None else self.tax_rate
+
+    @property
+    def rates(self) -> tuple[Decimal, ...]:
+        """The distinct VAT rates of the contracts settled, in contract order."""
+        seen: list[Decimal] = []
+        for b in self.bases:
+            rate = b.contract.get("tax_rate", ZERO)
+            if rate not in seen:
+                seen.append(rate)
+        return tuple(seen)
+
+    def _by_rate(self) -> list[tuple[Decimal, Decimal]]:
+        """(rate, subtotal) per VAT rate: each contract's lines are taxed at its own rate
+        (penalties and rewards sit on the main contract, so they take its rate)."""
+        totals: dict[Decimal, Decimal] = {}
+        for line in self.lines:
+            rate = self.rate_of(line.contract_no)
+            totals[rate] = totals.get(rate, ZERO) + line.signed
+        return list(totals.items())
+
     @property
     def tax(self) -> Decimal:
         if self.fee_includes_tax:
             return self.subtotal - self.net_of_tax
-        return fen(self.subtotal * self.tax_rate)
+        return sum((fen(sub * rate) for rate, sub in self._by_rate()), ZERO)
 
     @property
     def net_of_tax(self) -> Decimal:
         if self.fee_includes_tax:
-            return fen(self.subtotal / (1 + self.tax_rate))
+            return sum((fen(sub / (1 + rate)) for rate, sub in self._by_rate()), ZERO)
         return self.subtotal
 
     @property

@@ -88,6 +88,22 @@ def test_tax_included_splits_to_the_fen():
     assert s.net_of_tax + s.tax == s.payable
 
 
+def test_each_contract_is_taxed_at_its_own_rate():
+    """A 6 % service contract and a 9 % transport contract of one supplier: the penalty sits on
+    the larger (6 %) contract, the 9 % contract's fee is split at 9 %."""
+    service = contract(monthly_fee=D("106000.00"))
+    transport = contract(contract_no="HT-2", monthly_fee=D("10900.00"), tax_rate=D("0.09"))
+    s = settle("S1", [service, transport], [], [incident("I1", "complaint", "medium")], None, POLICY, OCT)
+    assert s.rates == (D("0.06"), D("0.09"))
+    # 6 %: (106000 − 500) / 1.06 = 99528.30…; 9 %: 10900 / 1.09 = 10000
+    assert s.net_of_tax == D("99528.30") + D("10000.00")
+    assert s.tax == s.payable - s.net_of_tax == D("116400.00") - D("109528.30")
+    excluded = settle("S1", [contract(monthly_fee=D("100000.00"), tax_rate=D("0.06")),
+                             contract(contract_no="HT-2", monthly_fee=D("10000.00"), tax_rate=D("0.09"))],
+                      [], [], None, POLICY.__class__(**{**POLICY.__dict__, "fee_includes_tax": False}), OCT)
+    assert excluded.tax == D("6000.00") + D("900.00") and excluded.payable == D("116900.00")
+
+
 amounts = st.decimals(min_value=D("0.01"), max_value=D("5000000"), places=2)
 severity = st.sampled_from(["low", "medium", "high", "critical"])
 kinds = st.sampled_from(["late_delivery", "quality_defect", "security_breach", "compliance", "complaint"])
