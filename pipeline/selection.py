@@ -314,12 +314,13 @@ def event_ids(records: Sequence[Mapping[str, Any]], issues: Sequence[Issue] = ()
     return sorted(e for e in found if e)
 
 
-def _row_issue(rec: Any, fld: str, aliases_label: str, zh: str, en: str, value: Any = None) -> Issue:
+def _row_issue(rec: Any, fld: str, aliases_label: str, zh: str, en: str, value: Any = None,
+               rule: str = "selection") -> Issue:
     data = rec.data
     return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, aliases_label),
                  value=display_value(value if value is not None else data.get(fld)), message_zh=zh, message_en=en,
                  kind="candidates", field=fld, key=f"{data.get('event_id')}/{data.get('supplier_id')}",
-                 code="selection")
+                 code="selection", sheet=getattr(rec, "sheet", None), rule=rule)
 
 
 def _event_issues(event_id: str, issues: Sequence[Issue]) -> list[Issue]:
@@ -349,7 +350,8 @@ def check_rows(records: Sequence[Any], policy: SelectionPolicy, masters: Mapping
         if d["event_date"] != event_date:
             problems.append(_row_issue(rec, "event_date", labels.get("event_date", "event_date"),
                                        f"同一评选的评选日期应一致：本评选其他行为{event_date}",
-                                       f"all rows of one event must have the same date; the other rows say {event_date}"))
+                                       f"all rows of one event must have the same date; the other rows say {event_date}",
+                                       rule="event_date"))
         master = masters.get(d["supplier_id"])
         if master is None:
             for fld, zh, en in (("name_zh", "供应商名称", "name"), ("category", "供应商类别", "category")):
@@ -357,7 +359,8 @@ def check_rows(records: Sequence[Any], policy: SelectionPolicy, masters: Mapping
                     problems.append(_row_issue(
                         rec, fld, labels.get(fld, fld),
                         f"候选供应商{d['supplier_id']}不在供应商名录中，须填写「{zh}」",
-                        f"candidate {d['supplier_id']} is not in the supplier master, so its {en} must be given here", ""))
+                        f"candidate {d['supplier_id']} is not in the supplier master, so its {en} must be given here", "",
+                        rule="required_for_newcomer"))
         for c in policy.criteria:
             source = "quoted_price" if c.method == "price_relative" else c.field
             if d.get(source) is None:
@@ -365,7 +368,8 @@ def check_rows(records: Sequence[Any], policy: SelectionPolicy, masters: Mapping
                 problems.append(_row_issue(
                     rec, source, labels.get(source, source),
                     f"评审标准「{c.name_zh}」（权重{_num(c.weight)}%）需要{what_zh}，本行为空",
-                    f"criterion {c.name_en} (weight {_num(c.weight)}%) needs {'the quoted price' if source == 'quoted_price' else 'a score'}; it is blank", ""))
+                    f"criterion {c.name_en} (weight {_num(c.weight)}%) needs {'the quoted price' if source == 'quoted_price' else 'a score'}; it is blank", "",
+                    rule="criterion_value"))
         if problems:
             issues.extend(problems)
         else:

@@ -344,6 +344,9 @@ def test_newcomer_without_name_or_category_and_blank_scores_are_rejected_rows():
     where = {(i.row, i.field) for i in result.issues}
     assert where == {(4, "name_zh"), (4, "category"), (5, "technical"), (6, "event_date")}
     assert all(i.message_zh and i.message_en for i in result.issues)
+    rules = {(i.row, i.field): i.rule for i in result.issues}
+    assert rules == {(4, "name_zh"): "required_for_newcomer", (4, "category"): "required_for_newcomer",
+                     (5, "technical"): "criterion_value", (6, "event_date"): "event_date"}
 
 
 def test_template_fonts_and_hostile_names_appear_literally(tmp_path):
