@@ -31,6 +31,7 @@ from .locking import period_lock
 from .publish import (Written, clean_temporaries, fill_sheet, manifest_bytes, previous_entries, remove_stale,
                       still_valid, validation_report_json, validation_report_xlsx, workbook_bytes, write_output)
 from .render import render_docx, template_bytes
+from . import workforce_docs
 from .validate import Validated, validate_tables
 
 TEMPLATES = {
@@ -283,6 +284,12 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
         if colour:
             row[grade_col - 1].fill = PatternFill("solid", fgColor=colour)
     ws.auto_filter.ref = ws.dimensions
+    checks = workforce_docs.check_rows(result)
+    if checks or result.dispatch is not None:
+        hr = wb.create_sheet("用工合规 Workforce checks")
+        fill_sheet(hr, ["供应商编号 Supplier ID", "工号 Worker ID (或合同 or contract)", "检查项", "Check",
+                        "严重程度 Severity", "说明", "Explanation"], checks, [12, 18, 26, 30, 10, 60, 60])
+        hr.auto_filter.ref = hr.dimensions
     return workbook_bytes(wb)
 
 

@@ -23,6 +23,33 @@ WORKFORCE_CODES = ("worker_health_check", "worker_background_check", "worker_saf
                    "attendance_missing")
 
 
+CHECK_NAMES = {
+    "worker_health_check": ("入职体检未通过或缺失", "no passed health check"),
+    "worker_background_check": ("背景调查未通过或缺失", "no passed background check"),
+    "worker_safety_training": ("上岗前未完成安全培训", "no safety training before the first day"),
+    "worker_under_age": ("未满最低用工年龄（拒绝用工）", "under the minimum working age (refused)"),
+    "worker_minor": ("未成年工（仅限非禁忌劳动）", "juvenile worker (protected work only)"),
+    "dispatch_temporary_too_long": ("临时性岗位超过期限", "temporary post held too long"),
+    "worker_on_two_rosters": ("同时在两家供应商花名册上", "on two suppliers' rosters"),
+    "worker_listed_twice": ("同一人员重复登记", "listed twice"),
+    "attendance_missing": ("未提交考勤", "attendance missing"),
+    "dispatch_ratio": ("派遣用工超过比例上限", "dispatched workers above the limit"),
+}
+
+
+def check_rows(result: "MonthResult") -> list[list[Any]]:
+    """One row per worker and failed check, for HR to act on (worker ID only: no names, no ID numbers)."""
+    rows = []
+    for f in result.all_flags():
+        if f.code not in CHECK_NAMES:
+            continue
+        zh, en = CHECK_NAMES[f.code]
+        for wid in f.facts.get("workers") or [f.facts.get("contract_no") or "—"]:
+            rows.append([f.supplier_id or "—", wid, zh, en, f.severity, f.message_zh, f.message_en])
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    return sorted(rows, key=lambda r: (order[r[4]], r[0], r[1], r[2]))
+
+
 def qty(value: Decimal) -> str:
     """Days and hours as written by hand: 17, 16.5, 0."""
     text = format(value.normalize(), "f") if value else "0"

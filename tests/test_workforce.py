@@ -417,3 +417,17 @@ def test_no_full_id_number_in_the_manifest_history_or_scoreboard(month):
         blobs.append(json.dumps(con.execute(f"select * from {table}").fetchall(), ensure_ascii=False, default=str))
     text = "\n".join(blobs)
     assert not (set(FULL_ID.findall(text)) & ids)
+
+
+def test_scoreboard_lists_each_failed_check_per_worker_for_hr(month):
+    wb = load_workbook(month / "summary" / "scoreboard_2026-10.xlsx", read_only=True)
+    ws = wb["用工合规 Workforce checks"]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
+    found = {(r[0], r[1], r[3]) for r in rows}
+    assert ("S007", "W0708", "no passed health check") in found
+    assert ("S013", "W1311", "no passed background check") in found
+    assert ("S013", "W1304", "no safety training before the first day") in found
+    assert ("S002", "W0203", "temporary post held too long") in found
+    assert ("S002", "W0214", "juvenile worker (protected work only)") in found
+    assert {("S008", "W0812"), ("S013", "W1331")} <= {(r[0], r[1]) for r in rows if r[3] == "on two suppliers' rosters"}
+    assert len(rows) == 7
