@@ -431,3 +431,14 @@ def test_scoreboard_lists_each_failed_check_per_worker_for_hr(month):
     assert ("S002", "W0214", "juvenile worker (protected work only)") in found
     assert {("S008", "W0812"), ("S013", "W1331")} <= {(r[0], r[1]) for r in rows if r[3] == "on two suppliers' rosters"}
     assert len(rows) == 7
+
+
+def test_workforce_sample_generator_is_deterministic_and_inputs_are_up_to_date(tmp_path):
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "tools" / "make_workforce_sample.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    for name in ["workers.xlsx"] + [f"attendance_2026-{m:02d}.xlsx" for m in (7, 8, 9, 10)]:
+        assert (tmp_path / name).read_bytes() == (SAMPLE_INPUTS / name).read_bytes(), \
+            f"inputs/{name} differs from what tools/make_workforce_sample.py writes: rerun it"
