@@ -102,6 +102,26 @@ def _fmt_bound(prop: dict, bound: Any) -> str:
     return f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
 
 
+def id_number_problem(value: Any) -> tuple[str, str] | None:
+    """What exactly is wrong with a 居民身份证号 (length, characters, birth date, check character)."""
+    import datetime as _dt
+    from .identifiers import id_birth_date, id_check_char
+    if not isinstance(value, str):
+        return None
+    if len(value) != 18:
+        extra = "（15位旧号码请换发为18位）" if len(value) == 15 else ""
+        return (f"居民身份证号应为18位，此处为{len(value)}位{extra}", f"a resident ID number has 18 characters, not {len(value)}")
+    if not value[:17].isdigit() or not value[:17].isascii() or value[17] not in "0123456789X":
+        return "居民身份证号前17位应为数字，第18位为数字或X", "the first 17 characters are digits, the 18th a digit or X"
+    birth = id_birth_date(value)
+    if birth is None or birth > _dt.date.today():
+        return (f"第7至14位的出生日期{value[6:14]}不是真实日期", f"positions 7-14 ({value[6:14]}) are not a real birth date")
+    expected = id_check_char(value[:17])
+    if expected != value[17]:
+        return f"校验码错误：第18位应为 {expected}", f"check character (the 18th) should be {expected}"
+    return None
+
+
 def uscc_problem(value: Any) -> tuple[str, str] | None:
     """What exactly is wrong with a 统一社会信用代码, so the user can fix that one character."""
     if not isinstance(value, str):
@@ -154,6 +174,8 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
         return f"应不大于{_fmt_bound(prop, error.validator_value)}", f"must be at most {_fmt_bound(prop, error.validator_value)}"
     if v == "format":
         if error.validator_value == "uscc" and (exact := uscc_problem(error.instance)):
+            return exact
+        if error.validator_value == "id-number-cn" and (exact := id_number_problem(error.instance)):
             return exact
         return FORMAT_HINTS.get(error.validator_value, ("格式无效", "invalid format"))
     if v == "pattern":

@@ -290,7 +290,8 @@ def test_a_wrong_id_number_is_reported_with_file_row_column_and_a_masked_value(t
     v = _validate(folder)
     id_issue = next(i for i in v.issues if i.field == "id_number")
     assert (id_issue.file, id_issue.row, id_issue.column) == ("workers.xlsx", 3, "身份证号")
-    assert "校验码" in id_issue.message_zh and "check character" in id_issue.message_en
+    assert id_issue.message_zh == f"校验码错误：第18位应为 {good[-1]}"
+    assert id_issue.message_en == f"check character (the 18th) should be {good[-1]}"
     assert bad not in str(id_issue) and bad[-4:] in str(id_issue)                        # masked on screen and in logs
     assert id_issue.as_dict()["value"] == bad[:4] + "*" * 10 + bad[-4:]
     # the attendance of the rejected worker is left out too, saying why
@@ -442,3 +443,11 @@ def test_workforce_sample_generator_is_deterministic_and_inputs_are_up_to_date(t
     for name in ["workers.xlsx"] + [f"attendance_2026-{m:02d}.xlsx" for m in (7, 8, 9, 10)]:
         assert (tmp_path / name).read_bytes() == (SAMPLE_INPUTS / name).read_bytes(), \
             f"inputs/{name} differs from what tools/make_workforce_sample.py writes: rerun it"
+
+
+@pytest.mark.parametrize("value, zh", [("11010119900307123", "应为18位，此处为17位"),
+                                       ("1101011990030712A4", "前17位应为数字"),
+                                       ("110101199002301234", "不是真实日期")])
+def test_id_number_problems_say_what_is_wrong(value, zh):
+    from pipeline.validate import id_number_problem
+    assert zh in id_number_problem(value)[0]
