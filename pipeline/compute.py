@@ -113,7 +113,7 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
         settlement = settle(sid, contracts, items, incidents, card, policy, period, roster, attendance)
         flags = supplier_flags(suppliers[sid], points, period, incidents,
                                [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)
-        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce) + twice.get(sid, [])
+        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, attendance) + twice.get(sid, [])
         for b in settlement.bases if settlement else ():
             present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
             if b.attendance is None and present and b.items and \

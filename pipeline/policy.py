@@ -75,6 +75,7 @@ class WorkforceRule:
     temporary_post_max_months: int = 6           # 临时性岗位存续不超过6个月
     min_age: int = 16                            # 《禁止使用童工规定》
     adult_age: int = 18                          # 16–18: 未成年工, protected work only
+    max_overtime_hours: Decimal = Decimal(36)    # a month (《劳动法》第四十一条)
 
     def working_days(self, period_code: str) -> Decimal:
         return self.working_days_by_period.get(period_code, self.default_working_days)
@@ -228,6 +229,7 @@ def _workforce(raw: dict) -> WorkforceRule:
         temporary_post_max_months=int(raw.get("temporary_post_max_months", d.temporary_post_max_months)),
         min_age=int(raw.get("min_age", d.min_age)),
         adult_age=int(raw.get("adult_age", d.adult_age)),
+        max_overtime_hours=_dec(raw.get("max_overtime_hours", d.max_overtime_hours)),
     )
 
 

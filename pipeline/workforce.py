@@ -260,10 +260,11 @@ def on_site(workers: Iterable[Mapping[str, Any]], period: Period) -> list[Mappin
 
 
 def worker_flags(supplier_id: str, workers: Sequence[Mapping[str, Any]], contracts: Mapping[str, Mapping[str, Any]],
-                 period: Period, rule: WorkforceRule) -> list[Flag]:
-    """Onboarding and protection checks over one supplier's workers on site in `period`."""
+                 period: Period, rule: WorkforceRule, attendance: Sequence[Mapping[str, Any]] = ()) -> list[Flag]:
+    """Onboarding, protection and working-time checks over one supplier's workers on site in `period`."""
     present = on_site(workers, period)
     out: list[Flag] = []
+    overtime = {a["worker_id"]: Decimal(a.get("overtime_hours") or 0) for a in attendance if a["period"] == period.code}
     no_health = [w for w in present if w.get("health_check_passed") is not True]
     if no_health:
         out.append(_flag("worker_health_check", "high", supplier_id, no_health,
@@ -303,6 +304,17 @@ def worker_flags(supplier_id: str, workers: Sequence[Mapping[str, Any]], contrac
                          f"加班及有毒有害、高强度岗位，须定期体检并登记",
                          f"{len(minors)} juvenile worker(s) aged {rule.min_age}–{rule.adult_age}: protected work only "
                          f"(no prohibited, night, overtime, hazardous or heavy work), with regular health checks and registration"))
+    minor_overtime = [w for w in minors + under if overtime.get(w["worker_id"], 0) > 0]
+    if minor_overtime:
+        out.append(_flag("worker_minor_overtime", "high", supplier_id, minor_overtime,
+                         f"{len(minor_overtime)}名未成年工本月有加班记录，未成年工不得安排加班",
+                         f"{len(minor_overtime)} juvenile worker(s) recorded overtime this month; juveniles may not work overtime"))
+    too_much = [w for w in present if overtime.get(w["worker_id"], 0) > rule.max_overtime_hours]
+    if too_much:
+        limit = fixed(rule.max_overtime_hours, 0)
+        out.append(_flag("worker_overtime", "medium", supplier_id, too_much,
+                         f"{len(too_much)}名人员本月加班超过{limit}小时的法定上限",
+                         f"{len(too_much)} worker(s) with more than the legal {limit} hours of overtime this month"))
     long_temporary = []
     for w in present:
         contract = contracts.get(w["contract_no"])

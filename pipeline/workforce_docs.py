@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 DASH = "—"
 WORKFORCE_CODES = ("worker_health_check", "worker_background_check", "worker_safety_training", "worker_under_age",
-                   "worker_minor", "dispatch_temporary_too_long", "worker_on_two_rosters", "worker_listed_twice",
+                   "worker_minor", "worker_minor_overtime", "worker_overtime", "dispatch_temporary_too_long", "worker_on_two_rosters", "worker_listed_twice",
                    "attendance_missing")
 
 
@@ -29,6 +29,8 @@ CHECK_NAMES = {
     "worker_safety_training": ("上岗前未完成安全培训", "no safety training before the first day"),
     "worker_under_age": ("未满最低用工年龄（拒绝用工）", "under the minimum working age (refused)"),
     "worker_minor": ("未成年工（仅限非禁忌劳动）", "juvenile worker (protected work only)"),
+    "worker_minor_overtime": ("未成年工加班", "juvenile worker on overtime"),
+    "worker_overtime": ("加班超过法定上限", "overtime above the legal limit"),
     "dispatch_temporary_too_long": ("临时性岗位超过期限", "temporary post held too long"),
     "worker_on_two_rosters": ("同时在两家供应商花名册上", "on two suppliers' rosters"),
     "worker_listed_twice": ("同一人员重复登记", "listed twice"),

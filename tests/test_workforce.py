@@ -95,11 +95,11 @@ def test_a_worker_under_the_minimum_age_is_refused_and_not_settled():
     assert a.roles[0].headcount == 1 and a.amount == Decimal("6800.00")
 
 
-def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy):
+def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy, sample_inputs):
     from pipeline import monthly
     from pipeline.settlement import fen
 
-    validated = monthly.validate_stage(monthly.load_stage(SAMPLE_INPUTS))
+    validated = monthly.validate_stage(monthly.load_stage(sample_inputs))
     assert not validated.issues
     result = monthly.compute_stage(validated, policy, OCT)
     days = policy.workforce.working_days("2026-10")
@@ -160,6 +160,18 @@ def test_age_from_the_id_number(birth, expected):
     assert codes(flags) & {"worker_under_age", "worker_minor"} == expected
     if expected == {"worker_under_age"}:
         assert next(f for f in flags if f.code == "worker_under_age").severity == "critical"
+
+
+def test_overtime_above_the_monthly_limit_and_juveniles_on_overtime():
+    def flags(birth: dt.date, hours: int):
+        att = [{"period": "2026-10", "worker_id": "W1", "days_worked": Decimal(17), "overtime_hours": Decimal(hours)},
+               {"period": "2026-09", "worker_id": "W1", "days_worked": Decimal(17), "overtime_hours": Decimal(80)}]
+        return codes(worker_flags("S1", [worker(id_number=idn(birth))], CONTRACTS, OCT, RULE, att))
+    adult, minor = dt.date(1990, 1, 1), dt.date(2009, 1, 1)
+    assert not flags(adult, 36) & {"worker_overtime", "worker_minor_overtime"}
+    assert "worker_overtime" in flags(adult, 37)
+    assert "worker_minor_overtime" not in flags(minor, 0)
+    assert "worker_minor_overtime" in flags(minor, 2)
 
 
 def test_dispatched_worker_on_a_temporary_post_for_more_than_six_months():
