@@ -180,6 +180,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the monthly deployment on its cron schedule (a local Prefect server if none is set)."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from .serve import resolve_schedule, serve
+    if not args.inputs.is_dir():
+        raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
+    policy = args.policy or args.inputs / "policy.yaml"
+    schedule = resolve_schedule(args.cron, args.timezone, policy)
+    return serve(args.inputs, args.outputs, args.policy, schedule, server_timeout=args.server_timeout,
+                 report=lambda text: console.print(escape(text), soft_wrap=True))
+
+
 def cmd_select(args: argparse.Namespace) -> int:
     """Supplier selection for one event: admission gates, weighted ranking, comparison report."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -388,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--json", action="store_true", help="machine-readable output")
     val.set_defaults(func=cmd_validate)
     tpl = sub.add_parser("template", help="空白输入模板 a blank input workbook for KIND")
-    tpl.add_argument("kind", help="suppliers, contracts, evaluations, incidents, candidates（或 供应商、合同 …）")
+    tpl.add_argument("kind", help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance（或 供应商、合同、人员花名册、考勤 …）")
     tpl.add_argument("--output", "-o", type=Path, help="默认 <KIND>_template.xlsx / default: <KIND>_template.xlsx")
     tpl.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")
     tpl.set_defaults(func=cmd_template)
@@ -398,6 +412,17 @@ def build_parser() -> argparse.ArgumentParser:
     wat.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                      help="文件大小不变多少秒后视为完整 / seconds a file must stay unchanged to count as complete")
     wat.set_defaults(func=cmd_watch)
+    srv = sub.add_parser("serve", help="按计划运行月度流程 serve the monthly deployment on its cron schedule")
+    srv.add_argument("--cron", help="默认 policy.yaml 的 schedule.cron，否则 \"0 6 1 * *\"（每月1日06:00）"
+                                    " / default: schedule.cron in policy.yaml, else 06:00 on the 1st")
+    srv.add_argument("--timezone", help="默认 policy.yaml 的 schedule.timezone，否则 Asia/Shanghai"
+                                        " / default: schedule.timezone in policy.yaml, else Asia/Shanghai")
+    srv.add_argument("--inputs", type=Path, default=Path("inputs"))
+    srv.add_argument("--outputs", type=Path, default=Path("outputs"))
+    srv.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
+    srv.add_argument("--server-timeout", type=float, default=120, metavar="SECONDS",
+                     help="等待本地 Prefect 服务器就绪的秒数 / how long to wait for the local Prefect server")
+    srv.set_defaults(func=cmd_serve)
     sel = sub.add_parser("select", help="供应商选择 supplier selection: gates, weighted ranking, comparison report")
     sel.add_argument("--event", required=True, help="评选编号，如 SEL-2026-11 / the event ID in the candidates file")
     sel.add_argument("--inputs", type=Path, default=Path("inputs"))

@@ -71,7 +71,13 @@ def record_task(store, run_id: str, result: MonthResult, manifest: Path) -> None
 @task(name="render-documents", cache_policy=NONE, retries=1, retry_delay_seconds=1)
 def render_task(root: Path, jobs: list[Job]) -> list[Written]:
     """One task for all documents: chunks go to a process pool on all cores (parallel.py);
-    progress is reported here, in the flow's process, as each chunk is written."""
+    progress is reported here, in the flow's process, as each chunk is written.
+    With VENDORFLOW_DASK_ADDRESS set, the same chunks go to that Dask cluster (dask_render.py)."""
+    from . import dask_render
+    address = dask_render.dask_address()
+    if address and jobs:
+        get_run_logger().info("rendering %d documents on the Dask cluster at %s", len(jobs), address)
+        return dask_render.render_on_dask(jobs, root, address, progress=_progress)
     workers = parallel.default_workers()
     get_run_logger().info("rendering %d documents on %d processes", len(jobs), workers)
     return parallel.render_many(jobs, root, workers=workers, progress=_progress)
@@ -114,18 +120,25 @@ def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
 
 @flow(name="vendorflow-monthly", log_prints=False)
 def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str | None = None,
-                 policy: str | None = None, wait_seconds: float = 0, strict: bool = False) -> RunSummary:
+                 policy: str | None = None, wait_seconds: float = 0, strict: bool = False,
+                 timezone: str = "Asia/Shanghai") -> RunSummary:
+    """The monthly review. `period`: YYYY-MM; none for the latest in the inputs; or
+    "previous-month" (scheduled runs): the month before the run's scheduled time in `timezone`."""
+    from .serve import period_for_run
+    period = period_for_run(period, timezone)
     inputs_dir, outputs_dir = Path(inputs), Path(outputs)
     the_policy = load_policy_task(inputs_dir, Path(policy) if policy else None)
     loaded = load_task(inputs_dir)
-    validated = validate_task(loaded)
+    # quote(): Prefect would otherwise walk every record of these objects looking for futures
+    # (seconds per task on thousands of suppliers); the task receives the value itself
+    validated = validate_task(quote(loaded))
     chosen = monthly.choose_period(validated, period, loaded)
     if strict and validated.issues:     # --strict: the report only, no documents (rejection.py)
         return reject_run(outputs_dir, chosen, the_policy, loaded, validated.issues, wait_seconds)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = history_task(outputs_dir, chosen)
-        result = compute_task(validated, the_policy, chosen, past)
+        result = compute_task(quote(validated), the_policy, chosen, quote(past))
         run_id = store.begin_run("monthly", chosen.code, the_policy.sha256, monthly.input_fingerprints(loaded))
         try:
             jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, the_policy, validated.issues))
@@ -133,8 +146,8 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
                 _progress(0, len(jobs))
             # quote: Prefect does not walk thousands of contexts looking for futures
             documents = reused + render_task(root, quote(jobs))
-            manifest = publish_task(root, result, the_policy, loaded, validated, documents)
-            record_task(store, run_id, result, manifest)
+            manifest = publish_task(root, quote(result), the_policy, quote(loaded), quote(validated), quote(documents))
+            record_task(store, run_id, quote(result), manifest)
         except BaseException:
             store.fail_run(run_id)
             raise
