@@ -254,8 +254,10 @@ def plain_run(inputs: Path, outputs: Path, workers: int | None) -> dict:
         store, past = monthly.history_stage(outputs, chosen)
         result = monthly.compute_stage(validated, policy, chosen, past)
         run_id = store.begin_run("monthly", chosen.code, policy.sha256, monthly.input_fingerprints(loaded))
-        jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, policy, validated.issues))
-        documents = reused + parallel.render_many(jobs, root, workers=workers or parallel.default_workers())
+        plan = monthly.plan_stream(root, monthly.iter_document_jobs(result, policy, validated.issues))
+        rendered = parallel.render_many(plan.todo, root, workers=workers or parallel.default_workers(),
+                                        total=monthly.count_documents(result))
+        documents = plan.reused + rendered
         manifest = monthly.publish_stage(root, result, policy, loaded, validated.issues, documents)
         monthly.record_stage(store, run_id, result, monthly.manifest_files(manifest))
     return {"documents": len(documents), "seconds": time.perf_counter() - start,

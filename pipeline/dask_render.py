@@ -18,9 +18,9 @@ import math
 import os
 import uuid
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable
 
-from .parallel import RENDER_CHUNK, _settings, chunks, render_chunk
+from .parallel import RENDER_CHUNK, _settings, lazy_chunks, render_chunk
 from .publish import Written
 
 ADDRESS_ENV = "VENDORFLOW_DASK_ADDRESS"
@@ -50,46 +50,54 @@ def connect(address: str, timeout: float = 30):
                               f"{address} ({ADDRESS_ENV}): {exc}") from exc
 
 
-def render_on_dask(jobs: Sequence, root: Path, address: str | None = None, client=None, chunk: int = RENDER_CHUNK,
-                   progress: Callable[[int], None] | None = None) -> list[Written]:
+def render_on_dask(jobs: Iterable, root: Path, address: str | None = None, client=None, chunk: int = RENDER_CHUNK,
+                   progress: Callable[[int], None] | None = None, total: int | None = None) -> list[Written]:
     """Render `jobs` into `root` on the cluster at `address` (or an open `client`);
-    manifest entries in the order of `jobs`, as `parallel.render_many` returns them."""
-    jobs = list(jobs)
-    if not jobs:
+    manifest entries in the order of `jobs`, as `parallel.render_many` returns them.
+    `jobs` may be a generator (give `total`): it is consumed as chunks are submitted."""
+    if total is None:
+        jobs = list(jobs)
+        total = len(jobs)
+    if total == 0:
         return []
     own = client is None
     if own:
         client = connect(address or dask_address() or "")
     try:
         threads = max(1, sum(client.nthreads().values()))
-        size = max(1, min(chunk, math.ceil(len(jobs) / threads)))
-        parts = chunks(jobs, size)
-        results: list[list[Written] | None] = [None] * len(parts)
+        size = max(1, min(chunk, math.ceil(total / threads)))
+        parts = lazy_chunks(jobs, size)
+        results: dict[int, list[Written]] = {}
         settings, where = _settings(), str(Path(root).resolve())
         from distributed import as_completed
 
         limit = threads * IN_FLIGHT_PER_THREAD
         run = uuid.uuid4().hex
-        index = {}
+        index: dict[str, int] = {}
+        counter = iter(range(1 << 62))
 
-        def submit(i: int):
+        def submit():
+            part = next(parts, None)
+            if part is None:
+                return None
+            i = next(counter)
             # pure=False: two chunks are never merged or cached by Dask; each writes its files
-            future = client.submit(render_chunk, where, parts[i], settings, pure=False, key=f"vendorflow-render-{run}-{i}")
+            future = client.submit(render_chunk, where, part, settings, pure=False, key=f"vendorflow-render-{run}-{i}")
             index[future.key] = i
             return future
 
-        queue = as_completed([submit(i) for i in range(min(limit, len(parts)))])
-        next_part = min(limit, len(parts))
+        first = [f for f in (submit() for _ in range(limit)) if f is not None]
+        queue = as_completed(first)
         for future in queue:
             i = index.pop(future.key)
             results[i] = future.result()        # a RenderError from a worker is raised here
             future.release()
             if progress:
                 progress(len(results[i]))
-            if next_part < len(parts):
-                queue.add(submit(next_part))
-                next_part += 1
-        return [w for part in results for w in part]
+            following = submit()
+            if following is not None:
+                queue.add(following)
+        return [w for i in range(len(results)) for w in results[i]]
     finally:
         if own:
             client.close()

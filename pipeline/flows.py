@@ -69,18 +69,28 @@ def record_task(store, run_id: str, result: MonthResult, manifest: Path) -> None
 
 
 @task(name="render-documents", cache_policy=NONE, retries=1, retry_delay_seconds=1)
-def render_task(root: Path, jobs: list[Job]) -> list[Written]:
-    """One task for all documents: chunks go to a process pool on all cores (parallel.py);
-    progress is reported here, in the flow's process, as each chunk is written.
-    With VENDORFLOW_DASK_ADDRESS set, the same chunks go to that Dask cluster (dask_render.py)."""
+def render_task(root: Path, result: MonthResult, policy: Policy, issues: list) -> tuple[list[Written], int]:
+    """One task for all documents: contexts are built as the renderers ask for them (a
+    month never holds them all), chunks go to a process pool on all cores (parallel.py) or,
+    with VENDORFLOW_DASK_ADDRESS set, to that Dask cluster (dask_render.py). Returns the
+    manifest entries of every document, rendered now or unchanged since an earlier run, and
+    how many were rendered now;
+    progress is reported here, in the flow's process, as each chunk is written."""
     from . import dask_render
+    total = monthly.count_documents(result)
+    if _progress:
+        _progress(0, total)
+    plan = monthly.plan_stream(root, monthly.iter_document_jobs(result, policy, issues), _progress)
     address = dask_render.dask_address()
-    if address and jobs:
-        get_run_logger().info("rendering %d documents on the Dask cluster at %s", len(jobs), address)
-        return dask_render.render_on_dask(jobs, root, address, progress=_progress)
-    workers = parallel.default_workers()
-    get_run_logger().info("rendering %d documents on %d processes", len(jobs), workers)
-    return parallel.render_many(jobs, root, workers=workers, progress=_progress)
+    if address:
+        get_run_logger().info("rendering up to %d documents on the Dask cluster at %s", total, address)
+        rendered = dask_render.render_on_dask(plan.todo, root, address, progress=_progress, total=total)
+    else:
+        workers = parallel.default_workers()
+        get_run_logger().info("rendering up to %d documents on %d processes", total, workers)
+        rendered = parallel.render_many(plan.todo, root, workers=workers, progress=_progress, total=total)
+    get_run_logger().info("%d documents rendered, %d unchanged", len(rendered), len(plan.reused))
+    return plan.reused + rendered, len(rendered)
 
 
 @task(name="publish", cache_policy=NONE)
@@ -114,10 +124,6 @@ def publish_artifacts(code: str, summary: RunSummary, result: MonthResult) -> No
     )
 
 
-def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
-    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
-
-
 @flow(name="vendorflow-monthly", log_prints=False)
 def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str | None = None,
                  policy: str | None = None, wait_seconds: float = 0, strict: bool = False,
@@ -141,11 +147,8 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
         result = compute_task(quote(validated), the_policy, chosen, quote(past))
         run_id = store.begin_run("monthly", chosen.code, the_policy.sha256, monthly.input_fingerprints(loaded))
         try:
-            jobs, reused = monthly.plan_documents(root, monthly.document_jobs(result, the_policy, validated.issues))
-            if _progress:
-                _progress(0, len(jobs))
-            # quote: Prefect does not walk thousands of contexts looking for futures
-            documents = reused + render_task(root, quote(jobs))
+            # quote: Prefect does not walk thousands of records looking for futures
+            documents, rendered = render_task(root, quote(result), the_policy, quote(validated.issues))
             manifest = publish_task(root, quote(result), the_policy, quote(loaded), quote(validated), quote(documents))
             record_task(store, run_id, quote(result), manifest)
         except BaseException:
@@ -153,7 +156,7 @@ def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str |
             raise
     summary = RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(documents),
                          rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
-                         manifest=manifest, rendered=len(jobs))
+                         manifest=manifest, rendered=rendered)
     publish_artifacts(chosen.code, summary, result)
     from .distribute_flow import distribute_after_monthly   # does nothing unless the policy asks for it
     distribute_after_monthly(chosen.code, outputs, inputs, policy)

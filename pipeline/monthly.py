@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
@@ -202,9 +202,24 @@ def rejected_row_count(issues: Sequence[Issue]) -> int:
 
 
 def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> list[Job]:
+    return list(iter_document_jobs(result, policy, issues))
+
+
+def count_documents(result: MonthResult) -> int:
+    """How many documents `iter_document_jobs` gives, without building a context."""
+    n = 1                                                   # the portfolio summary
+    for sm in result.suppliers:
+        n += 1 + (sm.settlement is not None)
+        n += sum(1 + bool(a.rule.exit_review) for a in sm.actions)
+    return n
+
+
+def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> Iterator[Job]:
+    """The month's documents one at a time: each context (chart pictures included) is built
+    only when the renderer asks for it, so a large month never holds them all."""
     period = result.period
     code = period.code
-    jobs = []
+    jobs = _Emitter()
     for sm in result.suppliers:
         name = safe_name(sm.supplier_id)
         jobs.append(make_job(f"reports/{name}_review_{code}.docx", TEMPLATES["review_report"],
@@ -218,9 +233,46 @@ def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) 
             if action.rule.exit_review:     # internal: for the vendor office, never sent to the supplier
                 jobs.append(make_job(f"notices/{name}_exit_review_{code}.docx", "exit_review.docx",
                                      notice_context(sm, action, policy, period, "exit_review"), "exit_review", sm.supplier_id))
+        yield from jobs.drain()
     jobs.append(make_job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
                          portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
-    return jobs
+    yield from jobs.drain()
+
+
+class _Emitter(list):
+    """A list that hands over what was appended since the last drain (keeps the job code above readable)."""
+
+    def drain(self) -> list:
+        out = list(self)
+        self.clear()
+        return out
+
+
+@dataclass
+class Plan:
+    """Documents to render, given lazily, and those an earlier run already wrote (filled in
+    as `todo` is consumed: complete once it is exhausted)."""
+    todo: Iterator[Job]
+    reused: list[Written]
+
+
+def plan_stream(root: Path, jobs: Iterable[Job], on_reused: Callable[[int], None] | None = None) -> Plan:
+    """`plan_documents` for a generator of jobs: the same decisions, one job at a time."""
+    clean_temporaries(root)
+    before = previous_entries(root)
+    reused: list[Written] = []
+
+    def todo() -> Iterator[Job]:
+        for job in jobs:
+            entry = before.get(job.relative_path)
+            if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
+                reused.append(Written(job.relative_path, entry["sha256"], entry["bytes"], job.doc_type,
+                                      job.supplier_id, job.fingerprint))
+                if on_reused:
+                    on_reused(1)
+            else:
+                yield job
+    return Plan(todo(), reused)
 
 
 def plan_documents(root: Path, jobs: Sequence[Job]) -> tuple[list[Job], list[Written]]:
@@ -239,7 +291,7 @@ def plan_documents(root: Path, jobs: Sequence[Job]) -> tuple[list[Job], list[Wri
     return todo, reused
 
 
-def render_and_write(root: Path, jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> list[Written]:
+def render_and_write(root: Path, jobs: Iterable[Job], progress: Callable[[int], None] | None = None) -> list[Written]:
     written = []
     for job in jobs:
         data = render_docx(job.template, job.context, job.relative_path)
@@ -342,8 +394,9 @@ def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, po
         result = compute_stage(validated, policy, chosen, past)
         run_id = store.begin_run("monthly", chosen.code, policy.sha256, input_fingerprints(loaded))
         try:
-            todo, reused = plan_documents(root, document_jobs(result, policy, validated.issues))
-            written = reused + render_and_write(root, todo, progress)
+            plan = plan_stream(root, iter_document_jobs(result, policy, validated.issues), progress)
+            rendered = render_and_write(root, plan.todo, progress)
+            written = plan.reused + rendered
             manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
             record_stage(store, run_id, result, manifest_files(manifest))
         except BaseException:
@@ -351,4 +404,4 @@ def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, po
             raise
     return RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(written),
                       rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest,
-                      rendered=len(todo))
+                      rendered=len(rendered))

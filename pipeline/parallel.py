@@ -17,16 +17,18 @@ import math
 import multiprocessing
 import os
 import pickle
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .publish import Written
 
 RENDER_CHUNK = 25
 MAX_TASKS_PER_CHILD = 200      # chunks a worker renders before it is replaced
 MIN_PARALLEL = 300             # fewer documents than this render in the calling process
+IN_FLIGHT_PER_WORKER = 2       # chunks submitted ahead per worker: busy workers, bounded memory
 WORKERS_ENV = "VENDORFLOW_RENDER_WORKERS"
 _PRELOAD = ["pipeline.monthly", "pipeline.fastrender", "pipeline.prewarm"]
 
@@ -84,45 +86,72 @@ def chunks(jobs: Sequence, size: int) -> list[list]:
     return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
 
 
-def render_many(jobs: Sequence, root: Path, workers: int | None = None, chunk: int = RENDER_CHUNK,
+def lazy_chunks(jobs: Iterable, size: int) -> Iterator[list]:
+    """Chunks taken from `jobs` only as they are needed: a month's contexts (pictures
+    included) are built while earlier chunks render, never all held at once."""
+    it = iter(jobs)
+    while part := list(islice(it, size)):
+        yield part
+
+
+def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: int = RENDER_CHUNK,
                 max_tasks_per_child: int = MAX_TASKS_PER_CHILD, progress: Callable[[int], None] | None = None,
-                min_parallel: int | None = None) -> list[Written]:
+                min_parallel: int | None = None, total: int | None = None) -> list[Written]:
     """Render `jobs` (monthly.Job) into `root`; manifest entries in the order of `jobs`.
 
-    `progress(n)` is called in this process as each chunk of n documents is written. Each
-    worker renders at most `max_tasks_per_child` chunks and is then replaced. Fewer than
-    `min_parallel` documents render in this process: starting workers costs more than
-    it saves (about 0.1–0.4 s against 1–2 ms a document).
+    `jobs` may be a generator: with `total` (how many it will give) it is consumed lazily,
+    a few chunks per worker ahead of the rendering, so memory stays flat however large the
+    month. `progress(n)` is called in this process as each chunk of n documents is written.
+    Each worker renders at most `max_tasks_per_child` chunks and is then replaced. Fewer than
+    `min_parallel` documents render in this process: starting workers costs more than it
+    saves (about 0.1–0.4 s against 1–2 ms a document).
     """
-    jobs = list(jobs)
+    if total is None:
+        jobs = list(jobs)
+        total = len(jobs)
     workers = workers or default_workers()
-    if not jobs:
-        return []
     min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
-    if workers <= 1 or len(jobs) < max(min_parallel, 2):
+    if total == 0 or workers <= 1 or total < max(min_parallel, 2):
         from .monthly import render_and_write
         return render_and_write(root, jobs, progress)
-    size = max(1, min(chunk, math.ceil(len(jobs) / workers)))     # every core busy on small runs
-    parts = chunks(jobs, size)
-    results: list[list[Written]] = []
+    size = max(1, min(chunk, math.ceil(total / workers)))     # every core busy on small runs
+    parts = lazy_chunks(jobs, size)
+    results: dict[int, list[Written]] = {}
     # Workers are recycled in waves: a fresh pool per `workers × max_tasks_per_child` chunks.
     # (ProcessPoolExecutor's own max_tasks_per_child hung on Python 3.11.7 once workers
     # began to be replaced: 200 documents, 2 workers, 2 tasks per child never finished.)
     per_wave = max(1, max_tasks_per_child) * workers
     context = _context()
-    for start in range(0, len(parts), per_wave):
-        results += _run_wave(parts[start:start + per_wave], str(root), workers, context, progress)
-    return [w for part in results for w in part]
+    settings = _settings()
+    start = 0
+    while True:
+        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, settings, progress, results)
+        if done_here == 0:
+            break
+        start += done_here
+    return [w for i in range(len(results)) for w in results[i]]
 
 
-def _run_wave(parts: list[list], root: str, workers: int, context, progress) -> list[list[Written]]:
-    results: list[list[Written] | None] = [None] * len(parts)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context)
+def _run_wave(parts: Iterator[list], per_wave: int, start: int, root: str, workers: int, context,
+              settings: dict[str, str], progress, results: dict[int, list[Written]]) -> int:
+    """Up to `per_wave` chunks on a fresh pool, at most IN_FLIGHT_PER_WORKER per worker
+    submitted ahead; returns how many chunks it rendered (0: nothing was left)."""
+    first = next(parts, None)
+    if first is None:
+        return 0
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    submitted = 0
     try:
-        settings = _settings()
-        pending = {pool.submit(render_chunk, root, part, settings): i for i, part in enumerate(parts)}
+        pending = {pool.submit(render_chunk, root, first, settings): start}
+        submitted = 1
         while pending:
-            done, _ = wait(pending, return_when=FIRST_EXCEPTION)
+            while submitted < per_wave and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                part = next(parts, None)
+                if part is None:
+                    break
+                pending[pool.submit(render_chunk, root, part, settings)] = start + submitted
+                submitted += 1
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
                 results[index] = future.result()       # a RenderError from a worker is raised here
@@ -132,4 +161,4 @@ def _run_wave(parts: list[list], root: str, workers: int, context, progress) -> 
         raise RuntimeError(f"渲染进程意外退出（内存不足？）/ a rendering process died (out of memory?): {exc}") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results
+    return submitted
