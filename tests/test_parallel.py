@@ -50,6 +50,42 @@ def test_workers_are_replaced_after_their_share_of_chunks(tmp_path):
     assert files(tmp_path / "pool") == files(tmp_path / "single")
 
 
+def test_a_generator_of_jobs_is_consumed_a_few_chunks_ahead_of_the_rendering(tmp_path):
+    """Contexts are built as the workers need them: when the first chunk comes back, the
+    pool has pulled at most workers × IN_FLIGHT_PER_WORKER chunks (+1 for the next wave)."""
+    work = jobs(60)
+    pulled = 0
+    pulled_at_first_result: list[int] = []
+
+    def lazily():
+        nonlocal pulled
+        for job in work:
+            pulled += 1
+            yield job
+
+    def progress(n: int) -> None:
+        if not pulled_at_first_result:
+            pulled_at_first_result.append(pulled)
+
+    streamed = parallel.render_many(lazily(), tmp_path / "stream", workers=2, chunk=3, min_parallel=0,
+                                    progress=progress, total=len(work))
+    assert streamed == render_and_write(tmp_path / "single", work)
+    assert files(tmp_path / "stream") == files(tmp_path / "single")
+    assert pulled == 60 and pulled_at_first_result[0] <= 3 * (2 * parallel.IN_FLIGHT_PER_WORKER + 1)
+
+
+def test_monthly_jobs_stream_in_the_same_order_and_count_as_the_list(policy, sample_inputs):
+    from pipeline.monthly import (choose_period, compute_stage, count_documents, document_jobs, iter_document_jobs,
+                                  load_stage, validate_stage)
+    validated = validate_stage(load_stage(sample_inputs))
+    result = compute_stage(validated, policy, choose_period(validated, None))
+    listed = document_jobs(result, policy, validated.issues)
+    streamed = list(iter_document_jobs(result, policy, validated.issues))
+    assert [j.relative_path for j in streamed] == [j.relative_path for j in listed]
+    assert [j.fingerprint for j in streamed] == [j.fingerprint for j in listed]
+    assert count_documents(result) == len(listed) == 37
+
+
 def test_small_runs_render_in_this_process(tmp_path, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started for a handful of documents")
