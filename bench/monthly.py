@@ -365,6 +365,20 @@ def run_size(n: int, scratch: Path, args, env: dict[str, str]) -> dict:
     vendorflow = str(Path(sys.executable).parent / "vendorflow")
     flow = measured([vendorflow, "run", "--inputs", str(inputs), "--outputs", str(flow_out), "--period", PERIOD], env)
     docs = documents_in(flow_out)
+    served = None
+    if args.server:
+        # the production set-up: a Prefect server already running (vendorflow serve, or PREFECT_API_URL)
+        from pipeline.serve import LocalServer
+        server = LocalServer(scratch / "server-home")
+        url = server.start()
+        try:
+            served_out = fresh("out-served")
+            served = measured([vendorflow, "run", "--inputs", str(inputs), "--outputs", str(served_out), "--period", PERIOD],
+                              dict(env, PREFECT_API_URL=url))
+            assert documents_in(served_out) == docs
+            shutil.rmtree(served_out)
+        finally:
+            server.stop()
     plain_out = fresh("out-plain")
     plain = measured([sys.executable, __file__, "--plain-run", str(inputs), str(plain_out)]
                      + (["--workers", str(args.workers)] if args.workers else []), env)
@@ -395,6 +409,12 @@ def run_size(n: int, scratch: Path, args, env: dict[str, str]) -> dict:
     print(f"naive docxtpl loop {naive_seconds:7.1f} s  {total / naive_seconds:6.1f} docs/s{note}")
     print(f"ratio naive / vendorflow run: {naive_seconds / flow['wall']:.1f}×  (goal ≥ 3×)")
     print(f"Prefect's share: {flow['wall'] - plain['wall']:.1f} s of {flow['wall']:.1f} s = {share:.1%}  (goal < 10%)")
+    if served is not None:
+        served_share = (served["wall"] - plain["wall"]) / served["wall"]
+        print(f"against a running Prefect server: vendorflow run {served['wall']:.1f} s, Prefect's share "
+              f"{served['wall'] - plain['wall']:.1f} s = {served_share:.1%}; peak RSS of the run's tree "
+              f"{served['rss_mb']:.0f} MB (the server's own memory is outside it)")
+        figures["served"] = served
     print(f"charts: score trend {charts['trend_ms']:.1f} ms, grade distribution {charts['grades_ms']:.1f} ms each; "
           f"a review report's context (with its chart) {charts['review_context_ms']:.1f} ms; end-to-end "
           f"{per_doc:.1f} ms per document (wall / documents), naive {naive_seconds / total * 1000:.1f} ms")
@@ -411,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-limit", type=int, default=None,
                         help="time the naive loop on N documents (every k-th) and scale up (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and outputs (prints where)")
+    parser.add_argument("--no-server", dest="server", action="store_false",
+                        help="skip the run against a running Prefect server (started here on 127.0.0.1)")
     parser.add_argument("--generate", type=Path, metavar="DIR", help="only write the data set into DIR and exit")
     parser.add_argument("--plain-run", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
