@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end monthly run at scale: `vendorflow run` against a naive docxtpl loop, in one run.
 
-    python bench/monthly.py [--suppliers 5000] [--sizes 1000,5000] [--workers N] [--naive-limit N]
+    python bench/monthly.py [--suppliers 5000] [--sizes 1000,5000] [--workers N] [--naive-limit N] [--no-server]
 
 For each size it writes a realistic drop folder of N suppliers (supplier master with valid
 统一社会信用代码, contracts with service items, four months of evaluations, incidents) in
@@ -14,6 +14,8 @@ process on fresh copies of that outputs folder:
               tree — RSS summed over the process and all its descendants, sampled every
               50 ms from /proc (PSS alongside, which counts pages shared after fork once),
               and the largest single process by getrusage(RUSAGE_CHILDREN).ru_maxrss;
+  served      `vendorflow run` again, against a Prefect server started here on 127.0.0.1
+              (the production set-up: `vendorflow serve`, or PREFECT_API_URL); --no-server skips it;
   plain       the same stages called directly (pipeline.monthly + parallel.render_many),
               no Prefect imported: the difference is Prefect's share of the run;
   naive       the same documents with the same contexts (taken from the stages in this
