@@ -527,15 +527,17 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
             except Exception as exc:
                 raise RenderError(prep.name, document, exc, _field_of(story.source, _template_lineno(exc)),
                                   story.name) from exc
-            text = _postprocess(text)
-            data = (story.prefix + text + story.suffix).encode("utf-8")
+            data = (story.prefix + _postprocess(text) + story.suffix).encode("utf-8")
+            del text                # a month's portfolio body is tens of MB: hold one copy at a time
             try:
                 tree = etree.fromstring(data, _parser())
             except etree.XMLSyntaxError as exc:
                 raise RenderError(prep.name, document, exc, _xml_error_field(story, context, data, exc),
                                   story.name) from exc
             if story.is_body and _fix_body(story, tree):
+                data = None
                 data = etree.tostring(tree, encoding="UTF-8", standalone=True)
+            del tree
             out[story.name] = data
         if prep.core:
             try:
