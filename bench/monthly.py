@@ -16,7 +16,7 @@ process on fresh copies of that outputs folder:
               and the largest single process by getrusage(RUSAGE_CHILDREN).ru_maxrss;
   served      `vendorflow run` again, against a Prefect server started here on 127.0.0.1
               (the production set-up: `vendorflow serve`, or PREFECT_API_URL); --no-server skips it;
-  plain       the same stages called directly (pipeline.monthly + parallel.render_many),
+  plain       the same stages called directly (pipeline.runs.monthly + orchestration.parallel.render_many),
               no Prefect imported: the difference is Prefect's share of the run;
   naive       the same documents with the same contexts (taken from the stages in this
               process) rendered by a new docxtpl DocxTemplate + render + save per document,
@@ -215,7 +215,7 @@ def generate(out: Path, n: int, seed: int = SEED) -> dict[str, int]:
 
 def stages(inputs: Path, outputs: Path):
     """Load, validate and compute in this process: (policy, validated, loaded, result, past)."""
-    from pipeline import monthly
+    from pipeline.runs import monthly
     from pipeline.periods import Period
     policy = monthly.find_policy(inputs, None)
     loaded = monthly.load_stage(inputs)
@@ -227,7 +227,7 @@ def stages(inputs: Path, outputs: Path):
 def seed_history(inputs: Path, outputs: Path) -> int:
     """Record July–September in outputs/history.sqlite (results only, no documents), as the
     three earlier monthly runs would have; returns the rejected input rows (should be 0)."""
-    from pipeline import monthly
+    from pipeline.runs import monthly
     from pipeline.periods import Period
     policy, loaded, validated, store, _ = stages(inputs, outputs)
     for code in PERIODS[:-1]:
@@ -244,8 +244,9 @@ def seed_history(inputs: Path, outputs: Path) -> int:
 
 def plain_run(inputs: Path, outputs: Path, workers: int | None) -> dict:
     """What monthly_flow does, stage by stage, without Prefect (parallel rendering included)."""
-    from pipeline import monthly, parallel
-    from pipeline.locking import period_lock
+    from pipeline.runs import monthly
+    from pipeline.orchestration import parallel
+    from pipeline.publish.locking import period_lock
     start = time.perf_counter()
     policy = monthly.find_policy(inputs, None)
     loaded = monthly.load_stage(inputs)
@@ -292,8 +293,9 @@ def naive_loop(jobs: list, out: Path, limit: int | None) -> tuple[float, int, in
     """A new DocxTemplate per document: (seconds for all jobs, documents timed, all documents)."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
-    from pipeline.fastrender import Image
-    from pipeline.render import jinja_env, template_path
+    from pipeline.render.engine import Image
+    from pipeline.render.environment import jinja_env
+    from pipeline.render.facade import template_path
     chosen = jobs
     if limit and limit < len(jobs):          # every k-th job: each template in proportion
         step = len(jobs) / limit
@@ -321,7 +323,8 @@ def naive_loop(jobs: list, out: Path, limit: int | None) -> tuple[float, int, in
 
 def chart_cost(result, policy, period, per: int = 200) -> dict:
     """ms per chart (score trend, grade distribution) and per review-report context."""
-    from pipeline import charts, documents
+    from pipeline.documents import charts
+    from pipeline.documents import monthly as documents
     bands = [(b.grade, b.min) for b in policy.grades]
     labels = list(PERIODS)
     start = time.perf_counter()
@@ -344,7 +347,7 @@ def chart_cost(result, policy, period, per: int = 200) -> dict:
 
 
 def run_size(n: int, scratch: Path, args, env: dict[str, str]) -> dict:
-    from pipeline import monthly
+    from pipeline.runs import monthly
     from pipeline.periods import Period
     base = scratch / f"n{n}"
     inputs, seeded = base / "inputs", base / "seeded"
@@ -370,7 +373,7 @@ def run_size(n: int, scratch: Path, args, env: dict[str, str]) -> dict:
     served = None
     if args.server:
         # the production set-up: a Prefect server already running (vendorflow serve, or PREFECT_API_URL)
-        from pipeline.serve import LocalServer
+        from pipeline.orchestration.serve import LocalServer
         server = LocalServer(scratch / "server-home")
         url = server.start()
         try:
@@ -447,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.suppliers]
 
     import prefect
-    from pipeline.parallel import default_workers
+    from pipeline.orchestration.parallel import default_workers
     print(f"vendorflow monthly benchmark — sizes {', '.join(f'{s:,}' for s in sizes)} suppliers; {os.cpu_count()} CPUs, "
           f"rendering on {args.workers or default_workers()} processes; Python {platform.python_version()}, "
           f"Prefect {prefect.__version__}")

@@ -9,7 +9,7 @@ written to files three ways:
 
   naive docxtpl   a new DocxTemplate per document, render(), save() to the file — with the
                   same sandboxed, autoescaped Jinja environment the project uses;
-  one process     pipeline.parallel.render_many(workers=1): compiled templates, strict XML
+  one process     pipeline.orchestration.parallel.render_many(workers=1): compiled templates, strict XML
                   check, reproducible zip, atomic write with fsync, sha256 for the manifest;
   all cores       the same on a process pool (pool start-up included, a fresh pool per run
                   as in a monthly run; the forkserver's own start, once per process, is not).
@@ -40,7 +40,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 
 
 def template_names() -> list[str]:
-    from pipeline.resources import templates_dir
+    from pipeline.config.resources import templates_dir
     return sorted(p.stem for p in templates_dir().glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
 
 
@@ -58,14 +58,15 @@ def contexts(name: str, n: int) -> list[dict]:
 
 
 def make_jobs(name: str, n: int) -> list:
-    from pipeline.monthly import Job
+    from pipeline.publish.jobs import Job
     return [Job(f"{name}/{i:05d}_{name}.docx", f"{name}.docx", c, name, f"S{i:05d}")
             for i, c in enumerate(contexts(name, n))]
 
 
 def naive(jobs: list, out: Path) -> float:
     from docxtpl import DocxTemplate
-    from pipeline.render import jinja_env, template_path
+    from pipeline.render.environment import jinja_env
+    from pipeline.render.facade import template_path
     start = time.perf_counter()
     for job in jobs:
         tpl = DocxTemplate(template_path(job.template))
@@ -77,7 +78,7 @@ def naive(jobs: list, out: Path) -> float:
 
 
 def ours(jobs: list, out: Path, workers: int) -> float:
-    from pipeline.parallel import render_many
+    from pipeline.orchestration.parallel import render_many
     start = time.perf_counter()
     written = render_many(jobs, out, workers=workers, min_parallel=0)
     elapsed = time.perf_counter() - start
@@ -155,7 +156,7 @@ class PeakMemory:
 
 def memory_run(size: int, workers: int | None) -> int:
     """The measured process: builds `size` jobs over all templates and renders them."""
-    from pipeline.parallel import default_workers
+    from pipeline.orchestration.parallel import default_workers
     workers = workers or default_workers()
     names = template_names()
     per = -(-size // len(names))
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         return memory_run(args.memory_run, args.workers)
 
     import docxtpl
-    from pipeline.parallel import default_workers, render_many
+    from pipeline.orchestration.parallel import default_workers, render_many
     workers = args.workers or default_workers()
     names = template_names()
     print(f"vendorflow render benchmark — {args.n} documents per template, {len(names)} templates; "

@@ -8,7 +8,7 @@ rows with one or two errors each) to a temporary folder, then measures:
 
   jsonschema      Draft202012Validator(schema, format_checker).iter_errors on every row,
                   over records already read and coerced (reading and coercion not counted);
-  vendorflow      pipeline.intake.read_input + pipeline.validate.validate_tables on the file:
+  vendorflow      pipeline.load.reader.read_input + pipeline.validation.records.validate_tables on the file:
                   the hostile-input checks, reading the .xlsx with calamine, finding the
                   header, coercing every cell, the compiled fast check per row, full
                   jsonschema errors for the rows that fail it, and the cross-record rules;
@@ -82,11 +82,12 @@ def main() -> int:
 
     from jsonschema import Draft202012Validator
 
-    from pipeline.aliases import load_aliases
-    from pipeline.formats import format_checker
-    from pipeline.intake import InputFile, read_input, sha256_of
-    from pipeline.resources import load_schema
-    from pipeline.validate import validate_tables
+    from pipeline.config.aliases import load_aliases
+    from pipeline.validation.formats import format_checker
+    from pipeline.intake.folder import InputFile, sha256_of
+    from pipeline.load.reader import read_input
+    from pipeline.config.resources import load_schema
+    from pipeline.validation.records import validate_tables
 
     aliases = load_aliases(None)
     schema = load_schema("evaluations")
@@ -106,7 +107,7 @@ def main() -> int:
         t_slow, reference = best_of(1, lambda: ours(fast=False))
 
         # the baseline's input: the same records, read and coerced (not timed)
-        from pipeline.coerce import compile_coercers
+        from pipeline.validation.coerce import compile_coercers
         table = read_input(file, aliases)[0]
         coercers = compile_coercers(schema, aliases)
         records = [{f: coercers[f](v) for f, v in raw.cells.items()} for raw in table.rows]

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import ConfigError, Issue
-from .privacy import mask_field
+from pipeline.errors import ConfigError, Issue
+from pipeline.privacy import mask_field
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -36,7 +36,7 @@ def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
 
 def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int = 5) -> None:
     """After a run: counts per file, the first few problems, and where the full report is."""
-    from .publish import issue_summary
+    from pipeline.publish.outputs import issue_summary
     err_console.print(f"[bold yellow]被拒绝的输入 Rejected input[/bold yellow]: {len(issues)} 个问题 problems")
     for g in issue_summary(issues):
         where = escape(f"{g['file']} [{g['sheet']}]" if g["sheet"] else g["file"])
@@ -60,8 +60,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import flows
-    from .monthly import RunSummary
+    from pipeline.orchestration import flows
+    from pipeline.runs.monthly import RunSummary
 
     progress = Progress(TextColumn("渲染文档 Rendering documents"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=False)
@@ -96,9 +96,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .aliases import load_aliases
-    from .intake import CONFIG_FILES, InputFile, kind_of, read_input, sha256_of, unknown_kind_issue
-    from .validate import validate_tables
+    from pipeline.config.aliases import load_aliases
+    from pipeline.intake.folder import CONFIG_FILES, InputFile, kind_of, sha256_of, unknown_kind_issue
+    from pipeline.load.reader import read_input
+    from pipeline.validation.records import validate_tables
 
     issues: list[Issue] = []
     unreadable = False
@@ -143,13 +144,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _config_issues(path: Path) -> list[Issue]:
     """policy.yaml (and the alias mapping file) checked as a run would check them."""
-    from .aliases import Aliases
+    from pipeline.config.aliases import Aliases
     try:
         if path.name.startswith("aliases"):
             import yaml
             Aliases().merge(yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}, str(path))
         else:
-            from .policy import load_policy
+            from pipeline.config.policy import load_policy
             load_policy(path)
     except ConfigError as exc:
         details = "；".join(exc.details)
@@ -163,7 +164,7 @@ def _config_issues(path: Path) -> list[Issue]:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_template
+    from pipeline.runs.blank_workbook import write_template
     target = write_template(args.kind, args.output, force=args.force)
     console.print(f"已写出模板 Template written: {escape(str(target))}")
     return 0
@@ -173,7 +174,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from .watch import watch
+    from pipeline.orchestration.watch import watch
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     watch(args.inputs, args.outputs, settle=args.settle, report=lambda text: console.print(escape(text)))
@@ -185,7 +186,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from .serve import resolve_schedule, serve
+    from pipeline.orchestration.schedule import resolve_schedule
+    from pipeline.orchestration.serve import serve
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     policy = args.policy or args.inputs / "policy.yaml"
@@ -199,12 +201,12 @@ def cmd_select(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from .selection_report import find_selection_policy
+    from pipeline.runs.selection import find_selection_policy
 
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     find_selection_policy(args.inputs, args.policy)     # a bad selection policy stops here, before Prefect starts
-    from .selection_flow import selection_flow
+    from pipeline.orchestration.selection_flow import selection_flow
 
     summary = selection_flow(event=args.event, inputs=str(args.inputs), outputs=str(args.outputs),
                              policy=str(args.policy) if args.policy else None)
@@ -235,13 +237,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from .review import ReviewPeriod
+    from pipeline.compute.rollup import ReviewPeriod
     try:
         ReviewPeriod.parse(args.period)
     except ValueError as exc:
         err_console.print(escape(str(exc)))
         return 2
-    from . import flows
+    from pipeline.orchestration import flows
     summary = flows.review_flow(period=args.period, outputs=str(args.outputs), policy=str(args.policy))
     console.print(f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
                   f"有记录的月份 Months recorded: {summary.months_recorded}")
@@ -265,7 +267,7 @@ def cmd_contracts(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if args.period:
-        from .periods import Period
+        from pipeline.periods import Period
         try:
             Period.parse(args.period)
         except ValueError as exc:
@@ -275,7 +277,7 @@ def cmd_contracts(args: argparse.Namespace) -> int:
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     if args.templates is not None and not args.templates.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(args.templates))
-    from .contract_flow import contracts_flow
+    from pipeline.orchestration.contract_flow import contracts_flow
 
     summary = contracts_flow(inputs=str(args.inputs), outputs=str(args.outputs), period=args.period,
                              templates=str(args.templates) if args.templates else None, pdf=args.pdf,
@@ -296,8 +298,8 @@ def cmd_contracts(args: argparse.Namespace) -> int:
 
 def cmd_templates(args: argparse.Namespace) -> int:
     """Check templates without rendering: broken tags, full-width braces, unknown fields."""
-    from .resources import templates_dir
-    from .template_check import check_dir, errors
+    from pipeline.config.resources import templates_dir
+    from pipeline.render.checks import check_dir, errors
 
     folder = Path(args.dir) if args.dir else templates_dir()
     if not folder.is_dir():
@@ -322,13 +324,13 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from .distribute import IsolationError, group_label, load_settings, mask_address
-    from .mailer import smtp_settings
+    from pipeline.distribute.delivery import IsolationError, group_label, load_settings, mask_address
+    from pipeline.distribute.mailer import smtp_settings
 
     load_settings(args.policy or args.inputs / "policy.yaml")     # bad settings stop here, before Prefect starts
     if not args.dry_run:
         smtp_settings()
-    from . import distribute_flow as dflow
+    from pipeline.orchestration import distribute_flow as dflow
 
     words = {"sent": "已发送 sent", "partial": "部分送达 partly delivered", "failed": "失败 FAILED",
              "written": "已写入 written"}
@@ -465,15 +467,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("run", "distribute") and getattr(args, "period", None):
-        from .periods import Period
+        from pipeline.periods import Period
         try:
             Period.parse(args.period)
         except ValueError as exc:
             err_console.print(f"[red]{escape(str(exc))}[/red]")
             return 2
-    from .history import HistoryError
-    from .locking import PeriodBusy
-    from .publish import OutputError
+    from pipeline.publish.history import HistoryError
+    from pipeline.publish.locking import PeriodBusy
+    from pipeline.publish.outputs import OutputError
     try:
         return args.func(args)
     except (ConfigError, PeriodBusy, OutputError, HistoryError) as exc:

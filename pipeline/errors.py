@@ -26,7 +26,7 @@ class Issue:
     rule: str = ""            # the check that failed: required, enum, maximum, format:uscc, unique_key, …
 
     def as_dict(self) -> dict[str, Any]:
-        from .privacy import mask_personal
+        from pipeline.privacy import mask_personal
         return asdict(self) | {"value": mask_personal(self.field, self.value),
                                "text_zh": self.text_zh(), "text_en": self.text_en()}
 
@@ -57,7 +57,7 @@ class Issue:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        from .privacy import mask_field
+        from pipeline.privacy import mask_field
         value = "" if self.value is None else f" 值 value「{mask_field(self.field, self.value)}」:"
         return f"{self.location()}:{value} {self.message_zh} / {self.message_en}"
 
@@ -121,3 +121,21 @@ class ValidationReport:
 
     def extend(self, issues: list[Issue]) -> None:
         self.issues.extend(issues)
+
+
+class RenderError(Exception):
+    """A document could not be made: names the template, the document, the part and,
+    where it can be told, the template field to look at."""
+
+    def __init__(self, template: str, document: str, cause: Exception | str, field: str | None = None,
+                 part: str | None = None):
+        self.template, self.document, self.field, self.part = template, document, field, part
+        self.reason = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
+        where_zh = f"（{part}，字段 {field}）" if field else (f"（{part}）" if part else "")
+        where_en = f" ({part}, field {field})" if field else (f" ({part})" if part else "")
+        super().__init__(f"模板 {template} 渲染 {document} 失败{where_zh} / "
+                         f"rendering {document} from {template} failed{where_en}: {self.reason}")
+
+    def __reduce__(self):
+        # picklable, so an error in a worker process reaches the parent whole
+        return (type(self), (self.template, self.document, self.reason, self.field, self.part))

@@ -30,7 +30,7 @@ def prefect_harness():
 
 @pytest.fixture
 def policy():
-    from pipeline.policy import load_policy
+    from pipeline.config.policy import load_policy
     return load_policy(SAMPLE_INPUTS / "policy.yaml")
 
 

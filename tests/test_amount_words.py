@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.amount_words import (
+from pipeline.documents.amount_words import (
     MAX_AMOUNT,
     chinese_uppercase,
     english_words,

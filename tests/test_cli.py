@@ -79,7 +79,7 @@ def test_run_with_rejected_rows_reports_them_and_still_produces_the_rest(sample_
 
 
 def test_rerun_reproduces_identical_documents_and_clears_stale_files(sample_inputs, tmp_path):
-    from pipeline.monthly import run_month
+    from pipeline.runs.monthly import run_month
     out = tmp_path / "out"
     first = run_month(sample_inputs, out)
     digests = {f["path"]: f["sha256"] for f in json.loads(first.manifest.read_text(encoding="utf-8"))["files"]}

@@ -19,9 +19,11 @@ import pytest
 
 from conftest import ROOT, SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
-from pipeline.amount_words import parse_chinese_uppercase, parse_english_words
-from pipeline.contracts import TEMPLATES, contract_context, load_terms
-from pipeline.render import render_docx
+from pipeline.documents.amount_words import parse_chinese_uppercase, parse_english_words
+from pipeline.runs.contracts import TEMPLATES
+from pipeline.documents.contracts import contract_context
+from pipeline.config.contract_terms import load_terms
+from pipeline.render.facade import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 HOSTILE = "A & B <Ltd> {{x}}"
@@ -34,7 +36,7 @@ needs_soffice = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """Validated sample data, read from a private copy (runs archive their inputs)."""
-    from pipeline.monthly import load_stage, validate_stage
+    from pipeline.runs.stages import load_stage, validate_stage
     inputs = tmp_path_factory.mktemp("contracts") / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)
     validated = validate_stage(load_stage(inputs))
@@ -153,7 +155,7 @@ def test_venue_term_language_and_sign_date_defaults(sample, policy, terms):
     ("广东省深圳市南山区科技南十二路18号", "深圳市"), ("内蒙古自治区呼和浩特市新城区", "呼和浩特市"),
     ("苏州市工业园区星湖街328号", "苏州市"), ("A & B <Ltd> {{x}}", None), ("", None)])
 def test_city_of_an_address(address, city):
-    from pipeline.contracts import city_of
+    from pipeline.documents.contracts import city_of
     assert city_of(address) == city
 
 
@@ -255,7 +257,7 @@ def _manifest(root: Path) -> dict:
 
 
 def test_run_writes_one_contract_per_record_with_a_manifest_and_reruns_identically(sample_inputs, tmp_path):
-    from pipeline.contracts import run_contracts
+    from pipeline.runs.contracts import run_contracts
     out = tmp_path / "out"
     first = run_contracts(sample_inputs, out)
     assert first.exit_code == 0 and first.folder == "2026-10-09"          # the newest sign date, not the clock
@@ -273,7 +275,7 @@ def test_run_writes_one_contract_per_record_with_a_manifest_and_reruns_identical
 
 
 def test_a_dispatch_contract_without_a_valid_permit_is_left_out_and_reported(sample, policy, terms, tmp_path):
-    from pipeline.contracts import contract_jobs
+    from pipeline.runs.contracts import contract_jobs
     validated = copy.deepcopy(sample)
     s002 = next(r for r in validated.records["suppliers"] if r.data["supplier_id"] == "S002")
     s002.data["dispatch_permit_expiry"] = "2025-12-01"                    # expired before signing
@@ -324,8 +326,8 @@ def test_a_monthly_rerun_keeps_the_contracts_written_into_its_folder(sample_inpu
 
 
 def test_pdf_without_libreoffice_is_a_clear_message_and_nothing_is_written(sample_inputs, tmp_path, monkeypatch):
-    from pipeline import pdf
-    from pipeline.contracts import run_contracts
+    from pipeline.render import pdf
+    from pipeline.runs.contracts import run_contracts
     from pipeline.errors import ConfigError
 
     def missing():
@@ -370,8 +372,8 @@ def test_company_templates_replace_the_shipped_ones_and_an_unknown_field_stops_t
 @needs_soffice
 def test_contracts_convert_to_pdf_in_one_batch_with_both_languages_cjk_fonts_and_page_numbers(sample_inputs, tmp_path,
                                                                                              policy, terms, sample):
-    from pipeline.contracts import run_contracts
-    from pipeline.pdf import to_pdf
+    from pipeline.runs.contracts import run_contracts
+    from pipeline.render.pdf import to_pdf
     summary = run_contracts(sample_inputs, tmp_path / "out", pdf=True)
     assert summary.pdfs == 16
     root = tmp_path / "out" / summary.folder

@@ -22,12 +22,14 @@ from openpyxl import load_workbook
 
 from builders import write_rows
 from conftest import SAMPLE_INPUTS
-from pipeline import distribute as dist
+from pipeline.distribute import delivery as dist
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-from pipeline.history import HistoryStore
-from pipeline.mailer import smtp_settings
-from pipeline.monthly import run_month
+from pipeline.publish.history import HistoryStore
+from pipeline.distribute.mailer import smtp_settings
+from pipeline.runs.monthly import run_month
+from pipeline.runs import distribution as distribution_run
+from pipeline.runs.distribution import run_distribution
 
 PERIOD = "2026-10"
 INTERNAL = ["vmo@hdzz-group.example", "cfo@hdzz-group.example"]
@@ -172,7 +174,7 @@ def manifest(root: Path) -> list[dict]:
 
 
 def distribute(office: Path, **kw) -> dist.Report:
-    return dist.run_distribution(PERIOD, office / "outputs", office / "inputs", **kw)
+    return run_distribution(PERIOD, office / "outputs", office / "inputs", **kw)
 
 
 def attachments(msg) -> dict[str, str]:
@@ -412,7 +414,7 @@ def test_a_document_of_another_supplier_slipped_into_a_plan_stops_everything(off
         plan.deliveries[i] = dist.replace(plan.deliveries[i], documents=plan.deliveries[i].documents + (other,))
         return plan
 
-    monkeypatch.setattr(dist, "plan_distribution", tampered)
+    monkeypatch.setattr(distribution_run, "plan_distribution", tampered)   # where the run looks it up
     with pytest.raises(dist.IsolationError) as caught:
         distribute(office)
     assert f"settlements/S002_settlement_{PERIOD}.docx" in str(caught.value) and "S001" in str(caught.value)
@@ -529,7 +531,7 @@ def test_resend_sends_a_supplier_its_documents_again_under_a_new_message_id(offi
 
 
 def test_the_monthly_flow_can_distribute_as_its_last_step(office, server, prefect_harness):
-    from pipeline.distribute_flow import distribute_after_monthly, distribute_flow
+    from pipeline.orchestration.distribute_flow import distribute_after_monthly, distribute_flow
     assert distribute_after_monthly(PERIOD, str(office / "outputs"), str(office / "inputs")) is None   # off by default
     set_distribution(office / "inputs", send_after_monthly_run=True)
     report = distribute_after_monthly(PERIOD, str(office / "outputs"), str(office / "inputs"))
@@ -650,7 +652,7 @@ def test_names_from_cells_cannot_add_headers_or_recipients(office):
 
 
 def test_a_server_lost_mid_batch_leaves_the_rest_for_the_next_run(office, server):
-    from pipeline import mailer
+    from pipeline.distribute import mailer
 
     class Lost(mailer.SmtpTransport):
         calls = 0

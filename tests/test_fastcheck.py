@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.aliases import load_aliases
-from pipeline.fastcheck import compile_schema
-from pipeline.formats import format_checker, is_email, is_period, is_phone_cn, is_uscc
+from pipeline.config.aliases import load_aliases
+from pipeline.validation.fastcheck import compile_schema
+from pipeline.validation.formats import format_checker, is_email, is_period, is_phone_cn, is_uscc
 from pipeline.identifiers import uscc_check_char
-from pipeline.load import RawRow, RawTable, _blank
-from pipeline.resources import load_schema
-from pipeline.validate import validate_tables
+from pipeline.load.reader import RawRow, RawTable, _blank
+from pipeline.config.resources import load_schema
+from pipeline.validation.records import validate_tables
 
 GOOD_USCC = "91350100M000100Y43"
 ALIASES = load_aliases(None)

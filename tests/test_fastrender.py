@@ -26,8 +26,10 @@ from lxml import etree
 
 from conftest import ROOT
 from docx_reading import docx_tables, docx_text
-from pipeline import fastrender
-from pipeline.render import Image, RenderError, render_docx, render_docx_docxtpl
+from pipeline.render import engine as fastrender
+from pipeline.render.engine import Image
+from pipeline.errors import RenderError
+from pipeline.render.facade import render_docx, render_docx_docxtpl
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 TEMPLATES = sorted(p.stem for p in (ROOT / "contract_templates").glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
@@ -361,7 +363,7 @@ def test_a_template_with_tags_in_its_core_properties(tmp_path, monkeypatch):
 @pytest.mark.skipif(not any(os.access(os.path.join(p, "soffice"), os.X_OK)
                             for p in os.environ.get("PATH", "").split(os.pathsep)), reason="LibreOffice not installed")
 def test_documents_with_pictures_open_in_libreoffice(tmp_path, rich_templates):
-    from pipeline.pdf import to_pdf
+    from pipeline.render.pdf import to_pdf
     path = tmp_path / "rich.docx"
     path.write_bytes(render_docx("rich.docx", rich_context()))
     shutil.copy(ROOT / "contract_templates" / "review_report.docx", rich_templates)

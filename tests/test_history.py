@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import SAMPLE_INPUTS
-from pipeline.history import HistoryError, HistoryStore
-from pipeline.monthly import run_month
+from pipeline.publish.history import HistoryError, HistoryStore
+from pipeline.runs.monthly import run_month
 
 
 @pytest.fixture(scope="module")

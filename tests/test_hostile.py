@@ -11,9 +11,10 @@ import pytest
 
 from builders import supplier, write_rows
 from craft_xlsx import write_xlsx
-from pipeline.aliases import load_aliases
-from pipeline.guard import ENV_MAX_FILE_MB, ENV_MAX_ROWS, ENV_MAX_UNCOMPRESSED_MB, ENV_MAX_ZIP_RATIO
-from pipeline.intake import InputFile, kind_of, read_input, sha256_of
+from pipeline.config.aliases import load_aliases
+from pipeline.intake.guard import ENV_MAX_FILE_MB, ENV_MAX_ROWS, ENV_MAX_UNCOMPRESSED_MB, ENV_MAX_ZIP_RATIO
+from pipeline.intake.folder import InputFile, kind_of, sha256_of
+from pipeline.load.reader import read_input
 
 
 def refusal(path: Path):
@@ -129,7 +130,7 @@ def test_csv_and_json_have_the_same_row_limit(tmp_path, monkeypatch):
 
 def test_limits_come_from_the_environment_and_a_bad_value_is_a_configuration_error(monkeypatch):
     from pipeline.errors import ConfigError
-    from pipeline.guard import limits
+    from pipeline.intake.guard import limits
     assert limits().max_file_bytes == 50 * 1024 * 1024 and limits().max_rows == 200_000
     monkeypatch.setenv(ENV_MAX_ZIP_RATIO, "250")
     assert limits().max_zip_ratio == 250

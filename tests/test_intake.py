@@ -16,11 +16,12 @@ from openpyxl import Workbook, load_workbook
 from builders import contract, evaluation, make_inputs, supplier, write_rows
 from conftest import ROOT
 from craft_xlsx import Formula, write_xlsx
-from pipeline.aliases import load_aliases
+from pipeline.config.aliases import load_aliases
 from pipeline.cli import main
-from pipeline.intake import InputFile, kind_of, read_input, sha256_of
-from pipeline.monthly import run_month
-from pipeline.validate import validate_tables
+from pipeline.intake.folder import InputFile, kind_of, sha256_of
+from pipeline.load.reader import read_input
+from pipeline.runs.monthly import run_month
+from pipeline.validation.records import validate_tables
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inputs"
 GOOD_USCC = "91350100M000100Y43"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from conftest import SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
-from pipeline.amount_words import parse_chinese_uppercase, parse_english_words
+from pipeline.documents.amount_words import parse_chinese_uppercase, parse_english_words
 
 PERIOD = "2026-10"
 
@@ -30,7 +30,7 @@ def evaluated_suppliers(period: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def flow_run(tmp_path_factory, prefect_harness):
-    from pipeline.flows import monthly_flow
+    from pipeline.orchestration.flows import monthly_flow
 
     base = tmp_path_factory.mktemp("monthly")
     inputs = base / "inputs"

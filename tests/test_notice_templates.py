@@ -15,7 +15,8 @@ from docx import Document
 
 from conftest import ROOT
 from docx_reading import docx_tables, docx_text
-from pipeline.render import Image, render_docx
+from pipeline.render.engine import Image
+from pipeline.render.facade import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 LETTERS = ["warning_letter", "improvement_notice", "termination_notice", "commendation_letter"]
@@ -216,13 +217,13 @@ def test_chart_fields_take_a_picture_and_leave_nothing_when_empty(tmp_path, name
 
 
 def _builder(module: str):
-    spec = importlib.util.spec_from_file_location(module, ROOT / "tools" / f"{module}.py")
+    spec = importlib.util.spec_from_file_location(module, ROOT / "tools" / "bootstrap" / f"{module}.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(ROOT / "tools"))
+    sys.path.insert(0, str(ROOT / "tools" / "bootstrap"))
     try:
         spec.loader.exec_module(mod)
     finally:
-        sys.path.remove(str(ROOT / "tools"))
+        sys.path.remove(str(ROOT / "tools" / "bootstrap"))
     return mod
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLE_INPUTS
-from pipeline import parallel
-from pipeline.monthly import make_job, render_and_write
-from pipeline.render import RenderError
+from pipeline.orchestration import parallel
+from pipeline.publish.jobs import make_job, render_and_write
+from pipeline.errors import RenderError
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 NAMES = ["review_report", "settlement_statement", "portfolio_summary"]
@@ -75,8 +75,8 @@ def test_a_generator_of_jobs_is_consumed_a_few_chunks_ahead_of_the_rendering(tmp
 
 
 def test_monthly_jobs_stream_in_the_same_order_and_count_as_the_list(policy, sample_inputs):
-    from pipeline.monthly import (choose_period, compute_stage, count_documents, document_jobs, iter_document_jobs,
-                                  load_stage, validate_stage)
+    from pipeline.runs.monthly import choose_period, compute_stage, count_documents, document_jobs, iter_document_jobs
+    from pipeline.runs.stages import load_stage, validate_stage
     validated = validate_stage(load_stage(sample_inputs))
     result = compute_stage(validated, policy, choose_period(validated, None))
     listed = document_jobs(result, policy, validated.issues)
@@ -115,7 +115,8 @@ def test_the_worker_count_is_configurable(monkeypatch):
 
 
 def test_the_months_jobs_cross_process_boundaries(policy, sample_inputs):
-    from pipeline.monthly import choose_period, compute_stage, document_jobs, load_stage, validate_stage
+    from pipeline.runs.monthly import choose_period, compute_stage, document_jobs
+    from pipeline.runs.stages import load_stage, validate_stage
     loaded = load_stage(sample_inputs)
     validated = validate_stage(loaded)
     result = compute_stage(validated, policy, choose_period(validated, None))
@@ -124,8 +125,8 @@ def test_the_months_jobs_cross_process_boundaries(policy, sample_inputs):
 
 
 def test_the_flow_renders_on_the_pool_and_matches_the_plain_run(tmp_path, prefect_harness, monkeypatch):
-    from pipeline.flows import monthly_flow
-    from pipeline.monthly import run_month
+    from pipeline.orchestration.flows import monthly_flow
+    from pipeline.runs.monthly import run_month
 
     inputs = tmp_path / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)

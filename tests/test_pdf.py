@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    from pipeline.monthly import run_month
+    from pipeline.runs.monthly import run_month
     out = tmp_path_factory.mktemp("pdf")
     inputs = out / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)           # runs archive their inputs: never the repository's
@@ -31,7 +31,7 @@ def month(tmp_path_factory):
 
 
 def test_every_generated_document_converts_to_pdf_with_cjk_fonts(month, tmp_path):
-    from pipeline.pdf import to_pdf
+    from pipeline.render.pdf import to_pdf
     docs = sorted(month.rglob("*.docx"))
     pdfs = to_pdf(docs, tmp_path)
     assert len(pdfs) == len(docs) == 37
@@ -44,7 +44,7 @@ def test_every_generated_document_converts_to_pdf_with_cjk_fonts(month, tmp_path
 
 
 def test_settlement_pdf_shows_the_amount_in_words(month, tmp_path):
-    from pipeline.pdf import to_pdf
+    from pipeline.render.pdf import to_pdf
     pdf, = to_pdf([month / "settlements" / "S001_settlement_2026-10.docx"], tmp_path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "人民币" in text and "SAY RMB" in text

@@ -5,9 +5,9 @@ import shutil
 
 from conftest import SAMPLE_INPUTS
 from docx_reading import docx_text
-from pipeline.monthly import run_month
-from pipeline.policy import load_policy
-from pipeline.review import run_review
+from pipeline.runs.monthly import run_month
+from pipeline.config.policy import load_policy
+from pipeline.runs.review import run_review
 
 
 def test_quarter_covers_its_three_recorded_months_and_notices_follow(tmp_path):

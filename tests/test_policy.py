@@ -8,7 +8,7 @@ import yaml
 
 from conftest import SAMPLE_INPUTS
 from pipeline.errors import ConfigError
-from pipeline.policy import policy_from_dict
+from pipeline.config.policy import policy_from_dict
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_kpi_must_name_an_evaluation_field(raw):
 def test_adding_a_kpi_needs_no_code(raw):
     """turnover_rate is an evaluation field; give it weight by editing the policy only."""
     from decimal import Decimal
-    from pipeline.scoring import score_evaluation
+    from pipeline.compute.scoring import score_evaluation
     raw["kpis"][0]["weight"] = 15
     raw["kpis"].append({"field": "turnover_rate", "name_zh": "人员流失率", "name_en": "Staff turnover", "weight": 10,
                         "method": "linear", "direction": "lower", "floor": 0.3, "target": 0.05, "unit": "percent"})

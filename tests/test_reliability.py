@@ -23,7 +23,7 @@ from builders import contract, evaluation, make_inputs, supplier
 from conftest import ROOT, SAMPLE_INPUTS
 from docx_reading import docx_text
 from pipeline.cli import main
-from pipeline.monthly import run_month
+from pipeline.runs.monthly import run_month
 
 
 def _all_docx_open(root: Path) -> None:
@@ -137,7 +137,7 @@ def test_personal_data_is_masked_on_the_terminal(sample_inputs, capsys):
 
 
 def test_a_second_run_of_the_same_period_is_refused_while_the_first_holds_it(sample_inputs, tmp_path, capsys):
-    from pipeline.locking import PeriodBusy, period_lock
+    from pipeline.publish.locking import PeriodBusy, period_lock
     out = tmp_path / "out"
     with period_lock(out, "2026-10"):
         with pytest.raises(PeriodBusy):
@@ -173,14 +173,15 @@ def test_rerun_renders_only_what_changed(sample_inputs, tmp_path):
 
 SLOW_RUN = """
 import sys, time
-import pipeline.monthly as m
-real = m.render_docx
+import pipeline.publish.jobs as jobs
+from pipeline.runs import monthly
+real = jobs.render_docx
 def slow(*a, **k):
     time.sleep(0.15)
     return real(*a, **k)
-m.render_docx = slow
+jobs.render_docx = slow
 from pathlib import Path
-m.run_month(Path(sys.argv[1]), Path(sys.argv[2]))
+monthly.run_month(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -206,7 +207,7 @@ def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_pat
 
 
 def test_full_disk_is_reported_clearly_and_nothing_half_written_stays(sample_inputs, tmp_path, monkeypatch, capsys):
-    import pipeline.publish as publish
+    from pipeline.publish import outputs as publish
     real_fdopen = os.fdopen
     calls = {"n": 0}
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from docx_reading import docx_text
-from pipeline.render import render_docx
+from pipeline.render.facade import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 TEMPLATES = ["review_report", "settlement_statement", "portfolio_summary",
@@ -50,7 +50,7 @@ def test_data_that_looks_like_template_code_or_markup_appears_literally(tmp_path
 def test_a_misspelt_field_fails_loudly(tmp_path):
     context = fixture("review_report")
     del context["total"]
-    from pipeline.render import RenderError
+    from pipeline.errors import RenderError
     with pytest.raises(RenderError, match="review_report"):
         render_docx("review_report.docx", context, "S1 review")
 
@@ -98,8 +98,9 @@ def _keys_match(expected, actual, path="") -> list[str]:
 
 def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_were_made_for(policy, sample_inputs):
     """The fixtures are the contract between templates and code; the code must keep it."""
-    from pipeline.documents import portfolio_context, review_context, settlement_context
-    from pipeline.monthly import choose_period, compute_stage, load_stage, validate_stage
+    from pipeline.documents.monthly import portfolio_context, review_context, settlement_context
+    from pipeline.runs.monthly import choose_period, compute_stage
+    from pipeline.runs.stages import load_stage, validate_stage
     from conftest import SAMPLE_INPUTS
 
     loaded = load_stage(sample_inputs)

@@ -7,11 +7,11 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import SAMPLE_INPUTS
-from pipeline.consequences import decide, suggested_status
+from pipeline.compute.consequences import decide, suggested_status
 from pipeline.periods import Period
-from pipeline.policy import load_policy
-from pipeline.risk import expiry_flags, portfolio_flags, supplier_flags
-from pipeline.trend import Point, multi_period_score, run_of
+from pipeline.config.policy import load_policy
+from pipeline.compute.risk import expiry_flags, portfolio_flags, supplier_flags
+from pipeline.compute.trend import Point, multi_period_score, run_of
 
 POLICY = load_policy(SAMPLE_INPUTS / "policy.yaml")
 OCT = Period(2026, 10)
@@ -116,7 +116,7 @@ def test_consequences_follow_the_policy_rules():
 
 
 def test_multi_period_score_skips_missing_months_instead_of_counting_zero():
-    from pipeline.policy import TrendRule
+    from pipeline.config.policy import TrendRule
     points = pts(("90", "A"), None, ("60", "C"))
     assert multi_period_score(points, OCT, TrendRule("moving_average", 3)) == D("75.00")
     decay = TrendRule("decay", 3, (D("0.5"), D("0.3"), D("0.2")))

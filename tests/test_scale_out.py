@@ -12,8 +12,10 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from pipeline import dask_render, monthly, parallel
-from pipeline.render import RenderError
+from pipeline.orchestration import dask as dask_render
+from pipeline.runs import monthly
+from pipeline.orchestration import parallel
+from pipeline.errors import RenderError
 from test_parallel import files, jobs
 
 distributed = pytest.importorskip("distributed")
@@ -70,7 +72,7 @@ def test_the_monthly_flow_renders_on_the_cluster_named_in_the_environment(tmp_pa
     """Same sample month twice: on the local pool, then with VENDORFLOW_DASK_ADDRESS set (the
     local pool refusing to run); the manifests list the same files with the same sha256."""
     local, _, _ = cluster
-    from pipeline import flows
+    from pipeline.orchestration import flows
     flows.monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "pool"), period="2026-10")
     monkeypatch.setenv(dask_render.ADDRESS_ENV, local.scheduler_address)
 
@@ -93,7 +95,7 @@ def test_a_render_error_on_a_dask_worker_names_the_document(tmp_path, cluster):
     bad = work[4]
     broken = dict(bad.context)
     del broken["supplier"]
-    from pipeline.monthly import make_job
+    from pipeline.publish.jobs import make_job
     work[4] = make_job(bad.relative_path, bad.template, broken, bad.doc_type, bad.supplier_id)
     with pytest.raises(RenderError) as caught:
         dask_render.render_on_dask(work, tmp_path, client=client, chunk=2)
@@ -109,8 +111,8 @@ def test_prefect_yaml_declares_both_deployments_on_a_process_pool():
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
     deployments = {d["name"]: d for d in config["deployments"]}
     monthly, review = deployments["vendorflow-monthly"], deployments["vendorflow-review"]
-    assert monthly["entrypoint"] == "pipeline/flows.py:monthly_flow"
-    assert review["entrypoint"] == "pipeline/flows.py:review_flow"
+    assert monthly["entrypoint"] == "pipeline/orchestration/flows.py:monthly_flow"
+    assert review["entrypoint"] == "pipeline/orchestration/flows.py:review_flow"
     schedule = monthly["schedules"][0]
     assert (schedule["cron"], schedule["timezone"]) == ("0 6 1 * *", "Asia/Shanghai")
     assert monthly["parameters"]["period"] == "previous-month"

@@ -25,7 +25,7 @@ def test_schema_is_valid_against_the_2020_12_meta_schema(path):
 
 @pytest.mark.parametrize("path", [p for p in SCHEMAS if p.name != "policy.schema.json"], ids=lambda p: p.name)
 def test_every_input_field_has_a_chinese_header(path):
-    from pipeline.aliases import load_aliases
+    from pipeline.config.aliases import load_aliases
     aliases = load_aliases(None)
     schema = json.loads(path.read_text(encoding="utf-8"))
     for field in schema["properties"]:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.scoring import kpi_score, main_deductions, score_evaluation
+from pipeline.compute.scoring import kpi_score, main_deductions, score_evaluation
 
 
 def evaluation(**overrides):
@@ -102,7 +102,7 @@ kpi_values = st.fixed_dictionaries({
 @settings(max_examples=200, deadline=None)
 @given(values=kpi_values, field=st.sampled_from(KPI_FIELDS), step=st.integers(1, 5))
 def test_score_within_range_and_never_falls_when_a_kpi_improves(values, field, step):
-    from pipeline.policy import load_policy
+    from pipeline.config.policy import load_policy
     from conftest import SAMPLE_INPUTS
     policy = load_policy(SAMPLE_INPUTS / "policy.yaml")
     before = score_evaluation({"supplier_id": "S", "period": "2026-10", **values}, policy)

@@ -20,8 +20,9 @@ from conftest import ROOT, SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-from pipeline.selection import (Criterion, evaluate_event, load_selection_policy, selection_policy_from_dict)
-from pipeline.selection_report import report_context, run_selection
+from pipeline.compute.selection import (Criterion, evaluate_event, load_selection_policy, selection_policy_from_dict)
+from pipeline.documents.selection import report_context
+from pipeline.runs.selection import run_selection
 
 EVENT = "SEL-2026-11"
 FIXTURE = ROOT / "tests" / "fixtures" / "contexts" / "selection_report.json"
@@ -281,7 +282,7 @@ def test_policy_problems_are_bilingual_config_errors():
 
 def test_linear_mapping_and_price_cap():
     c = Criterion("delivery", "交付", "Delivery", Decimal(100), "linear", Decimal(40), Decimal(90))
-    from pipeline.selection import criterion_score
+    from pipeline.compute.selection import criterion_score
     assert criterion_score(c, {"delivery": Decimal(65)}, None) == Decimal("50.00")
     assert criterion_score(c, {"delivery": Decimal(95)}, None) == Decimal("100.00")
     assert criterion_score(c, {"delivery": Decimal(30)}, None) == Decimal("0.00")
@@ -352,7 +353,7 @@ def test_newcomer_without_name_or_category_and_blank_scores_are_rejected_rows():
 def test_template_fonts_and_hostile_names_appear_literally(tmp_path):
     import re
     import zipfile
-    from pipeline.selection_report import chart_png, render_report
+    from pipeline.documents.selection import chart_png, render_report
     with zipfile.ZipFile(ROOT / "contract_templates" / "selection_report.docx") as z:
         styles = z.read("word/styles.xml").decode("utf-8")
         document = z.read("word/document.xml").decode("utf-8")

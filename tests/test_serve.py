@@ -23,7 +23,8 @@ import pytest
 from docx import Document
 
 from conftest import ROOT, SAMPLE_INPUTS
-from pipeline import serve
+from pipeline.orchestration import serve
+from pipeline.orchestration import schedule
 from pipeline.errors import ConfigError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,14 +45,14 @@ BIN = Path(sys.executable).parent
     (dt.datetime(2026, 3, 1, 0, 30, tzinfo=ZoneInfo("America/New_York")), "America/New_York", "2026-02"),
 ])
 def test_previous_month_is_taken_in_the_schedules_time_zone(moment, zone, expected):
-    assert serve.previous_month(moment, zone) == expected
+    assert schedule.previous_month(moment, zone) == expected
 
 
 def test_a_run_gets_the_month_before_its_scheduled_time_and_a_given_period_is_kept():
     fired = lambda: dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.timezone.utc)   # noqa: E731
-    assert serve.period_for_run("previous-month", "Asia/Shanghai", fired) == "2026-11"
-    assert serve.period_for_run("2026-07", "Asia/Shanghai", fired) == "2026-07"
-    assert serve.period_for_run(None, "Asia/Shanghai", fired) is None
+    assert schedule.period_for_run("previous-month", "Asia/Shanghai", fired) == "2026-11"
+    assert schedule.period_for_run("2026-07", "Asia/Shanghai", fired) == "2026-07"
+    assert schedule.period_for_run(None, "Asia/Shanghai", fired) is None
 
 
 def test_the_default_schedule_fires_at_six_on_the_first_in_shanghai():
@@ -59,35 +60,35 @@ def test_the_default_schedule_fires_at_six_on_the_first_in_shanghai():
     runs = serve.next_runs(serve.Schedule(), after, 3)
     assert [t.isoformat() for t in runs] == ["2026-12-01T06:00:00+08:00", "2027-01-01T06:00:00+08:00",
                                              "2027-02-01T06:00:00+08:00"]
-    assert [serve.previous_month(t, "Asia/Shanghai") for t in runs] == ["2026-11", "2026-12", "2027-01"]
+    assert [schedule.previous_month(t, "Asia/Shanghai") for t in runs] == ["2026-11", "2026-12", "2027-01"]
 
 
 def test_schedule_comes_from_the_command_line_then_policy_then_default(tmp_path):
-    assert serve.resolve_schedule(None, None, None) == serve.Schedule("0 6 1 * *", "Asia/Shanghai")
+    assert schedule.resolve_schedule(None, None, None) == serve.Schedule("0 6 1 * *", "Asia/Shanghai")
     policy = tmp_path / "policy.yaml"
     policy.write_text((SAMPLE_INPUTS / "policy.yaml").read_text(encoding="utf-8")
                       + "\nschedule:\n  cron: \"30 7 2 * *\"\n  timezone: Asia/Urumqi\n", encoding="utf-8")
-    assert serve.resolve_schedule(None, None, policy) == serve.Schedule("30 7 2 * *", "Asia/Urumqi")
-    assert serve.resolve_schedule("0 5 1 * *", None, policy) == serve.Schedule("0 5 1 * *", "Asia/Urumqi")
-    assert serve.resolve_schedule(None, "UTC", policy) == serve.Schedule("30 7 2 * *", "UTC")
+    assert schedule.resolve_schedule(None, None, policy) == serve.Schedule("30 7 2 * *", "Asia/Urumqi")
+    assert schedule.resolve_schedule("0 5 1 * *", None, policy) == serve.Schedule("0 5 1 * *", "Asia/Urumqi")
+    assert schedule.resolve_schedule(None, "UTC", policy) == serve.Schedule("30 7 2 * *", "UTC")
 
 
 def test_a_bad_cron_or_time_zone_is_a_bilingual_error_naming_where_it_came_from(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        serve.resolve_schedule("0 6 32 * *", None, None)
+        schedule.resolve_schedule("0 6 32 * *", None, None)
     assert caught.value.file == "--cron" and "0 6 32 * *" in str(caught.value)
     assert "cron 表达式无效" in caught.value.message_zh and "invalid cron" in caught.value.message_en
     policy = tmp_path / "policy.yaml"
     policy.write_text((SAMPLE_INPUTS / "policy.yaml").read_text(encoding="utf-8")
                       + "\nschedule:\n  timezone: Asia/Beijing\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        serve.resolve_schedule(None, None, policy)
+        schedule.resolve_schedule(None, None, policy)
     assert caught.value.file == str(policy) and "Asia/Beijing" in str(caught.value)
     assert "未知时区" in caught.value.message_zh and "unknown time zone" in caught.value.message_en
     policy.write_text((SAMPLE_INPUTS / "policy.yaml").read_text(encoding="utf-8")
                       + "\nschedule:\n  every: month\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="schema"):      # the policy's schema knows `schedule:`
-        serve.resolve_schedule(None, None, policy)
+        schedule.resolve_schedule(None, None, policy)
 
 
 def test_serve_refuses_a_bad_schedule_before_starting_anything(tmp_path, sample_inputs):

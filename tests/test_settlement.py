@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE_INPUTS
 from pipeline.periods import Period
-from pipeline.policy import load_policy
-from pipeline.scoring import score_evaluation
-from pipeline.settlement import settle
+from pipeline.config.policy import load_policy
+from pipeline.compute.scoring import score_evaluation
+from pipeline.compute.settlement import settle
 
 OCT = Period(2026, 10)
 POLICY = load_policy(SAMPLE_INPUTS / "policy.yaml")

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import main
-from pipeline.template import available_kinds
+from pipeline.documents.input_workbooks import available_kinds
 
 GOOD_USCC = "91350100M000100Y43"
 
@@ -40,7 +40,7 @@ FILLED = {
 
 
 def fill(path: Path, kind: str) -> None:
-    from pipeline.resources import load_schema
+    from pipeline.config.resources import load_schema
     wb = load_workbook(path)
     for ws in wb.worksheets:
         table = "contract_items" if ws.title == "服务项目" else kind
@@ -106,5 +106,5 @@ def test_template_never_overwrites_and_refuses_unknown_kinds(tmp_path, capsys):
 
 
 def test_template_is_the_same_file_every_time(tmp_path):
-    from pipeline.template import template_bytes
+    from pipeline.documents.input_workbooks import template_bytes
     assert template_bytes("contracts") == template_bytes("contracts")

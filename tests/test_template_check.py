@@ -14,8 +14,8 @@ from docx import Document
 from conftest import ROOT
 from docx_reading import docx_text
 from pipeline.cli import main
-from pipeline.render import render_docx
-from pipeline.template_check import check_dir, check_template, errors
+from pipeline.render.facade import render_docx
+from pipeline.render.checks import check_dir, check_template, errors
 
 TEMPLATES = ROOT / "contract_templates"
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"

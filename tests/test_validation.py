@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipeline.aliases import load_aliases
-from pipeline.intake import InputFile, discover, read_input, sha256_of
-from pipeline.validate import validate_tables
+from pipeline.config.aliases import load_aliases
+from pipeline.intake.folder import InputFile, discover, sha256_of
+from pipeline.load.reader import read_input
+from pipeline.validation.records import validate_tables
 
 SUPPLIER_HEADERS = ["供应商编号", "供应商名称", "英文名称", "统一社会信用代码", "供应商类别", "联系电话", "电子邮箱",
                     "营业执照有效期", "劳务派遣许可证编号", "劳务派遣许可证有效期", "状态"]
@@ -46,7 +47,7 @@ def validate_files(*paths: Path):
     aliases = load_aliases(None)
     tables = []
     for p in paths:
-        from pipeline.intake import kind_of
+        from pipeline.intake.folder import kind_of
         tables += read_input(InputFile(p, kind_of(p.name), sha256_of(p), p.stat().st_size), aliases)
     return validate_tables(tables, aliases, present={t.kind for t in tables})
 
@@ -189,7 +190,7 @@ def test_excel_truncated_bank_account_is_reported(tmp_path):
 def test_rejected_rows_are_counted_per_sheet():
     """Row 3 of the contracts sheet and row 3 of the items sheet are two rows, not one."""
     from pipeline.errors import Issue
-    from pipeline.monthly import rejected_row_count
+    from pipeline.runs.monthly import rejected_row_count
     issues = [Issue("contracts.xlsx", 3, "合同编号", "x", "中", "en", sheet="contracts"),
               Issue("contracts.xlsx", 3, "单价", "y", "中", "en", sheet="items"),
               Issue("contracts.xlsx", 3, "币种", "z", "中", "en", sheet="items"),

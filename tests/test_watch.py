@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from conftest import SAMPLE_INPUTS
-from pipeline.watch import LEDGER_NAME, Ledger, Seen, Watcher, decide, new_content, observe, watch
+from pipeline.orchestration.watch import LEDGER_NAME, Ledger, Seen, Watcher, decide, new_content, observe, watch
 
 
 def test_a_file_counts_once_its_size_and_time_stay_put_for_the_settling_time():
@@ -71,7 +71,7 @@ def test_watch_runs_the_monthly_flow_when_a_file_lands_and_once_per_content(tmp_
     said: list[str] = []
 
     def runner(inputs_dir: Path, outputs_dir: Path) -> int:
-        from pipeline.watch import run_monthly_flow
+        from pipeline.orchestration.watch import run_monthly_flow
         code = run_monthly_flow(inputs_dir, outputs_dir)                  # the real Prefect flow
         runs.append(code)
         return code

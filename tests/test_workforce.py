@@ -17,9 +17,9 @@ from conftest import SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
 from pipeline.identifiers import id_check_char
 from pipeline.periods import Period
-from pipeline.policy import WorkforceRule
+from pipeline.config.policy import WorkforceRule
 from pipeline.privacy import mask_name
-from pipeline.workforce import (attendance_settlement, dispatch_ratio, dispatch_ratio_flag, double_rostered,
+from pipeline.compute.workforce import (attendance_settlement, dispatch_ratio, dispatch_ratio_flag, double_rostered,
                                 worker_flags)
 
 OCT = Period.parse("2026-10")
@@ -96,8 +96,8 @@ def test_a_worker_under_the_minimum_age_is_refused_and_not_settled():
 
 
 def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy, sample_inputs):
-    from pipeline import monthly
-    from pipeline.settlement import fen
+    from pipeline.runs import monthly
+    from pipeline.compute.money import fen
 
     validated = monthly.validate_stage(monthly.load_stage(sample_inputs))
     assert not validated.issues
@@ -225,7 +225,7 @@ def test_a_person_on_two_suppliers_rosters_at_once():
 
 
 def test_labour_contract_without_attendance_is_settled_at_its_fee_and_flagged(policy):
-    from pipeline.compute import compute_month
+    from pipeline.compute.month import compute_month
 
     supplier = {"supplier_id": "S1", "name_zh": "某劳务公司", "category": "labor_outsourcing", "status": "approved",
                 "license_expiry": "permanent"}
@@ -272,7 +272,7 @@ def _inputs_with(tmp_path: Path, workers: list[list], attendance: list[list] | N
 
 
 def _validate(folder: Path):
-    from pipeline import monthly
+    from pipeline.runs import monthly
     return monthly.validate_stage(monthly.load_stage(folder))
 
 
@@ -343,7 +343,7 @@ def test_a_dispatched_worker_needs_the_nature_of_the_post(tmp_path):
 
 def test_blank_template_for_workers_has_the_chinese_headers(tmp_path):
     import io
-    from pipeline.template import template_bytes
+    from pipeline.documents.input_workbooks import template_bytes
     ws = load_workbook(io.BytesIO(template_bytes("workers"))).worksheets[0]
     headers = [c.value for row in ws.iter_rows(max_row=3) for c in row]
     for h in ("工号", "姓名", "身份证号", "岗位性质", "体检合格", "安全培训日期"):
@@ -359,7 +359,7 @@ def test_mask_name():
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory, prefect_harness):
-    from pipeline.flows import monthly_flow
+    from pipeline.orchestration.flows import monthly_flow
     base = tmp_path_factory.mktemp("workforce")
     shutil.copytree(SAMPLE_INPUTS, base / "inputs", ignore=shutil.ignore_patterns("archive", "rejected"))
     summary = monthly_flow(inputs=str(base / "inputs"), outputs=str(base / "outputs"))
@@ -461,5 +461,5 @@ def test_workforce_sample_generator_is_deterministic_and_inputs_are_up_to_date(t
                                        ("1101011990030712A4", "前17位应为数字"),
                                        ("110101199002301234", "不是真实日期")])
 def test_id_number_problems_say_what_is_wrong(value, zh):
-    from pipeline.validate import id_number_problem
+    from pipeline.validation.records import id_number_problem
     assert zh in id_number_problem(value)[0]

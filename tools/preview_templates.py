@@ -160,7 +160,8 @@ def image_check(name: str, out: Path) -> tuple[list[Path], list[str]]:
     from docxtpl import InlineImage
 
     import io
-    from pipeline.render import Image, render_docx
+    from pipeline.render.engine import Image
+    from pipeline.render.facade import render_docx
 
     png = sample_png()
     problems, docs = [], []

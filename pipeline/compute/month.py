@@ -1,0 +1,156 @@
+"""The month's results for every evaluated supplier: pure functions over validated records
+and, for earlier periods no longer in the inputs, the history store's recorded results."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+from pipeline.compute.consequences import Action, decide, suggested_status
+from pipeline.periods import Period
+from pipeline.config.policy import Policy
+from pipeline.compute.risk import Flag, portfolio_flags, supplier_flags
+from pipeline.compute.scoring import ScoreCard, score_evaluation
+from pipeline.compute.settlement import Settlement, settle
+from pipeline.compute.trend import Point, multi_period_score
+from pipeline.compute.workforce import (DispatchRatio, attendance_missing_flag, dispatch_ratio, dispatch_ratio_flag,
+                        double_rostered, on_site, sort_flags, worker_flags)
+
+
+@dataclass(frozen=True)
+class PastResult:
+    """One supplier's result for one period as the history store recorded it."""
+    period: str
+    supplier_id: str
+    rated: bool
+    score: Decimal | None
+    grade: str | None
+    penalties: Decimal | None
+    rewards: Decimal | None
+    payable: Decimal | None
+    kpis: dict[str, Any]
+    incidents: list[dict[str, Any]]
+    name_zh: str = ""
+    name_en: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class SupplierMonth:
+    supplier: Mapping[str, Any]
+    evaluation: Mapping[str, Any]
+    card: ScoreCard
+    previous: ScoreCard | None                 # the previous period's card when its evaluation is in the inputs
+    incidents: tuple[Mapping[str, Any], ...]
+    contracts: tuple[Mapping[str, Any], ...]
+    settlement: Settlement | None
+    points: tuple[Point, ...] = ()             # every recorded period up to this one, oldest first
+    trend_score: Decimal | None = None
+    flags: tuple[Flag, ...] = ()
+    actions: tuple[Action, ...] = ()
+    status_change: tuple[str, str, Action] | None = None
+    workers_on_site: int = 0                    # roster rows on site during the period
+
+    @property
+    def supplier_id(self) -> str:
+        return self.supplier["supplier_id"]
+
+    def point(self, period: Period) -> Point | None:
+        return next((p for p in self.points if p.period == period), None)
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    period: Period
+    suppliers: tuple[SupplierMonth, ...]
+    unevaluated: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)   # approved, no evaluation
+    portfolio_flags: tuple[Flag, ...] = ()
+    dispatch: DispatchRatio | None = None       # when a roster was read
+
+    def by_grade(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for s in self.suppliers:
+            key = s.card.band.grade if s.card.rated else "—"
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def all_flags(self) -> list[Flag]:
+        return [f for s in self.suppliers for f in s.flags] + list(self.portfolio_flags)
+
+
+def latest_period(evaluations: Sequence[Mapping[str, Any]]) -> Period | None:
+    periods = sorted({Period.parse(e["period"]) for e in evaluations})
+    return periods[-1] if periods else None
+
+
+def timelines(evaluations: Sequence[Mapping[str, Any]], past: Sequence[PastResult], policy: Policy,
+              until: Period) -> dict[str, list[Point]]:
+    """Per supplier, each recorded period up to `until`: scored from the inputs where its evaluation
+    is there, else as the history store recorded it."""
+    points: dict[str, dict[Period, Point]] = {}
+    for r in past:
+        p = Period.parse(r.period)
+        if p <= until:
+            points.setdefault(r.supplier_id, {})[p] = Point(p, r.score if r.rated else None, r.grade if r.rated else None)
+    for e in evaluations:
+        p = Period.parse(e["period"])
+        if p <= until:
+            card = score_evaluation(e, policy)
+            points.setdefault(e["supplier_id"], {})[p] = Point(p, card.total, card.band.grade if card.rated else None)
+    return {sid: [by[p] for p in sorted(by)] for sid, by in points.items()}
+
+
+def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period,
+                  past: Sequence[PastResult] = ()) -> MonthResult:
+    suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
+    evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
+    previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
+    lines = timelines(records["evaluations"], past, policy, period)
+    all_contracts = {c["contract_no"]: c for c in records["contracts"]}
+    workers = records.get("workers", [])
+    attendance = [a for a in records.get("attendance", []) if a["period"] == period.code]
+    workers_of: dict[str, list] = {}
+    for w in workers:
+        workers_of.setdefault(w["supplier_id"], []).append(w)
+    twice = double_rostered(workers, period)
+    results = []
+    for evaluation in sorted(evaluations, key=lambda e: e["supplier_id"]):
+        sid = evaluation["supplier_id"]
+        card = score_evaluation(evaluation, policy)
+        incidents = tuple(i for i in records["incidents"]
+                          if i["supplier_id"] == sid and period.contains(dt.date.fromisoformat(i["date"])))
+        contracts = tuple(c for c in records["contracts"] if c["supplier_id"] == sid)
+        contract_nos = {c["contract_no"] for c in contracts}
+        items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
+        points = tuple(lines.get(sid, []))
+        grade = card.band.grade if card.rated else None
+        actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
+        roster = workers_of.get(sid, [])
+        settlement = settle(sid, contracts, items, incidents, card, policy, period, roster, attendance)
+        flags = supplier_flags(suppliers[sid], points, period, incidents,
+                               [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)
+        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, attendance) + twice.get(sid, [])
+        for b in settlement.bases if settlement else ():
+            present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
+            if b.attendance is None and present and b.items and \
+                    b.contract["contract_type"] in policy.workforce.settle_on_attendance:
+                flags.append(attendance_missing_flag(sid, b.contract, present))
+        results.append(SupplierMonth(
+            supplier=suppliers[sid], evaluation=evaluation, card=card,
+            previous=score_evaluation(previous[sid], policy) if sid in previous else None,
+            incidents=incidents, contracts=contracts,
+            settlement=settlement,
+            points=points, trend_score=multi_period_score(points, period, policy.trend),
+            flags=tuple(sort_flags(flags)),
+            actions=actions, status_change=suggested_status(actions), workers_on_site=len(on_site(roster, period)),
+        ))
+    evaluated = {r.supplier_id for r in results}
+    unevaluated = tuple(s for sid, s in sorted(suppliers.items())
+                        if sid not in evaluated and s["status"] in ("approved", "probation"))
+    active = [r.supplier for r in results if r.supplier["status"] in ("approved", "probation") and r.settlement]
+    spend = {r.supplier_id: r.settlement.payable for r in results if r.settlement}
+    ratio = dispatch_ratio(workers, all_contracts, period, policy.workforce) if workers else None
+    extra = [f for f in [dispatch_ratio_flag(ratio, period)] if f] if ratio else []
+    return MonthResult(period=period, suppliers=tuple(results), unevaluated=unevaluated,
+                       portfolio_flags=tuple(portfolio_flags(active, spend, policy)) + tuple(extra), dispatch=ratio)

@@ -1,0 +1,164 @@
+"""Render many documents on all cores: a process pool, chunks of documents per task.
+
+Rendering is CPU-bound Python, so threads do not help; each worker process prepares the
+templates once and renders chunk after chunk, writing each document itself (atomic
+write) and sending back only its manifest entry (path, sha256, size), never the bytes.
+Workers are replaced after `max_tasks_per_child` chunks so memory stays flat however
+long the run. A run too small to pay for starting processes renders in this process.
+Scripts that call this must guard their entry point with `if __name__ == "__main__":`
+(worker processes import the main module, as with any multiprocessing code).
+
+Workers start by "forkserver" (a clean, single-threaded process forks them; safe beside
+Prefect's threads) or by "spawn" where that is not available.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence
+
+from pipeline.publish.outputs import Written
+
+RENDER_CHUNK = 25
+MAX_TASKS_PER_CHILD = 200      # chunks a worker renders before it is replaced
+MIN_PARALLEL = 300             # fewer documents than this render in the calling process
+IN_FLIGHT_PER_WORKER = 2       # chunks submitted ahead per worker: busy workers, bounded memory
+WORKERS_ENV = "VENDORFLOW_RENDER_WORKERS"
+_PRELOAD = ["pipeline.monthly", "pipeline.fastrender", "pipeline.prewarm"]
+
+
+def default_workers() -> int:
+    """VENDORFLOW_RENDER_WORKERS if set (1 = render in this process), else the usable cores."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise ValueError(f"{WORKERS_ENV} 应为正整数 / must be a positive integer, got {configured!r}") from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:       # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context():
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class WorkerError(RuntimeError):
+    """An error from a worker whose own class cannot cross the process boundary."""
+
+
+def _settings() -> dict[str, str]:
+    """The caller's VENDORFLOW_* settings (templates folder, …): a forkserver's workers
+    would otherwise see the environment as it was when the forkserver started."""
+    return {k: v for k, v in os.environ.items() if k.startswith("VENDORFLOW_")}
+
+
+def render_chunk(root: str, jobs: Sequence, settings: dict[str, str] | None = None) -> list[Written]:
+    """One task: render and write a chunk of documents (runs in a worker process)."""
+    from pipeline.publish.jobs import render_and_write
+    if settings is not None:
+        for key in [k for k in os.environ if k.startswith("VENDORFLOW_") and k not in settings]:
+            del os.environ[key]
+        os.environ.update(settings)
+    try:
+        return render_and_write(Path(root), jobs)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise WorkerError(f"{type(exc).__name__}: {exc}") from None
+        raise
+
+
+def chunks(jobs: Sequence, size: int) -> list[list]:
+    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+
+
+def lazy_chunks(jobs: Iterable, size: int) -> Iterator[list]:
+    """Chunks taken from `jobs` only as they are needed: a month's contexts (pictures
+    included) are built while earlier chunks render, never all held at once."""
+    it = iter(jobs)
+    while part := list(islice(it, size)):
+        yield part
+
+
+def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: int = RENDER_CHUNK,
+                max_tasks_per_child: int = MAX_TASKS_PER_CHILD, progress: Callable[[int], None] | None = None,
+                min_parallel: int | None = None, total: int | None = None) -> list[Written]:
+    """Render `jobs` (monthly.Job) into `root`; manifest entries in the order of `jobs`.
+
+    `jobs` may be a generator: with `total` (how many it will give) it is consumed lazily,
+    a few chunks per worker ahead of the rendering, so memory stays flat however large the
+    month. `progress(n)` is called in this process as each chunk of n documents is written.
+    Each worker renders at most `max_tasks_per_child` chunks and is then replaced. Fewer than
+    `min_parallel` documents render in this process: starting workers costs more than it
+    saves (about 0.1–0.4 s against 1–2 ms a document).
+    """
+    if total is None:
+        jobs = list(jobs)
+        total = len(jobs)
+    workers = workers or default_workers()
+    min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
+    if total == 0 or workers <= 1 or total < max(min_parallel, 2):
+        from pipeline.publish.jobs import render_and_write
+        return render_and_write(root, jobs, progress)
+    size = max(1, min(chunk, math.ceil(total / workers)))     # every core busy on small runs
+    parts = lazy_chunks(jobs, size)
+    results: dict[int, list[Written]] = {}
+    # Workers are recycled in waves: a fresh pool per `workers × max_tasks_per_child` chunks.
+    # (ProcessPoolExecutor's own max_tasks_per_child hung on Python 3.11.7 once workers
+    # began to be replaced: 200 documents, 2 workers, 2 tasks per child never finished.)
+    per_wave = max(1, max_tasks_per_child) * workers
+    context = _context()
+    settings = _settings()
+    start = 0
+    while True:
+        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, settings, progress, results)
+        if done_here == 0:
+            break
+        start += done_here
+    return [w for i in range(len(results)) for w in results[i]]
+
+
+def _run_wave(parts: Iterator[list], per_wave: int, start: int, root: str, workers: int, context,
+              settings: dict[str, str], progress, results: dict[int, list[Written]]) -> int:
+    """Up to `per_wave` chunks on a fresh pool, at most IN_FLIGHT_PER_WORKER per worker
+    submitted ahead; returns how many chunks it rendered (0: nothing was left)."""
+    first = next(parts, None)
+    if first is None:
+        return 0
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    submitted = 0
+    try:
+        pending = {pool.submit(render_chunk, root, first, settings): start}
+        submitted = 1
+        while pending:
+            while submitted < per_wave and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                part = next(parts, None)
+                if part is None:
+                    break
+                pending[pool.submit(render_chunk, root, part, settings)] = start + submitted
+                submitted += 1
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                results[index] = future.result()       # a RenderError from a worker is raised here
+                if progress:
+                    progress(len(results[index]))
+    except BrokenProcessPool as exc:
+        raise RuntimeError(f"渲染进程意外退出（内存不足？）/ a rendering process died (out of memory?): {exc}") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return submitted

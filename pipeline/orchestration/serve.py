@@ -1,0 +1,227 @@
+"""`vendorflow serve`: the monthly deployment on its cron schedule, and a local Prefect server
+when none is configured.
+
+Prefect's schedules fire only with an API server running (the ephemeral API of `vendorflow
+run` lives only as long as one run), so with no PREFECT_API_URL `serve` starts `prefect
+server start` on 127.0.0.1 as a child process group with its own PREFECT_HOME under
+outputs/.prefect, and stops the whole group when it stops (Ctrl-C, SIGTERM, or an error).
+The period of a scheduled run is computed when it runs, from its scheduled time in the
+schedule's time zone (06:00 on 1 December in Shanghai is still 30 November in UTC).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from pipeline.errors import ConfigError
+from pipeline.orchestration.schedule import PREVIOUS_MONTH, Schedule, next_runs
+
+MONTHLY_DEPLOYMENT = "vendorflow-monthly"
+REVIEW_DEPLOYMENT = "vendorflow-review"
+
+
+# ----------------------------------------------------------------------------- pure helpers
+
+
+# ----------------------------------------------------------------------------- local server
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:      # runs in the child between fork and exec (Linux)
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)     # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+class LocalServer:
+    """`prefect server start` on 127.0.0.1 in its own process group, its own PREFECT_HOME."""
+
+    def __init__(self, home: Path, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.home, self.host = Path(home).resolve(), host
+        self.port = port or free_port(host)
+        self.process: subprocess.Popen | None = None
+        self.log = self.home / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/api"
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env["PREFECT_HOME"] = str(self.home)
+        # A database URL set by the operator (e.g. PostgreSQL) is kept; else SQLite in this home.
+        env.setdefault("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{self.home / 'prefect.db'}")
+        env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        env.setdefault("DO_NOT_TRACK", "1")
+        return env
+
+    def start(self, timeout: float = 120) -> str:
+        self.home.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", self.host, "--port", str(self.port)]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(command, env=self.environment(), stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        try:
+            self.wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ConfigError(f"Prefect 服务器启动失败（退出码 {self.process.returncode}），见日志",
+                                  f"the Prefect server did not start (exit {self.process.returncode}); see its log",
+                                  file=str(self.log), details=[self.tail()])
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.25)
+        raise ConfigError(f"Prefect 服务器 {timeout:.0f} 秒内未就绪", f"the Prefect server was not ready within "
+                          f"{timeout:.0f} s", file=str(self.log), details=[self.tail()])
+
+    def tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM to the whole process group, SIGKILL after `timeout` seconds."""
+        process = self.process
+        if process is None:
+            return
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(process.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                break
+            try:
+                process.wait(wait)
+                try:            # the leader is gone; anything it left in its group goes too
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        process.wait()
+        self.process = None
+
+    def __enter__(self) -> "LocalServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def configured_api_url() -> str:
+    """PREFECT_API_URL as Prefect would see it (environment, profile, prefect.toml, .env),
+    asked in a child process so this one's Prefect settings are not fixed before we decide."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    probe = subprocess.run([sys.executable, "-c", "from prefect.settings import PREFECT_API_URL as u; "
+                            "print(u.value() or '')"], capture_output=True, text=True, timeout=120)
+    return probe.stdout.strip() if probe.returncode == 0 else ""
+
+
+# ----------------------------------------------------------------------------- serving
+
+
+def deployments(inputs: Path, outputs: Path, policy: Path | None, schedule: Schedule) -> list:
+    """The monthly deployment on its cron schedule, and the periodic review on demand."""
+    from prefect.schedules import Cron
+
+    from pipeline.orchestration.flows import monthly_flow, review_flow
+    inputs, outputs = inputs.resolve(), outputs.resolve()
+    monthly = monthly_flow.to_deployment(
+        name=MONTHLY_DEPLOYMENT, schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
+        parameters={"inputs": str(inputs), "outputs": str(outputs), "policy": str(policy.resolve()) if policy else None,
+                    "period": PREVIOUS_MONTH, "timezone": schedule.timezone},
+        tags=["vendorflow", "monthly"],
+        description=f"月度评审（上个月）/ monthly review of the previous month — {schedule.cron} {schedule.timezone}")
+    review = review_flow.to_deployment(
+        name=REVIEW_DEPLOYMENT, tags=["vendorflow", "review"],
+        parameters={"outputs": str(outputs), "policy": str((policy or inputs / "policy.yaml").resolve())},
+        description="季度/年度评审（手动，period = YYYY-Qn 或 YYYY）/ quarterly or annual review, on demand")
+    return [monthly, review]
+
+
+class _Stop(KeyboardInterrupt):
+    """SIGTERM before Prefect's runner has installed its own handler."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Stop()
+
+
+def serve(inputs: Path, outputs: Path, policy: Path | None, schedule: Schedule,
+          report: Callable[[str], None] = print, server_timeout: float = 120) -> int:
+    """Serve until stopped; a local server is started (and stopped) when none is configured."""
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
+    server: LocalServer | None = None
+    try:
+        url = configured_api_url()
+        if url:
+            report(f"使用 Prefect 服务器 Using the Prefect server at {url}")
+        else:
+            server = LocalServer(outputs / ".prefect")
+            report(f"启动本地 Prefect 服务器 Starting a local Prefect server on {server.url} "
+                   f"(PREFECT_HOME {server.home}) …")
+            url = server.start(server_timeout)
+            report(f"服务器已就绪 Server ready: {url.removesuffix('/api')}  (进程 pid {server.process.pid})")
+            os.environ["PREFECT_API_URL"] = url
+        when = ", ".join(t.strftime("%Y-%m-%d %H:%M %Z") for t in next_runs(schedule, dt.datetime.now(dt.timezone.utc)))
+        report(f"计划 Schedule: {schedule.cron} ({schedule.timezone}) — 处理上个月 for the previous month; "
+               f"接下来 next: {when}")
+        _serve_deployments(inputs, outputs, policy, schedule, url)
+        return 0
+    except KeyboardInterrupt:       # Ctrl-C, or SIGTERM before Prefect's runner took it over
+        return 0
+    finally:
+        if server is not None:
+            report("正在停止本地 Prefect 服务器 Stopping the local Prefect server …")
+            server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        report("已停止 Stopped.")
+
+
+def _serve_deployments(inputs: Path, outputs: Path, policy: Path | None, schedule: Schedule, url: str) -> None:
+    import prefect
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    # Prefect may have read its settings before PREFECT_API_URL was set (tests, embedding):
+    # the context makes the URL win either way; flow-run subprocesses inherit the environment.
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        # Stopping pauses the schedule (pause_on_shutdown): no runs pile up that nobody executes;
+        # the next `serve` resumes it. One run at a time: monthly and review share outputs/.
+        prefect.serve(*deployments(inputs, outputs, policy, schedule), pause_on_shutdown=True, limit=1)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()

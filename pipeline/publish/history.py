@@ -1,0 +1,273 @@
+"""The history store: every run of every period, append-only.
+
+Embedded SQLite (outputs/history.sqlite) by default, nothing to start; a SQLAlchemy URL in
+VENDORFLOW_HISTORY_URL (e.g. postgresql+psycopg://…) when several machines share it.
+A rerun of a period supersedes the earlier run's results but never deletes them: who ran
+what, when, from which inputs stays on record (知识管理 / 监督与改进).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import sqlalchemy as sa
+
+from pipeline.compute.month import PastResult
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+metadata = sa.MetaData()
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("run_id", sa.String(36), primary_key=True),
+    sa.Column("flow", sa.String(32), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False, index=True),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("run_by", sa.String(128)),
+    sa.Column("host", sa.String(256)),
+    sa.Column("policy_sha256", sa.String(64)),
+    sa.Column("inputs_json", sa.Text),
+    sa.Column("superseded_by", sa.String(36)),
+    sa.Column("superseded_at", sa.String(32)),
+)
+results = sa.Table(
+    "results", metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("supplier_id", sa.String(64), nullable=False),
+    sa.Column("name_zh", sa.Text), sa.Column("name_en", sa.Text), sa.Column("category", sa.String(32)),
+    sa.Column("rated", sa.Boolean, nullable=False),
+    sa.Column("score", sa.String(16)), sa.Column("grade", sa.String(8)),
+    sa.Column("kpis_json", sa.Text),
+    sa.Column("penalties", sa.String(24)), sa.Column("rewards", sa.String(24)), sa.Column("payable", sa.String(24)),
+    sa.Column("currency", sa.String(8)),
+    sa.Column("incidents_json", sa.Text),
+)
+flags = sa.Table(
+    "flags", metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("supplier_id", sa.String(64)),
+    sa.Column("code", sa.String(48), nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("message_zh", sa.Text), sa.Column("message_en", sa.Text),
+)
+actions = sa.Table(
+    "actions", metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("supplier_id", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(48), nullable=False),
+    sa.Column("status_from", sa.String(16)), sa.Column("status_to", sa.String(16)),
+    sa.Column("reason_zh", sa.Text), sa.Column("reason_en", sa.Text),
+)
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("doc_type", sa.String(48)),
+    sa.Column("supplier_id", sa.String(64)),
+)
+# The distribution ledger: one row per document per message attempt. A row is written as
+# "sending" before the SMTP transaction and completed after it, so a crash in between is
+# visible (and the retry reuses the same Message-ID) instead of silently lost.
+sends = sa.Table(
+    "sends", metadata,
+    sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False, index=True),
+    sa.Column("recipient_group", sa.String(64), nullable=False),     # supplier_id, or "@internal" for management
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("doc_type", sa.String(48)),
+    sa.Column("message_id", sa.Text, nullable=False),
+    sa.Column("correction", sa.Boolean, nullable=False, default=False),
+    sa.Column("envelope_json", sa.Text),      # addresses this attempt tried
+    sa.Column("delivered_json", sa.Text),     # addresses the server accepted
+    sa.Column("result", sa.String(16), nullable=False),               # sending | sent | partial | failed
+    sa.Column("error", sa.Text),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("run_by", sa.String(128)),
+)
+
+
+class HistoryError(Exception):
+    """The store cannot be used (damaged file, unreachable server): the run stops before writing."""
+
+    def __init__(self, where: str, cause: Exception):
+        super().__init__(
+            f"历史数据库无法使用（文件损坏或无法连接）：{where}；输入文件未被改动，请修复或移走该数据库后重试 / "
+            f"the history database cannot be used (damaged or unreachable): {where}; the inputs were not touched — "
+            f"repair or move the database away and run again ({cause.__class__.__name__}: {str(cause)[:200]})")
+
+
+def default_url(outputs_dir: Path) -> str:
+    return os.environ.get("VENDORFLOW_HISTORY_URL") or f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text not in (None, "") else None
+
+
+class HistoryStore:
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            if url.startswith("sqlite:///"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(url, future=True)
+            with self.engine.begin() as conn:
+                if url.startswith("sqlite"):
+                    conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+                metadata.create_all(conn)
+        except (DatabaseError, OperationalError) as exc:
+            raise HistoryError(self._where(), exc) from exc
+
+    def _where(self) -> str:
+        return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else self.url.split("@")[-1]
+
+    @classmethod
+    def for_outputs(cls, outputs_dir: Path) -> "HistoryStore":
+        return cls(default_url(outputs_dir))
+
+    def begin_run(self, flow: str, period: str, policy_sha256: str, inputs: Sequence[dict[str, Any]]) -> str:
+        run_id = str(uuid.uuid4())
+        with self._begin() as conn:
+            conn.execute(runs.insert().values(
+                run_id=run_id, flow=flow, period=period, started_at=_now(), status="running",
+                run_by=_user(), host=socket.gethostname(), policy_sha256=policy_sha256,
+                inputs_json=json.dumps(sorted(inputs, key=lambda i: i["path"]), ensure_ascii=False)))
+        return run_id
+
+    def complete_run(self, run_id: str, period: str, flow: str, rows: Iterable[dict[str, Any]],
+                     flag_rows: Iterable[dict[str, Any]], action_rows: Iterable[dict[str, Any]],
+                     document_rows: Iterable[dict[str, Any]]) -> None:
+        """Record the run's results and mark earlier completed runs of the period superseded, in one transaction."""
+        stamp = _now()
+        with self._begin() as conn:
+            for table, data in ((results, rows), (flags, flag_rows), (actions, action_rows), (documents, document_rows)):
+                data = [dict(d, run_id=run_id, period=period) for d in data]
+                if data:
+                    conn.execute(table.insert(), data)
+            conn.execute(runs.update().where(
+                (runs.c.period == period) & (runs.c.flow == flow) & (runs.c.status == "completed")
+                & runs.c.superseded_by.is_(None)).values(superseded_by=run_id, superseded_at=stamp))
+            conn.execute(runs.update().where(runs.c.run_id == run_id).values(status="completed", finished_at=stamp))
+
+    def fail_run(self, run_id: str) -> None:
+        with self._begin() as conn:
+            conn.execute(runs.update().where(runs.c.run_id == run_id).values(status="failed", finished_at=_now()))
+
+    def current_results(self, periods: Sequence[str] | None = None, flow: str = "monthly") -> list[PastResult]:
+        """Results of the latest completed, not superseded, run of each period."""
+        query = (sa.select(results).join(runs, runs.c.run_id == results.c.run_id)
+                 .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow)))
+        if periods is not None:
+            query = query.where(results.c.period.in_(list(periods)))
+        with self._connect() as conn:
+            return [PastResult(
+                period=r.period, supplier_id=r.supplier_id, rated=bool(r.rated), score=_dec(r.score), grade=r.grade,
+                penalties=_dec(r.penalties), rewards=_dec(r.rewards), payable=_dec(r.payable),
+                kpis=json.loads(r.kpis_json or "{}"), incidents=json.loads(r.incidents_json or "[]"),
+                name_zh=r.name_zh or "", name_en=r.name_en or "", category=r.category or "",
+            ) for r in conn.execute(query.order_by(results.c.period, results.c.supplier_id))]
+
+    def current_flags(self, periods: Sequence[str]) -> list[dict[str, Any]]:
+        return self._current(flags, periods)
+
+    def current_actions(self, periods: Sequence[str]) -> list[dict[str, Any]]:
+        return self._current(actions, periods)
+
+    def _current(self, table: sa.Table, periods: Sequence[str]) -> list[dict[str, Any]]:
+        query = (sa.select(table).join(runs, runs.c.run_id == table.c.run_id)
+                 .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == "monthly")
+                        & table.c.period.in_(list(periods))))
+        with self._connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def audit(self, period: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(runs).order_by(runs.c.started_at, runs.c.run_id)
+        if period:
+            query = query.where(runs.c.period == period)
+        with self._connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- distribution ledger -------------------------------------------------------------
+
+    def begin_send(self, attempt_id: str, period: str, recipient_group: str, message_id: str,
+                   documents: Sequence[dict[str, Any]], envelope: Sequence[str]) -> None:
+        """Before the SMTP transaction: one "sending" row per document (path, sha256, doc_type, correction)."""
+        stamp = _now()
+        rows = [{"attempt_id": attempt_id, "period": period, "recipient_group": recipient_group,
+                 "path": d["path"], "sha256": d["sha256"], "doc_type": d.get("doc_type"), "message_id": message_id,
+                 "correction": bool(d.get("correction")), "envelope_json": json.dumps(list(envelope)),
+                 "result": "sending", "started_at": stamp, "run_by": _user()} for d in documents]
+        with self._begin() as conn:
+            conn.execute(sends.insert(), rows)
+
+    def record_send(self, attempt_id: str, result: str, delivered: Sequence[str] = (), error: str | None = None) -> None:
+        """After the SMTP transaction: sent, partial (some recipients refused) or failed."""
+        with self._begin() as conn:
+            conn.execute(sends.update().where(sends.c.attempt_id == attempt_id).values(
+                result=result, delivered_json=json.dumps(list(delivered)), error=error,
+                sent_at=_now() if result in ("sent", "partial") else None))
+
+    def sent_documents(self, period: str) -> list[dict[str, Any]]:
+        """Every ledger row of the period, oldest first (planning decides what they mean)."""
+        query = sa.select(sends).where(sends.c.period == period).order_by(sends.c.started_at, sends.c.attempt_id)
+        with self._connect() as conn:
+            out = []
+            for r in conn.execute(query):
+                row = dict(r._mapping)
+                row["envelope"] = json.loads(row.pop("envelope_json") or "[]")
+                row["delivered"] = json.loads(row.pop("delivered_json") or "[]")
+                out.append(row)
+            return out
+
+    def _begin(self):
+        return _Guard(self, self.engine.begin)
+
+    def _connect(self):
+        return _Guard(self, self.engine.connect)
+
+
+class _Guard:
+    """Turn driver errors into one HistoryError that says where the store is."""
+
+    def __init__(self, store: HistoryStore, opener):
+        self.store, self.opener, self.ctx = store, opener, None
+
+    def __enter__(self):
+        try:
+            self.ctx = self.opener()
+            return self.ctx.__enter__()
+        except (DatabaseError, OperationalError) as exc:
+            raise HistoryError(self.store._where(), exc) from exc
+
+    def __exit__(self, *exc_info):
+        try:
+            return self.ctx.__exit__(*exc_info)
+        except (DatabaseError, OperationalError) as exc:
+            raise HistoryError(self.store._where(), exc) from exc
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

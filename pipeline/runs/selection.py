@@ -1,0 +1,94 @@
+"""The selection event's outputs: comparison report (.docx), the same table (.xlsx), the
+winner as a supplier-master row, and the manifest — plus `run_selection`, the whole
+`vendorflow select` without Prefect.
+
+Every figure is formatted here, so the template only places strings. The chart is drawn
+with matplotlib's own DejaVu font and ASCII labels only (supplier IDs, numbers): the same
+PNG on any machine, with no missing-glyph boxes; its bilingual caption is in the document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from pipeline.errors import Issue
+from pipeline.publish.outputs import Written, manifest_bytes, remove_stale, validation_report_json, validation_report_xlsx, write_output
+from pipeline.compute.selection import (EventResult, SelectionPolicy,
+                        evaluate_event, load_selection_policy)
+from pipeline.documents.selection import chart_png, render_report, report_context, table_workbook, winner_row_workbook
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class SelectionSummary:
+    event_id: str
+    outputs: Path
+    result: EventResult
+    issues: list[Issue] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+    manifest: Path | None = None
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """Outcomes that need the office's attention even though the run finished."""
+        out = []
+        if self.result.winner is None:
+            out.append(("本次评选没有通过全部准入条件的候选供应商，无法推荐中选供应商",
+                        f"event {self.event_id} has no valid candidate: none passed every admission gate, so none is recommended"))
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.issues or self.errors else 0
+
+
+def evaluate_stage(validated, aliases, policy: SelectionPolicy, event_id: str) -> EventResult:
+    masters = {s["supplier_id"]: s for s in validated.data("suppliers")}
+    return evaluate_event(event_id, validated.records.get("candidates", []), masters, policy,
+                          labels=dict(aliases.labels), rejected=validated.issues)
+
+
+def publish_selection(outputs_dir: Path, result: EventResult, loaded, labels: dict[str, str]) -> SelectionSummary:
+    """Report, table, winner row, error report when input was rejected; manifest last."""
+    from pipeline.publish.jobs import safe_name
+
+    name = safe_name(result.event_id)
+    root = outputs_dir / "selection" / name
+    issues = result.issues
+    context = report_context(result, issues)
+    written = [
+        write_output(root, f"selection_{name}.docx", render_report(context, chart_png(result), f"selection {result.event_id}"),
+                     "selection_report"),
+        write_output(root, f"selection_{name}.xlsx", table_workbook(result), "selection_table"),
+    ]
+    row = winner_row_workbook(result, labels)
+    if row is not None:
+        written.append(write_output(root, "winner_supplier_row.xlsx", row, "supplier_row", result.winner.supplier_id))
+    if issues:
+        written.append(write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report"))
+        written.append(write_output(root, "errors/validation_report.json", validation_report_json(issues, result.event_id),
+                                    "validation_report"))
+    remove_stale(root, {w.path for w in written})
+    inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes}
+              for f in loaded.files if f.kind in ("candidates", "suppliers")]
+    policy = result.policy
+    write_output(root, "manifest.json", manifest_bytes(result.event_id, written, inputs,
+                                                       {"path": Path(policy.source).name, "sha256": policy.sha256}), "manifest")
+    return SelectionSummary(result.event_id, root, result, list(issues), written, root / "manifest.json")
+
+
+def find_selection_policy(inputs_dir: Path, policy_path: Path | None) -> SelectionPolicy:
+    return load_selection_policy(policy_path or inputs_dir / "policy.yaml")
+
+
+def run_selection(inputs_dir: Path, outputs_dir: Path, event_id: str, policy_path: Path | None = None) -> SelectionSummary:
+    """`vendorflow select` without Prefect: what the flow does, in one call."""
+    from pipeline.runs.stages import load_stage, validate_stage
+
+    policy = find_selection_policy(inputs_dir, policy_path)
+    loaded = load_stage(inputs_dir)
+    validated = validate_stage(loaded)
+    result = evaluate_stage(validated, loaded.aliases, policy, event_id)
+    return publish_selection(outputs_dir, result, loaded, dict(loaded.aliases.labels))

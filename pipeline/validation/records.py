@@ -1,0 +1,655 @@
+"""Check every row against its kind's JSON Schema, then across records.
+
+A row with any problem is left out of the run as a whole (never half-used) and reported
+with its file, sheet, row, column and value, the rule that failed, in Chinese and English.
+Rows that depend on a rejected row (an evaluation of a rejected supplier) are left out too,
+and say why. Valid rows take a compiled fast path (fastcheck.py); only rows it cannot pass
+are given to jsonschema for the full list of their errors.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from pipeline.config.aliases import Aliases
+from pipeline.validation.coerce import coercer_for, compile_coercers
+from pipeline.errors import Issue, display_value
+from pipeline.validation.fastcheck import compile_schema
+from pipeline.validation.formats import format_checker
+from pipeline.config.labels import label
+from pipeline.identifiers import USCC_ALPHABET, uscc_check_char
+from pipeline.load.reader import RawRow, RawTable, gc_paused
+from pipeline.config.resources import load_schema
+
+KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates", "distribution",
+         "workers", "attendance")
+
+
+@dataclass(slots=True)
+class Record:
+    kind: str
+    file: str
+    row: int
+    data: dict[str, Any]
+    columns: dict[str, str]
+    sheet: str | None = None
+
+    @property
+    def place(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+
+@dataclass
+class Validated:
+    records: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    issues: list[Issue] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rows_rejected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def data(self, kind: str) -> list[dict[str, Any]]:
+        return [r.data for r in self.records.get(kind, [])]
+
+
+_COMPILED: dict[str, tuple[dict, Draft202012Validator, Any]] = {}
+
+
+def compiled(kind: str) -> tuple[dict, Draft202012Validator, Any]:
+    """Schema, full validator and fast check of a kind, built once per process."""
+    schema = load_schema(kind)
+    cached = _COMPILED.get(kind)
+    if cached is None or cached[0] is not schema:
+        cached = (schema, Draft202012Validator(schema, format_checker=format_checker), compile_schema(schema, format_checker))
+        _COMPILED[kind] = cached
+    return cached
+
+
+def _validator(kind: str) -> Draft202012Validator:
+    return compiled(kind)[1]
+
+
+FORMAT_HINTS = {
+    "date": ("日期无效，应为 2026-10-31、2026/10/31 或 2026年10月31日 这样的日期",
+             "not a valid date; expected e.g. 2026-10-31, 2026/10/31 or 2026年10月31日"),
+    "date-or-permanent": ("应为日期（如 2026-10-31）或“长期”", "expected a date (e.g. 2026-10-31) or 长期 (no expiry)"),
+    "period": ("考核期间应为年月，如 2026-10", "expected a year and month, e.g. 2026-10"),
+    "uscc": ("统一社会信用代码无效：应为18位（数字及除I、O、Z、S、V外的大写字母），且第18位校验码正确",
+             "invalid unified social credit code: 18 characters (digits and capitals except I, O, Z, S, V) with a correct check character"),
+    "id-number-cn": ("居民身份证号无效：应为18位（17位数字加校验码，末位可为X），出生日期真实，且第18位校验码正确",
+                     "invalid resident ID number: 18 characters (17 digits and a check character, which may be X), "
+                     "a real birth date, and a correct check character"),
+    "email": ("电子邮箱格式无效，如 name@example.com", "not a valid e-mail address, e.g. name@example.com"),
+    "phone-cn": ("电话号码无效：应为11位手机号（如 13812345678）或带区号的固话（如 021-62345678）",
+                 "not a valid phone number: an 11-digit mobile (e.g. 13812345678) or a landline with area code (e.g. 021-62345678)"),
+}
+TYPE_WORDS = {
+    "number": ("数字", "a number"), "integer": ("整数", "a whole number"),
+    "string": ("文本", "text"), "boolean": ("是/否", "yes or no"),
+}
+
+
+def _fmt_bound(prop: dict, bound: Any) -> str:
+    if prop.get("x-coerce") == "rate":
+        return f"{bound * 100:g}%"
+    return f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
+
+
+def id_number_problem(value: Any) -> tuple[str, str] | None:
+    """What exactly is wrong with a 居民身份证号 (length, characters, birth date, check character)."""
+    import datetime as _dt
+    from pipeline.identifiers import id_birth_date, id_check_char
+    if not isinstance(value, str):
+        return None
+    if len(value) != 18:
+        extra = "（15位旧号码请换发为18位）" if len(value) == 15 else ""
+        return (f"居民身份证号应为18位，此处为{len(value)}位{extra}", f"a resident ID number has 18 characters, not {len(value)}")
+    if not value[:17].isdigit() or not value[:17].isascii() or value[17] not in "0123456789X":
+        return "居民身份证号前17位应为数字，第18位为数字或X", "the first 17 characters are digits, the 18th a digit or X"
+    birth = id_birth_date(value)
+    if birth is None or birth > _dt.date.today():
+        return (f"第7至14位的出生日期{value[6:14]}不是真实日期", f"positions 7-14 ({value[6:14]}) are not a real birth date")
+    expected = id_check_char(value[:17])
+    if expected != value[17]:
+        return f"校验码错误：第18位应为 {expected}", f"check character (the 18th) should be {expected}"
+    return None
+
+
+def uscc_problem(value: Any) -> tuple[str, str] | None:
+    """What exactly is wrong with a 统一社会信用代码, so the user can fix that one character."""
+    if not isinstance(value, str):
+        return None
+    if len(value) != 18:
+        return (f"统一社会信用代码应为18位，此处为{len(value)}位", f"a unified social credit code has 18 characters, not {len(value)}")
+    for pos, ch in enumerate(value, start=1):
+        if ch not in USCC_ALPHABET:
+            return (f"第{pos}位“{ch}”不是统一社会信用代码使用的字符（数字及除 I、O、Z、S、V 外的大写字母）",
+                    f"character {pos} '{ch}' cannot appear in a USCC (digits and capitals except I, O, Z, S, V)")
+    expected = uscc_check_char(value[:17])
+    if expected != value[17]:
+        return f"校验位错误：应为 {expected}", f"check character should be {expected}"
+    return None
+
+
+def rule_of(error: ValidationError) -> str:
+    """The check that failed, named as the report shows it: the schema keyword (format:uscc),
+    or the rule a conditional part of the schema declares with x-rule (dispatch_permit)."""
+    if isinstance(error.schema, dict) and error.schema.get("x-rule"):
+        return str(error.schema["x-rule"])
+    if error.validator == "format":
+        return f"format:{error.validator_value}"
+    return str(error.validator)
+
+
+def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Aliases, raw: Any) -> tuple[str, str]:
+    prop = error.schema if isinstance(error.schema, dict) else {}
+    v = error.validator
+    if v == "required":
+        if prop.get("x-rule") == "dispatch_permit":
+            return (f"劳务派遣供应商必须填写「{label_zh}」（劳务派遣经营许可证）",
+                    f"a labour-dispatch supplier needs its dispatch permit: {fld} is empty")
+        return f"必填项「{label_zh}」为空", f"required field {fld} is empty"
+    if v == "enum":
+        allowed = error.validator_value
+        return ("应为以下之一：" + "、".join(label(fld, c)[0] for c in allowed),
+                "must be one of: " + ", ".join(str(c) for c in allowed))
+    if v == "type":
+        zh, en = TYPE_WORDS.get(error.validator_value, (str(error.validator_value), str(error.validator_value)))
+        if isinstance(raw, float) and abs(raw) >= 1e15:
+            return (f"应为{zh}：该数字超过15位，Excel已丢失末尾数字，请将单元格设为文本格式后重新填写",
+                    f"must be {en}: Excel kept only 15 digits of this number; format the cell as text and type it again")
+        return f"应为{zh}", f"must be {en}"
+    if v in ("minimum", "exclusiveMinimum"):
+        return f"应不小于{_fmt_bound(prop, error.validator_value)}", f"must be at least {_fmt_bound(prop, error.validator_value)}"
+    if v in ("maximum", "exclusiveMaximum"):
+        if prop.get("x-coerce") == "rate":
+            return "应在0%到100%之间（可写 95%、95 或 0.95）", "must be between 0% and 100% (95%, 95 or 0.95)"
+        return f"应不大于{_fmt_bound(prop, error.validator_value)}", f"must be at most {_fmt_bound(prop, error.validator_value)}"
+    if v == "format":
+        if error.validator_value == "uscc" and (exact := uscc_problem(error.instance)):
+            return exact
+        if error.validator_value == "id-number-cn" and (exact := id_number_problem(error.instance)):
+            return exact
+        return FORMAT_HINTS.get(error.validator_value, ("格式无效", "invalid format"))
+    if v == "pattern":
+        if fld == "bank_account":
+            return "银行账号应为8至32位数字（不含空格以外的符号）", "a bank account number is 8 to 32 digits"
+        return "编号只能包含字母、数字及 - _ . /，且以字母或数字开头", "a code may hold letters, digits and - _ . / and must start with a letter or digit"
+    if v == "maxLength":
+        return f"内容过长（最多{error.validator_value}个字符）", f"too long (at most {error.validator_value} characters)"
+    if v == "minLength":
+        return "不能为空", "must not be empty"
+    if v == "const":
+        return f"应为{error.validator_value}", f"must be {error.validator_value}"
+    if v == "additionalProperties":
+        return "不是此类数据的字段", "not a field of this kind of data"
+    return "取值无效", f"invalid value ({error.message[:120]})"
+
+
+def _field_of(error: ValidationError) -> str:
+    if error.validator == "required":
+        match = re.match(r"'([^']+)' is a required property", error.message)
+        return match.group(1) if match else ""
+    return str(error.absolute_path[0]) if error.absolute_path else ""
+
+
+# Characters XML 1.0 cannot carry (Word refuses such a document): C0 controls but tab/newline, NUL, U+FFFE/FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_character_issues(table: RawTable, raw: RawRow, aliases: Aliases) -> list[Issue]:
+    issues = []
+    for fld, value in raw.cells.items():
+        if isinstance(value, str) and (match := _NOT_XML.search(value)):
+            issues.append(Issue(
+                file=table.file, row=raw.row, column=table.columns.get(fld, aliases.label_zh(fld)), kind=table.kind,
+                field=fld, value=display_value(value), code="control_character", rule="control_character",
+                sheet=table.sheet,
+                message_zh=f"含有不可见的控制字符（U+{ord(match.group()):04X}），文档无法承载，请删除后重新保存",
+                message_en=f"contains an invisible control character (U+{ord(match.group()):04X}) that documents cannot carry; remove it and save again",
+            ))
+    return issues
+
+
+def row_issues(table: RawTable, raw: RawRow, data: dict[str, Any], validator: Draft202012Validator,
+               key_fields: list[str], aliases: Aliases) -> list[Issue]:
+    """Every problem of one row: control characters, then each schema error in field order."""
+    errors = sorted(validator.iter_errors(data), key=lambda e: (_field_of(e), e.validator))
+    found = control_character_issues(table, raw, aliases)
+    key = "/".join(str(data.get(k, "")) for k in key_fields) or None
+    for error in errors:
+        fld = _field_of(error)
+        label_zh = aliases.label_zh(fld)
+        zh, en = messages_for(error, fld, label_zh, aliases, raw.cells.get(fld))
+        found.append(Issue(
+            file=table.file, row=raw.row, column=table.columns.get(fld, label_zh), kind=table.kind, field=fld,
+            value=display_value(raw.cells.get(fld)), message_zh=zh, message_en=en, key=key,
+            sheet=table.sheet, rule=rule_of(error),
+        ))
+    return _unique(found)
+
+
+def _unknown(value: Any) -> tuple[Any, bool]:
+    return value, False          # a field the schema does not know: jsonschema will say so
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING = _Missing()           # a cell the row does not have (blank)
+# types of which no two values compare equal across types (1, 1.0 and True do): safe dict keys
+_MEMO_SAFE = frozenset({str, float, type(None), _Missing})
+
+
+def column_values(values: list[Any] | tuple, test, coerce, failed: set[int], gaps: set[int]) -> list[Any]:
+    """One column of a table, coerced. Each distinct value is worked out once and looked up
+    with a C-level dict.get (a column of 100,000 rows repeats the same few texts and
+    numbers); a row whose value is not certainly valid goes into `failed`, a row whose cell
+    is blank ("", spaces) into `gaps` (the value becomes MISSING)."""
+    search = _NOT_XML.search
+    types = set(map(type, values))
+    if not types <= _MEMO_SAFE:          # 1, 1.0 and True are equal dict keys but coerce differently
+        got = list(values)
+        for i, value in enumerate(values):
+            if value is MISSING or value is None or (value.__class__ is str and (not value or value.isspace())):
+                got[i] = MISSING
+                gaps.add(i)
+                continue
+            got[i] = coerced = coerce(value)
+            if not test(coerced) or (value.__class__ is str and search(value)):
+                failed.add(i)
+        return got
+    # each distinct value worked out once; then one C-level lookup per cell
+    distinct = list(dict.fromkeys(values))
+    blank = {v for v in distinct if v is MISSING or v is None or (v.__class__ is str and (not v or v.isspace()))}
+    if blank:
+        distinct = [v for v in distinct if v not in blank]
+    coerced = list(map(coerce, distinct))
+    good = list(map(test, coerced))
+    if str in types:
+        good = [ok and not (v.__class__ is str and search(v)) for v, ok in zip(distinct, good)]
+    resolved = dict(zip(distinct, coerced))
+    for v in blank:
+        resolved[v] = MISSING
+    got = list(map(resolved.__getitem__, values))
+    doubtful = {v for v, ok in zip(distinct, good) if not ok}
+    if doubtful:
+        failed.update(i for i, v in enumerate(values) if v in doubtful)
+    if blank:
+        gaps.update(i for i, v in enumerate(values) if v in blank)
+    return got
+
+
+_values_of = attrgetter("values")
+_data_of = attrgetter("data")
+_file_of = attrgetter("file")
+_supplier_of = itemgetter("supplier_id")
+_period_of = itemgetter("period")
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _unknown_field(_value: Any) -> bool:
+    return False                # a field the schema does not know: jsonschema will say so
+
+
+def validate_table(table: RawTable, aliases: Aliases, fast: bool = True) -> tuple[list[Record], list[Issue]]:
+    """Rows of one table: valid ones as records, the others as issues. `fast=False` sends
+    every row through jsonschema (the reference the fast path is tested against)."""
+    with gc_paused():
+        return _validate_table(table, aliases, fast)
+
+
+def _validate_table(table: RawTable, aliases: Aliases, fast: bool) -> tuple[list[Record], list[Issue]]:
+    schema, validator, quick = compiled(table.kind)
+    key_fields = schema.get("x-key", [])
+    coercers = compile_coercers(schema, aliases)
+    issues: list[Issue] = list(table.issues)
+    records: list[Record] = []
+    kind, file, sheet, columns = table.kind, table.file, table.sheet, table.columns
+    rows = table.rows
+
+    def slow(raw: RawRow, data: dict[str, Any]) -> None:
+        found = row_issues(table, raw, data, validator, key_fields, aliases)
+        if found:
+            issues.extend(found)
+        else:
+            records.append(Record(kind, file, raw.row, data, columns, sheet))
+
+    if not fast or quick is None or not rows:
+        for raw in rows:
+            if raw.cells:
+                slow(raw, {f: coercers[f](v) if f in coercers else v for f, v in raw.cells.items()})
+        return records, issues
+
+    # column by column: coerce and check each distinct value once
+    if table.fields and all(raw.values is not None for raw in rows):
+        fields = table.fields
+        raw_columns = list(zip(*map(_values_of, rows)))            # spreadsheets: a C-level transpose
+    else:
+        fields = list(dict.fromkeys(f for raw in rows for f in raw.cells))
+        raw_columns = [[raw.cells.get(f, MISSING) for raw in rows] for f in fields]
+    failed: set[int] = set()
+    gaps: set[int] = set()
+    properties = schema["properties"]
+    coerced_columns = []
+    for f, values in zip(fields, raw_columns):
+        if f in properties:
+            prop = properties[f]
+            test = quick.properties.get(f, _always)
+            coerce = coercer_for(prop, f, aliases)
+        else:
+            test, coerce = _unknown_field, (lambda v: v)
+        coerced_columns.append(column_values(values, test, coerce, failed, gaps))
+    rest = quick.rest
+    datas = list(map(dict, map(zip, repeat(fields), zip(*coerced_columns)))) if fields else [{} for _ in rows]
+    if quick.rest_is_trivial(set(fields)):
+        # every row without a doubtful or blank cell is valid: made in one sweep
+        doubtful = failed | gaps
+        good = [i for i in range(len(rows)) if i not in doubtful]
+        records.extend([Record(kind, file, rows[i].row, datas[i], columns, sheet) for i in good])
+        if not doubtful:
+            return records, issues
+        checked = sorted(doubtful)
+    else:
+        good, checked = [], range(len(rows))
+    extra: list[tuple[int, Record]] = []
+    for i in checked:
+        raw, data = rows[i], datas[i]
+        if i in gaps:
+            data = {f: v for f, v in data.items() if v is not MISSING}
+        if not data:
+            continue                      # every cell blank (spaces): not a row
+        if i not in failed and rest(data):
+            extra.append((i, Record(kind, file, raw.row, data, columns, sheet)))
+            continue
+        before = len(records)
+        slow(raw, data)
+        if len(records) > before:         # valid after all (the fast check is cautious)
+            extra.append((i, records.pop()))
+    if extra:                             # keep the rows' order
+        merged = heapq.merge(zip(good, records), extra, key=lambda pair: pair[0]) if good else extra
+        records = [rec for _, rec in merged]
+    return records, issues
+
+
+def _unique(issues: Iterable[Issue]) -> list[Issue]:
+    seen, out = set(), []
+    for issue in issues:
+        if (issue.field, issue.message_en) not in seen:
+            seen.add((issue.field, issue.message_en))
+            out.append(issue)
+    return out
+
+
+def _issue(rec: Record, fld: str, aliases: Aliases, zh: str, en: str, rule: str) -> Issue:
+    return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, aliases.label_zh(fld)),
+                 value=display_value(rec.data.get(fld)), message_zh=zh, message_en=en, kind=rec.kind,
+                 field=fld, key=rec.data.get(fld) if fld.endswith(("_id", "_no")) else None, code="cross_record",
+                 sheet=rec.sheet, rule=rule)
+
+
+@lru_cache(maxsize=256)
+def _period_in_name(file: str) -> str | None:
+    match = re.search(r"(20\d{2})[-_.年]?(0[1-9]|1[0-2])(?!\d)", file)
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Where a key's row was rejected, to tell the rows that depend on it."""
+    place: str
+    row: int | None
+
+
+def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
+                          present: set[str] | None = None,
+                          rejected: dict[str, dict[str, Rejected]] | None = None) -> dict[int, list[Issue]]:
+    """Rules between rows and between files. Returns issues keyed by id(record).
+    References are checked only to kinds that were read (`present`; all when None).
+    `rejected` (kind -> key -> where) tells a reference to a rejected row from an unknown one."""
+    found: dict[int, list[Issue]] = defaultdict(list)
+    rejected = rejected or {}
+
+    def flag(rec: Record, fld: str, zh: str, en: str, rule: str) -> None:
+        found[id(rec)].append(_issue(rec, fld, aliases, zh, en, rule))
+
+    for kind, recs in records.items():
+        key = load_schema(kind).get("x-key", [])
+        if not key or not recs:
+            continue
+        # key fields are required, so every valid record has them
+        key_of = itemgetter(*key) if len(key) > 1 else (lambda d, k=key[0]: (d[k],))
+        plain = itemgetter(*key)
+        if len(set(map(plain, map(_data_of, recs)))) == len(recs):
+            continue                                      # no duplicates: nothing to group
+        first: dict[tuple, Record] = {}
+        groups: dict[tuple, list[Record]] = {}
+        for rec in recs:
+            value = key_of(rec.data)
+            seen = first.setdefault(value, rec)
+            if seen is not rec:
+                groups.setdefault(value, [seen]).append(rec)
+        for value, dupes in groups.items():
+            if len(dupes) > 1:
+                where = "、".join(f"{d.place} 第{d.row}行" for d in dupes)
+                where_en = ", ".join(f"{d.place} row {d.row}" for d in dupes)
+                for rec in dupes:
+                    flag(rec, key[-1], f"编号重复：{'/'.join(map(str, value))} 出现在 {where}，无法判断以哪一行为准",
+                         f"duplicate key {'/'.join(map(str, value))} in {where_en}; cannot tell which row is right",
+                         "unique_key")
+
+    suppliers = {r.data["supplier_id"]: r for r in records.get("suppliers", [])}
+    contracts = {r.data["contract_no"]: r for r in records.get("contracts", [])}
+    checks_suppliers = present is None or "suppliers" in present
+    checks_contracts = present is None or "contracts" in present
+
+    def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
+        gone = rejected.get(ref_kind, {}).get(value)
+        noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(ref_kind, ("合同", "contract"))
+        if gone is not None:
+            where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
+            where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
+            flag(rec, fld, f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
+                 f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
+                 f"rejected_{noun_en}")
+        else:
+            flag(rec, fld, f"{noun_zh}编号{value}不在{zh_list}中", f"{noun_en} {value} is not in the {en_list}",
+                 f"unknown_{noun_en}")
+
+    for kind in ("contracts", "evaluations", "incidents", "workers") if checks_suppliers else ():
+        recs = records.get(kind, [])
+        if set(map(_supplier_of, map(_data_of, recs))) <= suppliers.keys():
+            continue
+        for rec in recs:
+            if rec.data["supplier_id"] not in suppliers:
+                missing(rec, "supplier_id", "suppliers", rec.data["supplier_id"], "供应商名录", "supplier master")
+    for rec in records.get("contract_items", []) if checks_contracts else ():
+        if rec.data["contract_no"] not in contracts:
+            missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
+    workforce_problems(records, present, rejected, contracts, flag, missing)
+    items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
+    for rec in records.get("contracts", []):
+        d = rec.data
+        if d["end_date"] < d["start_date"]:
+            flag(rec, "end_date", f"结束日期{d['end_date']}早于开始日期{d['start_date']}",
+                 f"end date {d['end_date']} is before start date {d['start_date']}", "date_order")
+        if d.get("sign_date") and d["sign_date"] > d["end_date"]:
+            flag(rec, "sign_date", f"签订日期{d['sign_date']}晚于合同结束日期{d['end_date']}",
+                 f"sign date {d['sign_date']} is after the contract's end date {d['end_date']}", "date_order")
+        if "monthly_fee" not in d and d["contract_no"] not in items_by_contract:
+            flag(rec, "monthly_fee", "未填写月服务费，且没有服务项目明细可计算费用",
+                 "no monthly fee and no service items to compute it from", "missing_fee")
+        item = rejected.get("contract_items", {}).get(d["contract_no"])
+        if item is not None:
+            flag(rec, "contract_no",
+                 f"合同{d['contract_no']}的服务项目明细（{item.place} 第{item.row}行）被拒绝，合同费用无法完整计算，本合同随之排除",
+                 f"a service item of contract {d['contract_no']} ({item.place} row {item.row}) was rejected, so its fee "
+                 f"cannot be computed in full and the contract is left out too", "rejected_item")
+        supplier = suppliers.get(d["supplier_id"])
+        if d["contract_type"] == "labor_dispatch" and supplier is not None and not supplier.data.get("dispatch_permit_no"):
+            flag(rec, "contract_type",
+                 f"劳务派遣合同要求供应商持有劳务派遣经营许可证，但供应商{d['supplier_id']}未填写许可证编号",
+                 f"a labour-dispatch contract needs a supplier with a dispatch permit; supplier {d['supplier_id']} has none",
+                 "dispatch_permit")
+    for rec in records.get("suppliers", []):
+        d = rec.data
+        if d.get("dispatch_permit_expiry") and not d.get("dispatch_permit_no"):
+            flag(rec, "dispatch_permit_no", "填写了劳务派遣许可证有效期，但缺少许可证编号",
+                 "a dispatch permit expiry date is given without the permit number", "dispatch_permit")
+    for kind in ("evaluations", "attendance"):
+        _period_matches_name(records.get(kind, []), flag)
+    return found
+
+
+def _period_matches_name(evaluations: list[Record], flag) -> None:
+    """A monthly file's rows belong to the month its name gives (evaluations_2026-10.xlsx)."""
+    files = set(map(_file_of, evaluations))
+    for file in files:
+        expected = _period_in_name(file)
+        if not expected:
+            continue
+        ours = evaluations if len(files) == 1 else [rec for rec in evaluations if rec.file == file]
+        periods = list(map(_period_of, map(_data_of, ours)))
+        if periods.count(expected) == len(periods):
+            continue
+        for rec in ours:
+            if rec.data["period"] == expected:
+                continue
+            flag(rec, "period", f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
+                 f"period {rec.data['period']} does not match the period {expected} in the file name", "period_mismatch")
+
+
+def workforce_problems(records: dict[str, list[Record]], present: set[str] | None,
+                       rejected: dict[str, dict[str, Rejected]], contracts: dict[str, Record], flag, missing) -> None:
+    """Roster rows against their contracts, attendance rows against the roster."""
+    from pipeline.periods import Period
+    from pipeline.compute.workforce import days_on_site, item_for_role
+    checks_contracts = present is None or "contracts" in present
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in records.get("contract_items", []):
+        items[i.data["contract_no"]].append(i.data)
+    for rec in records.get("workers", []):
+        d = rec.data
+        if d.get("offboard_date") and d["offboard_date"] < d["onboard_date"]:
+            flag(rec, "offboard_date", f"离职日期{d['offboard_date']}早于入职日期{d['onboard_date']}",
+                 f"offboarding date {d['offboard_date']} is before the onboarding date {d['onboard_date']}", "date_order")
+        if d.get("safety_training_date") and d.get("offboard_date") and d["safety_training_date"] > d["offboard_date"]:
+            flag(rec, "safety_training_date", f"安全培训日期{d['safety_training_date']}晚于离职日期{d['offboard_date']}",
+                 f"safety training date {d['safety_training_date']} is after the offboarding date", "date_order")
+        if not checks_contracts:
+            continue
+        contract = contracts.get(d["contract_no"])
+        if contract is None:
+            missing(rec, "contract_no", "contracts", d["contract_no"], "合同表", "contracts sheet")
+            continue
+        c = contract.data
+        if c["supplier_id"] != d["supplier_id"]:
+            flag(rec, "contract_no", f"合同{d['contract_no']}属于供应商{c['supplier_id']}，不是本行的供应商{d['supplier_id']}",
+                 f"contract {d['contract_no']} belongs to supplier {c['supplier_id']}, not {d['supplier_id']}",
+                 "contract_supplier")
+        if items.get(d["contract_no"]) and item_for_role(d["role"], items[d["contract_no"]]) is None:
+            roles = "、".join(i["role_zh"] for i in items[d["contract_no"]])
+            flag(rec, "role", f"岗位“{d['role']}”不是合同{d['contract_no']}的服务项目（可选：{roles}）",
+                 f"role {d['role']!r} is not a service item of contract {d['contract_no']} "
+                 f"(one of: {', '.join(i.get('role_en') or i['role_zh'] for i in items[d['contract_no']])})", "unknown_role")
+        if c["contract_type"] == "labor_dispatch" and not d.get("post_nature"):
+            flag(rec, "post_nature", "被派遣劳动者须填写岗位性质（临时性、辅助性或替代性）",
+                 "a dispatched worker needs the nature of the post (temporary, auxiliary or substitute)", "post_nature")
+    if "workers" not in records or (present is not None and "workers" not in present):
+        if records.get("attendance"):
+            for rec in records["attendance"]:
+                flag(rec, "worker_id", "未收到人员花名册，无法核对考勤；请一并提交 workers（人员花名册）文件",
+                     "no worker roster was received, so attendance cannot be checked; send the workers file too",
+                     "unknown_worker")
+        return
+    roster = {r.data["worker_id"]: r.data for r in records.get("workers", [])}
+    for rec in records.get("attendance", []):
+        d = rec.data
+        worker = roster.get(d["worker_id"])
+        if worker is None:
+            missing(rec, "worker_id", "workers", d["worker_id"], "人员花名册", "worker roster")
+            continue
+        for fld, noun_zh, noun_en in (("supplier_id", "供应商", "supplier"), ("contract_no", "合同", "contract")):
+            if d.get(fld) and d[fld] != worker[fld]:
+                flag(rec, fld, f"{noun_zh}{d[fld]}与花名册不一致（花名册为{worker[fld]}）",
+                     f"{noun_en} {d[fld]} differs from the roster ({worker[fld]})", "roster_mismatch")
+        on_site = days_on_site(worker, Period.parse(d["period"]))
+        if on_site == 0:
+            flag(rec, "days_worked", f"人员{d['worker_id']}在{d['period']}不在岗（入职{worker['onboard_date']}"
+                 + (f"，离职{worker['offboard_date']}" if worker.get("offboard_date") else "") + "），不应有出勤",
+                 f"worker {d['worker_id']} was not on site in {d['period']} (onboarded {worker['onboard_date']}"
+                 + (f", left {worker['offboard_date']}" if worker.get("offboard_date") else "") + "); no attendance expected",
+                 "attendance_days")
+        elif d["days_worked"] > on_site:
+            flag(rec, "days_worked", f"出勤{d['days_worked']}天，超过该人员本月在岗天数{on_site}天",
+                 f"{d['days_worked']} days worked, more than the {on_site} days the worker was on site this month",
+                 "attendance_days")
+
+
+def _remember(rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None) -> None:
+    key = {"suppliers": "supplier_id", "contracts": "contract_no", "contract_items": "contract_no",
+           "workers": "worker_id"}.get(kind)
+    if key and isinstance(data.get(key), str):
+        rejected.setdefault(kind, {}).setdefault(data[key], Rejected(place, row))
+
+
+def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None = None,
+                    fast: bool = True) -> Validated:
+    with gc_paused():
+        return _validate_tables(tables, aliases, present, fast)
+
+
+def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None, fast: bool) -> Validated:
+    result = Validated()
+    rejected: dict[str, dict[str, Rejected]] = {}
+    for table in tables:
+        records, issues = validate_table(table, aliases, fast=fast)
+        result.rows_read[table.kind] += len(table.rows)
+        result.records.setdefault(table.kind, []).extend(records)
+        result.issues.extend(issues)
+        if table.kind in ("suppliers", "contracts", "contract_items", "workers"):
+            bad_rows = {i.row for i in issues if i.row is not None}
+            place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
+            for raw in table.rows:
+                if raw.row in bad_rows:
+                    _remember(rejected, table.kind, compile_keys(raw.cells, table.kind, aliases), place, raw.row)
+    # Cross-record rules run until nothing more falls out: a rejected supplier takes its
+    # contracts, evaluations and incidents with it, and a rejected contract its items.
+    while True:
+        problems = cross_record_problems(result.records, aliases, present, rejected)
+        if not problems:
+            break
+        for kind, recs in result.records.items():
+            kept = []
+            for rec in recs:
+                if id(rec) in problems:
+                    result.issues.extend(problems[id(rec)])
+                    _remember(rejected, kind, rec.data, rec.place, rec.row)
+                else:
+                    kept.append(rec)
+            result.records[kind] = kept
+    rejected_rows = {(i.kind, i.file, i.sheet, i.row) for i in result.issues if i.row is not None}
+    for kind, _file, _sheet, _row in rejected_rows:
+        result.rows_rejected[kind] += 1
+    return result
+
+
+def compile_keys(cells: dict[str, Any], kind: str, aliases: Aliases) -> dict[str, Any]:
+    """The key fields of a raw row, coerced as validation would (S001 typed as Ｓ００１)."""
+    schema = load_schema(kind)
+    coercers = compile_coercers({"properties": {k: schema["properties"][k] for k in schema.get("x-key", [])}}, aliases)
+    return {k: coercers[k](v) for k, v in cells.items() if k in coercers}
