@@ -18,6 +18,8 @@ run: $(STAMP)
 	$(BIN)/vendorflow run --inputs inputs --outputs outputs
 
 test: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench tools
+	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest
 
 bench: bench-render bench-monthly

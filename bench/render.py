@@ -18,10 +18,10 @@ It prints documents per second and the ratios to naive docxtpl (goals: ≥ 4× o
 ≥ 7× with two cores), then the peak memory of this process and all its children while
 rendering --memory-docs documents on all cores. Not a test: figures vary by machine.
 """
+
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -41,6 +41,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 
 def template_names() -> list[str]:
     from pipeline.config.resources import templates_dir
+
     return sorted(p.stem for p in templates_dir().glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
 
 
@@ -59,14 +60,19 @@ def contexts(name: str, n: int) -> list[dict]:
 
 def make_jobs(name: str, n: int) -> list:
     from pipeline.publish.jobs import Job
-    return [Job(f"{name}/{i:05d}_{name}.docx", f"{name}.docx", c, name, f"S{i:05d}")
-            for i, c in enumerate(contexts(name, n))]
+
+    return [
+        Job(f"{name}/{i:05d}_{name}.docx", f"{name}.docx", c, name, f"S{i:05d}")
+        for i, c in enumerate(contexts(name, n))
+    ]
 
 
 def naive(jobs: list, out: Path) -> float:
     from docxtpl import DocxTemplate
+
     from pipeline.render.environment import jinja_env
     from pipeline.render.facade import template_path
+
     start = time.perf_counter()
     for job in jobs:
         tpl = DocxTemplate(template_path(job.template))
@@ -79,6 +85,7 @@ def naive(jobs: list, out: Path) -> float:
 
 def ours(jobs: list, out: Path, workers: int) -> float:
     from pipeline.orchestration.parallel import render_many
+
     start = time.perf_counter()
     written = render_many(jobs, out, workers=workers, min_parallel=0)
     elapsed = time.perf_counter() - start
@@ -126,7 +133,7 @@ class PeakMemory:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.rss = self.pss = 0
-        self.main_rss = self.worker_rss = 0        # the process itself; the largest other one
+        self.main_rss = self.worker_rss = 0  # the process itself; the largest other one
         self.processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -140,7 +147,7 @@ class PeakMemory:
             self.rss = max(self.rss, sum(rss.values()))
             self.main_rss = max(self.main_rss, rss.get(self.pid, 0))
             self.worker_rss = max([self.worker_rss] + [v for p, v in rss.items() if p != self.pid])
-            if tick % 5 == 1:       # PSS walks page tables: sampled less often, to disturb less
+            if tick % 5 == 1:  # PSS walks page tables: sampled less often, to disturb less
                 self.pss = max(self.pss, sum(_kib(p, "smaps_rollup", b"Pss:") for p in pids))
             self.processes = max(self.processes, len(pids))
             self._stop.wait(0.05)
@@ -157,6 +164,7 @@ class PeakMemory:
 def memory_run(size: int, workers: int | None) -> int:
     """The measured process: builds `size` jobs over all templates and renders them."""
     from pipeline.orchestration.parallel import default_workers
+
     workers = workers or default_workers()
     names = template_names()
     per = -(-size // len(names))
@@ -176,30 +184,39 @@ def memory_run(size: int, workers: int | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="documents per template type (default 200)")
-    parser.add_argument("--workers", type=int, default=None, help="processes for 'all cores' (default: the usable cores)")
-    parser.add_argument("--memory-docs", default="2000", help="documents for the memory run(s), e.g. 500,2000 (0: skip)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes for 'all cores' (default: the usable cores)"
+    )
+    parser.add_argument(
+        "--memory-docs", default="2000", help="documents for the memory run(s), e.g. 500,2000 (0: skip)"
+    )
     parser.add_argument("--memory-run", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_run:
         return memory_run(args.memory_run, args.workers)
 
     import docxtpl
+
     from pipeline.orchestration.parallel import default_workers, render_many
+
     workers = args.workers or default_workers()
     names = template_names()
-    print(f"vendorflow render benchmark — {args.n} documents per template, {len(names)} templates; "
-          f"{os.cpu_count()} CPUs, all cores = {workers} processes; Python {platform.python_version()}, "
-          f"docxtpl {docxtpl.__version__ if hasattr(docxtpl, '__version__') else '?'}")
+    print(
+        f"vendorflow render benchmark — {args.n} documents per template, {len(names)} templates; "
+        f"{os.cpu_count()} CPUs, all cores = {workers} processes; Python {platform.python_version()}, "
+        f"docxtpl {docxtpl.__version__ if hasattr(docxtpl, '__version__') else '?'}"
+    )
 
     scratch = Path(tempfile.mkdtemp(prefix="vendorflow-bench-"))
     try:
-        start = time.perf_counter()     # the forkserver starts once per process: not a per-run cost
+        start = time.perf_counter()  # the forkserver starts once per process: not a per-run cost
         render_many(make_jobs(names[0], 4), scratch / "warm", workers=min(workers, 2), chunk=1, min_parallel=0)
         forkserver = time.perf_counter() - start
         shutil.rmtree(scratch / "warm")
 
-        header = (f"{'template':<24}{'naive docxtpl':>15}{'one process':>14}{'all cores':>12}"
-                  f"{'1 proc ×':>10}{'all ×':>8}")
+        header = (
+            f"{'template':<24}{'naive docxtpl':>15}{'one process':>14}{'all cores':>12}{'1 proc ×':>10}{'all ×':>8}"
+        )
         print("\ndocuments per second (render + write file)")
         print(header)
         naive_total = 0.0
@@ -212,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
             t_all = ours(jobs, scratch / "all", workers)
             naive_total += t_naive
             n = len(jobs)
-            print(f"{name:<24}{n / t_naive:>15.1f}{n / t_one:>14.1f}{n / t_all:>12.1f}"
-                  f"{t_naive / t_one:>10.1f}{t_naive / t_all:>8.1f}")
+            print(
+                f"{name:<24}{n / t_naive:>15.1f}{n / t_one:>14.1f}{n / t_all:>12.1f}"
+                f"{t_naive / t_one:>10.1f}{t_naive / t_all:>8.1f}"
+            )
             for folder in ("naive", "one", "all"):
                 shutil.rmtree(scratch / folder, ignore_errors=True)
         # all templates as one month would have them: one mixed run, one pool
@@ -221,15 +240,21 @@ def main(argv: list[str] | None = None) -> int:
         t_one = ours(every, scratch / "one", 1)
         t_all = ours(every, scratch / "all", workers)
         n = len(every)
-        print(f"{'all, one mixed run':<24}{n / naive_total:>15.1f}{n / t_one:>14.1f}{n / t_all:>12.1f}"
-              f"{naive_total / t_one:>10.1f}{naive_total / t_all:>8.1f}")
+        print(
+            f"{'all, one mixed run':<24}{n / naive_total:>15.1f}{n / t_one:>14.1f}{n / t_all:>12.1f}"
+            f"{naive_total / t_one:>10.1f}{naive_total / t_all:>8.1f}"
+        )
         one_ratio, all_ratio = naive_total / t_one, naive_total / t_all
-        print(f"\nms per document: naive {naive_total / n * 1000:.2f}, one process {t_one / n * 1000:.2f}, "
-              f"all cores {t_all / n * 1000:.2f} (wall clock; per-template rows each start their own pool)")
+        print(
+            f"\nms per document: naive {naive_total / n * 1000:.2f}, one process {t_one / n * 1000:.2f}, "
+            f"all cores {t_all / n * 1000:.2f} (wall clock; per-template rows each start their own pool)"
+        )
         print(f"goal one core ≥ 4×: {one_ratio:.1f}× — {'met' if one_ratio >= 4 else 'MISSED'}")
-        print(f"goal two cores ≥ 7×: {all_ratio:.1f}× on {workers} processes — "
-              f"{'met' if all_ratio >= 7 else 'MISSED'}"
-              + ("" if workers == 2 else " (goal is stated for two cores; use --workers 2)"))
+        print(
+            f"goal two cores ≥ 7×: {all_ratio:.1f}× on {workers} processes — "
+            f"{'met' if all_ratio >= 7 else 'MISSED'}"
+            + ("" if workers == 2 else " (goal is stated for two cores; use --workers 2)")
+        )
         print(f"forkserver start (once per process, not in the figures): {forkserver:.2f} s")
 
         sizes = [int(s) for s in args.memory_docs.split(",") if s.strip() and int(s) > 0]
@@ -245,10 +270,12 @@ def main(argv: list[str] | None = None) -> int:
             if child.returncode:
                 print(f"\nmemory run of {size} documents failed (exit {child.returncode})")
                 continue
-            print(f"\nmemory, {out.strip()}: peak RSS of the process + its workers {peak.rss / 1024:.0f} MB "
-                  f"(PSS {peak.pss / 1024:.0f} MB; up to {peak.processes} processes); the calling process "
-                  f"alone {peak.main_rss / 1024:.0f} MB (it holds every job's context), "
-                  f"largest worker {peak.worker_rss / 1024:.0f} MB")
+            print(
+                f"\nmemory, {out.strip()}: peak RSS of the process + its workers {peak.rss / 1024:.0f} MB "
+                f"(PSS {peak.pss / 1024:.0f} MB; up to {peak.processes} processes); the calling process "
+                f"alone {peak.main_rss / 1024:.0f} MB (it holds every job's context), "
+                f"largest worker {peak.worker_rss / 1024:.0f} MB"
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -2,20 +2,21 @@
 
 Exit codes: 0 success; 1 finished but some input was rejected (reported); 2 could not run.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.errors import ConfigError, Issue
+from pipeline.errors import ConfigError, Issue, VendorflowError
 from pipeline.privacy import mask_field
 
 console = Console(highlight=False)
@@ -27,21 +28,32 @@ def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
     for header in ("文件 File", "行 Row", "列 Column", "值 Value", "问题 Problem"):
         table.add_column(header, overflow="fold")
     for issue in issues[:limit]:
-        table.add_row(escape(issue.place), str(issue.row or "—"), escape(issue.column or "—"),
-                      escape(mask_field(issue.field, issue.value) or ""), escape(f"{issue.message_zh}\n{issue.message_en}"))
+        table.add_row(
+            escape(issue.place),
+            str(issue.row or "—"),
+            escape(issue.column or "—"),
+            escape(mask_field(issue.field, issue.value) or ""),
+            escape(f"{issue.message_zh}\n{issue.message_en}"),
+        )
     err_console.print(table)
     if len(issues) > limit:
-        err_console.print(f"……另有 {len(issues) - limit} 条，见 validation_report.xlsx / {len(issues) - limit} more in validation_report.xlsx")
+        err_console.print(
+            f"……另有 {len(issues) - limit} 条，见 validation_report.xlsx / {len(issues) - limit} more in validation_report.xlsx"
+        )
 
 
 def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int = 5) -> None:
     """After a run: counts per file, the first few problems, and where the full report is."""
     from pipeline.publish.outputs import issue_summary
+
     err_console.print(f"[bold yellow]被拒绝的输入 Rejected input[/bold yellow]: {len(issues)} 个问题 problems")
     for g in issue_summary(issues):
         where = escape(f"{g['file']} [{g['sheet']}]" if g["sheet"] else g["file"])
-        what = ("整个文件未使用，已移至 inputs/rejected/ / whole file not used, moved to inputs/rejected/" if g["whole_file"]
-                else f"{g['rows']} 行被排除 rows left out")
+        what = (
+            "整个文件未使用，已移至 inputs/rejected/ / whole file not used, moved to inputs/rejected/"
+            if g["whole_file"]
+            else f"{g['rows']} 行被排除 rows left out"
+        )
         err_console.print(f"  {where}: {g['problems']} 个问题 problems，{what}", soft_wrap=True)
     for issue in issues[:first]:
         value = mask_field(issue.field, issue.value)
@@ -63,8 +75,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.orchestration import flows
     from pipeline.runs.monthly import RunSummary
 
-    progress = Progress(TextColumn("渲染文档 Rendering documents"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=False)
+    progress = Progress(
+        TextColumn("渲染文档 Rendering documents"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
     task_id = progress.add_task("render", total=None, rate="")
 
     def advance(n: int, total: int | None = None) -> None:
@@ -78,19 +97,28 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     flows.set_progress(advance)
     with progress:
-        summary: RunSummary = flows.monthly_flow(inputs=str(args.inputs), outputs=str(args.outputs),
-                                                 period=args.period, policy=str(args.policy) if args.policy else None,
-                                                 wait_seconds=args.wait, strict=args.strict)
+        summary: RunSummary = flows.monthly_flow(
+            inputs=str(args.inputs),
+            outputs=str(args.outputs),
+            period=args.period,
+            policy=str(args.policy) if args.policy else None,
+            wait_seconds=args.wait,
+            strict=args.strict,
+        )
     flows.set_progress(None)
     if summary.issues:
         _print_rejection_summary(summary.issues, summary.outputs / "errors" / "validation_report.xlsx")
         if args.strict:
-            err_console.print("[red]--strict：输入有误，整个运行被拒绝，未生成文档 / input was rejected, so the whole run is: "
-                              "no documents were written[/red]")
+            err_console.print(
+                "[red]--strict：输入有误，整个运行被拒绝，未生成文档 / input was rejected, so the whole run is: "
+                "no documents were written[/red]"
+            )
     grades = "  ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items())) or "—"
     console.print(f"[bold]期间 Period {summary.period}[/bold]  评级 Grades  {grades}")
-    console.print(f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
-                  f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}")
+    console.print(
+        f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
+        f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}"
+    )
     console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
     return summary.exit_code
 
@@ -109,8 +137,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         path = Path(name)
         kind = kind_of(path.name)
         if not path.is_file():
-            issues.append(Issue(path.name, None, None, None, "文件不存在或无法读取", "file does not exist or cannot be read",
-                                code="unreadable", rule="unreadable"))
+            issues.append(
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "文件不存在或无法读取",
+                    "file does not exist or cannot be read",
+                    code="unreadable",
+                    rule="unreadable",
+                )
+            )
             unreadable = True
             continue
         if path.name in CONFIG_FILES or path.suffix.lower() in (".yaml", ".yml"):
@@ -123,16 +161,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
             unreadable = True
             continue
         file_tables = read_input(InputFile(path, kind, sha256_of(path), path.stat().st_size), aliases)
-        unreadable |= any(i.row is None and i.code in ("unreadable", "refused")
-                          for t in file_tables for i in t.issues)
+        unreadable |= any(i.row is None and i.code in ("unreadable", "refused") for t in file_tables for i in t.issues)
         tables.extend(file_tables)
     validated = validate_tables(tables, aliases, present={t.kind for t in tables})
     issues.extend(validated.issues)
     if args.json:
-        print(json.dumps({"valid": not issues, "rows_read": dict(validated.rows_read),
-                          "rows_rejected": dict(validated.rows_rejected),
-                          "issues": [i.as_dict() | {"value": mask_field(i.field, i.value)} for i in issues]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "valid": not issues,
+                    "rows_read": dict(validated.rows_read),
+                    "rows_rejected": dict(validated.rows_rejected),
+                    "issues": [i.as_dict() | {"value": mask_field(i.field, i.value)} for i in issues],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif issues:
         _print_issues(issues, limit=10_000)
     else:
@@ -145,26 +190,51 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _config_issues(path: Path) -> list[Issue]:
     """policy.yaml (and the alias mapping file) checked as a run would check them."""
     from pipeline.config.aliases import Aliases
+
     try:
         if path.name.startswith("aliases"):
             import yaml
+
             Aliases().merge(yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}, str(path))
         else:
             from pipeline.config.policy import load_policy
+
             load_policy(path)
     except ConfigError as exc:
         details = "；".join(exc.details)
-        return [Issue(path.name, None, None, None, exc.message_zh + (f"：{details}" if details else ""),
-                      exc.message_en + (f": {'; '.join(exc.details)}" if exc.details else ""),
-                      kind="policy", code="invalid", rule="policy")]
-    except Exception as exc:        # unreadable YAML and the like
-        return [Issue(path.name, None, None, None, f"无法读取：{exc}", f"cannot be read: {exc}",
-                      kind="policy", code="unreadable", rule="unreadable")]
+        return [
+            Issue(
+                path.name,
+                None,
+                None,
+                None,
+                exc.message_zh + (f"：{details}" if details else ""),
+                exc.message_en + (f": {'; '.join(exc.details)}" if exc.details else ""),
+                kind="policy",
+                code="invalid",
+                rule="policy",
+            )
+        ]
+    except Exception as exc:  # unreadable YAML and the like
+        return [
+            Issue(
+                path.name,
+                None,
+                None,
+                None,
+                f"无法读取：{exc}",
+                f"cannot be read: {exc}",
+                kind="policy",
+                code="unreadable",
+                rule="unreadable",
+            )
+        ]
     return []
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     from pipeline.runs.blank_workbook import write_template
+
     target = write_template(args.kind, args.output, force=args.force)
     console.print(f"已写出模板 Template written: {escape(str(target))}")
     return 0
@@ -175,6 +245,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from pipeline.orchestration.watch import watch
+
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     watch(args.inputs, args.outputs, settle=args.settle, report=lambda text: console.print(escape(text)))
@@ -188,12 +259,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from pipeline.orchestration.schedule import resolve_schedule
     from pipeline.orchestration.serve import serve
+
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     policy = args.policy or args.inputs / "policy.yaml"
     schedule = resolve_schedule(args.cron, args.timezone, policy)
-    return serve(args.inputs, args.outputs, args.policy, schedule, server_timeout=args.server_timeout,
-                 report=lambda text: console.print(escape(text), soft_wrap=True))
+    return serve(
+        args.inputs,
+        args.outputs,
+        args.policy,
+        schedule,
+        server_timeout=args.server_timeout,
+        report=lambda text: console.print(escape(text), soft_wrap=True),
+    )
 
 
 def cmd_select(args: argparse.Namespace) -> int:
@@ -201,15 +279,20 @@ def cmd_select(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    from pipeline.documents.selection import gate_detail, tie_notes
     from pipeline.runs.selection import find_selection_policy
 
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
-    find_selection_policy(args.inputs, args.policy)     # a bad selection policy stops here, before Prefect starts
-    from pipeline.orchestration.selection_flow import selection_flow
+    find_selection_policy(args.inputs, args.policy)  # a bad selection policy stops here, before Prefect starts
+    from pipeline.orchestration.flows import selection_flow
 
-    summary = selection_flow(event=args.event, inputs=str(args.inputs), outputs=str(args.outputs),
-                             policy=str(args.policy) if args.policy else None)
+    summary = selection_flow(
+        event=args.event,
+        inputs=str(args.inputs),
+        outputs=str(args.outputs),
+        policy=str(args.policy) if args.policy else None,
+    )
     if isinstance(summary, ConfigError):
         raise summary
     if summary.issues:
@@ -222,9 +305,9 @@ def cmd_select(args: argparse.Namespace) -> int:
         name = escape(c.profile.get("name_zh") or "")
         if c.ranked:
             role = {1: "推荐中选 Recommended", 2: "备选供应商 Back-up"}.get(c.rank, "入围 Ranked")
-            role += "".join(f"\n{escape(zh)}" for zh, _ in c.tie_notes)
+            role += "".join(f"\n{escape(zh)}" for zh, _ in tie_notes(c))
         else:
-            role = "未通过准入 Not admitted: " + escape("; ".join(f"{g.detail_zh} / {g.detail_en}" for g in c.failed_gates))
+            role = "未通过准入 Not admitted: " + escape("; ".join(" / ".join(gate_detail(g)) for g in c.failed_gates))
         table.add_row(str(c.rank) if c.ranked else "—", f"{escape(c.supplier_id)} {name}", str(c.total), role)
     console.print(table)
     for zh, en in summary.errors:
@@ -238,15 +321,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from pipeline.compute.rollup import ReviewPeriod
+
     try:
         ReviewPeriod.parse(args.period)
     except ValueError as exc:
         err_console.print(escape(str(exc)))
         return 2
     from pipeline.orchestration import flows
+
     summary = flows.review_flow(period=args.period, outputs=str(args.outputs), policy=str(args.policy))
-    console.print(f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
-                  f"有记录的月份 Months recorded: {summary.months_recorded}")
+    console.print(
+        f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
+        f"有记录的月份 Months recorded: {summary.months_recorded}"
+    )
     console.print(f"文档 Documents: {summary.documents}   输出 Outputs: {summary.outputs}")
     return 0
 
@@ -256,8 +343,13 @@ def _print_warnings(warnings: Sequence[Issue], limit: int = 50) -> None:
     for header in ("文件 File", "行 Row", "列 Column", "值 Value", "说明 Note"):
         table.add_column(header, overflow="fold")
     for w in warnings[:limit]:
-        table.add_row(escape(w.place), str(w.row or "—"), escape(w.column or "—"),
-                      escape(mask_field(w.field, w.value) or ""), escape(f"{w.message_zh}\n{w.message_en}"))
+        table.add_row(
+            escape(w.place),
+            str(w.row or "—"),
+            escape(w.column or "—"),
+            escape(mask_field(w.field, w.value) or ""),
+            escape(f"{w.message_zh}\n{w.message_en}"),
+        )
     err_console.print(table)
 
 
@@ -268,6 +360,7 @@ def cmd_contracts(args: argparse.Namespace) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if args.period:
         from pipeline.periods import Period
+
         try:
             Period.parse(args.period)
         except ValueError as exc:
@@ -277,11 +370,16 @@ def cmd_contracts(args: argparse.Namespace) -> int:
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
     if args.templates is not None and not args.templates.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(args.templates))
-    from pipeline.orchestration.contract_flow import contracts_flow
+    from pipeline.orchestration.flows import contracts_flow
 
-    summary = contracts_flow(inputs=str(args.inputs), outputs=str(args.outputs), period=args.period,
-                             templates=str(args.templates) if args.templates else None, pdf=args.pdf,
-                             policy=str(args.policy) if args.policy else None)
+    summary = contracts_flow(
+        inputs=str(args.inputs),
+        outputs=str(args.outputs),
+        period=args.period,
+        templates=str(args.templates) if args.templates else None,
+        pdf=args.pdf,
+        policy=str(args.policy) if args.policy else None,
+    )
     if isinstance(summary, ConfigError):
         raise summary
     if summary.issues:
@@ -289,9 +387,11 @@ def cmd_contracts(args: argparse.Namespace) -> int:
     if summary.warnings:
         _print_warnings(summary.warnings)
     pdfs = f"   PDF: {summary.pdfs}" if args.pdf else ""
-    console.print(f"合同 Contracts: {summary.documents}{pdfs}   未生成 Left out: "
-                  f"{len({(i.file, i.row) for i in summary.issues if i.row is not None})}   "
-                  f"请复核 For review: {len(summary.warnings)}")
+    console.print(
+        f"合同 Contracts: {summary.documents}{pdfs}   未生成 Left out: "
+        f"{len({(i.file, i.row) for i in summary.issues if i.row is not None})}   "
+        f"请复核 For review: {len(summary.warnings)}"
+    )
     console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
     return summary.exit_code
 
@@ -299,14 +399,15 @@ def cmd_contracts(args: argparse.Namespace) -> int:
 def cmd_templates(args: argparse.Namespace) -> int:
     """Check templates without rendering: broken tags, full-width braces, unknown fields."""
     from pipeline.config.resources import templates_dir
+    from pipeline.documents.shapes import known_example
     from pipeline.render.checks import check_dir, errors
 
     folder = Path(args.dir) if args.dir else templates_dir()
     if not folder.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(folder))
-    problems = check_dir(folder)
+    problems = check_dir(folder, known=known_example)
     checked = len([p for p in folder.glob("*.docx") if not p.name.startswith("~$")])
-    for p in problems:       # plain lines, never folded: names and paths stay copyable
+    for p in problems:  # plain lines, never folded: names and paths stay copyable
         level = "[red]问题 Problem[/red]" if p.severity == "error" else "[yellow]提示 Note[/yellow]"
         console.print(f"{level}  {escape(p.template)}" + (escape(f"  [{p.part}]") if p.part else ""), soft_wrap=True)
         if p.text:
@@ -314,8 +415,10 @@ def cmd_templates(args: argparse.Namespace) -> int:
         console.print(f"  {escape(p.message_zh)}", soft_wrap=True)
         console.print(f"  {escape(p.message_en)}", soft_wrap=True)
     bad = errors(problems)
-    console.print(f"已检查 Checked: {checked} 个模板 templates   问题 Problems: {len(bad)}   "
-                  f"提示 Notes: {len(problems) - len(bad)}")
+    console.print(
+        f"已检查 Checked: {checked} 个模板 templates   问题 Problems: {len(bad)}   "
+        f"提示 Notes: {len(problems) - len(bad)}"
+    )
     return 1 if bad else 0
 
 
@@ -324,16 +427,21 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from pipeline.distribute.delivery import IsolationError, group_label, load_settings, mask_address
+    from pipeline.distribute.delivery import group_label, load_settings, mask_address
     from pipeline.distribute.mailer import smtp_settings
+    from pipeline.errors import IsolationError
 
-    load_settings(args.policy or args.inputs / "policy.yaml")     # bad settings stop here, before Prefect starts
+    load_settings(args.policy or args.inputs / "policy.yaml")  # bad settings stop here, before Prefect starts
     if not args.dry_run:
         smtp_settings()
-    from pipeline.orchestration import distribute_flow as dflow
+    from pipeline.orchestration import flows as dflow
 
-    words = {"sent": "已发送 sent", "partial": "部分送达 partly delivered", "failed": "失败 FAILED",
-             "written": "已写入 written"}
+    words = {
+        "sent": "已发送 sent",
+        "partial": "部分送达 partly delivered",
+        "failed": "失败 FAILED",
+        "written": "已写入 written",
+    }
 
     def line(o) -> None:
         if args.json:
@@ -341,16 +449,26 @@ def cmd_distribute(args: argparse.Namespace) -> int:
         docs = ", ".join(p.rsplit("/", 1)[-1] for p in o.documents)
         part = f" ({o.part}/{o.parts})" if o.parts > 1 else ""
         tags = ("  更正 correction" if o.correction else "") + ("  ZIP" if o.zipped else "")
-        console.print(escape(f"{words.get(o.status, o.status)}  {group_label(o.group)}{part}  → "
-                             f"{', '.join(mask_address(a) for a in o.envelope)}  [{docs}]{tags}"))
+        console.print(
+            escape(
+                f"{words.get(o.status, o.status)}  {group_label(o.group)}{part}  → "
+                f"{', '.join(mask_address(a) for a in o.envelope)}  [{docs}]{tags}"
+            )
+        )
         if o.detail_zh:
             console.print(f"    {escape(o.detail_zh)}\n    {escape(o.detail_en)}")
 
     dflow.set_progress(line)
     try:
-        report = dflow.distribute_flow(period=args.period, outputs=str(args.outputs), inputs=str(args.inputs),
-                                       policy=str(args.policy) if args.policy else None, dry_run=args.dry_run,
-                                       resend=args.resend or [], wait_seconds=args.wait)
+        report = dflow.distribute_flow(
+            period=args.period,
+            outputs=str(args.outputs),
+            inputs=str(args.inputs),
+            policy=str(args.policy) if args.policy else None,
+            dry_run=args.dry_run,
+            resend=args.resend or [],
+            wait_seconds=args.wait,
+        )
     except IsolationError as exc:
         err_console.print(f"[red]已停止 Stopped:[/red] {escape(str(exc))}")
         return 2
@@ -364,20 +482,32 @@ def cmd_distribute(args: argparse.Namespace) -> int:
             line(o)
     for title, notes in (("未能发送 Not sent", report.failed), ("请注意 Attention", report.notes)):
         for n in notes:
-            console.print(f"{title}  {escape(group_label(n.group))}: {escape(n.message_zh)}\n    {escape(n.message_en)}")
+            console.print(
+                f"{title}  {escape(group_label(n.group))}: {escape(n.message_zh)}\n    {escape(n.message_en)}"
+            )
     sent, skipped, failed = (report.groups(s) for s in ("sent", "skipped", "failed"))
     if skipped:
-        console.print(escape(f"已跳过（文件此前已发送给全部收件人）Skipped (already sent to every recipient): "
-                             f"{', '.join(map(group_label, skipped))}"))
+        console.print(
+            escape(
+                f"已跳过（文件此前已发送给全部收件人）Skipped (already sent to every recipient): "
+                f"{', '.join(map(group_label, skipped))}"
+            )
+        )
     verb = "将发送 would send" if args.dry_run else "已发送 sent"
-    console.print(f"[bold]期间 Period {report.period}[/bold]  {verb}: {len(sent)}   已跳过（此前已发送）skipped "
-                  f"(already sent): {len(skipped)}   失败 failed: {len(failed)}"
-                  + (f"  ({escape(', '.join(map(group_label, failed)))})" if failed else ""))
+    console.print(
+        f"[bold]期间 Period {report.period}[/bold]  {verb}: {len(sent)}   已跳过（此前已发送）skipped "
+        f"(already sent): {len(skipped)}   失败 failed: {len(failed)}"
+        + (f"  ({escape(', '.join(map(group_label, failed)))})" if failed else "")
+    )
     if args.dry_run:
-        console.print(f"未发送任何邮件，未记录 Nothing sent or recorded: {len(report.outbox)} 封邮件写入 messages written to "
-                      f"{escape(str(args.outputs / report.period / 'outbox'))}")
-    console.print(f"文件包 Bundles for portal upload: {len(report.bundles)} → "
-                  f"{escape(str(args.outputs / report.period / 'distribution'))}")
+        console.print(
+            f"未发送任何邮件，未记录 Nothing sent or recorded: {len(report.outbox)} 封邮件写入 messages written to "
+            f"{escape(str(args.outputs / report.period / 'outbox'))}"
+        )
+    console.print(
+        f"文件包 Bundles for portal upload: {len(report.bundles)} → "
+        f"{escape(str(args.outputs / report.period / 'distribution'))}"
+    )
     return report.exit_code
 
 
@@ -389,10 +519,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inputs", type=Path, default=Path("inputs"))
     run.add_argument("--outputs", type=Path, default=Path("outputs"))
     run.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
-    run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
-                     help="同一期间已在运行时最多等待的秒数 / how long to wait if the same period is already running")
-    run.add_argument("--strict", action="store_true",
-                     help="任何一行被拒绝即拒绝整个运行（只写校验报告）/ any rejected row rejects the whole run")
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="同一期间已在运行时最多等待的秒数 / how long to wait if the same period is already running",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="任何一行被拒绝即拒绝整个运行（只写校验报告）/ any rejected row rejects the whole run",
+    )
     run.set_defaults(func=cmd_run)
     rev = sub.add_parser("review", help="季度/年度评审 quarterly or annual review from the history store")
     rev.add_argument("--period", required=True, help="YYYY-Qn（如 2026-Q3）或 YYYY / e.g. 2026-Q3 or 2026")
@@ -404,26 +542,45 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--json", action="store_true", help="machine-readable output")
     val.set_defaults(func=cmd_validate)
     tpl = sub.add_parser("template", help="空白输入模板 a blank input workbook for KIND")
-    tpl.add_argument("kind", help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance（或 供应商、合同、人员花名册、考勤 …）")
+    tpl.add_argument(
+        "kind",
+        help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance（或 供应商、合同、人员花名册、考勤 …）",
+    )
     tpl.add_argument("--output", "-o", type=Path, help="默认 <KIND>_template.xlsx / default: <KIND>_template.xlsx")
     tpl.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")
     tpl.set_defaults(func=cmd_template)
     wat = sub.add_parser("watch", help="监视投放文件夹 run the monthly flow when complete files land")
     wat.add_argument("--inputs", type=Path, default=Path("inputs"))
     wat.add_argument("--outputs", type=Path, default=Path("outputs"))
-    wat.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                     help="文件大小不变多少秒后视为完整 / seconds a file must stay unchanged to count as complete")
+    wat.add_argument(
+        "--settle",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="文件大小不变多少秒后视为完整 / seconds a file must stay unchanged to count as complete",
+    )
     wat.set_defaults(func=cmd_watch)
     srv = sub.add_parser("serve", help="按计划运行月度流程 serve the monthly deployment on its cron schedule")
-    srv.add_argument("--cron", help="默认 policy.yaml 的 schedule.cron，否则 \"0 6 1 * *\"（每月1日06:00）"
-                                    " / default: schedule.cron in policy.yaml, else 06:00 on the 1st")
-    srv.add_argument("--timezone", help="默认 policy.yaml 的 schedule.timezone，否则 Asia/Shanghai"
-                                        " / default: schedule.timezone in policy.yaml, else Asia/Shanghai")
+    srv.add_argument(
+        "--cron",
+        help='默认 policy.yaml 的 schedule.cron，否则 "0 6 1 * *"（每月1日06:00）'
+        " / default: schedule.cron in policy.yaml, else 06:00 on the 1st",
+    )
+    srv.add_argument(
+        "--timezone",
+        help="默认 policy.yaml 的 schedule.timezone，否则 Asia/Shanghai"
+        " / default: schedule.timezone in policy.yaml, else Asia/Shanghai",
+    )
     srv.add_argument("--inputs", type=Path, default=Path("inputs"))
     srv.add_argument("--outputs", type=Path, default=Path("outputs"))
     srv.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
-    srv.add_argument("--server-timeout", type=float, default=120, metavar="SECONDS",
-                     help="等待本地 Prefect 服务器就绪的秒数 / how long to wait for the local Prefect server")
+    srv.add_argument(
+        "--server-timeout",
+        type=float,
+        default=120,
+        metavar="SECONDS",
+        help="等待本地 Prefect 服务器就绪的秒数 / how long to wait for the local Prefect server",
+    )
     srv.set_defaults(func=cmd_serve)
     sel = sub.add_parser("select", help="供应商选择 supplier selection: gates, weighted ranking, comparison report")
     sel.add_argument("--event", required=True, help="评选编号，如 SEL-2026-11 / the event ID in the candidates file")
@@ -434,10 +591,17 @@ def build_parser() -> argparse.ArgumentParser:
     con = sub.add_parser("contracts", help="合同 bilingual contracts for the contract records")
     con.add_argument("--inputs", type=Path, default=Path("inputs"))
     con.add_argument("--outputs", type=Path, default=Path("outputs"))
-    con.add_argument("--period", help="YYYY-MM 输出文件夹；默认为最新签订日期 / output folder; default: the newest sign date")
-    con.add_argument("--templates", type=Path,
-                     help="公司自己的模板文件夹（替换内置模板）/ the company's own templates (replace the shipped ones)")
-    con.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF / also write a PDF of each contract")
+    con.add_argument(
+        "--period", help="YYYY-MM 输出文件夹；默认为最新签订日期 / output folder; default: the newest sign date"
+    )
+    con.add_argument(
+        "--templates",
+        type=Path,
+        help="公司自己的模板文件夹（替换内置模板）/ the company's own templates (replace the shipped ones)",
+    )
+    con.add_argument(
+        "--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF / also write a PDF of each contract"
+    )
     con.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
     con.set_defaults(func=cmd_contracts)
     tps = sub.add_parser("templates", help="模板检查 check document templates")
@@ -448,17 +612,33 @@ def build_parser() -> argparse.ArgumentParser:
     dist = sub.add_parser("distribute", help="分发文件 send each supplier its own documents, management the summary")
     dist.add_argument("--period", required=True, help="YYYY-MM")
     dist.add_argument("--outputs", type=Path, default=Path("outputs"))
-    dist.add_argument("--inputs", type=Path, default=Path("inputs"),
-                      help="供应商名录与分发名单所在文件夹 / where the supplier master and distribution list are")
+    dist.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("inputs"),
+        help="供应商名录与分发名单所在文件夹 / where the supplier master and distribution list are",
+    )
     dist.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
-    dist.add_argument("--dry-run", action="store_true",
-                      help="不发送：邮件写入 outputs/<期间>/outbox/*.eml / send nothing: write each message as an .eml file")
-    dist.add_argument("--resend", action="append", metavar="SUPPLIER_ID",
-                      help="再次发送该供应商的全部文件（internal 表示管理层）/ send this supplier's documents again "
-                           "(internal: management's); repeatable")
+    dist.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="不发送：邮件写入 outputs/<期间>/outbox/*.eml / send nothing: write each message as an .eml file",
+    )
+    dist.add_argument(
+        "--resend",
+        action="append",
+        metavar="SUPPLIER_ID",
+        help="再次发送该供应商的全部文件（internal 表示管理层）/ send this supplier's documents again "
+        "(internal: management's); repeatable",
+    )
     dist.add_argument("--json", action="store_true", help="machine-readable report")
-    dist.add_argument("--wait", type=float, default=0, metavar="SECONDS",
-                      help="该期间正在运行时最多等待的秒数 / how long to wait if the period is busy")
+    dist.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="该期间正在运行时最多等待的秒数 / how long to wait if the period is busy",
+    )
     dist.set_defaults(func=cmd_distribute)
     return parser
 
@@ -468,19 +648,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in ("run", "distribute") and getattr(args, "period", None):
         from pipeline.periods import Period
+
         try:
             Period.parse(args.period)
         except ValueError as exc:
             err_console.print(f"[red]{escape(str(exc))}[/red]")
             return 2
-    from pipeline.publish.history import HistoryError
-    from pipeline.publish.locking import PeriodBusy
-    from pipeline.publish.outputs import OutputError
     try:
         return args.func(args)
-    except (ConfigError, PeriodBusy, OutputError, HistoryError) as exc:
+    except VendorflowError as exc:  # every error the project raises: its message, never a traceback
         err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")
-        return 2
+        return exc.exit_code
 
 
 if __name__ == "__main__":

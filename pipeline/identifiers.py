@@ -11,6 +11,7 @@
 The validators are strict: they take the string exactly as given (no trimming, no case
 folding) so that a caller can tell the user precisely what is wrong with a value.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,8 +35,7 @@ def uscc_check_char(first17: str) -> str:
     for pos, (ch, weight) in enumerate(zip(first17, USCC_WEIGHTS), start=1):
         value = _USCC_VALUE.get(ch)
         if value is None:
-            raise ValueError(f"character {ch!r} at position {pos} is not allowed in a USCC "
-                             f"(allowed: {USCC_ALPHABET})")
+            raise ValueError(f"character {ch!r} at position {pos} is not allowed in a USCC (allowed: {USCC_ALPHABET})")
         total += value * weight
     check = 31 - total % 31
     return USCC_ALPHABET[0 if check == 31 else check]

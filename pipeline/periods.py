@@ -1,4 +1,5 @@
 """Periods (YYYY-MM) and their dates; the run's calendar never comes from the clock."""
+
 from __future__ import annotations
 
 import calendar
@@ -15,7 +16,7 @@ class Period:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         match = _PERIOD.match(text or "")
         if not match:
             raise ValueError(f"期间应为 YYYY-MM，如 2026-10 / a period is YYYY-MM, e.g. 2026-10 (got {text!r})")
@@ -37,7 +38,7 @@ class Period:
     def days(self) -> int:
         return self.end.day
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
     def contains(self, day: dt.date) -> bool:

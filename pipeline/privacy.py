@@ -4,6 +4,7 @@ Bank accounts, identity numbers and phone numbers are masked wherever a value is
 back (terminal, --json output, Prefect logs and artifacts); the validation report files
 given to the office keep the row and column, so the cell can still be found.
 """
+
 from __future__ import annotations
 
 import re

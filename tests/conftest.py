@@ -1,5 +1,6 @@
 """Shared fixtures. Tests never touch a user's Prefect database: PREFECT_HOME is a
 temporary folder set before prefect is imported anywhere."""
+
 from __future__ import annotations
 
 import os
@@ -24,6 +25,7 @@ SAMPLE_INPUTS = ROOT / "inputs"
 def prefect_harness():
     """One temporary Prefect API for the whole session: a server start costs seconds."""
     from prefect.testing.utilities import prefect_test_harness
+
     with prefect_test_harness():
         yield
 
@@ -31,6 +33,7 @@ def prefect_harness():
 @pytest.fixture
 def policy():
     from pipeline.config.policy import load_policy
+
     return load_policy(SAMPLE_INPUTS / "policy.yaml")
 
 
@@ -54,5 +57,7 @@ def pytest_sessionfinish(session, exitstatus):
     # runs archive and quarantine their inputs: a test must run on a copy (fixture sample_inputs)
     added = _inputs_listing() - _INPUTS_AT_START
     if added:
-        print(f"\nA test wrote into the repository's inputs/ folder (use the sample_inputs fixture): {sorted(added)[:5]}")
+        print(
+            f"\nA test wrote into the repository's inputs/ folder (use the sample_inputs fixture): {sorted(added)[:5]}"
+        )
         session.exitstatus = 1

@@ -5,13 +5,15 @@ WPS write a shared-strings table, plain UTF-8, and the value each formula last s
 writer does the same, streaming, so a test can also make a 1,000,000-row sheet in seconds.
 Used by the intake tests and by bench/validate.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -20,6 +22,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 @dataclass(frozen=True)
 class Formula:
     """A formula cell: the text Excel keeps, and the value it showed when last saved."""
+
     text: str
     cached: Any
 
@@ -42,8 +45,13 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
-def write_xlsx(path: Path, sheets: dict[str, Iterable[list[Any]]], *, dimension: dict[str, str] | None = None,
-               compresslevel: int = 6) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, Iterable[list[Any]]],
+    *,
+    dimension: dict[str, str] | None = None,
+    compresslevel: int = 6,
+) -> Path:
     """`sheets`: sheet name -> rows (lists of cells: str, int, float, bool, date, Formula, None).
     `dimension`: sheet name -> the <dimension ref> to declare (default: none, as some tools write)."""
     strings: dict[str, int] = {}
@@ -87,22 +95,39 @@ def write_xlsx(path: Path, sheets: dict[str, Iterable[list[Any]]], *, dimension:
                         buffer.clear()
                 out.write("".join(buffer).encode("utf-8"))
                 out.write(b"</sheetData></worksheet>")
-        sst = "".join(f"<si><t xml:space=\"preserve\">{escape(s)}</t></si>" for s in strings)
-        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                   f'<sst {NS} count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>')
+        sst = "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+        z.writestr(
+            "xl/sharedStrings.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<sst {NS} count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>',
+        )
         z.writestr("xl/styles.xml", STYLES)
-        sheet_list = "".join(f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, 1))
-        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                   f'<workbook {NS}><sheets>{sheet_list}</sheets></workbook>')
-        rels = "".join(f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
-                       for n in range(1, len(names) + 1))
+        sheet_list = "".join(
+            f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, 1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f"<workbook {NS}><sheets>{sheet_list}</sheets></workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, len(names) + 1)
+        )
         k = len(names)
-        rels += (f'<Relationship Id="rId{k + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-                 f'<Relationship Id="rId{k + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                   f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                            for n in range(1, len(names) + 1))
+        rels += (
+            f'<Relationship Id="rId{k + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{k + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
+        )
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, len(names) + 1)
+        )
         z.writestr("[Content_Types].xml", CONTENT_TYPES.format(sheets=overrides))
         z.writestr("_rels/.rels", ROOT_RELS)
     return path

@@ -1,4 +1,5 @@
 """Read generated documents as a reader would: every paragraph and table cell, in order."""
+
 from __future__ import annotations
 
 import re

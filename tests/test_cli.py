@@ -1,14 +1,12 @@
 """The command line: exit codes, bilingual errors, and a run over rejected input."""
+
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
-
-import pytest
-from openpyxl import load_workbook
 
 from conftest import SAMPLE_INPUTS
+from openpyxl import load_workbook
+
 from pipeline.cli import main
 
 
@@ -66,11 +64,16 @@ def test_run_with_rejected_rows_reports_them_and_still_produces_the_rest(sample_
     out = tmp_path / "out"
     assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out)]) == 1
     root = out / "2026-10"
-    assert not (root / "reports" / "S003_review_2026-10.docx").exists()       # rejected, never half-used
+    assert not (root / "reports" / "S003_review_2026-10.docx").exists()  # rejected, never half-used
     assert (root / "reports" / "S001_review_2026-10.docx").exists()
     report = json.loads((root / "errors" / "validation_report.json").read_text(encoding="utf-8"))
     issue = report["issues"][0]
-    assert (issue["file"], issue["row"], issue["column"], issue["value"]) == ("evaluations_2026-10.xlsx", row, "服务质量得分", "130")
+    assert (issue["file"], issue["row"], issue["column"], issue["value"]) == (
+        "evaluations_2026-10.xlsx",
+        row,
+        "服务质量得分",
+        "130",
+    )
     assert "100" in issue["message_zh"] and "100" in issue["message_en"]
     wb = load_workbook(root / "errors" / "validation_report.xlsx")
     assert wb.worksheets[0].cell(2, 1).value == "evaluations_2026-10.xlsx"
@@ -80,6 +83,7 @@ def test_run_with_rejected_rows_reports_them_and_still_produces_the_rest(sample_
 
 def test_rerun_reproduces_identical_documents_and_clears_stale_files(sample_inputs, tmp_path):
     from pipeline.runs.monthly import run_month
+
     out = tmp_path / "out"
     first = run_month(sample_inputs, out)
     digests = {f["path"]: f["sha256"] for f in json.loads(first.manifest.read_text(encoding="utf-8"))["files"]}
@@ -87,7 +91,15 @@ def test_rerun_reproduces_identical_documents_and_clears_stale_files(sample_inpu
     manifest = json.loads(first.manifest.read_text(encoding="utf-8"))
     stale.parent.mkdir()
     stale.write_text("{}")
-    manifest["files"].append({"path": "errors/validation_report.json", "sha256": "", "bytes": 2, "doc_type": "validation_report", "supplier_id": None})
+    manifest["files"].append(
+        {
+            "path": "errors/validation_report.json",
+            "sha256": "",
+            "bytes": 2,
+            "doc_type": "validation_report",
+            "supplier_id": None,
+        }
+    )
     first.manifest.write_text(json.dumps(manifest))
     second = run_month(sample_inputs, out)
     again = {f["path"]: f["sha256"] for f in json.loads(second.manifest.read_text(encoding="utf-8"))["files"]}

@@ -1,5 +1,6 @@
 """Distribution against a real SMTP server on 127.0.0.1 (aiosmtpd): every message checked,
 recipient by recipient and attachment by attachment, against the period's manifest."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,19 +18,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from builders import write_rows
+from conftest import SAMPLE_INPUTS
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from builders import write_rows
-from conftest import SAMPLE_INPUTS
-from pipeline.distribute import delivery as dist
 from pipeline.cli import main
+from pipeline.distribute import delivery as dist
+from pipeline.distribute.mailer import smtp_settings
 from pipeline.errors import ConfigError
 from pipeline.publish.history import HistoryStore
-from pipeline.distribute.mailer import smtp_settings
-from pipeline.runs.monthly import run_month
 from pipeline.runs import distribution as distribution_run
 from pipeline.runs.distribution import run_distribution
+from pipeline.runs.monthly import run_month
 
 PERIOD = "2026-10"
 INTERNAL = ["vmo@hdzz-group.example", "cfo@hdzz-group.example"]
@@ -37,6 +38,7 @@ SENDER = "供应商管理部 <vmo@hdzz-group.example>"
 
 
 # --- a real SMTP server ------------------------------------------------------------------
+
 
 @dataclass
 class Received:
@@ -52,11 +54,12 @@ class Received:
 @dataclass
 class Recorder:
     """Keeps every message the server accepted; can refuse, defer or drop on demand."""
+
     delivered: list[Received] = field(default_factory=list)
-    attempted: list[str] = field(default_factory=list)        # Message-ID of every DATA, dropped or not
-    refuse: dict[str, str] = field(default_factory=dict)      # address -> permanent answer
-    defer: dict[str, int] = field(default_factory=dict)       # address -> how many times to answer 450
-    drop: object = None                                        # callable(n, message_id) -> bool
+    attempted: list[str] = field(default_factory=list)  # Message-ID of every DATA, dropped or not
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> permanent answer
+    defer: dict[str, int] = field(default_factory=dict)  # address -> how many times to answer 450
+    drop: object = None  # callable(n, message_id) -> bool
     logins: list[str] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -73,7 +76,7 @@ class Recorder:
         mid = email.message_from_bytes(envelope.content, policy=email.policy.default)["Message-ID"]
         self.attempted.append(mid)
         if self.drop is not None and self.drop(len(self.attempted), mid):
-            server.transport.abort()                          # the connection drops before any answer
+            server.transport.abort()  # the connection drops before any answer
             return "421 4.4.2 connection dropped"
         self.delivered.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 2.0.0 OK queued"
@@ -91,20 +94,31 @@ def _free_port() -> int:
 @pytest.fixture
 def server(monkeypatch):
     from aiosmtpd.controller import Controller
+
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    for key, value in {"VENDORFLOW_SMTP_HOST": "127.0.0.1", "VENDORFLOW_SMTP_PORT": str(controller.port),
-                       "VENDORFLOW_SMTP_SECURITY": "none", "VENDORFLOW_SMTP_FROM": SENDER}.items():
+    for key, value in {
+        "VENDORFLOW_SMTP_HOST": "127.0.0.1",
+        "VENDORFLOW_SMTP_PORT": str(controller.port),
+        "VENDORFLOW_SMTP_SECURITY": "none",
+        "VENDORFLOW_SMTP_FROM": SENDER,
+    }.items():
         monkeypatch.setenv(key, value)
-    for key in ("VENDORFLOW_SMTP_USER", "VENDORFLOW_SMTP_PASSWORD", "VENDORFLOW_INTERNAL_RECIPIENTS",
-                "VENDORFLOW_SMTP_MAX_MB", "VENDORFLOW_SMTP_CA_FILE"):
+    for key in (
+        "VENDORFLOW_SMTP_USER",
+        "VENDORFLOW_SMTP_PASSWORD",
+        "VENDORFLOW_INTERNAL_RECIPIENTS",
+        "VENDORFLOW_SMTP_MAX_MB",
+        "VENDORFLOW_SMTP_CA_FILE",
+    ):
         monkeypatch.delenv(key, raising=False)
     yield recorder
     controller.stop()
 
 
 # --- the office's folders ------------------------------------------------------------------
+
 
 def set_distribution(inputs: Path, **settings) -> None:
     path = inputs / "policy.yaml"
@@ -119,7 +133,7 @@ def set_supplier_email(inputs: Path, sid: str, address: str | None) -> None:
     ws = wb.worksheets[0]
     header = [c.value for c in ws[2]]
     row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == sid)
-    ws.cell(row, header.index("电子邮箱") + 1).value = address     # (cell(..., value=None) would not clear it)
+    ws.cell(row, header.index("电子邮箱") + 1).value = address  # (cell(..., value=None) would not clear it)
     wb.save(path)
 
 
@@ -136,8 +150,14 @@ def add_document(root: Path, relative: str, doc_type: str, supplier_id: str | No
     (root / relative).write_bytes(data)
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"] = [f for f in manifest["files"] if f["path"] != relative] + [
-        {"path": relative, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-         "doc_type": doc_type, "supplier_id": supplier_id}]
+        {
+            "path": relative,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "doc_type": doc_type,
+            "supplier_id": supplier_id,
+        }
+    ]
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -158,8 +178,13 @@ def october(tmp_path_factory):
     run_month(base / "inputs", base / "outputs", period=PERIOD)
     root = base / "outputs" / PERIOD
     if not any(f["doc_type"] == "improvement_notice" and f["supplier_id"] == "S003" for f in manifest(root)):
-        add_document(root, f"notices/S003_improvement_notice_{PERIOD}.docx", "improvement_notice", "S003",
-                     word_bytes("整改通知书 Improvement notice — S003"))
+        add_document(
+            root,
+            f"notices/S003_improvement_notice_{PERIOD}.docx",
+            "improvement_notice",
+            "S003",
+            word_bytes("整改通知书 Improvement notice — S003"),
+        )
     return base
 
 
@@ -191,8 +216,11 @@ def attachments(msg) -> dict[str, str]:
 
 
 def expected_for(root: Path, sid: str) -> dict[str, str]:
-    return {Path(f["path"]).name: f["sha256"] for f in manifest(root)
-            if f["supplier_id"] == sid and f["doc_type"] in dist.SUPPLIER_DOC_TYPES}
+    return {
+        Path(f["path"]).name: f["sha256"]
+        for f in manifest(root)
+        if f["supplier_id"] == sid and f["doc_type"] in dist.SUPPLIER_DOC_TYPES
+    }
 
 
 def supplier_of(msg) -> str | None:
@@ -201,12 +229,16 @@ def supplier_of(msg) -> str | None:
 
 # --- the tests -----------------------------------------------------------------------------
 
+
 def test_each_supplier_receives_exactly_its_own_documents(office, server):
-    write_rows(office / "inputs" / "distribution.xlsx", [
-        {"供应商编号": "S001", "抄送邮箱": "finance@jinchenghr.com.cn", "抄送人": "财务部"},
-        {"供应商编号": "S001", "抄送邮箱": "boss@jinchenghr.com.cn"},
-        {"供应商编号": "S004", "抄送邮箱": "legal@shuhengdata.com", "备注": "法务"},
-    ])
+    write_rows(
+        office / "inputs" / "distribution.xlsx",
+        [
+            {"供应商编号": "S001", "抄送邮箱": "finance@jinchenghr.com.cn", "抄送人": "财务部"},
+            {"供应商编号": "S001", "抄送邮箱": "boss@jinchenghr.com.cn"},
+            {"供应商编号": "S004", "抄送邮箱": "legal@shuhengdata.com", "备注": "法务"},
+        ],
+    )
     root = office / "outputs" / PERIOD
     report = distribute(office)
 
@@ -218,13 +250,17 @@ def test_each_supplier_receives_exactly_its_own_documents(office, server):
     for sid, received in by_supplier.items():
         msg = received.message
         contact = supplier_email(sid)
-        cc = {"S001": ["finance@jinchenghr.com.cn", "boss@jinchenghr.com.cn"], "S004": ["legal@shuhengdata.com"]}.get(sid, [])
+        cc = {"S001": ["finance@jinchenghr.com.cn", "boss@jinchenghr.com.cn"], "S004": ["legal@shuhengdata.com"]}.get(
+            sid, []
+        )
         assert sorted(received.rcpt_tos) == sorted([contact] + cc), sid
         assert [a.addr_spec for a in msg["To"].addresses] == [contact]
         assert ([a.addr_spec for a in msg["Cc"].addresses] if msg["Cc"] else []) == cc
-        assert attachments(msg) == expected_for(root, sid), sid           # all of its own, nothing else
-        assert msg["Subject"] == (f"【华东智造集团】2026年10月供应商绩效评估与结算文件 / Supplier review and "
-                                  f"settlement documents, October 2026 — {sid}")
+        assert attachments(msg) == expected_for(root, sid), sid  # all of its own, nothing else
+        assert msg["Subject"] == (
+            f"【华东智造集团】2026年10月供应商绩效评估与结算文件 / Supplier review and "
+            f"settlement documents, October 2026 — {sid}"
+        )
         body = msg.get_body(("plain",)).get_content()
         for name, sha in expected_for(root, sid).items():
             assert name in body and sha in body
@@ -238,7 +274,10 @@ def test_each_supplier_receives_exactly_its_own_documents(office, server):
     assert len(internal) == 1 and sorted(internal[0].rcpt_tos) == sorted(INTERNAL)
     names = set(attachments(internal[0].message))
     assert names == {f"portfolio_{PERIOD}.docx", f"scoreboard_{PERIOD}.xlsx"}
-    assert internal[0].message["Subject"] == "【华东智造集团】2026年10月供应商绩效汇总 / Supplier portfolio summary, October 2026"
+    assert (
+        internal[0].message["Subject"]
+        == "【华东智造集团】2026年10月供应商绩效汇总 / Supplier portfolio summary, October 2026"
+    )
     # internal documents never reach a supplier
     for received in by_supplier.values():
         assert not set(attachments(received.message)) & names
@@ -247,18 +286,22 @@ def test_each_supplier_receives_exactly_its_own_documents(office, server):
     assert len(set(ids)) == len(ids)
     rows = HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD)
     assert {(r["recipient_group"], r["path"]) for r in rows} == {
-        (f["supplier_id"] or dist.INTERNAL, f["path"]) for f in manifest(root)
-        if f["doc_type"] in dist.SUPPLIER_DOC_TYPES + dist.INTERNAL_DOC_TYPES}
+        (f["supplier_id"] or dist.INTERNAL, f["path"])
+        for f in manifest(root)
+        if f["doc_type"] in dist.SUPPLIER_DOC_TYPES + dist.INTERNAL_DOC_TYPES
+    }
     assert all(r["result"] == "sent" and r["sent_at"] and r["message_id"] in ids for r in rows)
     s001 = next(r for r in rows if r["recipient_group"] == "S001")
-    assert sorted(s001["delivered"]) == sorted([supplier_email("S001"), "finance@jinchenghr.com.cn", "boss@jinchenghr.com.cn"])
+    assert sorted(s001["delivered"]) == sorted(
+        [supplier_email("S001"), "finance@jinchenghr.com.cn", "boss@jinchenghr.com.cn"]
+    )
 
 
 def test_a_rerun_sends_nothing_already_sent(office, server):
     assert distribute(office).exit_code == 0
     first = len(server.delivered)
     again = distribute(office)
-    assert len(server.delivered) == first                      # nothing twice
+    assert len(server.delivered) == first  # nothing twice
     assert again.outcomes == [] and again.exit_code == 0
     assert again.groups("sent") == [] and len(again.groups("skipped")) == first
 
@@ -267,7 +310,7 @@ def test_a_changed_document_is_sent_again_as_a_correction(office, server):
     assert distribute(office).exit_code == 0
     root = office / "outputs" / PERIOD
     before = {f["path"]: f["sha256"] for f in manifest(root)}
-    path = office / "inputs" / f"evaluations_{PERIOD}.xlsx"     # the office corrects S001's quality score
+    path = office / "inputs" / f"evaluations_{PERIOD}.xlsx"  # the office corrects S001's quality score
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
@@ -283,10 +326,10 @@ def test_a_changed_document_is_sent_again_as_a_correction(office, server):
     by = {supplier_of(m.message) or dist.INTERNAL: m for m in server.delivered}
     assert len(by) == len(server.delivered)
     assert set(by) == {f["supplier_id"] or dist.INTERNAL for f in manifest(root) if f["path"] in changed}
-    assert "S001" in by and dist.INTERNAL in by                  # the summary and scoreboard changed with it
+    assert "S001" in by and dist.INTERNAL in by  # the summary and scoreboard changed with it
     s001 = by["S001"].message
     assert s001["Subject"].startswith("更正 Correction：【华东智造集团】2026年10月")
-    assert set(attachments(s001)) == {Path(p).name for p in changed if "S001" in p}     # only what changed
+    assert set(attachments(s001)) == {Path(p).name for p in changed if "S001" in p}  # only what changed
     body = s001.get_body(("plain",)).get_content()
     assert "（更正）" in body and "此前版本作废" in body and "replace the versions sent earlier" in body
     assert all(o.correction for o in report.outcomes)
@@ -295,13 +338,13 @@ def test_a_changed_document_is_sent_again_as_a_correction(office, server):
     if not any(f["doc_type"] == "improvement_notice" for f in manifest(root)):
         # the monthly rerun dropped the notice this test added by hand: the office is told it is withdrawn
         assert any(n.group == "S003" and "improvement_notice" in n.message_en for n in report.notes)
-    assert distribute(office).outcomes == []                    # and the correction goes once, too
+    assert distribute(office).outcomes == []  # and the correction goes once, too
 
 
 def test_a_dropped_connection_mid_batch_gives_no_duplicate_and_a_clean_retry(office, server):
     state = {}
 
-    def drop_fourth(n, mid):                                  # the 4th message, and its retries, in this run
+    def drop_fourth(n, mid):  # the 4th message, and its retries, in this run
         if n == 4:
             state["mid"] = mid
         return mid == state.get("mid")
@@ -311,7 +354,7 @@ def test_a_dropped_connection_mid_batch_gives_no_duplicate_and_a_clean_retry(off
     assert first.exit_code == 1
     [failed] = [o for o in first.outcomes if o.status == "failed"]
     assert "connection dropped" in failed.detail_en and server.attempted.count(failed.message_id) == 3
-    assert all(o.status == "sent" for o in first.outcomes if o is not failed)   # the others were not stopped
+    assert all(o.status == "sent" for o in first.outcomes if o is not failed)  # the others were not stopped
     assert first.groups("failed") == [failed.group]
     delivered_first = {m.message["Message-ID"] for m in server.delivered}
     assert failed.message_id not in delivered_first
@@ -319,9 +362,9 @@ def test_a_dropped_connection_mid_batch_gives_no_duplicate_and_a_clean_retry(off
     server.drop = None
     second = distribute(office)
     assert second.exit_code == 0
-    assert [o.message_id for o in second.outcomes] == [failed.message_id]       # same message, same id
+    assert [o.message_id for o in second.outcomes] == [failed.message_id]  # same message, same id
     ids = [m.message["Message-ID"] for m in server.delivered]
-    assert len(ids) == len(set(ids)) == len(first.outcomes)                     # every message exactly once
+    assert len(ids) == len(set(ids)) == len(first.outcomes)  # every message exactly once
     rows = HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD)
     assert {r["result"] for r in rows if r["message_id"] == failed.message_id} == {"failed", "sent"}
 
@@ -332,33 +375,38 @@ def test_a_connection_dropped_once_is_retried_within_the_run(office, server):
     assert report.exit_code == 0 and all(o.status == "sent" for o in report.outcomes)
     ids = [m.message["Message-ID"] for m in server.delivered]
     assert len(ids) == len(set(ids)) == len(report.outcomes)
-    assert server.attempted[1] == server.attempted[2]                            # the retry is the same message
+    assert server.attempted[1] == server.attempted[2]  # the retry is the same message
 
 
 def test_a_refused_recipient_does_not_stop_the_others_and_the_command_fails(office, server, prefect_harness, capsys):
-    write_rows(office / "inputs" / "distribution.xlsx",
-               [{"供应商编号": "S001", "抄送邮箱": "gone@jinchenghr.com.cn"}])
-    server.refuse = {supplier_email("S002"): "550 5.1.1 no such user", "gone@jinchenghr.com.cn": "550 5.1.1 no such user"}
-    server.defer = {supplier_email("S005"): 1}                     # a temporary 450 is retried
+    write_rows(office / "inputs" / "distribution.xlsx", [{"供应商编号": "S001", "抄送邮箱": "gone@jinchenghr.com.cn"}])
+    server.refuse = {
+        supplier_email("S002"): "550 5.1.1 no such user",
+        "gone@jinchenghr.com.cn": "550 5.1.1 no such user",
+    }
+    server.defer = {supplier_email("S005"): 1}  # a temporary 450 is retried
     args = ["distribute", "--period", PERIOD, "--outputs", str(office / "outputs"), "--inputs", str(office / "inputs")]
     assert main(args) == 1
     out = capsys.readouterr().out
     assert "S002" in out and "5.1.1" in out and "部分送达 partly delivered" in out
     assert not server.to(supplier_email("S002"))
     assert server.to(supplier_email("S001")) and server.to(supplier_email("S005"))
-    everyone = {f["supplier_id"] for f in manifest(office / "outputs" / PERIOD)}       # None: management
+    everyone = {f["supplier_id"] for f in manifest(office / "outputs" / PERIOD)}  # None: management
     assert {supplier_of(m.message) for m in server.delivered} == everyone - {"S002"}
 
     # the office fixes both addresses; the rerun sends only to them
     set_supplier_email(office / "inputs", "S002", "new-contact@hengxin-hr.cn")
-    write_rows(office / "inputs" / "distribution.xlsx",
-               [{"供应商编号": "S001", "抄送邮箱": "finance@jinchenghr.com.cn"}])
+    write_rows(
+        office / "inputs" / "distribution.xlsx", [{"供应商编号": "S001", "抄送邮箱": "finance@jinchenghr.com.cn"}]
+    )
     server.refuse, server.delivered = {}, []
     assert main(args + ["--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["sent"] == ["S001", "S002"] and result["failed"] == []
     assert sorted((supplier_of(m.message), tuple(m.rcpt_tos)) for m in server.delivered) == [
-        ("S001", ("finance@jinchenghr.com.cn",)), ("S002", ("new-contact@hengxin-hr.cn",))]
+        ("S001", ("finance@jinchenghr.com.cn",)),
+        ("S002", ("new-contact@hengxin-hr.cn",)),
+    ]
     assert "n***@hengxin-hr.cn" in json.dumps(result) and "new-contact@" not in json.dumps(result)
 
 
@@ -369,12 +417,12 @@ def test_a_supplier_without_a_valid_address_is_reported_not_guessed(office, serv
     [note] = [n for n in report.failed if n.group == "S005"]
     assert "电子邮箱" in note.message_zh and "contact_email" in note.message_en and "distribution/" in note.message_en
     assert "S005" not in {supplier_of(m.message) for m in server.delivered}
-    assert (office / "outputs" / PERIOD / "distribution" / f"S005_{PERIOD}.zip").is_file()   # for the portal
+    assert (office / "outputs" / PERIOD / "distribution" / f"S005_{PERIOD}.zip").is_file()  # for the portal
 
 
 def test_dry_run_writes_eml_files_and_bundles_and_records_nothing(office, monkeypatch):
     for key in ("VENDORFLOW_SMTP_HOST", "VENDORFLOW_SMTP_FROM", "VENDORFLOW_INTERNAL_RECIPIENTS"):
-        monkeypatch.delenv(key, raising=False)                     # a dry run needs no mail server
+        monkeypatch.delenv(key, raising=False)  # a dry run needs no mail server
     root = office / "outputs" / PERIOD
     report = distribute(office, dry_run=True)
     assert report.exit_code == 0 and all(o.status == "written" for o in report.outcomes)
@@ -389,7 +437,9 @@ def test_dry_run_writes_eml_files_and_bundles_and_records_nothing(office, monkey
             assert attachments(msg) == expected_for(root, sid)
             assert msg["To"].addresses[0].addr_spec == supplier_email(sid)
         else:
-            assert path.name == f"_internal_{PERIOD}.eml" and sorted(a.addr_spec for a in msg["To"].addresses) == sorted(INTERNAL)
+            assert path.name == f"_internal_{PERIOD}.eml" and sorted(
+                a.addr_spec for a in msg["To"].addresses
+            ) == sorted(INTERNAL)
     for sid in {f["supplier_id"] for f in manifest(root) if f["supplier_id"]}:
         with zipfile.ZipFile(root / "distribution" / f"{sid}_{PERIOD}.zip") as z:
             members = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n.endswith((".docx", ".xlsx"))}
@@ -400,7 +450,9 @@ def test_dry_run_writes_eml_files_and_bundles_and_records_nothing(office, monkey
     assert HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD) == []
     snapshot = {p.name: p.read_bytes() for p in [*emls, *(root / "distribution").glob("*.zip")]}
     distribute(office, dry_run=True)
-    assert {p.name: p.read_bytes() for p in [*(root / "outbox").glob("*.eml"), *(root / "distribution").glob("*.zip")]} == snapshot
+    assert {
+        p.name: p.read_bytes() for p in [*(root / "outbox").glob("*.eml"), *(root / "distribution").glob("*.zip")]
+    } == snapshot
 
 
 def test_a_document_of_another_supplier_slipped_into_a_plan_stops_everything(office, server, monkeypatch):
@@ -414,11 +466,11 @@ def test_a_document_of_another_supplier_slipped_into_a_plan_stops_everything(off
         plan.deliveries[i] = dist.replace(plan.deliveries[i], documents=plan.deliveries[i].documents + (other,))
         return plan
 
-    monkeypatch.setattr(distribution_run, "plan_distribution", tampered)   # where the run looks it up
+    monkeypatch.setattr(distribution_run, "plan_distribution", tampered)  # where the run looks it up
     with pytest.raises(dist.IsolationError) as caught:
         distribute(office)
     assert f"settlements/S002_settlement_{PERIOD}.docx" in str(caught.value) and "S001" in str(caught.value)
-    assert server.attempted == [] and server.delivered == []                   # not one message left
+    assert server.attempted == [] and server.delivered == []  # not one message left
     assert HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD) == []
     assert not (root / "outbox").exists()
 
@@ -428,9 +480,9 @@ def test_a_manifest_entry_naming_the_wrong_supplier_is_caught_before_sending(off
     body = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     for f in body["files"]:
         if f["path"] == f"reports/S002_review_{PERIOD}.docx":
-            f["supplier_id"] = "S001"                              # S002's report labelled as S001's
+            f["supplier_id"] = "S001"  # S002's report labelled as S001's
         if f["doc_type"] == "portfolio_summary":
-            f["supplier_id"] = "S001"                              # and management's summary too
+            f["supplier_id"] = "S001"  # and management's summary too
     (root / "manifest.json").write_text(json.dumps(body), encoding="utf-8")
     with pytest.raises(dist.IsolationError) as caught:
         distribute(office)
@@ -448,15 +500,20 @@ def _stored(docx: bytes) -> bytes:
 
 
 def _encoded(n: int) -> int:
-    return (n + 56) // 57 * 78                   # base64 in 76-character lines
+    return (n + 56) // 57 * 78  # base64 in 76-character lines
 
 
 def test_oversized_messages_are_zipped_or_split_and_say_so(office, server):
     root = office / "outputs" / PERIOD
     mib = 1024 * 1024
     settlement = root / f"settlements/S006_settlement_{PERIOD}.docx"
-    add_document(root, f"settlements/S006_settlement_{PERIOD}.docx", "settlement_statement", "S006",
-                 _stored(settlement.read_bytes()))
+    add_document(
+        root,
+        f"settlements/S006_settlement_{PERIOD}.docx",
+        "settlement_statement",
+        "S006",
+        _stored(settlement.read_bytes()),
+    )
     s006 = {Path(f["path"]).name: (root / f["path"]).read_bytes() for f in manifest(root) if f["supplier_id"] == "S006"}
     both_zipped = len(zip_of(s006))
     assert _encoded(both_zipped) * 2 < _encoded(sum(map(len, s006.values())))
@@ -488,11 +545,16 @@ def test_oversized_messages_are_zipped_or_split_and_say_so(office, server):
         first_body = parts[0].message.get_body(("plain",)).get_content()
         assert "分2封邮件发送" in first_body and "this is message 1" in first_body and "(message 2)" in first_body
     names = [p.get_filename() for m in by["S006"] for p in m.message.iter_attachments()]
-    assert f"S006_{PERIOD}_part2.zip" in names or f"S006_{PERIOD}_part1.zip" in names   # the big one zipped alone
+    assert f"S006_{PERIOD}_part2.zip" in names or f"S006_{PERIOD}_part1.zip" in names  # the big one zipped alone
 
-    set_distribution(office / "inputs", max_message_mb=0.01)           # smaller than any single document
-    add_document(root, f"notices/S007_warning_letter_{PERIOD}.docx", "warning_letter", "S007",
-                 word_bytes("警告函 Warning letter — S007 " + "".join(chr(0x4E00 + i) for i in range(3000))))
+    set_distribution(office / "inputs", max_message_mb=0.01)  # smaller than any single document
+    add_document(
+        root,
+        f"notices/S007_warning_letter_{PERIOD}.docx",
+        "warning_letter",
+        "S007",
+        word_bytes("警告函 Warning letter — S007 " + "".join(chr(0x4E00 + i) for i in range(3000))),
+    )
     report = distribute(office)
     assert report.exit_code == 1
     assert any(n.group == "S007" and "over the message size limit" in n.message_en for n in report.failed)
@@ -531,10 +593,14 @@ def test_resend_sends_a_supplier_its_documents_again_under_a_new_message_id(offi
 
 
 def test_the_monthly_flow_can_distribute_as_its_last_step(office, server, prefect_harness):
-    from pipeline.orchestration.distribute_flow import distribute_after_monthly, distribute_flow
-    assert distribute_after_monthly(PERIOD, str(office / "outputs"), str(office / "inputs")) is None   # off by default
+    from pipeline.orchestration.flows import PrefectRunner, distribute_flow
+    from pipeline.runs.distribution import distribute_after_monthly
+
+    assert (
+        distribute_after_monthly(PrefectRunner(), PERIOD, office / "outputs", office / "inputs") is None
+    )  # off by default
     set_distribution(office / "inputs", send_after_monthly_run=True)
-    report = distribute_after_monthly(PERIOD, str(office / "outputs"), str(office / "inputs"))
+    report = distribute_after_monthly(PrefectRunner(), PERIOD, office / "outputs", office / "inputs")
     assert report.exit_code == 0 and len(server.delivered) == len(report.outcomes) > 0
     rerun = distribute_flow(period=PERIOD, outputs=str(office / "outputs"), inputs=str(office / "inputs"))
     assert rerun.outcomes == [] and rerun.exit_code == 0
@@ -545,8 +611,12 @@ def test_mail_settings_are_checked_before_anything_is_sent(office, server, monke
     args = ["distribute", "--period", PERIOD, "--outputs", str(office / "outputs"), "--inputs", str(office / "inputs")]
     assert main(args) == 2
     assert "VENDORFLOW_SMTP_HOST" in capsys.readouterr().err
-    env = {"VENDORFLOW_SMTP_HOST": "smtp.example.com", "VENDORFLOW_SMTP_SECURITY": "none",
-           "VENDORFLOW_SMTP_USER": "vmo@example.com", "VENDORFLOW_SMTP_PASSWORD": "secret"}
+    env = {
+        "VENDORFLOW_SMTP_HOST": "smtp.example.com",
+        "VENDORFLOW_SMTP_SECURITY": "none",
+        "VENDORFLOW_SMTP_USER": "vmo@example.com",
+        "VENDORFLOW_SMTP_PASSWORD": "secret",
+    }
     with pytest.raises(ConfigError, match="in clear"):
         smtp_settings(env)
     settings = smtp_settings({**env, "VENDORFLOW_SMTP_SECURITY": "ssl"})
@@ -559,6 +629,7 @@ def test_mail_settings_are_checked_before_anything_is_sent(office, server, monke
 
 # --- encrypted servers ---------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, trusted through VENDORFLOW_SMTP_CA_FILE."""
@@ -566,28 +637,40 @@ def certificate(tmp_path_factory):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                        x509.DNSName("localhost")]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     folder = tmp_path_factory.mktemp("tls")
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return folder / "cert.pem", folder / "key.pem"
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_encrypted_connection_with_login(office, certificate, monkeypatch, security):
     import ssl
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
+
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -595,19 +678,31 @@ def test_encrypted_connection_with_login(office, certificate, monkeypatch, secur
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         recorder.logins.append(auth_data.login.decode())
-        return AuthResult(success=auth_data.password == b"s3cret", handled=False)     # handled=False: answer 535
+        return AuthResult(success=auth_data.password == b"s3cret", handled=False)  # handled=False: answer 535
 
-    options = ({"tls_context": context, "require_starttls": True} if security == "starttls"
-               else {"ssl_context": context})
+    options = {"tls_context": context, "require_starttls": True} if security == "starttls" else {"ssl_context": context}
     # (aiosmtpd offers AUTH over implicit TLS only without auth_require_tls; PLAIN only, so
     # each attempt is one login)
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate,
-                            auth_require_tls=security == "starttls", auth_exclude_mechanism=["LOGIN"], **options)
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        authenticator=authenticate,
+        auth_require_tls=security == "starttls",
+        auth_exclude_mechanism=["LOGIN"],
+        **options,
+    )
     controller.start()
     try:
-        env = {"VENDORFLOW_SMTP_HOST": "127.0.0.1", "VENDORFLOW_SMTP_PORT": str(controller.port),
-               "VENDORFLOW_SMTP_SECURITY": security, "VENDORFLOW_SMTP_FROM": SENDER, "VENDORFLOW_SMTP_CA_FILE": str(cert),
-               "VENDORFLOW_SMTP_USER": "vmo", "VENDORFLOW_SMTP_PASSWORD": "wrong"}
+        env = {
+            "VENDORFLOW_SMTP_HOST": "127.0.0.1",
+            "VENDORFLOW_SMTP_PORT": str(controller.port),
+            "VENDORFLOW_SMTP_SECURITY": security,
+            "VENDORFLOW_SMTP_FROM": SENDER,
+            "VENDORFLOW_SMTP_CA_FILE": str(cert),
+            "VENDORFLOW_SMTP_USER": "vmo",
+            "VENDORFLOW_SMTP_PASSWORD": "wrong",
+        }
         bad = distribute(office, environ=env)
         assert bad.exit_code == 1 and not recorder.delivered and "refused the login" in bad.failed[-1].message_en
         assert HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD) == []
@@ -619,10 +714,13 @@ def test_encrypted_connection_with_login(office, certificate, monkeypatch, secur
 
 
 def test_a_distribution_list_row_naming_an_unknown_supplier_is_reported_with_its_cell(office, server):
-    write_rows(office / "inputs" / "distribution.xlsx", [
-        {"供应商编号": "S01", "抄送邮箱": "finance@jinchenghr.com.cn"},
-        {"供应商编号": "S002", "抄送邮箱": "not-an-address"},
-    ])
+    write_rows(
+        office / "inputs" / "distribution.xlsx",
+        [
+            {"供应商编号": "S01", "抄送邮箱": "finance@jinchenghr.com.cn"},
+            {"供应商编号": "S002", "抄送邮箱": "not-an-address"},
+        ],
+    )
     report = distribute(office)
     assert report.exit_code == 1 and report.groups("failed") == [dist.LIST]
     texts = [n.message_zh + n.message_en for n in report.failed]
@@ -634,21 +732,33 @@ def test_a_distribution_list_row_naming_an_unknown_supplier_is_reported_with_its
 def test_names_from_cells_cannot_add_headers_or_recipients(office):
     documents = dist.read_manifest(office / "outputs" / PERIOD, PERIOD)
     contacts = dist.contacts_from(
-        [{"supplier_id": "S001", "name_zh": "锦程", "contact_name": "孙丽华\r\nBcc: spy@evil.example",
-          "contact_email": "sunlihua@jinchenghr.com.cn"}],
-        [{"supplier_id": "S001", "cc": "finance@jinchenghr.com.cn", "cc_name": "财务\nX-Injected: 1"}])
+        [
+            {
+                "supplier_id": "S001",
+                "name_zh": "锦程",
+                "contact_name": "孙丽华\r\nBcc: spy@evil.example",
+                "contact_email": "sunlihua@jinchenghr.com.cn",
+            }
+        ],
+        [{"supplier_id": "S001", "cc": "finance@jinchenghr.com.cn", "cc_name": "财务\nX-Injected: 1"}],
+    )
     plan = dist.plan_distribution(PERIOD, documents, contacts, INTERNAL)
     [delivery] = [d for d in plan.deliveries if d.group == "S001"]
     files = {d.path: (office / "outputs" / PERIOD / d.path).read_bytes() for d in delivery.documents}
     settings = dist.load_settings(office / "inputs" / "policy.yaml", {})
-    [out], _ = dist.compose(delivery, PERIOD, files, settings, dist.Sender("vmo@hdzz-group.example", "VMO"), 10 ** 7)
+    [out], _ = dist.compose(delivery, PERIOD, files, settings, dist.Sender("vmo@hdzz-group.example", "VMO"), 10**7)
     msg = email.message_from_bytes(out.message.as_bytes(), policy=email.policy.default)
     assert msg["Bcc"] is None and msg["X-Injected"] is None
     assert [a.addr_spec for a in msg["To"].addresses + msg["Cc"].addresses] == [
-        "sunlihua@jinchenghr.com.cn", "finance@jinchenghr.com.cn"]
+        "sunlihua@jinchenghr.com.cn",
+        "finance@jinchenghr.com.cn",
+    ]
     assert set(delivery.envelope) == {"sunlihua@jinchenghr.com.cn", "finance@jinchenghr.com.cn"}
     # suppliers without documents this period, and management's copy, are planned as the manifest says
-    assert {d.group for d in plan.failed} == {f["supplier_id"] for f in manifest(office / "outputs" / PERIOD)} - {"S001", None}
+    assert {d.group for d in plan.failed} == {f["supplier_id"] for f in manifest(office / "outputs" / PERIOD)} - {
+        "S001",
+        None,
+    }
 
 
 def test_a_server_lost_mid_batch_leaves_the_rest_for_the_next_run(office, server):

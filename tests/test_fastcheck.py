@@ -1,5 +1,6 @@
 """The compiled fast path changes nothing but speed: the same records and the same problems,
 with the same messages, as jsonschema on every row; and the custom formats."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config.aliases import load_aliases
-from pipeline.validation.fastcheck import compile_schema
-from pipeline.validation.formats import format_checker, is_email, is_period, is_phone_cn, is_uscc
+from pipeline.config.resources import load_schema
 from pipeline.identifiers import uscc_check_char
 from pipeline.load.reader import RawRow, RawTable, _blank
-from pipeline.config.resources import load_schema
+from pipeline.validation.fastcheck import compile_schema
+from pipeline.validation.formats import format_checker, is_email, is_period, is_phone_cn, is_uscc
 from pipeline.validation.records import validate_tables
 
 GOOD_USCC = "91350100M000100Y43"
@@ -49,14 +50,15 @@ CHOICES = {
 def raw_table(kind: str, rows: list[dict], file: str = "f.xlsx", spreadsheet: bool = True) -> RawTable:
     """As a workbook or CSV is read (a tuple of cells per row), or as JSON is (a dict)."""
     fields = list(dict.fromkeys(f for r in rows for f in r))
-    table = RawTable(kind=kind, file=file, sheet="Sheet1", columns={f: f for f in fields},
-                     fields=fields if spreadsheet else [])
+    table = RawTable(
+        kind=kind, file=file, sheet="Sheet1", columns={f: f for f in fields}, fields=fields if spreadsheet else []
+    )
     for n, r in enumerate(rows, start=2):
         if spreadsheet:
             values = tuple("" if r.get(f) is None else r.get(f) for f in fields)
             table.rows.append(RawRow(n, None, values, fields))
         else:
-            table.rows.append(RawRow(n, {f: v for f, v in r.items() if not _blank(v)}))      # as read_json keeps them
+            table.rows.append(RawRow(n, {f: v for f, v in r.items() if not _blank(v)}))  # as read_json keeps them
     return table
 
 
@@ -88,24 +90,45 @@ def test_fast_path_gives_the_same_records_and_issues_on_mixed_rows(kind, spreads
     rnd = random.Random(20261126)
     rows = random_rows(kind, 3000, rnd)
     # and a run of clean rows, as most of a real file is
-    rows += [{"supplier_id": f"S{n}", "name_zh": "甲公司", "uscc": GOOD_USCC, "category": "其他", "status": "合格",
-              "period": "2026-10", "quality_score": 90.0 + n % 10, "on_time_rate": "95%"} for n in range(2000)]
+    rows += [
+        {
+            "supplier_id": f"S{n}",
+            "name_zh": "甲公司",
+            "uscc": GOOD_USCC,
+            "category": "其他",
+            "status": "合格",
+            "period": "2026-10",
+            "quality_score": 90.0 + n % 10,
+            "on_time_rate": "95%",
+        }
+        for n in range(2000)
+    ]
     props = load_schema(kind)["properties"]
     rows = [{k: v for k, v in r.items() if k in props} for r in rows]
     result = same([raw_table(kind, rows, spreadsheet=spreadsheet)])
-    assert result.issues and result.records[kind]                             # both kinds of rows were there
+    assert result.issues and result.records[kind]  # both kinds of rows were there
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.fixed_dictionaries({}, optional={f: st.sampled_from(v) for f, v in CHOICES.items()
-                                                    if f in load_schema("suppliers")["properties"]}),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={f: st.sampled_from(v) for f, v in CHOICES.items() if f in load_schema("suppliers")["properties"]},
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_fast_path_agrees_with_jsonschema_on_any_suppliers(rows):
     same([raw_table("suppliers", rows)])
 
 
 def test_a_schema_keyword_the_fast_path_does_not_know_turns_it_off():
-    assert compile_schema({"type": "object", "properties": {"a": {"type": "string", "multipleOf": 2}}}, format_checker) is None
+    assert (
+        compile_schema({"type": "object", "properties": {"a": {"type": "string", "multipleOf": 2}}}, format_checker)
+        is None
+    )
     assert compile_schema({"type": "object", "oneOf": [{}]}, format_checker) is None
     for kind in ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates"):
         assert compile_schema(load_schema(kind), format_checker) is not None, kind
@@ -115,19 +138,31 @@ def test_uscc_format_follows_gb_32100():
     body = "91350100M000100Y4"
     assert is_uscc(body + uscc_check_char(body))
     assert not is_uscc(body + "4") and not is_uscc(body) and not is_uscc(body.lower() + "3")
-    for letter in "IOZSV":                                                   # never used in a USCC
+    for letter in "IOZSV":  # never used in a USCC
         assert not is_uscc("9135010" + letter + "M000100Y43")
-    assert uscc_check_char("91110000600037341") == "L"                        # a published code's check character
+    assert uscc_check_char("91110000600037341") == "L"  # a published code's check character
 
 
-@pytest.mark.parametrize("value,ok", [("13812345678", True), ("+86 138 1234 5678", True), ("021-62345678", True),
-                                      ("0571-87654321-123", True), ("400-820-8820", True), ("12345678901", False),
-                                      ("1381234567", False), ("abc", False)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("13812345678", True),
+        ("+86 138 1234 5678", True),
+        ("021-62345678", True),
+        ("0571-87654321-123", True),
+        ("400-820-8820", True),
+        ("12345678901", False),
+        ("1381234567", False),
+        ("abc", False),
+    ],
+)
 def test_chinese_phone_numbers(value, ok):
     assert is_phone_cn(value) is ok
 
 
-@pytest.mark.parametrize("value,ok", [("a.b@c.com.cn", True), ("王@例子.中国", False), ("a@b", False), ("@b.cn", False)])
+@pytest.mark.parametrize(
+    "value,ok", [("a.b@c.com.cn", True), ("王@例子.中国", False), ("a@b", False), ("@b.cn", False)]
+)
 def test_email(value, ok):
     assert is_email(value) is ok
 

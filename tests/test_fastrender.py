@@ -6,6 +6,7 @@ footers, pictures) and as XML (canonical form of every rendered part). A templat
 here exercises what the shipped ones may not: pictures in the body and a header,
 RichText, Listing, {%tr %} and {%p %} loops and conditions.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,19 +21,20 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from docx import Document
-from docx.shared import Cm
+from docx_reading import docx_tables, docx_text
 from lxml import etree
 
-from conftest import ROOT
-from docx_reading import docx_tables, docx_text
+from pipeline.errors import RenderError
 from pipeline.render import engine as fastrender
 from pipeline.render.engine import Image
-from pipeline.errors import RenderError
 from pipeline.render.facade import render_docx, render_docx_docxtpl
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
-TEMPLATES = sorted(p.stem for p in (ROOT / "contract_templates").glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
+TEMPLATES = sorted(
+    p.stem for p in (ROOT / "contract_templates").glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file()
+)
 STORY = ("word/document.xml", "word/header", "word/footer", "word/footnotes")
 
 
@@ -42,8 +44,10 @@ def fixture(name: str) -> dict:
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A solid-colour PNG without an imaging library."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
@@ -73,8 +77,11 @@ def grids(path: Path) -> list[list[str]]:
 
 def canonical_parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
-        return {n: etree.tostring(etree.fromstring(z.read(n)), method="c14n")
-                for n in z.namelist() if n.startswith(STORY) and n.endswith(".xml")}
+        return {
+            n: etree.tostring(etree.fromstring(z.read(n)), method="c14n")
+            for n in z.namelist()
+            if n.startswith(STORY) and n.endswith(".xml")
+        }
 
 
 def both(tmp_path: Path, template: str, context: dict) -> tuple[Path, Path]:
@@ -125,7 +132,7 @@ def test_hostile_values_come_out_literally_on_both_paths(tmp_path, name):
     plain = tmp_path / "plain.docx"
     plain.write_bytes(render_docx(f"{name}.docx", context))
     text = docx_text(plain)
-    path = next(p for p, v in leaves(context) if len(v) >= 6 and v in text)   # a value the reader sees
+    path = next(p for p, v in leaves(context) if len(v) >= 6 and v in text)  # a value the reader sees
     target = context
     for key in path[:-1]:
         target = target[key]
@@ -138,8 +145,10 @@ def test_hostile_values_come_out_literally_on_both_paths(tmp_path, name):
 def with_pictures(value, picture: Image):
     """The fixture with a real picture wherever a chart goes (JSON cannot hold one)."""
     if isinstance(value, dict):
-        return {k: picture if k.endswith("chart") and isinstance(v, str) else with_pictures(v, picture)
-                for k, v in value.items()}
+        return {
+            k: picture if k.endswith("chart") and isinstance(v, str) else with_pictures(v, picture)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [with_pictures(v, picture) for v in value]
     return value
@@ -185,7 +194,7 @@ def build_rich_template(path: Path, title: str = "Rich {{ title }}") -> None:
         cell.text = text
     extra = table.add_row()
     extra.cells[0].text = "{%tr endfor %}"
-    months = document.add_table(rows=2, cols=4)           # a column loop: docxtpl widens the grid
+    months = document.add_table(rows=2, cols=4)  # a column loop: docxtpl widens the grid
     for row, label, value in zip(months.rows, ["月份 Month", "得分 Score"], ["{{ m.name }}", "{{ m.score }}"]):
         for cell, text in zip(row.cells, [label, "{%tc for m in months %}", value, "{%tc endfor %}"]):
             cell.text = text
@@ -195,6 +204,7 @@ def build_rich_template(path: Path, title: str = "Rich {{ title }}") -> None:
 
 def rich_context() -> dict:
     from docxtpl import Listing, RichText
+
     red, blue = png(40, 20, (200, 30, 30)), png(10, 10, (30, 30, 200))
     rich = RichText("bold red", bold=True, color="FF0000")
     rich.add(" & plain <text>")
@@ -209,8 +219,10 @@ def rich_context() -> dict:
         "multiline": "first\nsecond",
         "show_extra": True,
         "items": [{"name": f"item {i}", "amount": f"{i},000.00"} for i in range(3)],
-        "rows": [{"name": "甲 A", "amount": "1.00", "pic": Image(red, width_mm=8)},
-                 {"name": "乙 B", "amount": "2.00", "pic": ""}],
+        "rows": [
+            {"name": "甲 A", "amount": "1.00", "pic": Image(red, width_mm=8)},
+            {"name": "乙 B", "amount": "2.00", "pic": ""},
+        ],
         "months": [{"name": f"2026-{m:02d}", "score": f"{80 + m}.00"} for m in range(5, 11)],
     }
 
@@ -233,18 +245,20 @@ def test_pictures_rich_text_listings_and_loops_match_docxtpl(tmp_path, rich_temp
     assert "Item item 2 = 2,000.00" in text and "甲 A" in text
     assert "bold red & plain <text>" in text
     assert drawings(ours)["word/document.xml"] == 4 and sum(drawings(ours).values()) == 5
-    assert len(media(ours)) == 2           # the same picture used three times is stored once
-    document = Document(str(ours))         # python-docx resolves every picture relationship
-    blobs = {hashlib.sha256(r.target_part.blob).hexdigest() for r in document.part.rels.values()
-             if r.reltype.endswith("/image")}
+    assert len(media(ours)) == 2  # the same picture used three times is stored once
+    document = Document(str(ours))  # python-docx resolves every picture relationship
+    blobs = {
+        hashlib.sha256(r.target_part.blob).hexdigest()
+        for r in document.part.rels.values()
+        if r.reltype.endswith("/image")
+    }
     assert blobs == set(media(ours))
     header = document.sections[0].header
     assert any(r.reltype.endswith("/image") for r in header.part.rels.values())
     ids = [int(e.get("id")) for e in document.element.body.iter(f"{{{fastrender.WP_NS}}}docPr")]
     assert ids == sorted(set(ids))
     assert docx_tables(ours)[1][0] == ["月份 Month"] + [f"2026-{m:02d}" for m in range(5, 11)]
-    assert grids(ours) == grids(reference) and len(grids(ours)[1]) == 7     # widened as docxtpl does
-
+    assert grids(ours) == grids(reference) and len(grids(ours)[1]) == 7  # widened as docxtpl does
 
 
 def test_rich_template_turned_off_branches(tmp_path, rich_templates):
@@ -257,6 +271,7 @@ def test_rich_template_turned_off_branches(tmp_path, rich_templates):
 def test_docxtpl_inline_images_render_through_their_own_docxtemplate(tmp_path, rich_templates):
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
+
     tpl = DocxTemplate(str(rich_templates / "rich.docx"))
     context = rich_context()
     context["logo"] = InlineImage(tpl, io.BytesIO(png(20, 20, (0, 128, 0))), width=Mm(10))
@@ -360,10 +375,13 @@ def test_a_template_with_tags_in_its_core_properties(tmp_path, monkeypatch):
     assert Document(str(reference)).core_properties.title == "Report October"
 
 
-@pytest.mark.skipif(not any(os.access(os.path.join(p, "soffice"), os.X_OK)
-                            for p in os.environ.get("PATH", "").split(os.pathsep)), reason="LibreOffice not installed")
+@pytest.mark.skipif(
+    not any(os.access(os.path.join(p, "soffice"), os.X_OK) for p in os.environ.get("PATH", "").split(os.pathsep)),
+    reason="LibreOffice not installed",
+)
 def test_documents_with_pictures_open_in_libreoffice(tmp_path, rich_templates):
     from pipeline.render.pdf import to_pdf
+
     path = tmp_path / "rich.docx"
     path.write_bytes(render_docx("rich.docx", rich_context()))
     shutil.copy(ROOT / "contract_templates" / "review_report.docx", rich_templates)

@@ -1,13 +1,15 @@
 """The history store: append-only runs, superseded reruns, trends across periods, and a damaged store."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
+from conftest import SAMPLE_INPUTS
 from openpyxl import load_workbook
 
-from conftest import SAMPLE_INPUTS
-from pipeline.publish.history import HistoryError, HistoryStore
+from pipeline.errors import HistoryError
+from pipeline.publish.history import HistoryStore
 from pipeline.runs.monthly import run_month
 
 
@@ -32,7 +34,7 @@ def test_each_run_is_recorded_with_its_inputs_and_policy(month_by_month):
     assert len(results) == 15
     s003 = next(r for r in results if r.supplier_id == "S003")
     assert (str(s003.score), s003.grade) == ("46.57", "D")
-    assert s003.kpis["satisfaction"]["actual"] is None          # N/A stays N/A in the record
+    assert s003.kpis["satisfaction"]["actual"] is None  # N/A stays N/A in the record
 
 
 def test_rerun_supersedes_but_keeps_the_earlier_run(month_by_month, tmp_path):
@@ -40,18 +42,19 @@ def test_rerun_supersedes_but_keeps_the_earlier_run(month_by_month, tmp_path):
     work = tmp_path / "out"
     shutil.copytree(out, work)
     again = run_month(inputs, work, period="2026-10")
-    assert again.rendered == 0                              # unchanged inputs: nothing but the audit trail changes
+    assert again.rendered == 0  # unchanged inputs: nothing but the audit trail changes
     store = HistoryStore.for_outputs(work)
     october = store.audit("2026-10")
     assert len(october) == 2
     first, second = october
     assert first["superseded_by"] == second["run_id"] and second["superseded_by"] is None
-    assert len(store.current_results(["2026-10"])) == 15     # no duplicate results
+    assert len(store.current_results(["2026-10"])) == 15  # no duplicate results
 
 
 def test_trend_uses_months_recorded_earlier(month_by_month):
     out, _, summaries = month_by_month
     from docx_reading import docx_text
+
     text = docx_text(summaries["2026-10"].outputs / "reports" / "S003_review_2026-10.docx")
     assert "83.44" in text and "66.92" in text and "46.57" in text
     assert "移动平均" in text and "moving average" in text
@@ -68,6 +71,7 @@ def test_damaged_history_store_stops_the_run_before_anything_is_written(sample_i
     assert not (out / "2026-10").exists() or not any((out / "2026-10").rglob("*.docx"))
     assert {p.name: p.read_bytes() for p in sample_inputs.iterdir() if p.is_file()} == before
     from pipeline.cli import main
+
     assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out)]) == 2
 
 

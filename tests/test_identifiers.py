@@ -1,4 +1,5 @@
 """Check characters of the 统一社会信用代码 (GB 32100-2015) and 居民身份证号 (GB 11643)."""
+
 import datetime as dt
 
 import pytest
@@ -29,6 +30,7 @@ def test_constants():
 
 # --- USCC -----------------------------------------------------------------------------
 
+
 def test_uscc_standard_example():
     assert uscc_check_char(USCC_STANDARD[:17]) == "3"
     assert is_valid_uscc(USCC_STANDARD)
@@ -53,7 +55,7 @@ def test_uscc_every_single_substitution_is_detected(pos):
     for ch in USCC_ALPHABET:
         if ch == USCC_STANDARD[pos]:
             continue
-        bad = USCC_STANDARD[:pos] + ch + USCC_STANDARD[pos + 1:]
+        bad = USCC_STANDARD[:pos] + ch + USCC_STANDARD[pos + 1 :]
         assert not is_valid_uscc(bad), bad
 
 
@@ -61,23 +63,26 @@ def test_uscc_adjacent_transpositions_are_detected():
     for i in range(16):
         a, b = USCC_STANDARD[i], USCC_STANDARD[i + 1]
         if a != b:
-            swapped = USCC_STANDARD[:i] + b + a + USCC_STANDARD[i + 2:]
+            swapped = USCC_STANDARD[:i] + b + a + USCC_STANDARD[i + 2 :]
             assert not is_valid_uscc(swapped), swapped
 
 
-@pytest.mark.parametrize("bad", [
-    "",
-    USCC_STANDARD[:17],                 # too short
-    USCC_STANDARD + "3",                # too long
-    USCC_STANDARD.lower(),              # lower case is not the code's alphabet
-    "91350100M000100YO3",               # O is not allowed
-    "91350100M000100Y4I",               # I is not allowed
-    "91350100M000100Y4 ",               # trailing space
-    " 91350100M000100Y4",
-    "９１350100M000100Y43",              # full-width digits
-    None,
-    913501000001004,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        USCC_STANDARD[:17],  # too short
+        USCC_STANDARD + "3",  # too long
+        USCC_STANDARD.lower(),  # lower case is not the code's alphabet
+        "91350100M000100YO3",  # O is not allowed
+        "91350100M000100Y4I",  # I is not allowed
+        "91350100M000100Y4 ",  # trailing space
+        " 91350100M000100Y4",
+        "９１350100M000100Y43",  # full-width digits
+        None,
+        913501000001004,
+    ],
+)
 def test_uscc_rejects_malformed(bad):
     assert not is_valid_uscc(bad)
 
@@ -89,6 +94,7 @@ def test_uscc_check_char_rejects_bad_prefix(bad):
 
 
 # --- resident ID number ----------------------------------------------------------------
+
 
 def test_id_standard_examples():
     assert id_check_char(ID_STANDARD[:17]) == "X"
@@ -102,7 +108,7 @@ def test_id_every_single_digit_substitution_is_detected(pos):
     for d in "0123456789":
         if d == ID_STANDARD[pos]:
             continue
-        bad = ID_STANDARD[:pos] + d + ID_STANDARD[pos + 1:]
+        bad = ID_STANDARD[:pos] + d + ID_STANDARD[pos + 1 :]
         assert not is_valid_id_number(bad), bad
 
 
@@ -132,8 +138,19 @@ def test_id_birth_date_in_the_future_is_rejected():
     assert is_valid_id_number(code, today=dt.date(2027, 1, 1))
 
 
-@pytest.mark.parametrize("bad", ["", ID_STANDARD[:17], ID_STANDARD + "1", "11010519491231002", "1101051949123100AX",
-                                 "１1010519491231002X", None, 110105194912310029])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        ID_STANDARD[:17],
+        ID_STANDARD + "1",
+        "11010519491231002",
+        "1101051949123100AX",
+        "１1010519491231002X",
+        None,
+        110105194912310029,
+    ],
+)
 def test_id_rejects_malformed(bad):
     assert not is_valid_id_number(bad)
 

@@ -1,5 +1,6 @@
 """The monthly flow end to end on the shipped sample data, through Prefect, checked by
 opening every document it writes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
+from openpyxl import load_workbook
+
 from pipeline.documents.amount_words import parse_chinese_uppercase, parse_english_words
 
 PERIOD = "2026-10"
@@ -60,8 +61,10 @@ def test_inputs_are_left_as_they_were(flow_run):
     _, base, before = flow_run
     after = {p.name: p.read_bytes() for p in (base / "inputs").iterdir() if p.is_file()}
     assert after == before
-    archived = {p.read_bytes() for p in (base / "inputs" / "archive").rglob("*") if p.name != "SHA256SUMS" and p.is_file()}
-    assert set(before.values()) <= archived            # and every input was archived before it was read
+    archived = {
+        p.read_bytes() for p in (base / "inputs" / "archive").rglob("*") if p.name != "SHA256SUMS" and p.is_file()
+    }
+    assert set(before.values()) <= archived  # and every input was archived before it was read
 
 
 def test_every_document_is_bilingual_and_has_no_template_code_left(flow_run):
@@ -80,12 +83,15 @@ def test_review_report_of_the_sliding_supplier(flow_run):
     _, base, _ = flow_run
     text = docx_text(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")
     assert "供应商月度绩效评估报告" in text and "Supplier Monthly Performance Review" in text
-    assert "46.57" in text and "不合格" in text              # October score and grade D
-    assert "66.92" in text and "−20.35" in text             # September score and the change
-    assert "满意度" in text and "N/A" in text                 # the KPI not applicable this month
+    assert "46.57" in text and "不合格" in text  # October score and grade D
+    assert "66.92" in text and "−20.35" in text  # September score and the change
+    assert "满意度" in text and "N/A" in text  # the KPI not applicable this month
     assert "重新归一化" in text and "re-normalised" in text
-    kpi_table = next(t for t in docx_tables(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")
-                     if any("按时交付率" in c for c in t[1] if len(t) > 1) or any("按时交付率" in r[0] for r in t))
+    kpi_table = next(
+        t
+        for t in docx_tables(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")
+        if any("按时交付率" in c for c in t[1] if len(t) > 1) or any("按时交付率" in r[0] for r in t)
+    )
     names = [row[0] for row in kpi_table[1:]]
     assert len(names) == 6
 
@@ -98,7 +104,7 @@ def test_security_breach_supplier_is_d_and_its_penalties_are_capped(flow_run):
     assert "安全事件" in report and "Security breach" in report
     settlement = docx_text(root / "settlements" / f"S004_settlement_{PERIOD}.docx")
     assert "上限" in settlement and "cap" in settlement
-    assert "22,400.00" in settlement                       # 10% of the 224,000.00 monthly fee
+    assert "22,400.00" in settlement  # 10% of the 224,000.00 monthly fee
 
 
 def _settlement_rows(path: Path) -> list[list[str]]:
@@ -141,7 +147,17 @@ def test_manifest_lists_every_file_with_its_hash(flow_run):
     for rel, entry in listed.items():
         data = (root / rel).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
-        assert entry["doc_type"] in {"review_report", "settlement_statement", "portfolio_summary", "scoreboard", "warning_letter", "improvement_notice", "termination_notice", "exit_review", "commendation_letter"}
+        assert entry["doc_type"] in {
+            "review_report",
+            "settlement_statement",
+            "portfolio_summary",
+            "scoreboard",
+            "warning_letter",
+            "improvement_notice",
+            "termination_notice",
+            "exit_review",
+            "commendation_letter",
+        }
         if entry["doc_type"] in {"review_report", "settlement_statement"}:
             assert rel.split("/")[-1].startswith(entry["supplier_id"] + "_")
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
@@ -173,22 +189,23 @@ def test_portfolio_summary_counts_and_flags(flow_run):
 
 def test_prefect_artifacts_show_the_scoreboard_and_summary(flow_run):
     from prefect.artifacts import Artifact
+
     table = Artifact.get(f"scoreboard-{PERIOD}")
     summary = Artifact.get(f"monthly-{PERIOD}")
     assert table is not None and summary is not None
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     assert {r["supplier"] for r in rows} == evaluated_suppliers(PERIOD)
     assert "grades" in summary.data and "risk flags" in summary.data
-    assert "6225" not in json.dumps(rows) and "13812345678" not in summary.data     # no bank accounts or phones
+    assert "6225" not in json.dumps(rows) and "13812345678" not in summary.data  # no bank accounts or phones
 
 
 def test_october_notices_follow_the_story(flow_run):
     _, base, _ = flow_run
     notices = {p.name for p in (base / "outputs" / PERIOD / "notices").glob("*.docx")}
-    assert f"S003_improvement_notice_{PERIOD}.docx" in notices          # the sliding supplier reaches D
-    assert f"S004_termination_notice_{PERIOD}.docx" in notices          # the critical security breach
+    assert f"S003_improvement_notice_{PERIOD}.docx" in notices  # the sliding supplier reaches D
+    assert f"S004_termination_notice_{PERIOD}.docx" in notices  # the critical security breach
     assert f"S004_exit_review_{PERIOD}.docx" in notices
-    assert f"S004_improvement_notice_{PERIOD}.docx" not in notices      # replaced by the termination
+    assert f"S004_improvement_notice_{PERIOD}.docx" not in notices  # replaced by the termination
     text = docx_text(base / "outputs" / PERIOD / "notices" / f"S003_improvement_notice_{PERIOD}.docx")
     assert "整改通知书" in text and "2026年11月30日" in text and "November 30, 2026" in text
     report = docx_text(base / "outputs" / PERIOD / "reports" / f"S002_review_{PERIOD}.docx")

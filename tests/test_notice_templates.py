@@ -1,6 +1,7 @@
 """The notice, exit-review and periodic-review templates say what the regulations require,
 show every branch (empty lists, no deadline, no status change), take charts as pictures,
 and are exactly what their builders make."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -11,18 +12,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
-
 from conftest import ROOT
+from docx import Document
 from docx_reading import docx_tables, docx_text
+
 from pipeline.render.engine import Image
 from pipeline.render.facade import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 LETTERS = ["warning_letter", "improvement_notice", "termination_notice", "commendation_letter"]
 NOTICES = LETTERS + ["exit_review"]
-CHARTS = {"review_report": ["trend", "chart"], "portfolio_summary": ["grade_chart"],
-          "periodic_review": ["chart"], "periodic_portfolio": ["chart"]}
+CHARTS = {
+    "review_report": ["trend", "chart"],
+    "portfolio_summary": ["grade_chart"],
+    "periodic_review": ["chart"],
+    "periodic_portfolio": ["chart"],
+}
 
 
 def fixture(name: str) -> dict:
@@ -41,6 +46,7 @@ def flat(text: str) -> str:
 
 def small_png() -> bytes:
     from PIL import Image as PILImage
+
     buf = io.BytesIO()
     PILImage.new("RGB", (80, 40), (21, 101, 192)).save(buf, "PNG")
     return buf.getvalue()
@@ -56,11 +62,19 @@ def test_letters_are_addressed_referenced_dated_and_sealed(tmp_path, name):
     ctx = fixture(name)
     text = docx_text(rendered(tmp_path, name))
     s = ctx["supplier"]
-    for value in (s["name_zh"], s["name_en"], s["address_zh"], s["address_en"], ctx["doc"]["no"],
-                  ctx["doc"]["date_zh"], ctx["doc"]["date_en"], ctx["org"]["department_zh"]):
+    for value in (
+        s["name_zh"],
+        s["name_en"],
+        s["address_zh"],
+        s["address_en"],
+        ctx["doc"]["no"],
+        ctx["doc"]["date_zh"],
+        ctx["doc"]["date_en"],
+        ctx["org"]["department_zh"],
+    ):
         assert value in text, value
     assert "（盖章）" in text and "(seal)" in text
-    assert f"{s['name_zh']}：" in text                        # 称呼 "杭州云帆……有限公司："
+    assert f"{s['name_zh']}：" in text  # 称呼 "杭州云帆……有限公司："
     for fact in ctx["facts"]:
         assert fact["zh"] in text and fact["en"] in text
 
@@ -72,14 +86,14 @@ def test_warning_letter_asks_for_an_improvement_plan_within_the_deadline(tmp_pat
     assert f"within {ctx['deadline']['days']} days of this letter (by {ctx['deadline']['en']})" in text
     assert "书面改进计划" in text and "improvement plan" in text
     assert ctx["requirements"][0]["zh"] in text and "特此函告。" in text
-    assert "回 执" in text or "回　执" in text                # receipt slip to sign and return
-    assert "状态由" not in text                               # no status change in this fixture
+    assert "回 执" in text or "回　执" in text  # receipt slip to sign and return
+    assert "状态由" not in text  # no status change in this fixture
 
     ctx["deadline"] = {"available": False, "zh": "", "en": "", "days": ""}
     ctx["requirements"] = []
     text = flat(docx_text(rendered(tmp_path, "warning_letter", ctx)))
     assert "尽快向我司提交书面改进计划" in text and "日内（即" not in text
-    assert "二、立即落实改进措施" in text                      # numbering closes up without requirements
+    assert "二、立即落实改进措施" in text  # numbering closes up without requirements
 
 
 def test_improvement_notice_states_the_rectification_deadline_requirements_and_status(tmp_path):
@@ -126,7 +140,7 @@ def test_exit_review_is_internal_with_history_flags_status_and_approval(tmp_path
     header = " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
     assert "内部文件" in header and "Internal" in header
     assert "内部文件" in text and "not to be sent to the supplier" in text
-    assert "（盖章）" not in text and "回　执" not in text           # not a letter
+    assert "（盖章）" not in text and "回　执" not in text  # not a letter
     assert ctx["recommendation_zh"] in text and ctx["flags"][0]["zh"] in text
     assert ctx["status_change"]["reason_zh"] in text and ctx["handover"]["end_zh"] in text
     assert "部门负责人" in text and "分管领导" in text and "签字" in text
@@ -162,9 +176,14 @@ def test_portfolio_summary_ranks_and_lists_risks_actions_expiry_and_status(tmp_p
     path = rendered(tmp_path, "portfolio_summary")
     text = docx_text(path)
     results = next(t for t in docx_tables(path) if t[0][0].startswith("排名"))
-    assert [r[0] for r in results[1:1 + len(ctx["rows"])]] == [r["rank"] for r in ctx["rows"]]
-    for item in (ctx["risks"][0]["zh"], ctx["actions"][0]["action_zh"], ctx["expiring"][0]["date_zh"],
-                 ctx["status_changes"][0]["to_zh"], ctx["attention"][0]["zh"]):
+    assert [r[0] for r in results[1 : 1 + len(ctx["rows"])]] == [r["rank"] for r in ctx["rows"]]
+    for item in (
+        ctx["risks"][0]["zh"],
+        ctx["actions"][0]["action_zh"],
+        ctx["expiring"][0]["date_zh"],
+        ctx["status_changes"][0]["to_zh"],
+        ctx["attention"][0]["zh"],
+    ):
         assert item in text
     for key in ("risks", "actions", "expiring", "status_changes"):
         ctx[key] = []
@@ -203,8 +222,9 @@ def test_chart_fields_take_a_picture_and_leave_nothing_when_empty(tmp_path, name
     ctx = fixture(name)
     assert drawings(rendered(tmp_path, name, ctx)) == 0
     empty = Document(str(tmp_path / f"{name}.docx"))
-    assert not any(p.text.strip() == "" and p.style.name == "Normal" and p.alignment == 1
-                   for p in empty.paragraphs), "an empty centred paragraph was left for the chart"
+    assert not any(p.text.strip() == "" and p.style.name == "Normal" and p.alignment == 1 for p in empty.paragraphs), (
+        "an empty centred paragraph was left for the chart"
+    )
     target = ctx
     *path, last = CHARTS[name]
     for key in path:

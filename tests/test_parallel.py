@@ -1,4 +1,5 @@
 """Rendering on a process pool writes exactly what rendering in one process writes."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_INPUTS
+
+from pipeline.errors import RenderError
 from pipeline.orchestration import parallel
 from pipeline.publish.jobs import make_job, render_and_write
-from pipeline.errors import RenderError
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 NAMES = ["review_report", "settlement_statement", "portfolio_summary"]
@@ -23,7 +24,7 @@ def jobs(n: int) -> list:
     for i in range(n):
         name = NAMES[i % len(NAMES)]
         context = json.loads(json.dumps(contexts[name]))
-        context["org"]["name_en"] = f"Org {i}"          # every document different
+        context["org"]["name_en"] = f"Org {i}"  # every document different
         out.append(make_job(f"{name}/{i:04d}_{name}.docx", f"{name}.docx", context, name, f"S{i:04d}"))
     return out
 
@@ -67,8 +68,9 @@ def test_a_generator_of_jobs_is_consumed_a_few_chunks_ahead_of_the_rendering(tmp
         if not pulled_at_first_result:
             pulled_at_first_result.append(pulled)
 
-    streamed = parallel.render_many(lazily(), tmp_path / "stream", workers=2, chunk=3, min_parallel=0,
-                                    progress=progress, total=len(work))
+    streamed = parallel.render_many(
+        lazily(), tmp_path / "stream", workers=2, chunk=3, min_parallel=0, progress=progress, total=len(work)
+    )
     assert streamed == render_and_write(tmp_path / "single", work)
     assert files(tmp_path / "stream") == files(tmp_path / "single")
     assert pulled == 60 and pulled_at_first_result[0] <= 3 * (2 * parallel.IN_FLIGHT_PER_WORKER + 1)
@@ -77,6 +79,7 @@ def test_a_generator_of_jobs_is_consumed_a_few_chunks_ahead_of_the_rendering(tmp
 def test_monthly_jobs_stream_in_the_same_order_and_count_as_the_list(policy, sample_inputs):
     from pipeline.runs.monthly import choose_period, compute_stage, count_documents, document_jobs, iter_document_jobs
     from pipeline.runs.stages import load_stage, validate_stage
+
     validated = validate_stage(load_stage(sample_inputs))
     result = compute_stage(validated, policy, choose_period(validated, None))
     listed = document_jobs(result, policy, validated.issues)
@@ -89,6 +92,7 @@ def test_monthly_jobs_stream_in_the_same_order_and_count_as_the_list(policy, sam
 def test_small_runs_render_in_this_process(tmp_path, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started for a handful of documents")
+
     monkeypatch.setattr(parallel, "_run_wave", no_pool)
     assert len(parallel.render_many(jobs(5), tmp_path, workers=2)) == 5
 
@@ -117,6 +121,7 @@ def test_the_worker_count_is_configurable(monkeypatch):
 def test_the_months_jobs_cross_process_boundaries(policy, sample_inputs):
     from pipeline.runs.monthly import choose_period, compute_stage, document_jobs
     from pipeline.runs.stages import load_stage, validate_stage
+
     loaded = load_stage(sample_inputs)
     validated = validate_stage(loaded)
     result = compute_stage(validated, policy, choose_period(validated, None))

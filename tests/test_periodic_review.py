@@ -1,12 +1,14 @@
 """Quarterly review of the sample's third quarter, from months recorded in the history store."""
+
 from __future__ import annotations
 
 import shutil
 
 from conftest import SAMPLE_INPUTS
 from docx_reading import docx_text
-from pipeline.runs.monthly import run_month
+
 from pipeline.config.policy import load_policy
+from pipeline.runs.monthly import run_month
 from pipeline.runs.review import run_review
 
 
@@ -27,4 +29,4 @@ def test_quarter_covers_its_three_recorded_months_and_notices_follow(tmp_path):
     assert "2026年第三季度" in text and "Q3 2026" in text
     annual = run_review(out, "2026", load_policy(inputs / "policy.yaml"))
     year = docx_text(annual.outputs / "reports" / "S003_review_2026.docx")
-    assert "46.57" in year and "不计入平均分" in year          # Jan–Jun missing, not zero
+    assert "46.57" in year and "不计入平均分" in year  # Jan–Jun missing, not zero

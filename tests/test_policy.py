@@ -1,14 +1,15 @@
 """A bad edit to policy.yaml stops the run with a bilingual explanation (exit 2)."""
+
 from __future__ import annotations
 
 import copy
 
 import pytest
 import yaml
-
 from conftest import SAMPLE_INPUTS
-from pipeline.errors import ConfigError
+
 from pipeline.config.policy import policy_from_dict
+from pipeline.errors import ConfigError
 
 
 @pytest.fixture
@@ -65,12 +66,36 @@ def test_kpi_must_name_an_evaluation_field(raw):
 def test_adding_a_kpi_needs_no_code(raw):
     """turnover_rate is an evaluation field; give it weight by editing the policy only."""
     from decimal import Decimal
+
     from pipeline.compute.scoring import score_evaluation
+
     raw["kpis"][0]["weight"] = 15
-    raw["kpis"].append({"field": "turnover_rate", "name_zh": "人员流失率", "name_en": "Staff turnover", "weight": 10,
-                        "method": "linear", "direction": "lower", "floor": 0.3, "target": 0.05, "unit": "percent"})
+    raw["kpis"].append(
+        {
+            "field": "turnover_rate",
+            "name_zh": "人员流失率",
+            "name_en": "Staff turnover",
+            "weight": 10,
+            "method": "linear",
+            "direction": "lower",
+            "floor": 0.3,
+            "target": 0.05,
+            "unit": "percent",
+        }
+    )
     policy = policy_from_dict(raw)
-    card = score_evaluation({"supplier_id": "S", "period": "2026-10", "quality_score": Decimal(95), "on_time_rate": Decimal("0.98"),
-                             "cost_variance_pct": Decimal(0), "satisfaction": Decimal("4.5"), "compliance_issues": 0,
-                             "complaints": 0, "turnover_rate": Decimal("0.175")}, policy)
-    assert card.total == Decimal("95.00")    # turnover halfway between floor and target: 50 × 10%
+    card = score_evaluation(
+        {
+            "supplier_id": "S",
+            "period": "2026-10",
+            "quality_score": Decimal(95),
+            "on_time_rate": Decimal("0.98"),
+            "cost_variance_pct": Decimal(0),
+            "satisfaction": Decimal("4.5"),
+            "compliance_issues": 0,
+            "complaints": 0,
+            "turnover_rate": Decimal("0.175"),
+        },
+        policy,
+    )
+    assert card.total == Decimal("95.00")  # turnover halfway between floor and target: 50 × 10%

@@ -2,6 +2,7 @@
 
 The README's reliability section lists them with what each proves.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,12 +17,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import contract, evaluation, make_inputs, supplier
+from conftest import ROOT
 from docx import Document
+from docx_reading import docx_text
 from openpyxl import load_workbook
 
-from builders import contract, evaluation, make_inputs, supplier
-from conftest import ROOT, SAMPLE_INPUTS
-from docx_reading import docx_text
 from pipeline.cli import main
 from pipeline.runs.monthly import run_month
 
@@ -36,8 +37,12 @@ def _all_docx_open(root: Path) -> None:
 def test_template_code_markup_rtl_zero_width_and_emoji_appear_literally(tmp_path):
     hostile_zh = "{{ 7*7 }}{% for i in range(3) %}X{% endfor %}公司"
     hostile_en = "A & B <Ltd> \u202eevil\u202c zero\u200bwidth 🚚"
-    inputs = make_inputs(tmp_path / "in", [supplier("S1", name_zh=hostile_zh, name_en=hostile_en)], [contract("S1")],
-                         [evaluation("S1", comment="</w:t><w:t>{{ ''.__class__ }} & <b>")])
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier("S1", name_zh=hostile_zh, name_en=hostile_en)],
+        [contract("S1")],
+        [evaluation("S1", comment="</w:t><w:t>{{ ''.__class__ }} & <b>")],
+    )
     summary = run_month(inputs, tmp_path / "out")
     assert summary.exit_code == 0
     _all_docx_open(summary.outputs)
@@ -50,9 +55,13 @@ def test_template_code_markup_rtl_zero_width_and_emoji_appear_literally(tmp_path
 
 
 def test_control_characters_and_nul_are_rejected_naming_the_cell(tmp_path):
-    inputs = make_inputs(tmp_path / "in", [supplier("S1"), supplier("S2")],
-                         [contract("S1"), contract("S2")], [evaluation("S1"), evaluation("S2")])
-    (inputs / "suppliers.xlsx").unlink()           # Excel cannot even hold a NUL; CSV and JSON can
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier("S1"), supplier("S2")],
+        [contract("S1"), contract("S2")],
+        [evaluation("S1"), evaluation("S2")],
+    )
+    (inputs / "suppliers.xlsx").unlink()  # Excel cannot even hold a NUL; CSV and JSON can
     rows = [supplier("S1"), supplier("S2", name_en="Bad\x00Name\x07")]
     with open(inputs / "suppliers.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -78,8 +87,12 @@ def test_ten_thousand_character_name_is_rejected_not_rendered(tmp_path):
 
 def test_ids_that_look_like_paths_or_devices_stay_inside_the_outputs_folder(tmp_path):
     ids = ["A/../../../etc/passwd", "CON", "nul.txt"]
-    inputs = make_inputs(tmp_path / "in", [supplier(i) for i in ids], [contract(i, f"HT-{n}") for n, i in enumerate(ids)],
-                         [evaluation(i) for i in ids])
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier(i) for i in ids],
+        [contract(i, f"HT-{n}") for n, i in enumerate(ids)],
+        [evaluation(i) for i in ids],
+    )
     out = tmp_path / "out"
     summary = run_month(inputs, out)
     assert summary.exit_code == 0
@@ -87,8 +100,8 @@ def test_ids_that_look_like_paths_or_devices_stay_inside_the_outputs_folder(tmp_
     assert all(out.resolve() in p.resolve().parents for p in written)
     manifest = json.loads(summary.manifest.read_text(encoding="utf-8"))
     by_supplier = {f["supplier_id"]: f["path"] for f in manifest["files"] if f["doc_type"] == "review_report"}
-    assert set(by_supplier) == set(ids)                          # the manifest maps names back to ids
-    for sid, rel in by_supplier.items():
+    assert set(by_supplier) == set(ids)  # the manifest maps names back to ids
+    for _sid, rel in by_supplier.items():
         name = Path(rel).name
         assert "/" not in name and ".." not in name.split("_review")[0].split("_")
         assert not name.upper().startswith(("CON_", "CON.", "NUL.", "NUL_"))
@@ -102,12 +115,21 @@ def test_dot_leading_traversal_id_is_rejected(tmp_path):
 
 
 def test_formula_like_text_is_written_to_xlsx_as_text(tmp_path):
-    inputs = make_inputs(tmp_path / "in", [supplier("S1", name_zh="=HYPERLINK(\"http://x\",\"点我\")", name_en="+cmd|' /C calc'!A0")],
-                         [contract("S1")], [evaluation("S1", evaluator="@SUM(1+1)")])
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier("S1", name_zh='=HYPERLINK("http://x","点我")', name_en="+cmd|' /C calc'!A0")],
+        [contract("S1")],
+        [evaluation("S1", evaluator="@SUM(1+1)")],
+    )
     summary = run_month(inputs, tmp_path / "out")
     wb = load_workbook(summary.outputs / "summary" / "scoreboard_2026-10.xlsx")
     ws = wb.worksheets[0]
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and ("HYPERLINK" in c.value or "cmd" in c.value)]
+    cells = [
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and ("HYPERLINK" in c.value or "cmd" in c.value)
+    ]
     assert len(cells) == 2
     assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
 
@@ -137,14 +159,16 @@ def test_personal_data_is_masked_on_the_terminal(sample_inputs, capsys):
 
 
 def test_a_second_run_of_the_same_period_is_refused_while_the_first_holds_it(sample_inputs, tmp_path, capsys):
-    from pipeline.publish.locking import PeriodBusy, period_lock
+    from pipeline.errors import PeriodBusy
+    from pipeline.publish.locking import period_lock
+
     out = tmp_path / "out"
     with period_lock(out, "2026-10"):
         with pytest.raises(PeriodBusy):
             run_month(sample_inputs, out)
         code = main(["run", "--inputs", str(sample_inputs), "--outputs", str(out), "--period", "2026-10"])
         assert code == 2 and "2026-10" in capsys.readouterr().err
-        other = run_month(sample_inputs, out, period="2026-09")   # another period is not blocked
+        other = run_month(sample_inputs, out, period="2026-09")  # another period is not blocked
         assert other.exit_code == 0
     assert not (out / "2026-10" / "manifest.json").exists()
 
@@ -163,7 +187,7 @@ def test_rerun_renders_only_what_changed(sample_inputs, tmp_path):
     ws.cell(row, header.index("备注") + 1, "10月食堂投诉已整改完毕。")
     wb.save(path)
     third = run_month(sample_inputs, out)
-    assert third.rendered == 1                  # only S009's review report has a different context
+    assert third.rendered == 1  # only S009's review report has a different context
     # a document edited or damaged on disk is rendered again
     target = out / "2026-10" / "reports" / "S001_review_2026-10.docx"
     target.write_bytes(b"damaged")
@@ -196,8 +220,8 @@ def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_pat
     proc.wait()
     root = out / "2026-10"
     assert 4 <= len(list(root.rglob("*.docx"))) < 37
-    assert not (root / "manifest.json").exists()        # no manifest describes an incomplete set
-    _all_docx_open(root)                                 # every visible document is whole
+    assert not (root / "manifest.json").exists()  # no manifest describes an incomplete set
+    _all_docx_open(root)  # every visible document is whole
     summary = run_month(sample_inputs, out)
     assert summary.documents == 37
     assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
@@ -208,19 +232,24 @@ def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_pat
 
 def test_full_disk_is_reported_clearly_and_nothing_half_written_stays(sample_inputs, tmp_path, monkeypatch, capsys):
     from pipeline.publish import outputs as publish
+
     real_fdopen = os.fdopen
     calls = {"n": 0}
 
     class FullDisk:
         def __init__(self, f):
             self.f = f
+
         def __enter__(self):
             return self
+
         def __exit__(self, *exc):
             self.f.close()
+
         def write(self, data):
             self.f.write(data[: len(data) // 2])
             raise OSError(errno.ENOSPC, "No space left on device")
+
         def __getattr__(self, name):
             return getattr(self.f, name)
 

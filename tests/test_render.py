@@ -1,21 +1,30 @@
 """Templates render safely: data is never template code, and fonts carry Chinese."""
+
 from __future__ import annotations
 
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from docx_reading import docx_text
+
 from pipeline.render.facade import render_docx
 
 FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
-TEMPLATES = ["review_report", "settlement_statement", "portfolio_summary",
-             "warning_letter", "improvement_notice", "termination_notice", "commendation_letter",
-             "exit_review", "periodic_review", "periodic_portfolio"]
+TEMPLATES = [
+    "review_report",
+    "settlement_statement",
+    "portfolio_summary",
+    "warning_letter",
+    "improvement_notice",
+    "termination_notice",
+    "commendation_letter",
+    "exit_review",
+    "periodic_review",
+    "periodic_portfolio",
+]
 
 
 def fixture(name: str) -> dict:
@@ -51,6 +60,7 @@ def test_a_misspelt_field_fails_loudly(tmp_path):
     context = fixture("review_report")
     del context["total"]
     from pipeline.errors import RenderError
+
     with pytest.raises(RenderError, match="review_report"):
         render_docx("review_report.docx", context, "S1 review")
 
@@ -101,7 +111,6 @@ def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_we
     from pipeline.documents.monthly import portfolio_context, review_context, settlement_context
     from pipeline.runs.monthly import choose_period, compute_stage
     from pipeline.runs.stages import load_stage, validate_stage
-    from conftest import SAMPLE_INPUTS
 
     loaded = load_stage(sample_inputs)
     validated = validate_stage(loaded)
@@ -112,5 +121,8 @@ def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_we
     assert _keys_match(_shape(fixture("review_report")), _shape(review_context(s003, policy, period))) == []
     assert _keys_match(_shape(fixture("settlement_statement")), _shape(settlement_context(s004, policy, period))) == []
     from pipeline.errors import Issue
+
     issue = Issue("f.xlsx", 2, "列", "v", "中文", "English")
-    assert _keys_match(_shape(fixture("portfolio_summary")), _shape(portfolio_context(result, policy, [issue], 1))) == []
+    assert (
+        _keys_match(_shape(fixture("portfolio_summary")), _shape(portfolio_context(result, policy, [issue], 1))) == []
+    )

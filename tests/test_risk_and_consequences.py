@@ -1,17 +1,18 @@
 """Risk flags, consequences and trends: each rule with data that trips it and data that does not."""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import SAMPLE_INPUTS
+
 from pipeline.compute.consequences import decide, suggested_status
-from pipeline.periods import Period
-from pipeline.config.policy import load_policy
 from pipeline.compute.risk import expiry_flags, portfolio_flags, supplier_flags
 from pipeline.compute.trend import Point, multi_period_score, run_of
+from pipeline.config.policy import load_policy
+from pipeline.periods import Period
 
 POLICY = load_policy(SAMPLE_INPUTS / "policy.yaml")
 OCT = Period(2026, 10)
@@ -38,13 +39,16 @@ def codes(flags):
     return {f.code: f.severity for f in flags}
 
 
-@pytest.mark.parametrize("expiry,expected", [
-    ("2026-10-15", ("licence_expired", "critical")),
-    ("2026-11-20", ("licence_expiring", "high")),      # 20 days after the period's end
-    ("2026-12-20", ("licence_expiring", "medium")),    # 50 days
-    ("2027-01-20", ("licence_expiring", "low")),       # 81 days
-    ("2027-03-01", None),
-])
+@pytest.mark.parametrize(
+    "expiry,expected",
+    [
+        ("2026-10-15", ("licence_expired", "critical")),
+        ("2026-11-20", ("licence_expiring", "high")),  # 20 days after the period's end
+        ("2026-12-20", ("licence_expiring", "medium")),  # 50 days
+        ("2027-01-20", ("licence_expiring", "low")),  # 81 days
+        ("2027-03-01", None),
+    ],
+)
 def test_licence_expiry_by_days_from_the_period_end(expiry, expected):
     flags = expiry_flags(supplier(license_expiry=expiry), OCT, POLICY)
     assert (codes(flags).popitem() if flags else None) == expected
@@ -53,16 +57,18 @@ def test_licence_expiry_by_days_from_the_period_end(expiry, expected):
 def test_dispatch_permit_renewal_is_due_sixty_days_before_expiry():
     s = supplier(category="labor_dispatch", dispatch_permit_expiry="2026-12-20")
     assert codes(expiry_flags(s, OCT, POLICY)) == {"permit_renewal_due": "high"}
-    s = supplier(category="labor_dispatch", dispatch_permit_expiry="2027-01-20")   # 81 days: only a low notice
+    s = supplier(category="labor_dispatch", dispatch_permit_expiry="2027-01-20")  # 81 days: only a low notice
     assert codes(expiry_flags(s, OCT, POLICY)) == {"permit_expiring": "low"}
-    s = supplier(category="it_services", dispatch_permit_expiry="2026-11-01")      # not a dispatch supplier
+    s = supplier(category="it_services", dispatch_permit_expiry="2026-11-01")  # not a dispatch supplier
     assert expiry_flags(s, OCT, POLICY) == []
 
 
 def test_nda_missing_only_matters_for_confidential_data():
     flagged = supplier_flags(supplier(data_access_level="restricted"), [], OCT, [], [], POLICY)
     assert "nda_missing" in codes(flagged)
-    signed = supplier_flags(supplier(data_access_level="restricted", nda_signed_date="2026-01-05"), [], OCT, [], [], POLICY)
+    signed = supplier_flags(
+        supplier(data_access_level="restricted", nda_signed_date="2026-01-05"), [], OCT, [], [], POLICY
+    )
     internal = supplier_flags(supplier(data_access_level="internal"), [], OCT, [], [], POLICY)
     assert "nda_missing" not in codes(signed) and "nda_missing" not in codes(internal)
 
@@ -73,7 +79,7 @@ def test_score_drop_grade_d_and_two_low_periods_in_a_row():
     calm = codes(supplier_flags(supplier(), pts(("85", "B"), ("79", "C")), OCT, [], [], POLICY))
     assert "score_drop" not in calm and "grade_lowest" not in calm and "consecutive_low" not in calm
     gap = codes(supplier_flags(supplier(), pts(("65", "C"), None, ("62", "C"))[1:], OCT, [], [], POLICY))
-    assert "consecutive_low" not in gap         # a month without a record breaks the run
+    assert "consecutive_low" not in gap  # a month without a record breaks the run
 
 
 def test_security_breach_and_contract_ending():
@@ -101,7 +107,7 @@ def test_consequences_follow_the_policy_rules():
     assert improve[0].deadline == dt.date(2026, 11, 30)
     assert suggested_status(improve)[:2] == ("approved", "probation")
     twice = decide(supplier(status="probation"), "D", pts(("50", "D"), ("50", "D")), OCT, [], POLICY)
-    assert [a.action for a in twice] == ["termination_notice"]          # replaces the improvement notice
+    assert [a.action for a in twice] == ["termination_notice"]  # replaces the improvement notice
     assert suggested_status(twice)[:2] == ("probation", "exited")
     breach = {"incident_id": "I9", "type": "security_breach", "severity": "critical", "date": "2026-10-14"}
     after_breach = decide(s, "B", pts(("85", "B")), OCT, [breach], POLICY)
@@ -112,14 +118,15 @@ def test_consequences_follow_the_policy_rules():
     assert [a.action for a in three_a] == ["commendation_letter"]
     assert decide(s, "A", pts(("95", "A"), None, ("99", "A")), OCT, [], POLICY) == []
     four_a = decide(s, "A", pts(("95", "A"), ("96", "A"), ("92", "A"), ("99", "A")), OCT, [], POLICY)
-    assert four_a == []                        # once per streak, not every month it lasts
+    assert four_a == []  # once per streak, not every month it lasts
 
 
 def test_multi_period_score_skips_missing_months_instead_of_counting_zero():
     from pipeline.config.policy import TrendRule
+
     points = pts(("90", "A"), None, ("60", "C"))
     assert multi_period_score(points, OCT, TrendRule("moving_average", 3)) == D("75.00")
     decay = TrendRule("decay", 3, (D("0.5"), D("0.3"), D("0.2")))
     assert multi_period_score(pts(("90", "A"), ("80", "B"), ("60", "C")), OCT, decay) == D("72.00")
-    assert multi_period_score(points, OCT, decay) == D("68.57")        # (0.5×60 + 0.2×90) / 0.7
+    assert multi_period_score(points, OCT, decay) == D("68.57")  # (0.5×60 + 0.2×90) / 0.7
     assert run_of(pts(("91", "A"), ("95", "A")), OCT, ["A"], 2) and not run_of(pts(("91", "A")), OCT, ["A"], 2)

@@ -3,6 +3,7 @@
 The workbooks are read back with openpyxl (not from the script's constants), so these tests
 check the files a user and the pipeline actually see.
 """
+
 import datetime as dt
 import re
 import subprocess
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from pipeline.identifiers import is_valid_uscc
+from pipeline.identifiers import is_valid_uscc  # noqa: E402
 
 INPUTS = ROOT / "inputs"
 PERIODS = ("2026-07", "2026-08", "2026-09", "2026-10")
@@ -25,18 +26,67 @@ TYPES = ("延期交付", "质量缺陷", "安全事件", "合规问题", "投诉
 SEVERITIES = ("低", "中", "高", "严重")
 FILES = ["suppliers.xlsx", "contracts.xlsx", *(f"evaluations_{p}.xlsx" for p in PERIODS), "incidents.xlsx"]
 
-SUPPLIER_HEADERS = ["供应商编号", "供应商名称", "英文名称", "统一社会信用代码", "供应商类别", "法定代表人",
-                    "地址", "英文地址", "联系人", "联系电话", "电子邮箱", "开户银行", "银行账号",
-                    "营业执照有效期", "劳务派遣许可证编号", "劳务派遣许可证有效期", "资质认证",
-                    "保密协议签署日期", "数据访问级别", "状态"]
-CONTRACT_HEADERS = ["合同编号", "供应商编号", "合同类型", "开始日期", "结束日期", "签订日期", "月服务费", "币种",
-                    "税率", "付款期限(天)", "违约金上限(%)", "争议解决地", "优先语言"]
+SUPPLIER_HEADERS = [
+    "供应商编号",
+    "供应商名称",
+    "英文名称",
+    "统一社会信用代码",
+    "供应商类别",
+    "法定代表人",
+    "地址",
+    "英文地址",
+    "联系人",
+    "联系电话",
+    "电子邮箱",
+    "开户银行",
+    "银行账号",
+    "营业执照有效期",
+    "劳务派遣许可证编号",
+    "劳务派遣许可证有效期",
+    "资质认证",
+    "保密协议签署日期",
+    "数据访问级别",
+    "状态",
+]
+CONTRACT_HEADERS = [
+    "合同编号",
+    "供应商编号",
+    "合同类型",
+    "开始日期",
+    "结束日期",
+    "签订日期",
+    "月服务费",
+    "币种",
+    "税率",
+    "付款期限(天)",
+    "违约金上限(%)",
+    "争议解决地",
+    "优先语言",
+]
 ITEM_HEADERS = ["合同编号", "岗位名称", "英文岗位名称", "人数", "单价"]
-EVAL_HEADERS = ["供应商编号", "考核期间", "服务质量得分", "按时交付率", "成本偏差(%)", "满意度", "合规问题数",
-                "投诉次数", "培训时长", "人员流失率", "评估人", "备注"]
+EVAL_HEADERS = [
+    "供应商编号",
+    "考核期间",
+    "服务质量得分",
+    "按时交付率",
+    "成本偏差(%)",
+    "满意度",
+    "合规问题数",
+    "投诉次数",
+    "培训时长",
+    "人员流失率",
+    "评估人",
+    "备注",
+]
 INCIDENT_HEADERS = ["事件编号", "供应商编号", "日期", "事件类型", "严重程度", "延误天数", "描述"]
-EVAL_FIELDS = {"服务质量得分": "quality_score", "按时交付率": "on_time_rate", "成本偏差(%)": "cost_variance_pct",
-               "满意度": "satisfaction", "合规问题数": "compliance_issues", "投诉次数": "complaints"}
+EVAL_FIELDS = {
+    "服务质量得分": "quality_score",
+    "按时交付率": "on_time_rate",
+    "成本偏差(%)": "cost_variance_pct",
+    "满意度": "satisfaction",
+    "合规问题数": "compliance_issues",
+    "投诉次数": "complaints",
+}
 
 
 def read_sheet(path, sheet=None, header_row=1):
@@ -46,8 +96,7 @@ def read_sheet(path, sheet=None, header_row=1):
     rows = list(ws.iter_rows(min_row=header_row))
     headers = [c.value for c in rows[0]]
     data = [r for r in rows[1:] if any(c.value is not None for c in r)]
-    return headers, [dict(zip(headers, (c.value for c in r))) for r in data], \
-        [dict(zip(headers, r)) for r in data]
+    return headers, [dict(zip(headers, (c.value for c in r))) for r in data], [dict(zip(headers, r)) for r in data]
 
 
 def as_date(value):
@@ -81,6 +130,7 @@ def incidents():
 
 # --- the files --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", FILES)
 def test_file_exists_with_fixed_properties(name):
     wb = load_workbook(INPUTS / name)
@@ -90,14 +140,19 @@ def test_file_exists_with_fixed_properties(name):
 
 
 def test_generator_is_deterministic_and_inputs_are_up_to_date(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "tools" / "make_sample_data.py"), "--out", str(tmp_path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_sample_data.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     for name in FILES:
-        assert (tmp_path / name).read_bytes() == (INPUTS / name).read_bytes(), \
+        assert (tmp_path / name).read_bytes() == (INPUTS / name).read_bytes(), (
             f"inputs/{name} differs from what tools/make_sample_data.py writes: rerun it"
+        )
 
 
 # --- suppliers --------------------------------------------------------------------------
+
 
 def test_supplier_sheet_layout():
     wb = load_workbook(INPUTS / "suppliers.xlsx")
@@ -144,7 +199,9 @@ def test_supplier_fields_are_realistic(suppliers):
         assert r["数据访问级别"] in {"无", "内部", "机密", "绝密"}, sid
         assert r["状态"] in {"候选", "合格", "考察期", "暂停", "已退出"}, sid
         lic = r["营业执照有效期"]
-        assert lic == "长期" or (isinstance(lic, dt.datetime) and c["营业执照有效期"].number_format == "yyyy-mm-dd"), sid
+        assert lic == "长期" or (isinstance(lic, dt.datetime) and c["营业执照有效期"].number_format == "yyyy-mm-dd"), (
+            sid
+        )
         nda = r["保密协议签署日期"]
         assert nda is None or (isinstance(nda, dt.datetime) and c["保密协议签署日期"].number_format == "yyyy-mm-dd")
     assert sum(1 for r in rows if r["保密协议签署日期"] is not None) >= 12
@@ -166,6 +223,7 @@ def test_dispatch_permit_present_for_every_dispatch_supplier(suppliers):
 
 
 # --- contracts --------------------------------------------------------------------------
+
 
 def test_contract_sheets(contracts, items, suppliers):
     headers, rows, cells = contracts
@@ -212,8 +270,9 @@ def test_contract_dates_tell_the_story(contracts, evaluations):
     day = dt.date(2026, 8, 1)
     while day <= dt.date(2026, 10, 31):
         for sup in evaluated:
-            active = [r for r in rows if r["供应商编号"] == sup
-                      and as_date(r["开始日期"]) <= day <= as_date(r["结束日期"])]
+            active = [
+                r for r in rows if r["供应商编号"] == sup and as_date(r["开始日期"]) <= day <= as_date(r["结束日期"])
+            ]
             assert len(active) == 1, (sup, day)
         day += dt.timedelta(days=1)
     assert any(as_date(r["开始日期"]) == dt.date(2026, 10, 16) for r in rows)
@@ -222,6 +281,7 @@ def test_contract_dates_tell_the_story(contracts, evaluations):
 
 
 # --- evaluations ------------------------------------------------------------------------
+
 
 def test_four_evaluation_periods(evaluations, suppliers):
     supplier_rows = suppliers[1]
@@ -257,6 +317,7 @@ def test_evaluation_counts_match_the_incident_log(evaluations, incidents):
 
 # --- incidents --------------------------------------------------------------------------
 
+
 def test_incidents(incidents, suppliers):
     headers, rows, cells = incidents
     assert headers == INCIDENT_HEADERS
@@ -285,6 +346,7 @@ def test_repeated_quality_defects(incidents):
 
 
 # --- the story, recomputed from the workbooks with policy.yaml --------------------------
+
 
 def _score(policy, record):
     num = den = 0.0
@@ -331,11 +393,18 @@ def test_story_incidents_and_penalty_cap(suppliers, contracts, incidents):
     october = [r for r in log if r["供应商编号"] == "S004" and as_date(r["日期"]).month == 10]
     assert ("安全事件", "严重") in {(r["事件类型"], r["严重程度"]) for r in october}
     contract = next(r for r in contracts[1] if r["供应商编号"] == "S004")
-    type_en = {"延期交付": "late_delivery", "质量缺陷": "quality_defect", "安全事件": "security_breach",
-               "合规问题": "compliance", "投诉": "complaint"}
+    type_en = {
+        "延期交付": "late_delivery",
+        "质量缺陷": "quality_defect",
+        "安全事件": "security_breach",
+        "合规问题": "compliance",
+        "投诉": "complaint",
+    }
     sev_en = {"低": "low", "中": "medium", "高": "high", "严重": "critical"}
     pen = policy["penalties"]
-    total = sum(pen["per_incident"][type_en[r["事件类型"]]][sev_en[r["严重程度"]]]
-                + (r["延误天数"] or 0) * pen["late_delivery_pct_per_day"] / 100 * contract["月服务费"]
-                for r in october)
+    total = sum(
+        pen["per_incident"][type_en[r["事件类型"]]][sev_en[r["严重程度"]]]
+        + (r["延误天数"] or 0) * pen["late_delivery_pct_per_day"] / 100 * contract["月服务费"]
+        for r in october
+    )
     assert total > contract["月服务费"] * contract["违约金上限(%)"] / 100

@@ -1,5 +1,6 @@
 """Scale-out as configuration: rendering on a Dask cluster writes what the process pool
 writes; prefect.yaml declares the deployments an operator runs with `prefect deploy --all`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from pipeline.orchestration import dask as dask_render
-from pipeline.runs import monthly
-from pipeline.orchestration import parallel
-from pipeline.errors import RenderError
 from test_parallel import files, jobs
+
+from pipeline.errors import RenderError
+from pipeline.orchestration import dask as dask_render
+from pipeline.orchestration import parallel
+from pipeline.publish import jobs as render_jobs
 
 distributed = pytest.importorskip("distributed")
 
@@ -25,8 +26,13 @@ distributed = pytest.importorskip("distributed")
 def cluster():
     """A real LocalCluster: two worker processes, one thread each (rendering is CPU-bound)."""
     from distributed import Client, LocalCluster
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      host="127.0.0.1") as local, Client(local) as client:
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as local,
+        Client(local) as client,
+    ):
         pids = set(client.run(os.getpid).values())
         yield local, client, pids
     deadline = time.monotonic() + 30
@@ -51,8 +57,8 @@ def test_dask_writes_the_same_bytes_and_entries_as_the_process_pool(tmp_path, cl
     local, client, worker_pids = cluster
     work = jobs(40)
     seen: list[int] = []
-    with monkeypatch.context() as patched:      # this process cannot render: the Dask workers must
-        patched.setattr(monthly, "render_and_write", _refuse)
+    with monkeypatch.context() as patched:  # this process cannot render: the Dask workers must
+        patched.setattr(render_jobs, "render_and_write", _refuse)
         on_dask = dask_render.render_on_dask(work, tmp_path / "dask", client=client, chunk=6, progress=seen.append)
     pooled = parallel.render_many(work, tmp_path / "pool", workers=2, chunk=6, min_parallel=0)
     assert on_dask == pooled
@@ -67,17 +73,20 @@ def _refuse(*args, **kwargs):
     raise AssertionError("rendered in the test process, not on the Dask workers")
 
 
-def test_the_monthly_flow_renders_on_the_cluster_named_in_the_environment(tmp_path, cluster, monkeypatch,
-                                                                          sample_inputs, prefect_harness):
+def test_the_monthly_flow_renders_on_the_cluster_named_in_the_environment(
+    tmp_path, cluster, monkeypatch, sample_inputs, prefect_harness
+):
     """Same sample month twice: on the local pool, then with VENDORFLOW_DASK_ADDRESS set (the
     local pool refusing to run); the manifests list the same files with the same sha256."""
     local, _, _ = cluster
     from pipeline.orchestration import flows
+
     flows.monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "pool"), period="2026-10")
     monkeypatch.setenv(dask_render.ADDRESS_ENV, local.scheduler_address)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("the local pool was used although a Dask address is set")
+
     monkeypatch.setattr(parallel, "render_many", no_pool)
     summary = flows.monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "dask"), period="2026-10")
     assert summary.rendered == summary.documents > 20
@@ -85,6 +94,7 @@ def test_the_monthly_flow_renders_on_the_cluster_named_in_the_environment(tmp_pa
     def listed(root: Path) -> dict[str, str]:
         manifest = json.loads((root / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
         return {f["path"]: f["sha256"] for f in manifest["files"]}
+
     assert listed(tmp_path / "dask") == listed(tmp_path / "pool")
     assert sha256s(tmp_path / "dask") == sha256s(tmp_path / "pool")
 
@@ -96,6 +106,7 @@ def test_a_render_error_on_a_dask_worker_names_the_document(tmp_path, cluster):
     broken = dict(bad.context)
     del broken["supplier"]
     from pipeline.publish.jobs import make_job
+
     work[4] = make_job(bad.relative_path, bad.template, broken, bad.doc_type, bad.supplier_id)
     with pytest.raises(RenderError) as caught:
         dask_render.render_on_dask(work, tmp_path, client=client, chunk=2)
@@ -118,6 +129,6 @@ def test_prefect_yaml_declares_both_deployments_on_a_process_pool():
     assert monthly["parameters"]["period"] == "previous-month"
     assert monthly["work_pool"]["name"] == review["work_pool"]["name"] == "vendorflow-pool"
     assert any("prefect.deployments.steps.set_working_directory" in step for step in config["pull"])
-    for d in deployments.values():      # every entrypoint names a flow that exists
+    for d in deployments.values():  # every entrypoint names a flow that exists
         module, name = d["entrypoint"].split(":")
         assert (ROOT / module).is_file() and f"def {name}(" in (ROOT / module).read_text(encoding="utf-8")

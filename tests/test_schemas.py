@@ -1,12 +1,12 @@
 """Every schema is valid JSON Schema draft 2020-12 and describes what the loader expects."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from jsonschema import Draft202012Validator
-
 from conftest import ROOT
+from jsonschema import Draft202012Validator
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 
@@ -26,6 +26,7 @@ def test_schema_is_valid_against_the_2020_12_meta_schema(path):
 @pytest.mark.parametrize("path", [p for p in SCHEMAS if p.name != "policy.schema.json"], ids=lambda p: p.name)
 def test_every_input_field_has_a_chinese_header(path):
     from pipeline.config.aliases import load_aliases
+
     aliases = load_aliases(None)
     schema = json.loads(path.read_text(encoding="utf-8"))
     for field in schema["properties"]:

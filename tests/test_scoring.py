@@ -8,8 +8,16 @@ from pipeline.compute.scoring import kpi_score, main_deductions, score_evaluatio
 
 
 def evaluation(**overrides):
-    base = {"supplier_id": "S1", "period": "2026-10", "quality_score": D("95"), "on_time_rate": D("0.98"),
-            "cost_variance_pct": D("0"), "satisfaction": D("4.5"), "compliance_issues": 0, "complaints": 0}
+    base = {
+        "supplier_id": "S1",
+        "period": "2026-10",
+        "quality_score": D("95"),
+        "on_time_rate": D("0.98"),
+        "cost_variance_pct": D("0"),
+        "satisfaction": D("4.5"),
+        "compliance_issues": 0,
+        "complaints": 0,
+    }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -21,35 +29,44 @@ def test_perfect_month_scores_100_and_grade_a(policy):
 
 
 def test_linear_higher_is_better_between_floor_and_target(policy):
-    quality = next(k for k in policy.kpis if k.field == "quality_score")   # floor 60, target 95
+    quality = next(k for k in policy.kpis if k.field == "quality_score")  # floor 60, target 95
     assert kpi_score(quality, D("60")) == 0
     assert kpi_score(quality, D("95")) == 100
     assert kpi_score(quality, D("77.5")) == 50
-    assert kpi_score(quality, D("40")) == 0          # clamped below
-    assert kpi_score(quality, D("100")) == 100       # clamped above
+    assert kpi_score(quality, D("40")) == 0  # clamped below
+    assert kpi_score(quality, D("100")) == 100  # clamped above
 
 
 def test_linear_lower_is_better(policy):
     cost = next(k for k in policy.kpis if k.field == "cost_variance_pct")  # floor 10, target 0
     assert kpi_score(cost, D("0")) == 100
-    assert kpi_score(cost, D("-3")) == 100           # under budget is not extra credit
+    assert kpi_score(cost, D("-3")) == 100  # under budget is not extra credit
     assert kpi_score(cost, D("2.5")) == 75
     assert kpi_score(cost, D("10")) == 0
 
 
 def test_counts_deduct_points(policy):
-    complaints = next(k for k in policy.kpis if k.field == "complaints")   # 20 per complaint
+    complaints = next(k for k in policy.kpis if k.field == "complaints")  # 20 per complaint
     assert kpi_score(complaints, D(2)) == 60
     assert kpi_score(complaints, D(9)) == 0
 
 
 def test_weighted_total_by_hand(policy):
     # quality 82 → 62.857…; on-time 0.88 → 44.444…; cost 3.5 → 65; satisfaction 4 → 80; compliance 1 → 75; complaints 2 → 60
-    card = score_evaluation(evaluation(quality_score=D("82"), on_time_rate=D("0.88"), cost_variance_pct=D("3.5"),
-                                       satisfaction=D("4"), compliance_issues=1, complaints=2), policy)
+    card = score_evaluation(
+        evaluation(
+            quality_score=D("82"),
+            on_time_rate=D("0.88"),
+            cost_variance_pct=D("3.5"),
+            satisfaction=D("4"),
+            compliance_issues=1,
+            complaints=2,
+        ),
+        policy,
+    )
     expected = (D(440) / 7 * 25 + D(400) / 9 * 25 + 65 * 15 + 80 * 15 + 75 * 10 + 60 * 10) / 100
     assert card.total == expected.quantize(D("0.01"))
-    assert card.total == D("62.08")   # 15.714 + 11.111 + 9.75 + 12 + 7.5 + 6 = 62.075 → half-up
+    assert card.total == D("62.08")  # 15.714 + 11.111 + 9.75 + 12 + 7.5 + 6 = 62.075 → half-up
     assert card.band.grade == "C"
 
 
@@ -89,26 +106,36 @@ def test_explanation_names_the_biggest_deductions(policy):
 
 
 KPI_FIELDS = ["quality_score", "on_time_rate", "cost_variance_pct", "satisfaction", "compliance_issues", "complaints"]
-kpi_values = st.fixed_dictionaries({
-    "quality_score": st.decimals(0, 100, places=1),
-    "on_time_rate": st.decimals(0, 1, places=3),
-    "cost_variance_pct": st.decimals(-20, 30, places=1),
-    "satisfaction": st.decimals(1, 5, places=1),
-    "compliance_issues": st.integers(0, 6),
-    "complaints": st.integers(0, 6),
-})
+kpi_values = st.fixed_dictionaries(
+    {
+        "quality_score": st.decimals(0, 100, places=1),
+        "on_time_rate": st.decimals(0, 1, places=3),
+        "cost_variance_pct": st.decimals(-20, 30, places=1),
+        "satisfaction": st.decimals(1, 5, places=1),
+        "compliance_issues": st.integers(0, 6),
+        "complaints": st.integers(0, 6),
+    }
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(values=kpi_values, field=st.sampled_from(KPI_FIELDS), step=st.integers(1, 5))
 def test_score_within_range_and_never_falls_when_a_kpi_improves(values, field, step):
-    from pipeline.config.policy import load_policy
     from conftest import SAMPLE_INPUTS
+
+    from pipeline.config.policy import load_policy
+
     policy = load_policy(SAMPLE_INPUTS / "policy.yaml")
     before = score_evaluation({"supplier_id": "S", "period": "2026-10", **values}, policy)
     better = dict(values)
-    improve = {"quality_score": D(step), "on_time_rate": D(step) / 100, "satisfaction": D(step) / 10,
-               "cost_variance_pct": -D(step), "compliance_issues": -step, "complaints": -step}[field]
+    improve = {
+        "quality_score": D(step),
+        "on_time_rate": D(step) / 100,
+        "satisfaction": D(step) / 10,
+        "cost_variance_pct": -D(step),
+        "compliance_issues": -step,
+        "complaints": -step,
+    }[field]
     better[field] = values[field] + improve
     if field in ("compliance_issues", "complaints") and better[field] < 0:
         better[field] = 0

@@ -3,6 +3,7 @@
 The sample event SEL-2026-11 is checked the way a committee member would: from the
 report's own score table, recompute every total and the whole ranking by hand.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,14 +15,14 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from openpyxl import load_workbook
-
 from conftest import ROOT, SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
+from openpyxl import load_workbook
+
 from pipeline.cli import main
+from pipeline.compute.selection import Criterion, evaluate_event, load_selection_policy, selection_policy_from_dict
+from pipeline.documents.selection import gate_detail, report_context, tie_notes
 from pipeline.errors import ConfigError
-from pipeline.compute.selection import (Criterion, evaluate_event, load_selection_policy, selection_policy_from_dict)
-from pipeline.documents.selection import report_context
 from pipeline.runs.selection import run_selection
 
 EVENT = "SEL-2026-11"
@@ -36,7 +37,7 @@ def q2(x: Decimal) -> Decimal:
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("select")
     inputs = tmp_path_factory.mktemp("select-inputs") / "inputs"
-    shutil.copytree(SAMPLE_INPUTS, inputs)           # runs archive their inputs: never the repository's
+    shutil.copytree(SAMPLE_INPUTS, inputs)  # runs archive their inputs: never the repository's
     summary = run_selection(inputs, out, EVENT)
     return summary, out / "selection" / EVENT
 
@@ -49,9 +50,16 @@ def score_table(docx: Path):
     criteria = [(cell, Decimal(cell.strip().splitlines()[-1].rstrip("%"))) for cell in head[3:-2]]
     rows = []
     for r in table[1:]:
-        rows.append({"rank": r[0].strip(), "id": r[1].splitlines()[0].strip(),
-                     "quote": Decimal(r[2].replace(",", "")),
-                     "scores": [Decimal(c) for c in r[3:-2]], "total": Decimal(r[-2]), "status": r[-1]})
+        rows.append(
+            {
+                "rank": r[0].strip(),
+                "id": r[1].splitlines()[0].strip(),
+                "quote": Decimal(r[2].replace(",", "")),
+                "scores": [Decimal(c) for c in r[3:-2]],
+                "total": Decimal(r[-2]),
+                "status": r[-1],
+            }
+        )
     return criteria, rows
 
 
@@ -61,10 +69,18 @@ def score_table(docx: Path):
 def test_ranking_can_be_verified_by_hand_from_the_reports_own_table(sample_run):
     summary, root = sample_run
     criteria, rows = score_table(root / f"selection_{EVENT}.docx")
-    assert [name.splitlines()[0] for name, _ in criteria] == ["信誉", "经验", "技术能力", "财务状况", "价格", "交付能力", "合规性"]
+    assert [name.splitlines()[0] for name, _ in criteria] == [
+        "信誉",
+        "经验",
+        "技术能力",
+        "财务状况",
+        "价格",
+        "交付能力",
+        "合规性",
+    ]
     assert sum(w for _, w in criteria) == 100
     assert len(rows) == 8
-    for row in rows:                                   # every total recomputed from the row's own scores
+    for row in rows:  # every total recomputed from the row's own scores
         assert all(Decimal(0) <= s <= 100 for s in row["scores"])
         assert q2(sum(w * s for (_, w), s in zip(criteria, row["scores"])) / 100) == row["total"], row["id"]
     ranked = [r for r in rows if r["rank"] != "—"]
@@ -97,21 +113,33 @@ def test_report_states_the_rule_gates_and_recommendation(sample_run):
     _, root = sample_run
     path = root / f"selection_{EVENT}.docx"
     text = docx_text(path)
-    for phrase in ("供应商选择评审报告", "Supplier Selection Evaluation Report", "平局规则", "Tie-break",
-                   "①技术能力得分高者排前", "the higher technical score", "加权总分 = Σ（权重 × 单项得分）÷ 100",
-                   "推荐中选供应商", "备选供应商", "Back-up supplier", "2026年11月20日", "November 20, 2026",
-                   "经公司管理层审批后确定最终供应商", "winner_supplier_row.xlsx"):
+    for phrase in (
+        "供应商选择评审报告",
+        "Supplier Selection Evaluation Report",
+        "平局规则",
+        "Tie-break",
+        "①技术能力得分高者排前",
+        "the higher technical score",
+        "加权总分 = Σ（权重 × 单项得分）÷ 100",
+        "推荐中选供应商",
+        "备选供应商",
+        "Back-up supplier",
+        "2026年11月20日",
+        "November 20, 2026",
+        "经公司管理层审批后确定最终供应商",
+        "winner_supplier_row.xlsx",
+    ):
         assert phrase in text, phrase
     gates = next(t for t in docx_tables(path) if t[0][0].startswith("候选供应商") and "营业执照" in t[0][1])
     by_id = {row[0].splitlines()[0]: row for row in gates[1:]}
     assert "未通过" in by_id["S018"][2] and "未通过" not in by_id["S018"][4]
     assert "未通过" in by_id["S020"][4] and "未通过" not in by_id["S020"][2]
-    assert "不适用" in by_id["S019"][2]                    # 劳务外包: no dispatch permit needed
+    assert "不适用" in by_id["S019"][2]  # 劳务外包: no dispatch permit needed
     recommendation = text.split("七、推荐意见")[1]
     assert recommendation.index("S019") < recommendation.index("S008")
     assert "与S008加权总分相同（91.00分），按平局规则以技术能力得分较高（92.00 > 88.00）排名第一" in recommendation
     with open(path, "rb") as f:
-        assert b"word/media/" in f.read()                 # the chart is in the document
+        assert b"word/media/" in f.read()  # the chart is in the document
 
 
 def test_workbook_has_the_same_table(sample_run):
@@ -125,7 +153,7 @@ def test_workbook_has_the_same_table(sample_run):
         got = sheet[row["id"]]
         assert Decimal(str(got["加权总分 Weighted total"])) == row["total"]
         assert str(got["排名 Rank"]) == row["rank"]
-        scores = [Decimal(str(got[h])).quantize(Decimal("0.01")) for h in header[6:6 + len(criteria)]]
+        scores = [Decimal(str(got[h])).quantize(Decimal("0.01")) for h in header[6 : 6 + len(criteria)]]
         assert scores == row["scores"]
 
 
@@ -136,9 +164,13 @@ def test_winner_row_is_a_supplier_master_row_that_validates(sample_run, tmp_path
     header = [c.value for c in ws[2]]
     assert header[:5] == ["供应商编号", "供应商名称", "英文名称", "统一社会信用代码", "供应商类别"]
     row = dict(zip(header, (c.value for c in ws[3])))
-    assert (row["供应商编号"], row["供应商名称"], row["供应商类别"], row["状态"]) == \
-        ("S019", "杭州众诚企业服务有限公司", "劳务外包", "候选")
-    assert row["联系人"] is None                          # to be filled in by the office
+    assert (row["供应商编号"], row["供应商名称"], row["供应商类别"], row["状态"]) == (
+        "S019",
+        "杭州众诚企业服务有限公司",
+        "劳务外包",
+        "候选",
+    )
+    assert row["联系人"] is None  # to be filled in by the office
     dropped = tmp_path / "suppliers_S019.xlsx"
     shutil.copy(root / "winner_supplier_row.xlsx", dropped)
     assert main(["validate", str(dropped)]) == 0
@@ -162,10 +194,13 @@ def test_manifest_and_byte_identical_rerun(sample_run, tmp_path):
 
 def test_built_context_matches_the_template_fixture(sample_run):
     from test_render import _keys_match, _shape
+
     summary, _ = sample_run
     expected = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    built = report_context(summary.result, [SimpleNamespace(file="f.xlsx", row=2, column="列", value="v",
-                                                            message_zh="中文", message_en="English")])
+    built = report_context(
+        summary.result,
+        [SimpleNamespace(file="f.xlsx", row=2, column="列", value="v", message_zh="中文", message_en="English")],
+    )
     assert _keys_match(_shape(expected), _shape(built)) == []
 
 
@@ -192,7 +227,9 @@ def test_cli_select_runs_the_flow(sample_inputs, tmp_path, prefect_harness, caps
 def test_weights_not_adding_to_100_cannot_run(sample_inputs, tmp_path, capsys):
     policy = sample_inputs / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace("name_en: Compliance, weight: 5,", "name_en: Compliance, weight: 10,"), encoding="utf-8")
+    policy.write_text(
+        text.replace("name_en: Compliance, weight: 5,", "name_en: Compliance, weight: 10,"), encoding="utf-8"
+    )
     assert main(["select", "--event", EVENT, "--inputs", str(sample_inputs), "--outputs", str(tmp_path)]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "权重合计为105" in err and "weights add up to 105, not 100" in err
@@ -205,12 +242,18 @@ def test_score_out_of_range_is_reported_and_that_candidate_left_out(sample_input
     def change(ws, header, rows):
         spot["row"] = rows["S014"]
         ws.cell(rows["S014"], header.index("技术能力") + 1, value=130)
+
     _edit_candidates(sample_inputs, change)
     assert main(["select", "--event", EVENT, "--inputs", str(sample_inputs), "--outputs", str(tmp_path)]) == 1
     root = tmp_path / "selection" / EVENT
     report = json.loads((root / "errors" / "validation_report.json").read_text(encoding="utf-8"))
     issue = report["issues"][0]
-    assert (issue["file"], issue["row"], issue["column"], issue["value"]) == ("candidates.xlsx", spot["row"], "技术能力", "130")
+    assert (issue["file"], issue["row"], issue["column"], issue["value"]) == (
+        "candidates.xlsx",
+        spot["row"],
+        "技术能力",
+        "130",
+    )
     assert "100" in issue["message_zh"] and "100" in issue["message_en"]
     _, rows = score_table(root / f"selection_{EVENT}.docx")
     assert "S014" not in {r["id"] for r in rows}
@@ -224,6 +267,7 @@ def test_event_with_no_valid_candidate(sample_inputs, tmp_path, prefect_harness,
     def change(ws, header, rows):
         for r in rows.values():
             ws.cell(r, header.index("现场考察通过") + 1, value="否")
+
     _edit_candidates(sample_inputs, change)
     assert main(["select", "--event", EVENT, "--inputs", str(sample_inputs), "--outputs", str(tmp_path)]) == 1
     err = " ".join(capsys.readouterr().err.split())
@@ -253,25 +297,59 @@ def _policy(**changes) -> dict:
 
 
 def _rec(row: int, **data):
-    base = dict(event_id="E1", event_date="2026-11-20", name_zh="某公司", category="labor_outsourcing",
-                uscc="91310114MA1J9T5W8M", license_expiry="permanent", reputation=Decimal(80), experience=Decimal(80),
-                technical=Decimal(80), financial=Decimal(80), delivery=Decimal(80), compliance=Decimal(80),
-                quoted_price=Decimal(1000), background_check_passed=True, site_inspection_passed=True)
+    base = dict(
+        event_id="E1",
+        event_date="2026-11-20",
+        name_zh="某公司",
+        category="labor_outsourcing",
+        uscc="91310114MA1J9T5W8M",
+        license_expiry="permanent",
+        reputation=Decimal(80),
+        experience=Decimal(80),
+        technical=Decimal(80),
+        financial=Decimal(80),
+        delivery=Decimal(80),
+        compliance=Decimal(80),
+        quoted_price=Decimal(1000),
+        background_check_passed=True,
+        site_inspection_passed=True,
+    )
     base.update(data)
     return SimpleNamespace(kind="candidates", file="candidates.xlsx", row=row, data=base, columns={})
 
 
 def test_policy_problems_are_bilingual_config_errors():
     with pytest.raises(ConfigError, match="price_relative"):
-        selection_policy_from_dict(_policy(criteria=[
-            {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 100, "method": "price_relative"}]))
+        selection_policy_from_dict(
+            _policy(
+                criteria=[
+                    {
+                        "field": "technical",
+                        "name_zh": "技术",
+                        "name_en": "Tech",
+                        "weight": 100,
+                        "method": "price_relative",
+                    }
+                ]
+            )
+        )
     with pytest.raises(ConfigError, match="listed twice"):
-        selection_policy_from_dict(_policy(criteria=[
-            {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 50, "method": "given"},
-            {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 50, "method": "given"}]))
+        selection_policy_from_dict(
+            _policy(
+                criteria=[
+                    {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 50, "method": "given"},
+                    {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 50, "method": "given"},
+                ]
+            )
+        )
     with pytest.raises(ConfigError) as exc:
-        selection_policy_from_dict(_policy(criteria=[
-            {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 100, "method": "linear"}]))
+        selection_policy_from_dict(
+            _policy(
+                criteria=[
+                    {"field": "technical", "name_zh": "技术", "name_en": "Tech", "weight": 100, "method": "linear"}
+                ]
+            )
+        )
     assert "from" in str(exc.value) and "不符合格式要求" in str(exc.value)
     data = _policy()
     del data["selection"]
@@ -283,6 +361,7 @@ def test_policy_problems_are_bilingual_config_errors():
 def test_linear_mapping_and_price_cap():
     c = Criterion("delivery", "交付", "Delivery", Decimal(100), "linear", Decimal(40), Decimal(90))
     from pipeline.compute.selection import criterion_score
+
     assert criterion_score(c, {"delivery": Decimal(65)}, None) == Decimal("50.00")
     assert criterion_score(c, {"delivery": Decimal(95)}, None) == Decimal("100.00")
     assert criterion_score(c, {"delivery": Decimal(30)}, None) == Decimal("0.00")
@@ -297,63 +376,103 @@ def test_gates_blacklist_licence_and_status():
     data = _policy()
     data["selection"]["blacklist"].append({"supplier_id": "B2", "reason_zh": "欺诈", "reason_en": "fraud"})
     policy = selection_policy_from_dict(data)
-    records = [_rec(3, supplier_id="A1"),
-               _rec(4, supplier_id="B1", uscc="91310113MA1G4R2K5G"),            # on the policy's blacklist by USCC
-               _rec(5, supplier_id="B2"),                                        # by supplier ID
-               _rec(6, supplier_id="L1", license_expiry="2026-11-19"),           # expired the day before
-               _rec(7, supplier_id="X1"),                                        # exited in the master
-               _rec(8, supplier_id="D1", category="labor_dispatch"),             # dispatch without a permit
-               _rec(9, supplier_id="N1", background_check_passed=None)]          # no background check result
-    masters = {"X1": {"supplier_id": "X1", "name_zh": "已退出公司", "status": "exited", "category": "other",
-                      "uscc": "91330110MA2H3N6B31", "license_expiry": "permanent"}}
+    records = [
+        _rec(3, supplier_id="A1"),
+        _rec(4, supplier_id="B1", uscc="91310113MA1G4R2K5G"),  # on the policy's blacklist by USCC
+        _rec(5, supplier_id="B2"),  # by supplier ID
+        _rec(6, supplier_id="L1", license_expiry="2026-11-19"),  # expired the day before
+        _rec(7, supplier_id="X1"),  # exited in the master
+        _rec(8, supplier_id="D1", category="labor_dispatch"),  # dispatch without a permit
+        _rec(9, supplier_id="N1", background_check_passed=None),
+    ]  # no background check result
+    masters = {
+        "X1": {
+            "supplier_id": "X1",
+            "name_zh": "已退出公司",
+            "status": "exited",
+            "category": "other",
+            "uscc": "91330110MA2H3N6B31",
+            "license_expiry": "permanent",
+        }
+    }
     result = evaluate_event("E1", records, masters, policy)
     failed = {c.supplier_id: [g.key for g in c.failed_gates] for c in result.candidates}
-    assert failed == {"A1": [], "B1": ["blacklist"], "B2": ["blacklist"], "L1": ["business_licence"],
-                      "X1": ["blacklist"], "D1": ["dispatch_permit"], "N1": ["background_check"]}
+    assert failed == {
+        "A1": [],
+        "B1": ["blacklist"],
+        "B2": ["blacklist"],
+        "L1": ["business_licence"],
+        "X1": ["blacklist"],
+        "D1": ["dispatch_permit"],
+        "N1": ["background_check"],
+    }
     assert result.winner.supplier_id == "A1" and result.backup is None
     x1 = next(c for c in result.candidates if c.supplier_id == "X1")
-    assert "已退出" in x1.gate("blacklist").detail_zh
+    assert "已退出" in gate_detail(x1.gate("blacklist"))[0]
     ctx = report_context(result, [])
     assert any("无备选供应商" in n["zh"] for n in ctx["notes"])
 
 
 def test_tie_broken_by_price_then_id_and_min_score_gate():
     policy = selection_policy_from_dict(_policy())
-    records = [_rec(3, supplier_id="P2", quoted_price=Decimal(1000)),
-               _rec(4, supplier_id="P1", quoted_price=Decimal(1000)),
-               _rec(5, supplier_id="P3", quoted_price=Decimal(1000)),
-               _rec(6, supplier_id="LOW", reputation=Decimal(0), experience=Decimal(0), technical=Decimal(0),
-                    financial=Decimal(0), delivery=Decimal(0), compliance=Decimal(0), quoted_price=Decimal(5000))]
+    records = [
+        _rec(3, supplier_id="P2", quoted_price=Decimal(1000)),
+        _rec(4, supplier_id="P1", quoted_price=Decimal(1000)),
+        _rec(5, supplier_id="P3", quoted_price=Decimal(1000)),
+        _rec(
+            6,
+            supplier_id="LOW",
+            reputation=Decimal(0),
+            experience=Decimal(0),
+            technical=Decimal(0),
+            financial=Decimal(0),
+            delivery=Decimal(0),
+            compliance=Decimal(0),
+            quoted_price=Decimal(5000),
+        ),
+    ]
     result = evaluate_event("E1", records, {}, policy)
-    assert [c.supplier_id for c in result.ranked] == ["P1", "P2", "P3"]     # all equal: supplier ID order
-    assert "供应商编号顺序" in result.ranked[0].tie_notes[0][0]
+    assert [c.supplier_id for c in result.ranked] == ["P1", "P2", "P3"]  # all equal: supplier ID order
+    assert "供应商编号顺序" in tie_notes(result.ranked[0])[0][0]
     low = next(c for c in result.candidates if c.supplier_id == "LOW")
     assert [g.key for g in low.failed_gates] == ["min_total_score"] and low.total == Decimal("5.00")
-    cheaper = [_rec(3, supplier_id="Q1", quoted_price=Decimal(1000), technical=Decimal(90), reputation=Decimal(70)),
-               _rec(4, supplier_id="Q2", quoted_price=Decimal(1000), technical=Decimal(90), reputation=Decimal(70))]
-    cheaper[1].data["quoted_price"] = Decimal(999)       # Q2 a fen cheaper: price scores differ
+    cheaper = [
+        _rec(3, supplier_id="Q1", quoted_price=Decimal(1000), technical=Decimal(90), reputation=Decimal(70)),
+        _rec(4, supplier_id="Q2", quoted_price=Decimal(1000), technical=Decimal(90), reputation=Decimal(70)),
+    ]
+    cheaper[1].data["quoted_price"] = Decimal(999)  # Q2 a fen cheaper: price scores differ
     result = evaluate_event("E1", cheaper, {}, policy)
     assert result.winner.supplier_id == "Q2"
 
 
 def test_newcomer_without_name_or_category_and_blank_scores_are_rejected_rows():
     policy = selection_policy_from_dict(_policy())
-    records = [_rec(3, supplier_id="A1"), _rec(4, supplier_id="NEW", name_zh=None, category=None),
-               _rec(5, supplier_id="A2", technical=None), _rec(6, supplier_id="A3", event_date="2026-11-21")]
+    records = [
+        _rec(3, supplier_id="A1"),
+        _rec(4, supplier_id="NEW", name_zh=None, category=None),
+        _rec(5, supplier_id="A2", technical=None),
+        _rec(6, supplier_id="A3", event_date="2026-11-21"),
+    ]
     result = evaluate_event("E1", records, {}, policy)
     assert [c.supplier_id for c in result.candidates] == ["A1"]
     where = {(i.row, i.field) for i in result.issues}
     assert where == {(4, "name_zh"), (4, "category"), (5, "technical"), (6, "event_date")}
     assert all(i.message_zh and i.message_en for i in result.issues)
     rules = {(i.row, i.field): i.rule for i in result.issues}
-    assert rules == {(4, "name_zh"): "required_for_newcomer", (4, "category"): "required_for_newcomer",
-                     (5, "technical"): "criterion_value", (6, "event_date"): "event_date"}
+    assert rules == {
+        (4, "name_zh"): "required_for_newcomer",
+        (4, "category"): "required_for_newcomer",
+        (5, "technical"): "criterion_value",
+        (6, "event_date"): "event_date",
+    }
 
 
 def test_template_fonts_and_hostile_names_appear_literally(tmp_path):
     import re
     import zipfile
+
     from pipeline.documents.selection import chart_png, render_report
+
     with zipfile.ZipFile(ROOT / "contract_templates" / "selection_report.docx") as z:
         styles = z.read("word/styles.xml").decode("utf-8")
         document = z.read("word/document.xml").decode("utf-8")
@@ -362,8 +481,9 @@ def test_template_fonts_and_hostile_names_appear_literally(tmp_path):
     assert "｛" not in document and "｝" not in document
     policy = selection_policy_from_dict(_policy())
     hostile = "{{ 7*7 }}{% for x in range(3) %}X{% endfor %} & <Ltd>"
-    result = evaluate_event("E1", [_rec(3, supplier_id="H1", name_zh=hostile, name_en="A & B <Ltd>"),
-                                   _rec(4, supplier_id="H2")], {}, policy)
+    result = evaluate_event(
+        "E1", [_rec(3, supplier_id="H1", name_zh=hostile, name_en="A & B <Ltd>"), _rec(4, supplier_id="H2")], {}, policy
+    )
     path = tmp_path / "hostile.docx"
     path.write_bytes(render_report(report_context(result, []), chart_png(result)))
     text = docx_text(path)

@@ -5,6 +5,7 @@ Each builder records the sha256 of what it wrote in ``<out>/.bootstrap.json``. A
 over untouched files is allowed; over a file edited in Word (or one it has no record of) it
 refuses, names the file on stderr and exits 1 after building the others; ``--force``
 overwrites."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,11 +29,20 @@ RECORD = ".bootstrap.json"
 # Which builder owns which template.
 BUILDERS = {
     "build_templates": ["review_report.docx", "settlement_statement.docx", "portfolio_summary.docx"],
-    "build_contract_templates": ["contract_service.docx", "contract_labor_outsourcing.docx",
-                                 "contract_labor_dispatch.docx"],
-    "build_notice_templates": ["warning_letter.docx", "improvement_notice.docx", "termination_notice.docx",
-                               "commendation_letter.docx", "exit_review.docx", "periodic_review.docx",
-                               "periodic_portfolio.docx"],
+    "build_contract_templates": [
+        "contract_service.docx",
+        "contract_labor_outsourcing.docx",
+        "contract_labor_dispatch.docx",
+    ],
+    "build_notice_templates": [
+        "warning_letter.docx",
+        "improvement_notice.docx",
+        "termination_notice.docx",
+        "commendation_letter.docx",
+        "exit_review.docx",
+        "periodic_review.docx",
+        "periodic_portfolio.docx",
+    ],
     "build_selection_template": ["selection_report.docx"],
 }
 ALL = sorted(name for names in BUILDERS.values() for name in names)
@@ -50,8 +60,13 @@ def sha(path: Path) -> str:
 
 
 def build(builder: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BOOTSTRAP / f"{builder}.py"), "--out", str(out), *extra],
-                          capture_output=True, text=True, cwd=out, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(BOOTSTRAP / f"{builder}.py"), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        timeout=120,
+    )
 
 
 def record(folder: Path) -> dict[str, str]:
@@ -65,8 +80,9 @@ def edit_in_word(path: Path, title: str = "已在 Word 中修改 Edited in Word"
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "docProps/core.xml":
-                data, n = re.subn(rb"<dc:title>.*?</dc:title>",
-                                  f"<dc:title>{title}</dc:title>".encode(), data, flags=re.S)
+                data, n = re.subn(
+                    rb"<dc:title>.*?</dc:title>", f"<dc:title>{title}</dc:title>".encode(), data, flags=re.S
+                )
                 assert n == 1
             zout.writestr(item, data)
     path.write_bytes(out.getvalue())
@@ -142,19 +158,19 @@ def test_a_word_edit_is_refused_named_and_kept_while_the_others_are_rebuilt(fres
 
     run = build("build_templates", work)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert (work / edited).read_bytes() == edited_bytes          # the Word edit survives
+    assert (work / edited).read_bytes() == edited_bytes  # the Word edit survives
     assert edited in run.stderr
     assert "模板已在 Word 中修改，未覆盖" in run.stderr
     assert "edited since it was last built; not overwritten" in run.stderr
     assert "--force" in run.stderr and "--out DIR" in run.stderr
     assert absent not in run.stderr and older not in run.stderr
-    assert (work / absent).read_bytes() == built[absent]          # the others were still built
+    assert (work / absent).read_bytes() == built[absent]  # the others were still built
     assert (work / older).read_bytes() == built[older]
     rec = record(work)
     assert rec[edited] == hashlib.sha256(built[edited]).hexdigest()  # still what was last built
     assert rec[absent] == sha(work / absent) and rec[older] == sha(work / older)
 
-    again = build("build_templates", work)                       # refuses every time
+    again = build("build_templates", work)  # refuses every time
     assert again.returncode == 1 and (work / edited).read_bytes() == edited_bytes
 
     forced = build("build_templates", work, "--force")
@@ -172,7 +188,7 @@ def test_a_template_without_a_record_is_refused_unless_it_is_what_the_builder_wr
     name = "selection_report.docx"
     shutil.copy(out / name, work / name)
 
-    run = build("build_selection_template", work)                # identical bytes: recorded
+    run = build("build_selection_template", work)  # identical bytes: recorded
     assert run.returncode == 0, run.stderr
     assert record(work) == {name: sha(out / name)}
 
@@ -217,7 +233,8 @@ def test_every_shipped_template_is_recorded_as_built_or_listed_as_hand_edited():
         if name not in as_built:
             assert name in HAND_EDITED, (
                 f"contract_templates/{name} is not what a builder last wrote (edited in Word?): "
-                f"list it in HAND_EDITED in this test, with a comment")
+                f"list it in HAND_EDITED in this test, with a comment"
+            )
     assert not HAND_EDITED & as_built, f"listed as hand-edited but exactly as built: {HAND_EDITED & as_built}"
     assert HAND_EDITED <= set(shipped), f"HAND_EDITED names templates not shipped: {HAND_EDITED - set(shipped)}"
     assert (SHIPPED / RECORD).read_text(encoding="utf-8") == json.dumps(rec, sort_keys=True, indent=2) + "\n"

@@ -1,4 +1,5 @@
 """`vendorflow watch`: complete files only, each content once, and a bad file never stops it."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,22 +8,29 @@ import time
 from pathlib import Path
 
 from conftest import SAMPLE_INPUTS
+
 from pipeline.orchestration.watch import LEDGER_NAME, Ledger, Seen, Watcher, decide, new_content, observe, watch
 
 
 def test_a_file_counts_once_its_size_and_time_stay_put_for_the_settling_time():
     ledger = Ledger()
     state = observe({}, [("evaluations_2026-10.xlsx", 100, 1.0)], now=0.0)
-    assert decide(state, ledger, now=1.0, settle=2.0) == []                 # just seen
-    state = observe(state, [("evaluations_2026-10.xlsx", 900, 2.0)], now=1.5)   # still growing
+    assert decide(state, ledger, now=1.0, settle=2.0) == []  # just seen
+    state = observe(state, [("evaluations_2026-10.xlsx", 900, 2.0)], now=1.5)  # still growing
     assert decide(state, ledger, now=3.0, settle=2.0) == []
     state = observe(state, [("evaluations_2026-10.xlsx", 900, 2.0)], now=3.6)
     assert decide(state, ledger, now=3.6, settle=2.0) == ["evaluations_2026-10.xlsx"]
 
 
 def test_unfinished_names_and_lock_files_never_count_and_hold_nobody_back():
-    obs = [("evaluations_2026-10.xlsx.part", 10, 1.0), ("~$suppliers.xlsx", 1, 1.0), (".hidden", 1, 1.0),
-           ("suppliers.xlsx.tmp", 5, 1.0), ("report.docx", 5, 1.0), ("suppliers.xlsx", 50, 1.0)]
+    obs = [
+        ("evaluations_2026-10.xlsx.part", 10, 1.0),
+        ("~$suppliers.xlsx", 1, 1.0),
+        (".hidden", 1, 1.0),
+        ("suppliers.xlsx.tmp", 5, 1.0),
+        ("report.docx", 5, 1.0),
+        ("suppliers.xlsx", 50, 1.0),
+    ]
     state = observe({}, obs, now=0.0)
     assert decide(state, Ledger(), now=5.0, settle=2.0) == ["suppliers.xlsx"]
 
@@ -30,17 +38,18 @@ def test_unfinished_names_and_lock_files_never_count_and_hold_nobody_back():
 def test_no_run_while_any_input_is_still_being_written():
     state = observe({}, [("suppliers.xlsx", 50, 1.0)], now=0.0)
     state = observe(state, [("suppliers.xlsx", 50, 1.0), ("contracts.xlsx", 10, 4.0)], now=4.0)
-    assert decide(state, Ledger(), now=5.0, settle=2.0) == []                # contracts.xlsx is settling
+    assert decide(state, Ledger(), now=5.0, settle=2.0) == []  # contracts.xlsx is settling
     assert decide(state, Ledger(), now=6.5, settle=2.0) == ["contracts.xlsx", "suppliers.xlsx"]
 
 
 def test_the_same_content_is_processed_once_under_any_name():
     ledger = Ledger(digests={"aaa": {"name": "evaluations_2026-10.xlsx"}})
-    assert new_content([("evaluations_2026-10 (2).xlsx", "aaa"), ("suppliers.xlsx", "bbb"), ("copy.xlsx", "bbb")],
-                       ledger) == [("suppliers.xlsx", "bbb")]
+    assert new_content(
+        [("evaluations_2026-10 (2).xlsx", "aaa"), ("suppliers.xlsx", "bbb"), ("copy.xlsx", "bbb")], ledger
+    ) == [("suppliers.xlsx", "bbb")]
     ledger.stats["suppliers.xlsx"] = [50, 1.0, "aaa"]
     state = {"suppliers.xlsx": Seen(50, 1.0, 0.0)}
-    assert decide(state, ledger, now=10.0, settle=2.0) == []                 # known by size and time: not even hashed
+    assert decide(state, ledger, now=10.0, settle=2.0) == []  # known by size and time: not even hashed
 
 
 def test_a_failing_run_is_reported_and_the_watcher_goes_on(tmp_path):
@@ -53,40 +62,50 @@ def test_a_failing_run_is_reported_and_the_watcher_goes_on(tmp_path):
         raise RuntimeError("policy.yaml is missing")
 
     clock = iter([0.0, 10.0, 20.0, 30.0])
-    watcher = Watcher(inputs, tmp_path / "out", runner=broken, settle=2.0, report=said.append, clock=lambda: next(clock))
-    assert not watcher.tick().ran                                           # first look: settling
+    watcher = Watcher(
+        inputs, tmp_path / "out", runner=broken, settle=2.0, report=said.append, clock=lambda: next(clock)
+    )
+    assert not watcher.tick().ran  # first look: settling
     result = watcher.tick()
     assert result.ran and "policy.yaml is missing" in result.error and any("still watching" in s for s in said)
-    assert not watcher.tick().ran                                           # processed once, not retried in a loop
+    assert not watcher.tick().ran  # processed once, not retried in a loop
     (inputs / "evaluations_2026-10.xlsx").write_bytes(b"fixed content")
-    assert not watcher.tick().ran                                           # changed: settling again
+    assert not watcher.tick().ran  # changed: settling again
 
 
 def test_watch_runs_the_monthly_flow_when_a_file_lands_and_once_per_content(tmp_path, prefect_harness):
     inputs = tmp_path / "inputs"
-    shutil.copytree(SAMPLE_INPUTS, inputs, ignore=shutil.ignore_patterns("archive", "rejected", ".vendorflow-*",
-                                                                         "evaluations_2026-10.xlsx"))
+    shutil.copytree(
+        SAMPLE_INPUTS,
+        inputs,
+        ignore=shutil.ignore_patterns("archive", "rejected", ".vendorflow-*", "evaluations_2026-10.xlsx"),
+    )
     outputs = tmp_path / "outputs"
     runs: list[int] = []
     said: list[str] = []
 
     def runner(inputs_dir: Path, outputs_dir: Path) -> int:
         from pipeline.orchestration.watch import run_monthly_flow
-        code = run_monthly_flow(inputs_dir, outputs_dir)                  # the real Prefect flow
+
+        code = run_monthly_flow(inputs_dir, outputs_dir)  # the real Prefect flow
         runs.append(code)
         return code
 
     stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(inputs, outputs), daemon=True,
-                              kwargs=dict(runner=runner, settle=0.5, poll=0.1, stop_event=stop, report=said.append))
+    thread = threading.Thread(
+        target=watch,
+        args=(inputs, outputs),
+        daemon=True,
+        kwargs=dict(runner=runner, settle=0.5, poll=0.1, stop_event=stop, report=said.append),
+    )
     thread.start()
     try:
-        wait_for(lambda: len(runs) == 1, 90)                                 # files already there are picked up
-        assert (outputs / "2026-09" / "manifest.json").exists()             # the latest period then present
+        wait_for(lambda: len(runs) == 1, 90)  # files already there are picked up
+        assert (outputs / "2026-09" / "manifest.json").exists()  # the latest period then present
         part = inputs / "evaluations_2026-10.xlsx.part"
         part.write_bytes((SAMPLE_INPUTS / "evaluations_2026-10.xlsx").read_bytes())
         time.sleep(1.0)
-        assert len(runs) == 1                                                # a .part file is not complete
+        assert len(runs) == 1  # a .part file is not complete
         part.rename(inputs / "evaluations_2026-10.xlsx")
         wait_for(lambda: len(runs) == 2, 90)
         assert runs == [0, 0] and (outputs / "2026-10" / "manifest.json").exists()
@@ -97,7 +116,7 @@ def test_watch_runs_the_monthly_flow_when_a_file_lands_and_once_per_content(tmp_
     finally:
         stop.set()
         thread.join(timeout=30)
-    assert not thread.is_alive()                                             # stopped cleanly
+    assert not thread.is_alive()  # stopped cleanly
     assert (inputs / LEDGER_NAME).exists() and (inputs / "archive").is_dir()
 
 

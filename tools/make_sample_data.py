@@ -46,6 +46,7 @@ Further things the data set exercises:
 * compliance_issues / complaints of every evaluation equal the number of 合规问题 / 投诉
   incidents of that supplier in that month in incidents.xlsx.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,14 +79,26 @@ PCT_FMT = "0.0%"
 # ----------------------------------------------------------------------------------------
 
 SUPPLIER_HEADERS = [
-    ("supplier_id", "供应商编号"), ("name_zh", "供应商名称"), ("name_en", "英文名称"),
-    ("uscc", "统一社会信用代码"), ("category", "供应商类别"), ("legal_rep", "法定代表人"),
-    ("address_zh", "地址"), ("address_en", "英文地址"), ("contact_name", "联系人"),
-    ("contact_phone", "联系电话"), ("contact_email", "电子邮箱"), ("bank_name", "开户银行"),
-    ("bank_account", "银行账号"), ("license_expiry", "营业执照有效期"),
-    ("dispatch_permit_no", "劳务派遣许可证编号"), ("dispatch_permit_expiry", "劳务派遣许可证有效期"),
-    ("certifications", "资质认证"), ("nda_signed_date", "保密协议签署日期"),
-    ("data_access_level", "数据访问级别"), ("status", "状态"),
+    ("supplier_id", "供应商编号"),
+    ("name_zh", "供应商名称"),
+    ("name_en", "英文名称"),
+    ("uscc", "统一社会信用代码"),
+    ("category", "供应商类别"),
+    ("legal_rep", "法定代表人"),
+    ("address_zh", "地址"),
+    ("address_en", "英文地址"),
+    ("contact_name", "联系人"),
+    ("contact_phone", "联系电话"),
+    ("contact_email", "电子邮箱"),
+    ("bank_name", "开户银行"),
+    ("bank_account", "银行账号"),
+    ("license_expiry", "营业执照有效期"),
+    ("dispatch_permit_no", "劳务派遣许可证编号"),
+    ("dispatch_permit_expiry", "劳务派遣许可证有效期"),
+    ("certifications", "资质认证"),
+    ("nda_signed_date", "保密协议签署日期"),
+    ("data_access_level", "数据访问级别"),
+    ("status", "状态"),
 ]
 
 
@@ -109,160 +122,335 @@ def uscc(region: str, body8: str) -> str:
 # 310106 静安区, 440111 广州白云区, 310110 杨浦区.
 # Organisation codes: 8 digits for companies registered before 2015, MA… after.
 SUPPLIERS = [
-    dict(supplier_id="S001", name_zh="上海锦程人力资源服务有限公司",
-         name_en="Shanghai Jincheng Human Resources Services Co., Ltd.",
-         uscc=uscc("310115", "MA1H7K3U"), category="劳务外包", legal_rep="周建国",
-         address_zh="上海市浦东新区张江路665号3幢501室",
-         address_en="Room 501, Building 3, No. 665 Zhangjiang Road, Pudong New Area, Shanghai",
-         contact_name="孙丽华", contact_phone="13816472259", contact_email="sunlihua@jinchenghr.com.cn",
-         bank_name="招商银行上海张江支行", bank_account="121912345610801", license_expiry="长期",
-         certifications="ISO 9001; ISO 45001", nda_signed_date=dt.date(2024, 3, 18),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S002", name_zh="苏州恒信人力资源有限公司",
-         name_en="Suzhou Hengxin Human Resources Co., Ltd.",
-         uscc=uscc("320505", "56178302"), category="劳务派遣", legal_rep="顾永平",
-         address_zh="江苏省苏州市高新区狮山路88号金狮大厦12层",
-         address_en="12F, Jinshi Building, No. 88 Shishan Road, Suzhou New District, Suzhou, Jiangsu",
-         contact_name="钱晓燕", contact_phone="15962188734", contact_email="qianxy@hengxin-hr.cn",
-         bank_name="中国工商银行苏州高新技术产业开发区支行", bank_account="1102020109000123456",
-         license_expiry=dt.date(2035, 6, 7),
-         dispatch_permit_no="苏人社派许字第0456号", dispatch_permit_expiry=dt.date(2026, 12, 20),
-         certifications="ISO 9001", nda_signed_date=dt.date(2025, 1, 6),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S003", name_zh="杭州云帆信息技术有限公司",
-         name_en="Hangzhou Yunfan Information Technology Co., Ltd.",
-         uscc=uscc("330108", "MA27WK4L"), category="IT服务", legal_rep="林志强",
-         address_zh="浙江省杭州市滨江区网商路599号4号楼8层",
-         address_en="8F, Building 4, No. 599 Wangshang Road, Binjiang District, Hangzhou, Zhejiang",
-         contact_name="陈立", contact_phone="13957136620", contact_email="chenli@yunfantech.com",
-         bank_name="中国建设银行杭州高新支行", bank_account="33050161672700001234", license_expiry="长期",
-         certifications="ISO 9001; ISO 27001; CMMI 3", nda_signed_date=dt.date(2025, 2, 20),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S004", name_zh="南京数衡数据科技有限公司",
-         name_en="Nanjing Shuheng Data Technology Co., Ltd.",
-         uscc=uscc("320114", "MA1MY8EC"), category="IT服务", legal_rep="吴海峰",
-         address_zh="江苏省南京市雨花台区软件大道109号B座6层",
-         address_en="6F, Block B, No. 109 Software Avenue, Yuhuatai District, Nanjing, Jiangsu",
-         contact_name="赵明轩", contact_phone="18951736408", contact_email="zhaomx@shuhengdata.com",
-         bank_name="交通银行南京雨花支行", bank_account="320006658018010012345", license_expiry="长期",
-         certifications="ISO 9001; ISO 27001; ISO 27701", nda_signed_date=dt.date(2025, 4, 1),
-         data_access_level="机密", status="合格"),
-    dict(supplier_id="S005", name_zh="宁波安居物业服务有限公司",
-         name_en="Ningbo Anju Property Services Co., Ltd.",
-         uscc=uscc("330212", "68420917"), category="后勤物业", legal_rep="何国庆",
-         address_zh="浙江省宁波市鄞州区天童南路588号宁波商会国贸中心A座15层",
-         address_en="15F, Tower A, Ningbo Chamber of Commerce International Trade Center, "
-                    "No. 588 Tiantong South Road, Yinzhou District, Ningbo, Zhejiang",
-         contact_name="邵美玲", contact_phone="13705748812", contact_email="shaoml@anjuwy.com",
-         bank_name="宁波银行鄞州支行", bank_account="51010122000456789", license_expiry=dt.date(2038, 9, 30),
-         certifications="ISO 9001; ISO 14001; ISO 45001", nda_signed_date=dt.date(2025, 6, 15),
-         data_access_level="无", status="合格"),
-    dict(supplier_id="S006", name_zh="上海顺达供应链管理有限公司",
-         name_en="Shanghai Shunda Supply Chain Management Co., Ltd.",
-         uscc=uscc("310112", "59316624"), category="物流", legal_rep="黄卫东",
-         address_zh="上海市闵行区申长路988弄2号楼",
-         address_en="Building 2, Lane 988 Shenchang Road, Minhang District, Shanghai",
-         contact_name="蒋文斌", contact_phone="13761950327", contact_email="jiangwb@shundascm.com",
-         bank_name="上海浦东发展银行闵行支行", bank_account="98420078801234567", license_expiry="长期",
-         certifications="ISO 9001; ISO 28000", nda_signed_date=dt.date(2025, 3, 10),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S007", name_zh="合肥皖联企业管理服务有限公司",
-         name_en="Hefei Wanlian Enterprise Management Services Co., Ltd.",
-         uscc=uscc("340104", "MA2NCT7F"), category="劳务外包", legal_rep="汪德明",
-         address_zh="安徽省合肥市蜀山区长江西路689号金座B座1106室",
-         address_en="Room 1106, Tower B, Jinzuo Building, No. 689 Changjiang West Road, Shushan District, "
-                    "Hefei, Anhui",
-         contact_name="方静", contact_phone="15856923147", contact_email="fangjing@wanlianfw.com",
-         bank_name="徽商银行合肥蜀山支行", bank_account="1021801021000345678", license_expiry="长期",
-         certifications="ISO 9001; ISO 45001", nda_signed_date=dt.date(2025, 7, 1),
-         data_access_level="无", status="合格"),
-    dict(supplier_id="S008", name_zh="无锡锡才人力资源服务有限公司",
-         name_en="Wuxi Xicai Human Resources Services Co., Ltd.",
-         uscc=uscc("320214", "57813590"), category="劳务派遣", legal_rep="华建新",
-         address_zh="江苏省无锡市新吴区长江路21号信息产业园C栋5楼",
-         address_en="5F, Building C, Information Industry Park, No. 21 Changjiang Road, Xinwu District, "
-                    "Wuxi, Jiangsu",
-         contact_name="过晓梅", contact_phone="13951578264", contact_email="guoxm@xicaihr.com",
-         bank_name="江苏银行无锡新区支行", bank_account="21710188000123456", license_expiry="长期",
-         dispatch_permit_no="苏人社派许字第0318号", dispatch_permit_expiry=dt.date(2028, 3, 14),
-         certifications="ISO 9001", nda_signed_date=dt.date(2025, 1, 20),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S009", name_zh="上海禾丰餐饮管理有限公司",
-         name_en="Shanghai Hefeng Catering Management Co., Ltd.",
-         uscc=uscc("310104", "60728143"), category="后勤物业", legal_rep="陆志芳",
-         address_zh="上海市徐汇区漕宝路1243号4楼",
-         address_en="4F, No. 1243 Caobao Road, Xuhui District, Shanghai",
-         contact_name="沈佳琪", contact_phone="13621785049", contact_email="shenjq@hefengcatering.com",
-         bank_name="上海银行徐汇支行", bank_account="31658803001234567", license_expiry="长期",
-         certifications="ISO 9001; ISO 22000; HACCP", nda_signed_date=dt.date(2025, 5, 12),
-         data_access_level="无", status="合格"),
-    dict(supplier_id="S010", name_zh="青岛海运通物流有限公司",
-         name_en="Qingdao Haiyuntong Logistics Co., Ltd.",
-         uscc=uscc("370211", "MA3C5R8N"), category="物流", legal_rep="王立新",
-         address_zh="山东省青岛市黄岛区长江中路228号",
-         address_en="No. 228 Changjiang Middle Road, Huangdao District, Qingdao, Shandong",
-         contact_name="刘海涛", contact_phone="18661802375", contact_email="liuht@haiyuntong.com",
-         bank_name="青岛银行黄岛支行", bank_account="802880200123456", license_expiry=dt.date(2040, 12, 31),
-         certifications="ISO 9001; ISO 14001", nda_signed_date=dt.date(2025, 10, 10),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S011", name_zh="深圳智联创新科技有限公司",
-         name_en="Shenzhen Zhilian Innovation Technology Co., Ltd.",
-         uscc=uscc("440305", "MA5DKW2H"), category="IT服务", legal_rep="郑嘉豪",
-         address_zh="广东省深圳市南山区粤海街道科技南十二路18号长虹科技大厦20层",
-         address_en="20F, Changhong Technology Building, No. 18 Keji South 12th Road, Yuehai Subdistrict, "
-                    "Nanshan District, Shenzhen, Guangdong",
-         contact_name="梁晓彤", contact_phone="13590284761", contact_email="liangxt@zhilian-tech.com",
-         bank_name="中国银行深圳科技园支行", bank_account="745871234567", license_expiry="长期",
-         certifications="ISO 9001; ISO 27001; ISO 20000-1", nda_signed_date=dt.date(2025, 8, 8),
-         data_access_level="绝密", status="合格"),
-    dict(supplier_id="S012", name_zh="成都译通语言服务有限公司",
-         name_en="Chengdu Yitong Language Services Co., Ltd.",
-         uscc=uscc("510107", "MA6CQ1B4"), category="其他", legal_rep="杨雪梅",
-         address_zh="四川省成都市武侯区天府大道北段1700号环球中心W6区12层",
-         address_en="12F, Zone W6, Global Center, No. 1700 North Section of Tianfu Avenue, Wuhou District, "
-                    "Chengdu, Sichuan",
-         contact_name="罗婷", contact_phone="18982157306", contact_email="luoting@yitongls.com",
-         bank_name="成都银行武侯支行", bank_account="1001300000123456", license_expiry="长期",
-         certifications="ISO 17100", nda_signed_date=None,
-         data_access_level="机密", status="合格"),
-    dict(supplier_id="S013", name_zh="武汉楚才劳务服务有限公司",
-         name_en="Wuhan Chucai Labour Services Co., Ltd.",
-         uscc=uscc("420106", "MA4KP6TX"), category="劳务外包", legal_rep="熊志刚",
-         address_zh="湖北省武汉市武昌区中北路108号",
-         address_en="No. 108 Zhongbei Road, Wuchang District, Wuhan, Hubei",
-         contact_name="胡小兵", contact_phone="13871425690", contact_email="huxb@chucailw.com",
-         bank_name="汉口银行武昌支行", bank_account="0061010500123456", license_expiry=dt.date(2031, 4, 22),
-         certifications="ISO 9001", nda_signed_date=dt.date(2026, 6, 20),
-         data_access_level="无", status="考察期"),
-    dict(supplier_id="S014", name_zh="上海申才人力资源有限公司",
-         name_en="Shanghai Shencai Human Resources Co., Ltd.",
-         uscc=uscc("310106", "63042187"), category="劳务派遣", legal_rep="朱敏华",
-         address_zh="上海市静安区江场路1228弄3号楼6层",
-         address_en="6F, Building 3, Lane 1228 Jiangchang Road, Jing'an District, Shanghai",
-         contact_name="施雯", contact_phone="13917462583", contact_email="shiwen@shencaihr.com",
-         bank_name="中国农业银行上海静安支行", bank_account="03345600040012345", license_expiry="长期",
-         dispatch_permit_no="沪人社派许字第0123号", dispatch_permit_expiry=dt.date(2029, 6, 30),
-         certifications="ISO 9001", nda_signed_date=dt.date(2025, 2, 28),
-         data_access_level="内部", status="合格"),
-    dict(supplier_id="S015", name_zh="广州穗捷运输有限公司",
-         name_en="Guangzhou Suijie Transport Co., Ltd.",
-         uscc=uscc("440111", "55390218"), category="物流", legal_rep="李志明",
-         address_zh="广东省广州市白云区太和镇广从五路228号",
-         address_en="No. 228 Guangcong 5th Road, Taihe Town, Baiyun District, Guangzhou, Guangdong",
-         contact_name="邓国华", contact_phone="13802596314", contact_email="denggh@suijie56.com",
-         bank_name="广州农村商业银行白云支行", bank_account="05871000012345678",
-         license_expiry=dt.date(2027, 1, 10),
-         certifications="ISO 9001", nda_signed_date=dt.date(2025, 9, 1),
-         data_access_level="无", status="合格"),
-    dict(supplier_id="S016", name_zh="上海知行企业培训咨询有限公司",
-         name_en="Shanghai Zhixing Corporate Training & Consulting Co., Ltd.",
-         uscc=uscc("310110", "MA1FL2QW"), category="其他", legal_rep="许文博",
-         address_zh="上海市杨浦区国定路335号2号楼1203室",
-         address_en="Room 1203, Building 2, No. 335 Guoding Road, Yangpu District, Shanghai",
-         contact_name="唐悦", contact_phone="17721486093", contact_email="tangyue@zhixingtc.com",
-         bank_name="中信银行上海五角场支行", bank_account="8110201012345678901", license_expiry="长期",
-         certifications="ISO 9001; ISO 21001", nda_signed_date=None,
-         data_access_level="无", status="候选"),
+    dict(
+        supplier_id="S001",
+        name_zh="上海锦程人力资源服务有限公司",
+        name_en="Shanghai Jincheng Human Resources Services Co., Ltd.",
+        uscc=uscc("310115", "MA1H7K3U"),
+        category="劳务外包",
+        legal_rep="周建国",
+        address_zh="上海市浦东新区张江路665号3幢501室",
+        address_en="Room 501, Building 3, No. 665 Zhangjiang Road, Pudong New Area, Shanghai",
+        contact_name="孙丽华",
+        contact_phone="13816472259",
+        contact_email="sunlihua@jinchenghr.com.cn",
+        bank_name="招商银行上海张江支行",
+        bank_account="121912345610801",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 45001",
+        nda_signed_date=dt.date(2024, 3, 18),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S002",
+        name_zh="苏州恒信人力资源有限公司",
+        name_en="Suzhou Hengxin Human Resources Co., Ltd.",
+        uscc=uscc("320505", "56178302"),
+        category="劳务派遣",
+        legal_rep="顾永平",
+        address_zh="江苏省苏州市高新区狮山路88号金狮大厦12层",
+        address_en="12F, Jinshi Building, No. 88 Shishan Road, Suzhou New District, Suzhou, Jiangsu",
+        contact_name="钱晓燕",
+        contact_phone="15962188734",
+        contact_email="qianxy@hengxin-hr.cn",
+        bank_name="中国工商银行苏州高新技术产业开发区支行",
+        bank_account="1102020109000123456",
+        license_expiry=dt.date(2035, 6, 7),
+        dispatch_permit_no="苏人社派许字第0456号",
+        dispatch_permit_expiry=dt.date(2026, 12, 20),
+        certifications="ISO 9001",
+        nda_signed_date=dt.date(2025, 1, 6),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S003",
+        name_zh="杭州云帆信息技术有限公司",
+        name_en="Hangzhou Yunfan Information Technology Co., Ltd.",
+        uscc=uscc("330108", "MA27WK4L"),
+        category="IT服务",
+        legal_rep="林志强",
+        address_zh="浙江省杭州市滨江区网商路599号4号楼8层",
+        address_en="8F, Building 4, No. 599 Wangshang Road, Binjiang District, Hangzhou, Zhejiang",
+        contact_name="陈立",
+        contact_phone="13957136620",
+        contact_email="chenli@yunfantech.com",
+        bank_name="中国建设银行杭州高新支行",
+        bank_account="33050161672700001234",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 27001; CMMI 3",
+        nda_signed_date=dt.date(2025, 2, 20),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S004",
+        name_zh="南京数衡数据科技有限公司",
+        name_en="Nanjing Shuheng Data Technology Co., Ltd.",
+        uscc=uscc("320114", "MA1MY8EC"),
+        category="IT服务",
+        legal_rep="吴海峰",
+        address_zh="江苏省南京市雨花台区软件大道109号B座6层",
+        address_en="6F, Block B, No. 109 Software Avenue, Yuhuatai District, Nanjing, Jiangsu",
+        contact_name="赵明轩",
+        contact_phone="18951736408",
+        contact_email="zhaomx@shuhengdata.com",
+        bank_name="交通银行南京雨花支行",
+        bank_account="320006658018010012345",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 27001; ISO 27701",
+        nda_signed_date=dt.date(2025, 4, 1),
+        data_access_level="机密",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S005",
+        name_zh="宁波安居物业服务有限公司",
+        name_en="Ningbo Anju Property Services Co., Ltd.",
+        uscc=uscc("330212", "68420917"),
+        category="后勤物业",
+        legal_rep="何国庆",
+        address_zh="浙江省宁波市鄞州区天童南路588号宁波商会国贸中心A座15层",
+        address_en="15F, Tower A, Ningbo Chamber of Commerce International Trade Center, "
+        "No. 588 Tiantong South Road, Yinzhou District, Ningbo, Zhejiang",
+        contact_name="邵美玲",
+        contact_phone="13705748812",
+        contact_email="shaoml@anjuwy.com",
+        bank_name="宁波银行鄞州支行",
+        bank_account="51010122000456789",
+        license_expiry=dt.date(2038, 9, 30),
+        certifications="ISO 9001; ISO 14001; ISO 45001",
+        nda_signed_date=dt.date(2025, 6, 15),
+        data_access_level="无",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S006",
+        name_zh="上海顺达供应链管理有限公司",
+        name_en="Shanghai Shunda Supply Chain Management Co., Ltd.",
+        uscc=uscc("310112", "59316624"),
+        category="物流",
+        legal_rep="黄卫东",
+        address_zh="上海市闵行区申长路988弄2号楼",
+        address_en="Building 2, Lane 988 Shenchang Road, Minhang District, Shanghai",
+        contact_name="蒋文斌",
+        contact_phone="13761950327",
+        contact_email="jiangwb@shundascm.com",
+        bank_name="上海浦东发展银行闵行支行",
+        bank_account="98420078801234567",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 28000",
+        nda_signed_date=dt.date(2025, 3, 10),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S007",
+        name_zh="合肥皖联企业管理服务有限公司",
+        name_en="Hefei Wanlian Enterprise Management Services Co., Ltd.",
+        uscc=uscc("340104", "MA2NCT7F"),
+        category="劳务外包",
+        legal_rep="汪德明",
+        address_zh="安徽省合肥市蜀山区长江西路689号金座B座1106室",
+        address_en="Room 1106, Tower B, Jinzuo Building, No. 689 Changjiang West Road, Shushan District, Hefei, Anhui",
+        contact_name="方静",
+        contact_phone="15856923147",
+        contact_email="fangjing@wanlianfw.com",
+        bank_name="徽商银行合肥蜀山支行",
+        bank_account="1021801021000345678",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 45001",
+        nda_signed_date=dt.date(2025, 7, 1),
+        data_access_level="无",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S008",
+        name_zh="无锡锡才人力资源服务有限公司",
+        name_en="Wuxi Xicai Human Resources Services Co., Ltd.",
+        uscc=uscc("320214", "57813590"),
+        category="劳务派遣",
+        legal_rep="华建新",
+        address_zh="江苏省无锡市新吴区长江路21号信息产业园C栋5楼",
+        address_en="5F, Building C, Information Industry Park, No. 21 Changjiang Road, Xinwu District, Wuxi, Jiangsu",
+        contact_name="过晓梅",
+        contact_phone="13951578264",
+        contact_email="guoxm@xicaihr.com",
+        bank_name="江苏银行无锡新区支行",
+        bank_account="21710188000123456",
+        license_expiry="长期",
+        dispatch_permit_no="苏人社派许字第0318号",
+        dispatch_permit_expiry=dt.date(2028, 3, 14),
+        certifications="ISO 9001",
+        nda_signed_date=dt.date(2025, 1, 20),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S009",
+        name_zh="上海禾丰餐饮管理有限公司",
+        name_en="Shanghai Hefeng Catering Management Co., Ltd.",
+        uscc=uscc("310104", "60728143"),
+        category="后勤物业",
+        legal_rep="陆志芳",
+        address_zh="上海市徐汇区漕宝路1243号4楼",
+        address_en="4F, No. 1243 Caobao Road, Xuhui District, Shanghai",
+        contact_name="沈佳琪",
+        contact_phone="13621785049",
+        contact_email="shenjq@hefengcatering.com",
+        bank_name="上海银行徐汇支行",
+        bank_account="31658803001234567",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 22000; HACCP",
+        nda_signed_date=dt.date(2025, 5, 12),
+        data_access_level="无",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S010",
+        name_zh="青岛海运通物流有限公司",
+        name_en="Qingdao Haiyuntong Logistics Co., Ltd.",
+        uscc=uscc("370211", "MA3C5R8N"),
+        category="物流",
+        legal_rep="王立新",
+        address_zh="山东省青岛市黄岛区长江中路228号",
+        address_en="No. 228 Changjiang Middle Road, Huangdao District, Qingdao, Shandong",
+        contact_name="刘海涛",
+        contact_phone="18661802375",
+        contact_email="liuht@haiyuntong.com",
+        bank_name="青岛银行黄岛支行",
+        bank_account="802880200123456",
+        license_expiry=dt.date(2040, 12, 31),
+        certifications="ISO 9001; ISO 14001",
+        nda_signed_date=dt.date(2025, 10, 10),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S011",
+        name_zh="深圳智联创新科技有限公司",
+        name_en="Shenzhen Zhilian Innovation Technology Co., Ltd.",
+        uscc=uscc("440305", "MA5DKW2H"),
+        category="IT服务",
+        legal_rep="郑嘉豪",
+        address_zh="广东省深圳市南山区粤海街道科技南十二路18号长虹科技大厦20层",
+        address_en="20F, Changhong Technology Building, No. 18 Keji South 12th Road, Yuehai Subdistrict, "
+        "Nanshan District, Shenzhen, Guangdong",
+        contact_name="梁晓彤",
+        contact_phone="13590284761",
+        contact_email="liangxt@zhilian-tech.com",
+        bank_name="中国银行深圳科技园支行",
+        bank_account="745871234567",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 27001; ISO 20000-1",
+        nda_signed_date=dt.date(2025, 8, 8),
+        data_access_level="绝密",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S012",
+        name_zh="成都译通语言服务有限公司",
+        name_en="Chengdu Yitong Language Services Co., Ltd.",
+        uscc=uscc("510107", "MA6CQ1B4"),
+        category="其他",
+        legal_rep="杨雪梅",
+        address_zh="四川省成都市武侯区天府大道北段1700号环球中心W6区12层",
+        address_en="12F, Zone W6, Global Center, No. 1700 North Section of Tianfu Avenue, Wuhou District, "
+        "Chengdu, Sichuan",
+        contact_name="罗婷",
+        contact_phone="18982157306",
+        contact_email="luoting@yitongls.com",
+        bank_name="成都银行武侯支行",
+        bank_account="1001300000123456",
+        license_expiry="长期",
+        certifications="ISO 17100",
+        nda_signed_date=None,
+        data_access_level="机密",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S013",
+        name_zh="武汉楚才劳务服务有限公司",
+        name_en="Wuhan Chucai Labour Services Co., Ltd.",
+        uscc=uscc("420106", "MA4KP6TX"),
+        category="劳务外包",
+        legal_rep="熊志刚",
+        address_zh="湖北省武汉市武昌区中北路108号",
+        address_en="No. 108 Zhongbei Road, Wuchang District, Wuhan, Hubei",
+        contact_name="胡小兵",
+        contact_phone="13871425690",
+        contact_email="huxb@chucailw.com",
+        bank_name="汉口银行武昌支行",
+        bank_account="0061010500123456",
+        license_expiry=dt.date(2031, 4, 22),
+        certifications="ISO 9001",
+        nda_signed_date=dt.date(2026, 6, 20),
+        data_access_level="无",
+        status="考察期",
+    ),
+    dict(
+        supplier_id="S014",
+        name_zh="上海申才人力资源有限公司",
+        name_en="Shanghai Shencai Human Resources Co., Ltd.",
+        uscc=uscc("310106", "63042187"),
+        category="劳务派遣",
+        legal_rep="朱敏华",
+        address_zh="上海市静安区江场路1228弄3号楼6层",
+        address_en="6F, Building 3, Lane 1228 Jiangchang Road, Jing'an District, Shanghai",
+        contact_name="施雯",
+        contact_phone="13917462583",
+        contact_email="shiwen@shencaihr.com",
+        bank_name="中国农业银行上海静安支行",
+        bank_account="03345600040012345",
+        license_expiry="长期",
+        dispatch_permit_no="沪人社派许字第0123号",
+        dispatch_permit_expiry=dt.date(2029, 6, 30),
+        certifications="ISO 9001",
+        nda_signed_date=dt.date(2025, 2, 28),
+        data_access_level="内部",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S015",
+        name_zh="广州穗捷运输有限公司",
+        name_en="Guangzhou Suijie Transport Co., Ltd.",
+        uscc=uscc("440111", "55390218"),
+        category="物流",
+        legal_rep="李志明",
+        address_zh="广东省广州市白云区太和镇广从五路228号",
+        address_en="No. 228 Guangcong 5th Road, Taihe Town, Baiyun District, Guangzhou, Guangdong",
+        contact_name="邓国华",
+        contact_phone="13802596314",
+        contact_email="denggh@suijie56.com",
+        bank_name="广州农村商业银行白云支行",
+        bank_account="05871000012345678",
+        license_expiry=dt.date(2027, 1, 10),
+        certifications="ISO 9001",
+        nda_signed_date=dt.date(2025, 9, 1),
+        data_access_level="无",
+        status="合格",
+    ),
+    dict(
+        supplier_id="S016",
+        name_zh="上海知行企业培训咨询有限公司",
+        name_en="Shanghai Zhixing Corporate Training & Consulting Co., Ltd.",
+        uscc=uscc("310110", "MA1FL2QW"),
+        category="其他",
+        legal_rep="许文博",
+        address_zh="上海市杨浦区国定路335号2号楼1203室",
+        address_en="Room 1203, Building 2, No. 335 Guoding Road, Yangpu District, Shanghai",
+        contact_name="唐悦",
+        contact_phone="17721486093",
+        contact_email="tangyue@zhixingtc.com",
+        bank_name="中信银行上海五角场支行",
+        bank_account="8110201012345678901",
+        license_expiry="长期",
+        certifications="ISO 9001; ISO 21001",
+        nda_signed_date=None,
+        data_access_level="无",
+        status="候选",
+    ),
 ]
 
 # ----------------------------------------------------------------------------------------
@@ -270,88 +458,306 @@ SUPPLIERS = [
 # ----------------------------------------------------------------------------------------
 
 CONTRACT_HEADERS = [
-    ("contract_no", "合同编号"), ("supplier_id", "供应商编号"), ("contract_type", "合同类型"),
-    ("start_date", "开始日期"), ("end_date", "结束日期"), ("sign_date", "签订日期"),
-    ("monthly_fee", "月服务费"), ("currency", "币种"), ("tax_rate", "税率"),
-    ("payment_days", "付款期限(天)"), ("penalty_cap_pct", "违约金上限(%)"),
-    ("dispute_venue", "争议解决地"), ("language_precedence", "优先语言"),
+    ("contract_no", "合同编号"),
+    ("supplier_id", "供应商编号"),
+    ("contract_type", "合同类型"),
+    ("start_date", "开始日期"),
+    ("end_date", "结束日期"),
+    ("sign_date", "签订日期"),
+    ("monthly_fee", "月服务费"),
+    ("currency", "币种"),
+    ("tax_rate", "税率"),
+    ("payment_days", "付款期限(天)"),
+    ("penalty_cap_pct", "违约金上限(%)"),
+    ("dispute_venue", "争议解决地"),
+    ("language_precedence", "优先语言"),
 ]
-ITEM_HEADERS = [("contract_no", "合同编号"), ("role_zh", "岗位名称"), ("role_en", "英文岗位名称"),
-                ("headcount", "人数"), ("unit_price", "单价")]
+ITEM_HEADERS = [
+    ("contract_no", "合同编号"),
+    ("role_zh", "岗位名称"),
+    ("role_en", "英文岗位名称"),
+    ("headcount", "人数"),
+    ("unit_price", "单价"),
+]
 
 COURT = "上海市闵行区人民法院"
 ARBITRATION = "上海国际仲裁中心"
-FEE_FROM_ITEMS = "items"      # monthly_fee = Σ headcount × unit_price (written as the figure)
-FEE_BLANK = "blank"           # monthly_fee left blank: the fee comes from the items
+FEE_FROM_ITEMS = "items"  # monthly_fee = Σ headcount × unit_price (written as the figure)
+FEE_BLANK = "blank"  # monthly_fee left blank: the fee comes from the items
 
 # (contract_no, supplier, type, start, end, sign, fee, tax, pay days, cap %, venue, items)
 # items: (role_zh, role_en, headcount, unit_price)
 CONTRACTS = [
-    ("HT-2026-LO-001", "S001", "劳务外包", (2026, 1, 1), (2027, 12, 31), (2025, 12, 20), FEE_FROM_ITEMS,
-     "0.06", 30, 10, COURT,
-     [("装配工", "Assembly operator", 20, "7500.00"), ("质检员", "Quality inspector", 5, "8000.00")]),
-    ("HT-2026-LD-002", "S002", "劳务派遣", (2026, 1, 1), (2026, 12, 31), (2025, 12, 22), FEE_FROM_ITEMS,
-     "0.05", 30, 15, COURT,
-     [("普工", "Production worker", 10, "6280.55"), ("仓库管理员", "Warehouse keeper", 4, "5912.50")]),
-    ("HT-2026-IT-003", "S003", "外包服务", (2026, 3, 1), (2027, 2, 28), (2026, 2, 16), FEE_FROM_ITEMS,
-     "0.06", 45, 10, ARBITRATION,
-     [("高级开发工程师", "Senior software engineer", 6, "35000.00"),
-      ("开发工程师", "Software engineer", 10, "26000.00"),
-      ("测试工程师", "Test engineer", 4, "18500.00"),
-      ("项目经理", "Project manager", 1, "26000.00")]),
-    ("HT-2026-IT-004", "S004", "外包服务", (2026, 4, 1), (2027, 3, 31), (2026, 3, 20), FEE_FROM_ITEMS,
-     "0.06", 45, 10, ARBITRATION,
-     [("数据工程师", "Data engineer", 3, "32000.00"),
-      ("运维工程师", "Operations engineer", 4, "22500.00"),
-      ("项目经理", "Project manager", 1, "38000.00")]),
-    ("HT-2026-FM-005", "S005", "外包服务", (2026, 1, 1), (2027, 12, 31), (2025, 12, 18), FEE_FROM_ITEMS,
-     "0.06", 30, 10, COURT,
-     [("保洁员", "Cleaner", 18, "4850.00"), ("保安员", "Security guard", 8, "5320.00"),
-      ("物业主管", "Property supervisor", 1, "9800.00")]),
-    ("HT-2026-LG-006", "S006", "外包服务", (2025, 7, 1), (2027, 6, 30), (2025, 6, 18), FEE_FROM_ITEMS,
-     "0.09", 60, 15, COURT,
-     [("货车司机", "Truck driver", 8, "9600.00"), ("仓储操作员", "Warehouse operator", 12, "6450.80"),
-      ("调度员", "Dispatcher", 2, "8200.00")]),
-    ("HT-2026-LO-007", "S007", "劳务外包", (2026, 2, 1), (2027, 1, 31), (2026, 1, 20), FEE_BLANK,
-     "0.06", 30, 10, COURT,
-     [("包装工", "Packer", 15, "6800.00"), ("叉车司机", "Forklift driver", 4, "7650.50"),
-      ("班组长", "Team leader", 2, "9200.00")]),
-    ("HT-2026-LD-008", "S008", "劳务派遣", (2026, 1, 1), (2027, 12, 31), (2025, 12, 25), FEE_FROM_ITEMS,
-     "0.05", 30, 15, COURT,
-     [("操作工", "Machine operator", 12, "6950.00"), ("物料员", "Material handler", 3, "6300.00")]),
-    ("HT-2026-FM-009", "S009", "外包服务", (2026, 1, 1), (2027, 12, 31), (2025, 12, 26), FEE_FROM_ITEMS,
-     "0.06", 30, 10, COURT,
-     [("厨师", "Chef", 6, "9500.00"), ("帮厨", "Kitchen assistant", 10, "5600.00"),
-      ("营养配餐员", "Nutrition planner", 1, "8000.00"),
-      ("食材包干", "Catering ingredients (lump sum)", 1, "137000.00")]),
-    ("HT-2025-LG-010", "S010", "外包服务", (2025, 10, 16), (2026, 10, 15), (2025, 10, 10), FEE_FROM_ITEMS,
-     "0.09", 30, 10, COURT,
-     [("货车司机", "Truck driver", 10, "9200.00"), ("装卸工", "Loader", 6, "5850.00"),
-      ("调度员", "Dispatcher", 1, "7800.00")]),
-    ("HT-2026-LG-010", "S010", "外包服务", (2026, 10, 16), (2027, 10, 15), (2026, 10, 9), FEE_FROM_ITEMS,
-     "0.09", 30, 10, COURT,
-     [("货车司机", "Truck driver", 10, "9500.00"), ("装卸工", "Loader", 6, "6050.00"),
-      ("调度员", "Dispatcher", 1, "8100.00")]),
-    ("HT-2026-IT-011", "S011", "外包服务", (2026, 1, 1), (2027, 6, 30), (2025, 12, 15), "365000.00",
-     "0.06", 45, 15, ARBITRATION,
-     [("高级运维工程师", "Senior operations engineer", 4, "36000.00"),
-      ("数据库管理员", "Database administrator", 2, "38000.00"),
-      ("安全工程师", "Security engineer", 2, "42000.00"),
-      ("服务经理", "Service manager", 1, "45000.00")]),
-    ("HT-2026-OT-012", "S012", "外包服务", (2026, 5, 1), (2027, 4, 30), (2026, 4, 22), FEE_FROM_ITEMS,
-     "0.06", 30, 20, COURT,
-     [("笔译", "Translator", 3, "14500.00"), ("口译", "Interpreter", 1, "18800.00"),
-      ("审校", "Reviser", 1, "16200.50")]),
-    ("HT-2026-LO-013", "S013", "劳务外包", (2026, 7, 1), (2027, 6, 30), (2026, 6, 24), FEE_FROM_ITEMS,
-     "0.06", 30, 20, COURT,
-     [("装配工", "Assembly operator", 25, "6900.00"), ("质检员", "Quality inspector", 5, "7400.00")]),
-    ("HT-2026-LD-014", "S014", "劳务派遣", (2026, 1, 1), (2027, 12, 31), (2025, 12, 23), FEE_FROM_ITEMS,
-     "0.05", 30, 15, COURT,
-     [("客服专员", "Customer service representative", 8, "7200.00"),
-      ("行政助理", "Administrative assistant", 2, "6900.00")]),
-    ("HT-2026-LG-015", "S015", "外包服务", (2026, 3, 1), (2027, 2, 28), (2026, 2, 20), FEE_FROM_ITEMS,
-     "0.09", 60, 15, COURT,
-     [("货车司机", "Truck driver", 6, "9000.00"), ("押运员", "Cargo escort", 3, "6500.00")]),
+    (
+        "HT-2026-LO-001",
+        "S001",
+        "劳务外包",
+        (2026, 1, 1),
+        (2027, 12, 31),
+        (2025, 12, 20),
+        FEE_FROM_ITEMS,
+        "0.06",
+        30,
+        10,
+        COURT,
+        [("装配工", "Assembly operator", 20, "7500.00"), ("质检员", "Quality inspector", 5, "8000.00")],
+    ),
+    (
+        "HT-2026-LD-002",
+        "S002",
+        "劳务派遣",
+        (2026, 1, 1),
+        (2026, 12, 31),
+        (2025, 12, 22),
+        FEE_FROM_ITEMS,
+        "0.05",
+        30,
+        15,
+        COURT,
+        [("普工", "Production worker", 10, "6280.55"), ("仓库管理员", "Warehouse keeper", 4, "5912.50")],
+    ),
+    (
+        "HT-2026-IT-003",
+        "S003",
+        "外包服务",
+        (2026, 3, 1),
+        (2027, 2, 28),
+        (2026, 2, 16),
+        FEE_FROM_ITEMS,
+        "0.06",
+        45,
+        10,
+        ARBITRATION,
+        [
+            ("高级开发工程师", "Senior software engineer", 6, "35000.00"),
+            ("开发工程师", "Software engineer", 10, "26000.00"),
+            ("测试工程师", "Test engineer", 4, "18500.00"),
+            ("项目经理", "Project manager", 1, "26000.00"),
+        ],
+    ),
+    (
+        "HT-2026-IT-004",
+        "S004",
+        "外包服务",
+        (2026, 4, 1),
+        (2027, 3, 31),
+        (2026, 3, 20),
+        FEE_FROM_ITEMS,
+        "0.06",
+        45,
+        10,
+        ARBITRATION,
+        [
+            ("数据工程师", "Data engineer", 3, "32000.00"),
+            ("运维工程师", "Operations engineer", 4, "22500.00"),
+            ("项目经理", "Project manager", 1, "38000.00"),
+        ],
+    ),
+    (
+        "HT-2026-FM-005",
+        "S005",
+        "外包服务",
+        (2026, 1, 1),
+        (2027, 12, 31),
+        (2025, 12, 18),
+        FEE_FROM_ITEMS,
+        "0.06",
+        30,
+        10,
+        COURT,
+        [
+            ("保洁员", "Cleaner", 18, "4850.00"),
+            ("保安员", "Security guard", 8, "5320.00"),
+            ("物业主管", "Property supervisor", 1, "9800.00"),
+        ],
+    ),
+    (
+        "HT-2026-LG-006",
+        "S006",
+        "外包服务",
+        (2025, 7, 1),
+        (2027, 6, 30),
+        (2025, 6, 18),
+        FEE_FROM_ITEMS,
+        "0.09",
+        60,
+        15,
+        COURT,
+        [
+            ("货车司机", "Truck driver", 8, "9600.00"),
+            ("仓储操作员", "Warehouse operator", 12, "6450.80"),
+            ("调度员", "Dispatcher", 2, "8200.00"),
+        ],
+    ),
+    (
+        "HT-2026-LO-007",
+        "S007",
+        "劳务外包",
+        (2026, 2, 1),
+        (2027, 1, 31),
+        (2026, 1, 20),
+        FEE_BLANK,
+        "0.06",
+        30,
+        10,
+        COURT,
+        [
+            ("包装工", "Packer", 15, "6800.00"),
+            ("叉车司机", "Forklift driver", 4, "7650.50"),
+            ("班组长", "Team leader", 2, "9200.00"),
+        ],
+    ),
+    (
+        "HT-2026-LD-008",
+        "S008",
+        "劳务派遣",
+        (2026, 1, 1),
+        (2027, 12, 31),
+        (2025, 12, 25),
+        FEE_FROM_ITEMS,
+        "0.05",
+        30,
+        15,
+        COURT,
+        [("操作工", "Machine operator", 12, "6950.00"), ("物料员", "Material handler", 3, "6300.00")],
+    ),
+    (
+        "HT-2026-FM-009",
+        "S009",
+        "外包服务",
+        (2026, 1, 1),
+        (2027, 12, 31),
+        (2025, 12, 26),
+        FEE_FROM_ITEMS,
+        "0.06",
+        30,
+        10,
+        COURT,
+        [
+            ("厨师", "Chef", 6, "9500.00"),
+            ("帮厨", "Kitchen assistant", 10, "5600.00"),
+            ("营养配餐员", "Nutrition planner", 1, "8000.00"),
+            ("食材包干", "Catering ingredients (lump sum)", 1, "137000.00"),
+        ],
+    ),
+    (
+        "HT-2025-LG-010",
+        "S010",
+        "外包服务",
+        (2025, 10, 16),
+        (2026, 10, 15),
+        (2025, 10, 10),
+        FEE_FROM_ITEMS,
+        "0.09",
+        30,
+        10,
+        COURT,
+        [
+            ("货车司机", "Truck driver", 10, "9200.00"),
+            ("装卸工", "Loader", 6, "5850.00"),
+            ("调度员", "Dispatcher", 1, "7800.00"),
+        ],
+    ),
+    (
+        "HT-2026-LG-010",
+        "S010",
+        "外包服务",
+        (2026, 10, 16),
+        (2027, 10, 15),
+        (2026, 10, 9),
+        FEE_FROM_ITEMS,
+        "0.09",
+        30,
+        10,
+        COURT,
+        [
+            ("货车司机", "Truck driver", 10, "9500.00"),
+            ("装卸工", "Loader", 6, "6050.00"),
+            ("调度员", "Dispatcher", 1, "8100.00"),
+        ],
+    ),
+    (
+        "HT-2026-IT-011",
+        "S011",
+        "外包服务",
+        (2026, 1, 1),
+        (2027, 6, 30),
+        (2025, 12, 15),
+        "365000.00",
+        "0.06",
+        45,
+        15,
+        ARBITRATION,
+        [
+            ("高级运维工程师", "Senior operations engineer", 4, "36000.00"),
+            ("数据库管理员", "Database administrator", 2, "38000.00"),
+            ("安全工程师", "Security engineer", 2, "42000.00"),
+            ("服务经理", "Service manager", 1, "45000.00"),
+        ],
+    ),
+    (
+        "HT-2026-OT-012",
+        "S012",
+        "外包服务",
+        (2026, 5, 1),
+        (2027, 4, 30),
+        (2026, 4, 22),
+        FEE_FROM_ITEMS,
+        "0.06",
+        30,
+        20,
+        COURT,
+        [
+            ("笔译", "Translator", 3, "14500.00"),
+            ("口译", "Interpreter", 1, "18800.00"),
+            ("审校", "Reviser", 1, "16200.50"),
+        ],
+    ),
+    (
+        "HT-2026-LO-013",
+        "S013",
+        "劳务外包",
+        (2026, 7, 1),
+        (2027, 6, 30),
+        (2026, 6, 24),
+        FEE_FROM_ITEMS,
+        "0.06",
+        30,
+        20,
+        COURT,
+        [("装配工", "Assembly operator", 25, "6900.00"), ("质检员", "Quality inspector", 5, "7400.00")],
+    ),
+    (
+        "HT-2026-LD-014",
+        "S014",
+        "劳务派遣",
+        (2026, 1, 1),
+        (2027, 12, 31),
+        (2025, 12, 23),
+        FEE_FROM_ITEMS,
+        "0.05",
+        30,
+        15,
+        COURT,
+        [
+            ("客服专员", "Customer service representative", 8, "7200.00"),
+            ("行政助理", "Administrative assistant", 2, "6900.00"),
+        ],
+    ),
+    (
+        "HT-2026-LG-015",
+        "S015",
+        "外包服务",
+        (2026, 3, 1),
+        (2027, 2, 28),
+        (2026, 2, 20),
+        FEE_FROM_ITEMS,
+        "0.09",
+        60,
+        15,
+        COURT,
+        [("货车司机", "Truck driver", 6, "9000.00"), ("押运员", "Cargo escort", 3, "6500.00")],
+    ),
 ]
 
 
@@ -369,64 +775,72 @@ def contract_fee(c) -> D:
 # Incidents (the log of August-October 2026)
 # ----------------------------------------------------------------------------------------
 
-INCIDENT_HEADERS = [("incident_id", "事件编号"), ("supplier_id", "供应商编号"), ("date", "日期"),
-                    ("type", "事件类型"), ("severity", "严重程度"), ("days_late", "延误天数"),
-                    ("description", "描述")]
+INCIDENT_HEADERS = [
+    ("incident_id", "事件编号"),
+    ("supplier_id", "供应商编号"),
+    ("date", "日期"),
+    ("type", "事件类型"),
+    ("severity", "严重程度"),
+    ("days_late", "延误天数"),
+    ("description", "描述"),
+]
 
 # (supplier, date, type, severity, days_late, description); ids are numbered per month.
 INCIDENTS = [
-    ("S012", (2026, 8, 7), "安全事件", "中", None,
-     "译员将含客户信息的技术资料误发至外部邮箱，已要求对方删除并出具书面确认。"),
-    ("S005", (2026, 8, 12), "质量缺陷", "低", None,
-     "行政楼3层卫生间未按规定频次保洁，巡检发现地面积水。"),
-    ("S013", (2026, 8, 18), "投诉", "严重", None,
-     "30余名外包人员集体反映7月加班费未足额发放，到厂区行政楼反映情况。"),
-    ("S014", (2026, 8, 21), "合规问题", "低", None,
-     "派遣员工考勤台账未按月报送用工部门。"),
-    ("S015", (2026, 8, 26), "延期交付", "低", 1,
-     "华南仓至广州工厂的原材料运输迟到1天。"),
-    ("S011", (2026, 8, 29), "质量缺陷", "中", None,
-     "ERP月结批处理脚本缺陷导致财务报表延迟生成，已修复。"),
-    ("S001", (2026, 9, 3), "投诉", "低", None,
-     "车间主管反映个别外包人员交接班记录填写不规范。"),
-    ("S005", (2026, 9, 9), "质量缺陷", "中", None,
-     "会议中心地毯清洗后留有水渍，影响外宾接待。"),
-    ("S011", (2026, 9, 11), "安全事件", "低", None,
-     "渗透测试发现测试环境一处弱口令，已于当日整改。"),
-    ("S003", (2026, 9, 15), "延期交付", "低", 1,
-     "供应商门户V1.8版本延期1天上线。"),
-    ("S013", (2026, 9, 17), "质量缺陷", "严重", None,
-     "外包装配工未按作业指导书紧固螺栓，导致整批产品返工，报废损失约12万元。"),
-    ("S015", (2026, 9, 22), "延期交付", "严重", 8,
-     "干线车辆故障后未及时调配备用车，原料延误8天，产线停线半天。"),
-    ("S013", (2026, 9, 24), "合规问题", "中", None,
-     "9月新入职8名外包人员未在30日内办理社会保险参保。"),
-    ("S006", (2026, 9, 27), "安全事件", "高", None,
-     "成品仓门禁系统故障期间，未登记的外来人员进入仓储区域。"),
-    ("S009", (2026, 9, 28), "投诉", "高", None,
-     "员工食堂午餐中发现异物，多名员工投诉。"),
-    ("S005", (2026, 10, 10), "质量缺陷", "高", None,
-     "生产车间洁净区保洁不达标，产品抽检颗粒物超标，需停线二次清洁。"),
-    ("S003", (2026, 10, 12), "延期交付", "中", 3,
-     "订单管理系统V2.3版本延期3天上线。"),
-    ("S004", (2026, 10, 14), "安全事件", "严重", None,
-     "供应商运维人员将含约2万条客户记录的生产数据库备份下载至未授权的个人设备。"),
-    ("S004", (2026, 10, 14), "合规问题", "严重", None,
-     "上述数据导出未经审批且未按保密协议及时报告，违反甲方数据安全管理制度。"),
-    ("S005", (2026, 10, 20), "质量缺陷", "低", None,
-     "办公区生活垃圾未按时清运，连续两天被投诉。"),
-    ("S015", (2026, 10, 21), "延期交付", "高", 5,
-     "旺季运力不足，发往客户的成品延误5天送达。"),
-    ("S003", (2026, 10, 23), "延期交付", "高", 5,
-     "数据中台接口改造延期5天交付，影响财务月结。"),
-    ("S003", (2026, 10, 25), "投诉", "低", None,
-     "业务部门投诉IT工单响应慢。"),
-    ("S013", (2026, 10, 27), "合规问题", "高", None,
-     "抽查发现3名外包人员未签订劳动合同即上岗。"),
-    ("S009", (2026, 10, 29), "投诉", "中", None,
-     "夜班餐供应不足，多名员工投诉。"),
-    ("S015", (2026, 10, 30), "投诉", "高", None,
-     "运输途中包装破损，客户投诉收到的成品外箱受损。"),
+    (
+        "S012",
+        (2026, 8, 7),
+        "安全事件",
+        "中",
+        None,
+        "译员将含客户信息的技术资料误发至外部邮箱，已要求对方删除并出具书面确认。",
+    ),
+    ("S005", (2026, 8, 12), "质量缺陷", "低", None, "行政楼3层卫生间未按规定频次保洁，巡检发现地面积水。"),
+    ("S013", (2026, 8, 18), "投诉", "严重", None, "30余名外包人员集体反映7月加班费未足额发放，到厂区行政楼反映情况。"),
+    ("S014", (2026, 8, 21), "合规问题", "低", None, "派遣员工考勤台账未按月报送用工部门。"),
+    ("S015", (2026, 8, 26), "延期交付", "低", 1, "华南仓至广州工厂的原材料运输迟到1天。"),
+    ("S011", (2026, 8, 29), "质量缺陷", "中", None, "ERP月结批处理脚本缺陷导致财务报表延迟生成，已修复。"),
+    ("S001", (2026, 9, 3), "投诉", "低", None, "车间主管反映个别外包人员交接班记录填写不规范。"),
+    ("S005", (2026, 9, 9), "质量缺陷", "中", None, "会议中心地毯清洗后留有水渍，影响外宾接待。"),
+    ("S011", (2026, 9, 11), "安全事件", "低", None, "渗透测试发现测试环境一处弱口令，已于当日整改。"),
+    ("S003", (2026, 9, 15), "延期交付", "低", 1, "供应商门户V1.8版本延期1天上线。"),
+    (
+        "S013",
+        (2026, 9, 17),
+        "质量缺陷",
+        "严重",
+        None,
+        "外包装配工未按作业指导书紧固螺栓，导致整批产品返工，报废损失约12万元。",
+    ),
+    ("S015", (2026, 9, 22), "延期交付", "严重", 8, "干线车辆故障后未及时调配备用车，原料延误8天，产线停线半天。"),
+    ("S013", (2026, 9, 24), "合规问题", "中", None, "9月新入职8名外包人员未在30日内办理社会保险参保。"),
+    ("S006", (2026, 9, 27), "安全事件", "高", None, "成品仓门禁系统故障期间，未登记的外来人员进入仓储区域。"),
+    ("S009", (2026, 9, 28), "投诉", "高", None, "员工食堂午餐中发现异物，多名员工投诉。"),
+    ("S005", (2026, 10, 10), "质量缺陷", "高", None, "生产车间洁净区保洁不达标，产品抽检颗粒物超标，需停线二次清洁。"),
+    ("S003", (2026, 10, 12), "延期交付", "中", 3, "订单管理系统V2.3版本延期3天上线。"),
+    (
+        "S004",
+        (2026, 10, 14),
+        "安全事件",
+        "严重",
+        None,
+        "供应商运维人员将含约2万条客户记录的生产数据库备份下载至未授权的个人设备。",
+    ),
+    (
+        "S004",
+        (2026, 10, 14),
+        "合规问题",
+        "严重",
+        None,
+        "上述数据导出未经审批且未按保密协议及时报告，违反甲方数据安全管理制度。",
+    ),
+    ("S005", (2026, 10, 20), "质量缺陷", "低", None, "办公区生活垃圾未按时清运，连续两天被投诉。"),
+    ("S015", (2026, 10, 21), "延期交付", "高", 5, "旺季运力不足，发往客户的成品延误5天送达。"),
+    ("S003", (2026, 10, 23), "延期交付", "高", 5, "数据中台接口改造延期5天交付，影响财务月结。"),
+    ("S003", (2026, 10, 25), "投诉", "低", None, "业务部门投诉IT工单响应慢。"),
+    ("S013", (2026, 10, 27), "合规问题", "高", None, "抽查发现3名外包人员未签订劳动合同即上岗。"),
+    ("S009", (2026, 10, 29), "投诉", "中", None, "夜班餐供应不足，多名员工投诉。"),
+    ("S015", (2026, 10, 30), "投诉", "高", None, "运输途中包装破损，客户投诉收到的成品外箱受损。"),
 ]
 
 
@@ -436,28 +850,51 @@ def incident_rows():
     for sup, date, typ, sev, days, desc in sorted(INCIDENTS, key=lambda r: (r[1], r[0])):
         ym = f"{date[0] % 100:02d}{date[1]:02d}"
         counter[ym] = counter.get(ym, 0) + 1
-        rows.append(dict(incident_id=f"INC-{ym}-{counter[ym]:03d}", supplier_id=sup, date=dt.date(*date),
-                         type=typ, severity=sev, days_late=days, description=desc))
+        rows.append(
+            dict(
+                incident_id=f"INC-{ym}-{counter[ym]:03d}",
+                supplier_id=sup,
+                date=dt.date(*date),
+                type=typ,
+                severity=sev,
+                days_late=days,
+                description=desc,
+            )
+        )
     return rows
 
 
 def incident_count(supplier: str, period: str, typ: str) -> int:
-    return sum(1 for s, d, t, *_ in INCIDENTS
-               if s == supplier and t == typ and f"{d[0]}-{d[1]:02d}" == period)
+    return sum(1 for s, d, t, *_ in INCIDENTS if s == supplier and t == typ and f"{d[0]}-{d[1]:02d}" == period)
 
 
 # ----------------------------------------------------------------------------------------
 # Evaluations
 # ----------------------------------------------------------------------------------------
 
-EVAL_HEADERS = [("supplier_id", "供应商编号"), ("period", "考核期间"), ("quality_score", "服务质量得分"),
-                ("on_time_rate", "按时交付率"), ("cost_variance_pct", "成本偏差(%)"),
-                ("satisfaction", "满意度"), ("compliance_issues", "合规问题数"), ("complaints", "投诉次数"),
-                ("training_hours", "培训时长"), ("turnover_rate", "人员流失率"), ("evaluator", "评估人"),
-                ("comment", "备注")]
+EVAL_HEADERS = [
+    ("supplier_id", "供应商编号"),
+    ("period", "考核期间"),
+    ("quality_score", "服务质量得分"),
+    ("on_time_rate", "按时交付率"),
+    ("cost_variance_pct", "成本偏差(%)"),
+    ("satisfaction", "满意度"),
+    ("compliance_issues", "合规问题数"),
+    ("complaints", "投诉次数"),
+    ("training_hours", "培训时长"),
+    ("turnover_rate", "人员流失率"),
+    ("evaluator", "评估人"),
+    ("comment", "备注"),
+]
 
-EVALUATOR = {"IT服务": "王敏", "劳务外包": "李娜", "劳务派遣": "李娜", "物流": "张伟", "后勤物业": "刘洋",
-             "其他": "陈静"}
+EVALUATOR = {
+    "IT服务": "王敏",
+    "劳务外包": "李娜",
+    "劳务派遣": "李娜",
+    "物流": "张伟",
+    "后勤物业": "刘洋",
+    "其他": "陈静",
+}
 
 # supplier -> period -> (quality, on_time, cost_var_pct, satisfaction or None, training h, turnover, comment)
 # compliance_issues and complaints are not listed: they are counted from INCIDENTS.
@@ -478,15 +915,21 @@ EVALUATIONS = {
         "2026-07": (92, 0.97, 1.0, 4.4, 24, 0.030, "需求交付按计划完成，代码质量良好。"),
         "2026-08": (88, 0.94, 2.0, 4.0, 24, 0.030, "需求交付基本按计划完成，个别需求评审延迟。"),
         "2026-09": (80, 0.90, 3.5, 3.5, 16, 0.060, "供应商门户版本延期1天，核心开发人员流失，交付质量下滑。"),
-        "2026-10": (70, 0.85, 5.0, None, 8, 0.090,
-                    "10月两次版本延期上线，缺陷率上升，需限期整改；本月满意度调查未开展。"),
+        "2026-10": (
+            70,
+            0.85,
+            5.0,
+            None,
+            8,
+            0.090,
+            "10月两次版本延期上线，缺陷率上升，需限期整改；本月满意度调查未开展。",
+        ),
     },
     "S004": {
         "2026-07": (89, 0.95, 1.5, 4.2, 20, 0.020, "数据平台运维稳定，报表按时交付。"),
         "2026-08": (89, 0.95, 1.5, 4.2, 20, 0.020, "数据平台运维稳定，月度报表按时交付。"),
         "2026-09": (89, 0.95, 2.0, 4.1, 18, 0.025, "运行平稳，个别变更未提前报备。"),
-        "2026-10": (64, 0.88, 6.0, 2.3, 6, 0.040,
-                    "10月14日发生严重数据安全事件，已暂停其生产环境访问权限并启动调查。"),
+        "2026-10": (64, 0.88, 6.0, 2.3, 6, 0.040, "10月14日发生严重数据安全事件，已暂停其生产环境访问权限并启动调查。"),
     },
     "S005": {
         "2026-07": (85, 0.95, 1.0, 4.0, 12, 0.070, "保洁安保服务正常。"),
@@ -560,9 +1003,17 @@ EVALUATIONS = {
 STORY = [
     ("S001", "劳务外包: steady excellent; one low complaint in September only", "AAAA"),
     ("S002", "劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31", "BBBB"),
-    ("S003", "IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A", "ABCD"),
-    ("S004", "IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; "
-             "penalties 70,000 > cap 10% of 224,000", "BBBD"),
+    (
+        "S003",
+        "IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A",
+        "ABCD",
+    ),
+    (
+        "S004",
+        "IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; "
+        "penalties 70,000 > cap 10% of 224,000",
+        "BBBD",
+    ),
     ("S005", "后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct)", "BBCC"),
     ("S006", "物流: high-severity warehouse security incident in Sep, otherwise good", "BBBB"),
     ("S007", "劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31", "AAAA"),
@@ -571,16 +1022,19 @@ STORY = [
     ("S010", "物流: excellent; contract renewed 2026-10-16 at a higher price (partial month)", "AAAA"),
     ("S011", "IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep", "BBBB"),
     ("S012", "其他 (translation), access 机密, no NDA on file; medium security incident Aug", "BBBB"),
-    ("S013", "劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, "
-             "high compliance Oct", "CCCC"),
+    ("S013", "劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct", "CCCC"),
     ("S014", "劳务派遣: good; low compliance issue in Aug", "BBBB"),
-    ("S015", "物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; "
-             "business licence expires 2027-01-10", "BBCC"),
+    (
+        "S015",
+        "物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; "
+        "business licence expires 2027-01-10",
+        "BBCC",
+    ),
     ("S016", "其他, 候选 candidate: no contract, never evaluated", "----"),
 ]
 
-NA_SUPPLIER_OCT = "S003"   # the one evaluation of 2026-10 whose 满意度 is blank
-UNEVALUATED = "S016"       # the candidate never evaluated
+NA_SUPPLIER_OCT = "S003"  # the one evaluation of 2026-10 whose 满意度 is blank
+UNEVALUATED = "S016"  # the candidate never evaluated
 
 # ----------------------------------------------------------------------------------------
 # Scoring (the rules of policy.yaml, recomputed here so the story is checked, not guessed)
@@ -594,16 +1048,23 @@ def load_policy(path: Path = ROOT / "inputs" / "policy.yaml") -> dict:
 
 def evaluation_record(sup: str, period: str) -> dict:
     q, ot, cv, sat, train, turn, comment = EVALUATIONS[sup][period]
-    return dict(quality_score=q, on_time_rate=ot, cost_variance_pct=cv, satisfaction=sat,
-                compliance_issues=incident_count(sup, period, "合规问题"),
-                complaints=incident_count(sup, period, "投诉"),
-                training_hours=train, turnover_rate=turn, comment=comment)
+    return dict(
+        quality_score=q,
+        on_time_rate=ot,
+        cost_variance_pct=cv,
+        satisfaction=sat,
+        compliance_issues=incident_count(sup, period, "合规问题"),
+        complaints=incident_count(sup, period, "投诉"),
+        training_hours=train,
+        turnover_rate=turn,
+        comment=comment,
+    )
 
 
 def kpi_score(kpi: dict, value) -> float:
     if kpi["method"] == "linear":
         floor, target = float(kpi["floor"]), float(kpi["target"])
-        s = (float(value) - floor) / (target - floor) * 100   # works for both directions
+        s = (float(value) - floor) / (target - floor) * 100  # works for both directions
         return max(0.0, min(100.0, s))
     if kpi["method"] == "count_deduction":
         return max(0.0, 100.0 - float(kpi["points_per_unit"]) * float(value))
@@ -614,7 +1075,7 @@ def weighted_score(policy: dict, record: dict) -> float:
     num = den = 0.0
     for kpi in policy["kpis"]:
         value = record.get(kpi["field"])
-        if value is None:          # N/A: left out, the other weights re-normalised
+        if value is None:  # N/A: left out, the other weights re-normalised
             continue
         num += kpi_score(kpi, value) * kpi["weight"]
         den += kpi["weight"]
@@ -636,8 +1097,13 @@ def penalties(policy: dict, sup: str, period: str) -> tuple[D, D]:
     month_end -= dt.timedelta(days=month_end.day)
     contract = next(c for c in CONTRACTS if c[1] == sup and dt.date(*c[3]) <= month_end <= dt.date(*c[4]))
     fee = contract_fee(contract)
-    type_en = {"延期交付": "late_delivery", "质量缺陷": "quality_defect", "安全事件": "security_breach",
-               "合规问题": "compliance", "投诉": "complaint"}
+    type_en = {
+        "延期交付": "late_delivery",
+        "质量缺陷": "quality_defect",
+        "安全事件": "security_breach",
+        "合规问题": "compliance",
+        "投诉": "complaint",
+    }
     sev_en = {"低": "low", "中": "medium", "高": "high", "严重": "critical"}
     total = D("0")
     for s, d, typ, sev, days, _ in INCIDENTS:
@@ -651,8 +1117,7 @@ def penalties(policy: dict, sup: str, period: str) -> tuple[D, D]:
 
 
 def compute_scores(policy: dict) -> dict:
-    return {sup: {p: weighted_score(policy, evaluation_record(sup, p)) for p in PERIODS}
-            for sup in EVALUATIONS}
+    return {sup: {p: weighted_score(policy, evaluation_record(sup, p)) for p in PERIODS} for sup in EVALUATIONS}
 
 
 def check_story(policy: dict) -> dict:
@@ -697,7 +1162,7 @@ def check_story(policy: dict) -> dict:
     assert sum(1 for c in CONTRACTS if c[6] == FEE_BLANK) == 1
     matching = sum(1 for c in CONTRACTS if items_total(c[11]) == contract_fee(c))
     assert matching > len(CONTRACTS) / 2
-    for sup in EVALUATIONS:        # a contract covers every day of Aug-Oct for every evaluated supplier
+    for sup in EVALUATIONS:  # a contract covers every day of Aug-Oct for every evaluated supplier
         day = dt.date(2026, 7, 1)
         while day <= dt.date(2026, 10, 31):
             active = [c for c in CONTRACTS if c[1] == sup and dt.date(*c[3]) <= day <= dt.date(*c[4])]
@@ -799,9 +1264,21 @@ def write_suppliers(out: Path) -> None:
     ws.cell(row=1, column=1, value="供应商名录 Supplier master（截至2026年10月31日）").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUPPLIER_HEADERS))
     ws.row_dimensions[1].height = 24
-    widths = dict(name_zh=30, name_en=44, uscc=22, address_zh=40, address_en=60, contact_email=28,
-                  bank_name=30, bank_account=24, license_expiry=14, dispatch_permit_no=22,
-                  dispatch_permit_expiry=16, certifications=30, nda_signed_date=16)
+    widths = dict(
+        name_zh=30,
+        name_en=44,
+        uscc=22,
+        address_zh=40,
+        address_en=60,
+        contact_email=28,
+        bank_name=30,
+        bank_account=24,
+        license_expiry=14,
+        dispatch_permit_no=22,
+        dispatch_permit_expiry=16,
+        certifications=30,
+        nda_signed_date=16,
+    )
     write_table(ws, SUPPLIER_HEADERS, SUPPLIERS, first_row=2, widths=widths)
     save(wb, out / "suppliers.xlsx")
 
@@ -813,17 +1290,43 @@ def write_contracts(out: Path) -> None:
     rows = []
     for no, sup, typ, start, end, sign, fee, tax, pay, cap, venue, _ in CONTRACTS:
         monthly = None if fee == FEE_BLANK else float(contract_fee(CONTRACTS[[c[0] for c in CONTRACTS].index(no)]))
-        rows.append(dict(contract_no=no, supplier_id=sup, contract_type=typ, start_date=dt.date(*start),
-                         end_date=dt.date(*end), sign_date=dt.date(*sign), monthly_fee=monthly, currency="CNY",
-                         tax_rate=float(tax), payment_days=pay, penalty_cap_pct=cap, dispute_venue=venue,
-                         language_precedence="中文"))
-    write_table(ws, CONTRACT_HEADERS, rows, formats=dict(monthly_fee="#,##0.00", tax_rate="0%"),
-                widths=dict(contract_no=18, dispute_venue=24, monthly_fee=14))
+        rows.append(
+            dict(
+                contract_no=no,
+                supplier_id=sup,
+                contract_type=typ,
+                start_date=dt.date(*start),
+                end_date=dt.date(*end),
+                sign_date=dt.date(*sign),
+                monthly_fee=monthly,
+                currency="CNY",
+                tax_rate=float(tax),
+                payment_days=pay,
+                penalty_cap_pct=cap,
+                dispute_venue=venue,
+                language_precedence="中文",
+            )
+        )
+    write_table(
+        ws,
+        CONTRACT_HEADERS,
+        rows,
+        formats=dict(monthly_fee="#,##0.00", tax_rate="0%"),
+        widths=dict(contract_no=18, dispute_venue=24, monthly_fee=14),
+    )
     items = wb.create_sheet("items")
-    item_rows = [dict(contract_no=c[0], role_zh=zh, role_en=en, headcount=h, unit_price=float(D(p)))
-                 for c in CONTRACTS for zh, en, h, p in c[11]]
-    write_table(items, ITEM_HEADERS, item_rows, formats=dict(unit_price="#,##0.00"),
-                widths=dict(contract_no=18, role_zh=16, role_en=32, unit_price=14))
+    item_rows = [
+        dict(contract_no=c[0], role_zh=zh, role_en=en, headcount=h, unit_price=float(D(p)))
+        for c in CONTRACTS
+        for zh, en, h, p in c[11]
+    ]
+    write_table(
+        items,
+        ITEM_HEADERS,
+        item_rows,
+        formats=dict(unit_price="#,##0.00"),
+        widths=dict(contract_no=18, role_zh=16, role_en=32, unit_price=14),
+    )
     save(wb, out / "contracts.xlsx")
 
 
@@ -838,10 +1341,19 @@ def write_evaluations(out: Path) -> None:
             rec = evaluation_record(sup, period)
             rec.update(supplier_id=sup, period=period, evaluator=EVALUATOR[category[sup]])
             rows.append(rec)
-        write_table(ws, EVAL_HEADERS, rows,
-                    formats=dict(on_time_rate=PCT_FMT, turnover_rate=PCT_FMT, cost_variance_pct="0.0",
-                                 satisfaction="0.0", quality_score="0"),
-                    widths=dict(comment=60))
+        write_table(
+            ws,
+            EVAL_HEADERS,
+            rows,
+            formats=dict(
+                on_time_rate=PCT_FMT,
+                turnover_rate=PCT_FMT,
+                cost_variance_pct="0.0",
+                satisfaction="0.0",
+                quality_score="0",
+            ),
+            widths=dict(comment=60),
+        )
         save(wb, out / f"evaluations_{period}.xlsx")
 
 
@@ -862,8 +1374,9 @@ def main(argv=None) -> int:
     policy = load_policy(args.policy)
     scores = check_story(policy)
     # The story table in this module's docstring must be the one computed now.
-    assert story_table(policy, scores) in __doc__, "the story table in the docstring is out of date:\n" + \
-        story_table(policy, scores)
+    assert story_table(policy, scores) in __doc__, "the story table in the docstring is out of date:\n" + story_table(
+        policy, scores
+    )
     if args.print_story:
         print(story_table(policy, scores))
         for sup in ("S004", "S003", "S013", "S015"):

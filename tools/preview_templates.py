@@ -19,6 +19,7 @@ docxtpl InlineImage and once with ``pipeline.render.Image`` in place of every ch
 (``<name>-inline`` / ``<name>-image``) and checks that each picture landed in the document.
 Then look at the PNGs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,12 +40,25 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "contract_templates"
 CONTEXTS = ROOT / "tests" / "fixtures" / "contexts"
 FONTS_CONF = ROOT / "pipeline" / "fonts.conf"
-NAMES = ("review_report", "settlement_statement", "portfolio_summary",
-         "warning_letter", "improvement_notice", "termination_notice", "commendation_letter",
-         "exit_review", "periodic_review", "periodic_portfolio")
+NAMES = (
+    "review_report",
+    "settlement_statement",
+    "portfolio_summary",
+    "warning_letter",
+    "improvement_notice",
+    "termination_notice",
+    "commendation_letter",
+    "exit_review",
+    "periodic_review",
+    "periodic_portfolio",
+)
 # where each template takes a picture (dotted paths into its context)
-CHARTS = {"review_report": ["trend.chart"], "portfolio_summary": ["grade_chart"],
-          "periodic_review": ["chart"], "periodic_portfolio": ["chart"]}
+CHARTS = {
+    "review_report": ["trend.chart"],
+    "portfolio_summary": ["grade_chart"],
+    "periodic_review": ["chart"],
+    "periodic_portfolio": ["chart"],
+}
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
@@ -56,13 +70,11 @@ def lint_template(path: Path) -> list[str]:
 
     problems = []
     with zipfile.ZipFile(path) as z:
-        parts = [n for n in z.namelist()
-                 if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
         for part in parts:
             root = etree.fromstring(z.read(part))
             for p in root.iter(f"{W_NS}p"):
-                runs = ["".join(t.text or "" for t in r.iter(f"{W_NS}t"))
-                        for r in p.iter(f"{W_NS}r")]
+                runs = ["".join(t.text or "" for t in r.iter(f"{W_NS}t")) for r in p.iter(f"{W_NS}r")]
                 for text in runs:
                     stripped = TAG_RE.sub("", text)
                     if any(tok in stripped for tok in ("{{", "}}", "{%", "%}")):
@@ -85,13 +97,16 @@ def edge_contexts() -> dict[str, dict]:
     rr["previous"]["available"] = False
     rr["weights_renormalised"] = False
     rr["drivers"] = rr["incidents"] = rr["penalties"] = rr["rewards"] = []
-    rr["money"].update(cap_applied=True, cap_note_zh="违约金合计已按合同上限（月服务费的10%）封顶。",
-                       cap_note_en="Penalties were capped at the contractual limit "
-                                   "(10% of the monthly fee).")
+    rr["money"].update(
+        cap_applied=True,
+        cap_note_zh="违约金合计已按合同上限（月服务费的10%）封顶。",
+        cap_note_en="Penalties were capped at the contractual limit (10% of the monthly fee).",
+    )
     st = load_context("settlement_statement")
     st["tax"]["included"] = False
-    st["contracts"][0].update(prorated_zh="10月15日起生效，按17/31天折算",
-                              prorated_en="effective October 15, pro-rated 17/31 days")
+    st["contracts"][0].update(
+        prorated_zh="10月15日起生效，按17/31天折算", prorated_en="effective October 15, pro-rated 17/31 days"
+    )
     st["items"] = st["notes"] = []
     rr["trend"]["available"] = False
     rr["flags"] = rr["actions"] = []
@@ -101,31 +116,39 @@ def edge_contexts() -> dict[str, dict]:
         ps[k] = []
     edges = {"review_report": rr, "settlement_statement": st, "portfolio_summary": ps}
 
-    wl = load_context("warning_letter")          # no deadline, no requirements, status change
+    wl = load_context("warning_letter")  # no deadline, no requirements, status change
     wl["deadline"] = {"available": False, "zh": "", "en": "", "days": ""}
     wl["requirements"] = wl["history"] = []
     wl["status_change"] = load_context("improvement_notice")["status_change"]
-    im = load_context("improvement_notice")      # no deadline, no requirements, no status change
+    im = load_context("improvement_notice")  # no deadline, no requirements, no status change
     im["deadline"] = wl["deadline"]
     im["requirements"] = []
     im["status_change"] = load_context("warning_letter")["status_change"]
-    tn = load_context("termination_notice")      # no status change
+    tn = load_context("termination_notice")  # no status change
     tn["status_change"] = im["status_change"]
-    cl = load_context("commendation_letter")     # no history
+    cl = load_context("commendation_letter")  # no history
     cl["history"] = []
-    er = load_context("exit_review")             # everything empty
+    er = load_context("exit_review")  # everything empty
     er["facts"] = er["history"] = er["flags"] = []
     er["status_change"] = im["status_change"]
     er["recommendation_zh"] = er["recommendation_en"] = ""
-    pr = load_context("periodic_review")         # nothing missing, empty lists
+    pr = load_context("periodic_review")  # nothing missing, empty lists
     pr["summary"]["missing_note_zh"] = pr["summary"]["missing_note_en"] = ""
     pr["months"] = pr["kpis"] = pr["incident_counts"] = pr["flags"] = pr["actions"] = []
     pp = load_context("periodic_portfolio")
     pp["counts"]["missing_periods_zh"] = pp["counts"]["missing_periods_en"] = ""
     pp["rows"] = pp["risks"] = pp["actions"] = []
-    edges.update({"warning_letter": wl, "improvement_notice": im, "termination_notice": tn,
-                  "commendation_letter": cl, "exit_review": er, "periodic_review": pr,
-                  "periodic_portfolio": pp})
+    edges.update(
+        {
+            "warning_letter": wl,
+            "improvement_notice": im,
+            "termination_notice": tn,
+            "commendation_letter": cl,
+            "exit_review": er,
+            "periodic_review": pr,
+            "periodic_portfolio": pp,
+        }
+    )
     return edges
 
 
@@ -133,7 +156,9 @@ def sample_png(width=800, height=300) -> bytes:
     """A small chart-like PNG (bars in the grade colours) for the picture check."""
     import io
 
-    from PIL import Image as PILImage, ImageDraw
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
     img = PILImage.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
     for i, colour in enumerate(("#2e7d32", "#1565c0", "#ef6c00", "#c62828")):
@@ -156,10 +181,11 @@ def _set(ctx: dict, dotted: str, value) -> None:
 def image_check(name: str, out: Path) -> tuple[list[Path], list[str]]:
     """Render ``name`` with a picture in each chart field, through docxtpl's InlineImage and
     through pipeline.render.Image (render_docx); each result must hold the picture."""
+    import io
+
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    import io
     from pipeline.render.engine import Image
     from pipeline.render.facade import render_docx
 
@@ -169,8 +195,7 @@ def image_check(name: str, out: Path) -> tuple[list[Path], list[str]]:
     ctx = load_context(name)
     for field in CHARTS[name]:
         _set(ctx, field, InlineImage(tpl, io.BytesIO(png), width=Mm(150)))
-    tpl.render(ctx, jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined),
-               autoescape=True)
+    tpl.render(ctx, jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined), autoescape=True)
     inline = out / f"{name}-inline.docx"
     tpl.save(str(inline))
     ctx = load_context(name)
@@ -183,8 +208,10 @@ def image_check(name: str, out: Path) -> tuple[list[Path], list[str]]:
             xml = z.read("word/document.xml").decode("utf-8")
             media = [n for n in z.namelist() if n.startswith("word/media/")]
         if xml.count("<w:drawing>") != len(CHARTS[name]) or not media:
-            problems.append(f"{path.name}: expected {len(CHARTS[name])} picture(s), found "
-                            f"{xml.count('<w:drawing>')} drawing(s), media {media}")
+            problems.append(
+                f"{path.name}: expected {len(CHARTS[name])} picture(s), found "
+                f"{xml.count('<w:drawing>')} drawing(s), media {media}"
+            )
         docs.append(path)
     return docs, problems
 
@@ -219,17 +246,30 @@ def to_pdf(docs: list[Path], out: Path) -> None:
         sys.exit("soffice not found (apt-get install libreoffice-writer-nogui)")
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     profile = (out / ".lo-profile").resolve().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(out), *map(str, docs)],
-                   check=True, env=env, timeout=300,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, docs),
+        ],
+        check=True,
+        env=env,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def to_png(pdf: Path, dpi: int) -> list[Path]:
     for old in pdf.parent.glob(f"{pdf.stem}-[0-9]*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(pdf.with_suffix(""))],
-                   check=True, timeout=120)
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(pdf.with_suffix(""))], check=True, timeout=120)
     return sorted(pdf.parent.glob(f"{pdf.stem}-[0-9]*.png"))
 
 
@@ -238,14 +278,18 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("/tmp/preview"))
     ap.add_argument("--dpi", type=int, default=70)
     ap.add_argument("--no-pdf", action="store_true", help="only render the .docx files")
-    ap.add_argument("--edge-cases", action="store_true",
-                    help="also render the other branches (not rated, empty lists, ...) "
-                         "as <name>-edge.docx")
-    ap.add_argument("--image-check", action="store_true",
-                    help="also render the templates with charts with a picture in each chart "
-                         "field (InlineImage and pipeline.render.Image) and check it is there")
-    ap.add_argument("--only", nargs="+", metavar="NAME", choices=NAMES,
-                    help="only these templates")
+    ap.add_argument(
+        "--edge-cases",
+        action="store_true",
+        help="also render the other branches (not rated, empty lists, ...) as <name>-edge.docx",
+    )
+    ap.add_argument(
+        "--image-check",
+        action="store_true",
+        help="also render the templates with charts with a picture in each chart "
+        "field (InlineImage and pipeline.render.Image) and check it is there",
+    )
+    ap.add_argument("--only", nargs="+", metavar="NAME", choices=NAMES, help="only these templates")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     names = args.only or NAMES
@@ -255,8 +299,7 @@ def main(argv=None) -> int:
         problems += lint_template(TEMPLATES / f"{name}.docx")
     docs = [render(name, args.out) for name in names]
     if args.edge_cases:
-        docs += [render(name, args.out, ctx, "-edge") for name, ctx in edge_contexts().items()
-                 if name in names]
+        docs += [render(name, args.out, ctx, "-edge") for name, ctx in edge_contexts().items() if name in names]
     if args.image_check:
         for name in CHARTS:
             if name in names:

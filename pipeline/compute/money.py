@@ -1,4 +1,5 @@
 """Money as `decimal.Decimal`: rounded half-up to the fen (0.01) only where a figure is shown or settled."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

@@ -1,26 +1,37 @@
 """The month's results for every evaluated supplier: pure functions over validated records
 and, for earlier periods no longer in the inputs, the history store's recorded results."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pipeline.compute.consequences import Action, decide, suggested_status
-from pipeline.periods import Period
-from pipeline.config.policy import Policy
 from pipeline.compute.risk import Flag, portfolio_flags, supplier_flags
 from pipeline.compute.scoring import ScoreCard, score_evaluation
 from pipeline.compute.settlement import Settlement, settle
 from pipeline.compute.trend import Point, multi_period_score
-from pipeline.compute.workforce import (DispatchRatio, attendance_missing_flag, dispatch_ratio, dispatch_ratio_flag,
-                        double_rostered, on_site, sort_flags, worker_flags)
+from pipeline.compute.workforce import (
+    DispatchRatio,
+    attendance_missing_flag,
+    dispatch_ratio,
+    dispatch_ratio_flag,
+    double_rostered,
+    on_site,
+    sort_flags,
+    worker_flags,
+)
+from pipeline.config.policy import Policy
+from pipeline.periods import Period
 
 
 @dataclass(frozen=True)
 class PastResult:
     """One supplier's result for one period as the history store recorded it."""
+
     period: str
     supplier_id: str
     rated: bool
@@ -41,16 +52,16 @@ class SupplierMonth:
     supplier: Mapping[str, Any]
     evaluation: Mapping[str, Any]
     card: ScoreCard
-    previous: ScoreCard | None                 # the previous period's card when its evaluation is in the inputs
+    previous: ScoreCard | None  # the previous period's card when its evaluation is in the inputs
     incidents: tuple[Mapping[str, Any], ...]
     contracts: tuple[Mapping[str, Any], ...]
     settlement: Settlement | None
-    points: tuple[Point, ...] = ()             # every recorded period up to this one, oldest first
+    points: tuple[Point, ...] = ()  # every recorded period up to this one, oldest first
     trend_score: Decimal | None = None
     flags: tuple[Flag, ...] = ()
     actions: tuple[Action, ...] = ()
     status_change: tuple[str, str, Action] | None = None
-    workers_on_site: int = 0                    # roster rows on site during the period
+    workers_on_site: int = 0  # roster rows on site during the period
 
     @property
     def supplier_id(self) -> str:
@@ -64,9 +75,9 @@ class SupplierMonth:
 class MonthResult:
     period: Period
     suppliers: tuple[SupplierMonth, ...]
-    unevaluated: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)   # approved, no evaluation
+    unevaluated: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # approved, no evaluation
     portfolio_flags: tuple[Flag, ...] = ()
-    dispatch: DispatchRatio | None = None       # when a roster was read
+    dispatch: DispatchRatio | None = None  # when a roster was read
 
     def by_grade(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -84,15 +95,18 @@ def latest_period(evaluations: Sequence[Mapping[str, Any]]) -> Period | None:
     return periods[-1] if periods else None
 
 
-def timelines(evaluations: Sequence[Mapping[str, Any]], past: Sequence[PastResult], policy: Policy,
-              until: Period) -> dict[str, list[Point]]:
+def timelines(
+    evaluations: Sequence[Mapping[str, Any]], past: Sequence[PastResult], policy: Policy, until: Period
+) -> dict[str, list[Point]]:
     """Per supplier, each recorded period up to `until`: scored from the inputs where its evaluation
     is there, else as the history store recorded it."""
     points: dict[str, dict[Period, Point]] = {}
     for r in past:
         p = Period.parse(r.period)
         if p <= until:
-            points.setdefault(r.supplier_id, {})[p] = Point(p, r.score if r.rated else None, r.grade if r.rated else None)
+            points.setdefault(r.supplier_id, {})[p] = Point(
+                p, r.score if r.rated else None, r.grade if r.rated else None
+            )
     for e in evaluations:
         p = Period.parse(e["period"])
         if p <= until:
@@ -101,8 +115,9 @@ def timelines(evaluations: Sequence[Mapping[str, Any]], past: Sequence[PastResul
     return {sid: [by[p] for p in sorted(by)] for sid, by in points.items()}
 
 
-def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period,
-                  past: Sequence[PastResult] = ()) -> MonthResult:
+def compute_month(
+    records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period, past: Sequence[PastResult] = ()
+) -> MonthResult:
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
@@ -118,8 +133,11 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
     for evaluation in sorted(evaluations, key=lambda e: e["supplier_id"]):
         sid = evaluation["supplier_id"]
         card = score_evaluation(evaluation, policy)
-        incidents = tuple(i for i in records["incidents"]
-                          if i["supplier_id"] == sid and period.contains(dt.date.fromisoformat(i["date"])))
+        incidents = tuple(
+            i
+            for i in records["incidents"]
+            if i["supplier_id"] == sid and period.contains(dt.date.fromisoformat(i["date"]))
+        )
         contracts = tuple(c for c in records["contracts"] if c["supplier_id"] == sid)
         contract_nos = {c["contract_no"] for c in contracts}
         items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
@@ -128,29 +146,53 @@ def compute_month(records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Po
         actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
         roster = workers_of.get(sid, [])
         settlement = settle(sid, contracts, items, incidents, card, policy, period, roster, attendance)
-        flags = supplier_flags(suppliers[sid], points, period, incidents,
-                               [c for c in contracts if c["end_date"] >= period.end.isoformat()], policy)
+        flags = supplier_flags(
+            suppliers[sid],
+            points,
+            period,
+            incidents,
+            [c for c in contracts if c["end_date"] >= period.end.isoformat()],
+            policy,
+        )
         flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, attendance) + twice.get(sid, [])
         for b in settlement.bases if settlement else ():
             present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
-            if b.attendance is None and present and b.items and \
-                    b.contract["contract_type"] in policy.workforce.settle_on_attendance:
+            if (
+                b.attendance is None
+                and present
+                and b.items
+                and b.contract["contract_type"] in policy.workforce.settle_on_attendance
+            ):
                 flags.append(attendance_missing_flag(sid, b.contract, present))
-        results.append(SupplierMonth(
-            supplier=suppliers[sid], evaluation=evaluation, card=card,
-            previous=score_evaluation(previous[sid], policy) if sid in previous else None,
-            incidents=incidents, contracts=contracts,
-            settlement=settlement,
-            points=points, trend_score=multi_period_score(points, period, policy.trend),
-            flags=tuple(sort_flags(flags)),
-            actions=actions, status_change=suggested_status(actions), workers_on_site=len(on_site(roster, period)),
-        ))
+        results.append(
+            SupplierMonth(
+                supplier=suppliers[sid],
+                evaluation=evaluation,
+                card=card,
+                previous=score_evaluation(previous[sid], policy) if sid in previous else None,
+                incidents=incidents,
+                contracts=contracts,
+                settlement=settlement,
+                points=points,
+                trend_score=multi_period_score(points, period, policy.trend),
+                flags=tuple(sort_flags(flags)),
+                actions=actions,
+                status_change=suggested_status(actions),
+                workers_on_site=len(on_site(roster, period)),
+            )
+        )
     evaluated = {r.supplier_id for r in results}
-    unevaluated = tuple(s for sid, s in sorted(suppliers.items())
-                        if sid not in evaluated and s["status"] in ("approved", "probation"))
+    unevaluated = tuple(
+        s for sid, s in sorted(suppliers.items()) if sid not in evaluated and s["status"] in ("approved", "probation")
+    )
     active = [r.supplier for r in results if r.supplier["status"] in ("approved", "probation") and r.settlement]
     spend = {r.supplier_id: r.settlement.payable for r in results if r.settlement}
     ratio = dispatch_ratio(workers, all_contracts, period, policy.workforce) if workers else None
     extra = [f for f in [dispatch_ratio_flag(ratio, period)] if f] if ratio else []
-    return MonthResult(period=period, suppliers=tuple(results), unevaluated=unevaluated,
-                       portfolio_flags=tuple(portfolio_flags(active, spend, policy)) + tuple(extra), dispatch=ratio)
+    return MonthResult(
+        period=period,
+        suppliers=tuple(results),
+        unevaluated=unevaluated,
+        portfolio_flags=tuple(portfolio_flags(active, spend, policy)) + tuple(extra),
+        dispatch=ratio,
+    )

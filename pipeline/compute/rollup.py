@@ -3,16 +3,18 @@
 A month without a record is shown as missing and left out of averages — never counted as
 zero — so a supplier that started mid-quarter is judged on the months it worked.
 """
+
 from __future__ import annotations
+
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
-from pipeline.compute.month import PastResult
-from pipeline.periods import Period
-from pipeline.config.policy import Policy
 
+from pipeline.compute.month import PastResult
+from pipeline.config.policy import Policy
+from pipeline.periods import Period
 
 CENT = Decimal("0.01")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -23,18 +25,20 @@ _YEAR = re.compile(r"^(\d{4})$")
 class ReviewPeriod:
     code: str
     months: tuple[Period, ...]
-    kind: str            # quarterly | annual
+    kind: str  # quarterly | annual
 
     @classmethod
-    def parse(cls, text: str) -> "ReviewPeriod":
+    def parse(cls, text: str) -> ReviewPeriod:
         if m := _QUARTER.match(text.strip()):
             year, q = int(m.group(1)), int(m.group(2))
             return cls(f"{year}-Q{q}", tuple(Period(year, 3 * (q - 1) + i) for i in (1, 2, 3)), "quarterly")
         if m := _YEAR.match(text.strip()):
             year = int(m.group(1))
             return cls(f"{year}", tuple(Period(year, i) for i in range(1, 13)), "annual")
-        raise ValueError(f"评审期间应为 YYYY-Qn（如 2026-Q3）或 YYYY（如 2026）/ a review period is YYYY-Qn "
-                         f"(e.g. 2026-Q3) or YYYY (e.g. 2026), got {text!r}")
+        raise ValueError(
+            f"评审期间应为 YYYY-Qn（如 2026-Q3）或 YYYY（如 2026）/ a review period is YYYY-Qn "
+            f"(e.g. 2026-Q3) or YYYY (e.g. 2026), got {text!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,9 @@ class SupplierRollup:
     penalties: Decimal
     rewards: Decimal
     payable: Decimal
-    kpi_averages: tuple[tuple[str, Decimal, int], ...]     # field, average score, periods
+    kpi_averages: tuple[tuple[str, Decimal, int], ...]  # field, average score, periods
     incident_counts: tuple[tuple[str, int], ...]
-    trend: Decimal | None                                    # last rated minus first rated
+    trend: Decimal | None  # last rated minus first rated
 
     @property
     def recorded(self) -> int:
@@ -81,17 +85,25 @@ def roll_up(results: Sequence[PastResult], review: ReviewPeriod, policy: Policy)
                     kpi_scores[fld].append(Decimal(v["score"]))
         counts = Counter(i.get("type") for r in recorded for i in r.incidents)
         last = recorded[-1]
-        out.append(SupplierRollup(
-            supplier_id=sid, name_zh=last.name_zh, name_en=last.name_en, category=last.category, months=months,
-            average=average, grade=policy.band(average).grade if average is not None else None,
-            penalties=sum((r.penalties or Decimal(0) for r in recorded), Decimal(0)),
-            rewards=sum((r.rewards or Decimal(0) for r in recorded), Decimal(0)),
-            payable=sum((r.payable or Decimal(0) for r in recorded), Decimal(0)),
-            kpi_averages=tuple((k.field, _avg(kpi_scores[k.field]), len(kpi_scores[k.field]))
-                               for k in policy.kpis if kpi_scores.get(k.field)),
-            incident_counts=tuple(sorted(counts.items())),
-            trend=(rated[-1] - rated[0]) if len(rated) >= 2 else None,
-        ))
+        out.append(
+            SupplierRollup(
+                supplier_id=sid,
+                name_zh=last.name_zh,
+                name_en=last.name_en,
+                category=last.category,
+                months=months,
+                average=average,
+                grade=policy.band(average).grade if average is not None else None,
+                penalties=sum((r.penalties or Decimal(0) for r in recorded), Decimal(0)),
+                rewards=sum((r.rewards or Decimal(0) for r in recorded), Decimal(0)),
+                payable=sum((r.payable or Decimal(0) for r in recorded), Decimal(0)),
+                kpi_averages=tuple(
+                    (k.field, _avg(kpi_scores[k.field]), len(kpi_scores[k.field]))
+                    for k in policy.kpis
+                    if kpi_scores.get(k.field)
+                ),
+                incident_counts=tuple(sorted(counts.items())),
+                trend=(rated[-1] - rated[0]) if len(rated) >= 2 else None,
+            )
+        )
     return out
-
-

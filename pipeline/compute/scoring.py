@@ -4,11 +4,13 @@ The policy decides everything: how each KPI maps to 0–100, its weight, the gra
 A blank KPI is *not applicable*: left out with the other weights re-normalised, never
 counted as 0 or 100, so a missing survey neither sinks nor flatters a supplier.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.config.policy import GradeBand, Kpi, Policy
 
@@ -20,10 +22,10 @@ CENT = Decimal("0.01")
 class KpiResult:
     kpi: Kpi
     actual: Decimal | None
-    score: Decimal | None          # 0–100, unrounded; None when not applicable
-    weight: Decimal | None         # effective weight in % after re-normalisation
-    weighted: Decimal | None       # points contributed to the total
-    points_lost: Decimal           # points short of a perfect contribution
+    score: Decimal | None  # 0–100, unrounded; None when not applicable
+    weight: Decimal | None  # effective weight in % after re-normalisation
+    weighted: Decimal | None  # points contributed to the total
+    points_lost: Decimal  # points short of a perfect contribution
 
     @property
     def applicable(self) -> bool:
@@ -35,9 +37,9 @@ class ScoreCard:
     supplier_id: str
     period: str
     kpis: tuple[KpiResult, ...]
-    total: Decimal | None          # rounded half-up to 0.01; None when not rated
+    total: Decimal | None  # rounded half-up to 0.01; None when not rated
     band: GradeBand | None
-    applicable_weight: Decimal     # sum of the policy weights of the KPIs that applied
+    applicable_weight: Decimal  # sum of the policy weights of the KPIs that applied
 
     @property
     def rated(self) -> bool:
@@ -71,7 +73,9 @@ def _as_decimal(value: Any) -> Decimal | None:
 
 def score_evaluation(evaluation: Mapping[str, Any], policy: Policy) -> ScoreCard:
     actuals = {k.field: _as_decimal(evaluation.get(k.field)) for k in policy.kpis}
-    raw_scores = {k.field: (kpi_score(k, actuals[k.field]) if actuals[k.field] is not None else None) for k in policy.kpis}
+    raw_scores = {
+        k.field: (kpi_score(k, actuals[k.field]) if actuals[k.field] is not None else None) for k in policy.kpis
+    }
     applicable_weight = sum((k.weight for k in policy.kpis if raw_scores[k.field] is not None), ZERO)
     total_weight = sum((k.weight for k in policy.kpis), ZERO)
     rated = applicable_weight > 0 and applicable_weight / total_weight * HUNDRED >= policy.min_applicable_weight
@@ -92,8 +96,12 @@ def score_evaluation(evaluation: Mapping[str, Any], policy: Policy) -> ScoreCard
         total = sum((r.weighted for r in results if r.weighted is not None), ZERO).quantize(CENT, ROUND_HALF_UP)
         band = policy.band(total)
     return ScoreCard(
-        supplier_id=str(evaluation["supplier_id"]), period=str(evaluation["period"]),
-        kpis=tuple(results), total=total, band=band, applicable_weight=applicable_weight,
+        supplier_id=str(evaluation["supplier_id"]),
+        period=str(evaluation["period"]),
+        kpis=tuple(results),
+        total=total,
+        band=band,
+        applicable_weight=applicable_weight,
     )
 
 

@@ -15,22 +15,23 @@ candidates so the most suitable one is chosen and a back-up (备选供应商) is
 
 Plain functions over plain data; documents and Prefect live elsewhere.
 """
+
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
-from pipeline.errors import ConfigError, Issue, display_value
-from pipeline.documents.formatting import date_en, date_zh, fixed, money
-from pipeline.config.labels import label
+from pipeline.compute import codes
 from pipeline.config.resources import load_schema
+from pipeline.errors import ConfigError, Issue, UnknownEvent, display_value
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -38,8 +39,15 @@ ZERO = Decimal(0)
 
 # Fields a candidate row may carry about itself; they win over the supplier master's, because
 # they are what the panel checked for this event (a renewed licence, a new permit).
-IDENTITY_FIELDS = ("name_zh", "name_en", "uscc", "category", "license_expiry",
-                   "dispatch_permit_no", "dispatch_permit_expiry")
+IDENTITY_FIELDS = (
+    "name_zh",
+    "name_en",
+    "uscc",
+    "category",
+    "license_expiry",
+    "dispatch_permit_no",
+    "dispatch_permit_expiry",
+)
 
 # Gates in the order they are checked and shown. The last one needs the total, so it is
 # checked after scoring; the others decide which quotes are "valid" for price scoring.
@@ -54,11 +62,15 @@ GATES: tuple[tuple[str, str, str], ...] = (
 GATE_NAMES = {key: (zh, en) for key, zh, en in GATES}
 ADMISSION_GATES = tuple(key for key, _, _ in GATES if key != "min_total_score")
 
-TIE_RULE_ZH = ("加权总分（保留两位小数）相同时，依次比较：①技术能力得分高者排前；②报价低者排前；"
-               "③仍相同的，按供应商编号顺序排列，并提请评审小组复核。")
-TIE_RULE_EN = ("Where weighted totals (to 0.01) are equal, the tie is broken by: (1) the higher "
-               "technical score; (2) the lower quoted price; (3) if still equal, supplier ID order, "
-               "and the panel is asked to review.")
+TIE_RULE_ZH = (
+    "加权总分（保留两位小数）相同时，依次比较：①技术能力得分高者排前；②报价低者排前；"
+    "③仍相同的，按供应商编号顺序排列，并提请评审小组复核。"
+)
+TIE_RULE_EN = (
+    "Where weighted totals (to 0.01) are equal, the tie is broken by: (1) the higher "
+    "technical score; (2) the lower quoted price; (3) if still equal, supplier ID order, "
+    "and the panel is asked to review."
+)
 
 
 def q2(value: Decimal) -> Decimal:
@@ -74,21 +86,25 @@ class Criterion:
     name_zh: str
     name_en: str
     weight: Decimal
-    method: str                       # given | price_relative | linear
-    start: Decimal | None = None      # linear: this raw value scores 0 …
-    end: Decimal | None = None        # … and this one 100 (either direction)
+    method: str  # given | price_relative | linear
+    start: Decimal | None = None  # linear: this raw value scores 0 …
+    end: Decimal | None = None  # … and this one 100 (either direction)
 
     def method_text(self) -> tuple[str, str]:
         """How the raw value becomes 0-100, as the report states it."""
         if self.method == "price_relative":
-            return ("最低有效报价得100分，其余得分 = 最低有效报价 ÷ 本方报价 × 100",
-                    "lowest valid quote = 100; others = lowest valid quote ÷ own quote × 100")
+            return (
+                "最低有效报价得100分，其余得分 = 最低有效报价 ÷ 本方报价 × 100",
+                "lowest valid quote = 100; others = lowest valid quote ÷ own quote × 100",
+            )
         if self.method == "linear":
-            a, b = _num(self.start), _num(self.end)
-            return (f"线性换算：{a}分及以{'下' if self.end > self.start else '上'}得0分，"
-                    f"{b}分及以{'上' if self.end > self.start else '下'}得100分",
-                    f"linear: {a} or {'less' if self.end > self.start else 'more'} scores 0, "
-                    f"{b} or {'more' if self.end > self.start else 'less'} scores 100")
+            a, b = plain_number(self.start), plain_number(self.end)
+            return (
+                f"线性换算：{a}分及以{'下' if self.end > self.start else '上'}得0分，"
+                f"{b}分及以{'上' if self.end > self.start else '下'}得100分",
+                f"linear: {a} or {'less' if self.end > self.start else 'more'} scores 0, "
+                f"{b} or {'more' if self.end > self.start else 'less'} scores 100",
+            )
         return "评审小组打分（0–100），按原分计入", "panel score (0–100), taken as given"
 
 
@@ -123,7 +139,7 @@ class SelectionPolicy:
         return self.gates.get(key, True)
 
 
-def _num(value: Decimal | None) -> str:
+def plain_number(value: Decimal | None) -> str:
     if value is None:
         return ""
     text = f"{value:f}"
@@ -140,53 +156,83 @@ def load_selection_policy(path: str | Path) -> SelectionPolicy:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError("无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)) from exc
+        raise ConfigError(
+            "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)
+        ) from exc
     try:
         data = yaml.safe_load(raw.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError("评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)) from exc
+        raise ConfigError(
+            "评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)
+        ) from exc
     return selection_policy_from_dict(data, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def selection_policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> SelectionPolicy:
     if not isinstance(data, dict) or not isinstance(data.get("selection"), dict):
-        raise ConfigError("评分规则文件中没有 selection（供应商选择）部分：请添加评审标准、权重和准入条件",
-                          "the policy file has no selection section: add the criteria, weights and gates",
-                          file=source)
+        raise ConfigError(
+            "评分规则文件中没有 selection（供应商选择）部分：请添加评审标准、权重和准入条件",
+            "the policy file has no selection section: add the criteria, weights and gates",
+            file=source,
+        )
     section = data["selection"]
     validator = Draft202012Validator(load_schema("policy")["$defs"]["selection"])
     errors = sorted(validator.iter_errors(section), key=lambda e: list(e.absolute_path))
     if errors:
         details = [f"selection/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}".rstrip("/") for e in errors]
-        raise ConfigError("评分规则中的 selection（供应商选择）部分不符合格式要求",
-                          "the selection section of the policy does not match its schema", file=source, details=details)
+        raise ConfigError(
+            "评分规则中的 selection（供应商选择）部分不符合格式要求",
+            "the selection section of the policy does not match its schema",
+            file=source,
+            details=details,
+        )
     criteria = tuple(
-        Criterion(field=c["field"], name_zh=c["name_zh"], name_en=c["name_en"], weight=_dec(c["weight"]),
-                  method=c["method"], start=_dec(c["from"]) if "from" in c else None,
-                  end=_dec(c["to"]) if "to" in c else None)
+        Criterion(
+            field=c["field"],
+            name_zh=c["name_zh"],
+            name_en=c["name_en"],
+            weight=_dec(c["weight"]),
+            method=c["method"],
+            start=_dec(c["from"]) if "from" in c else None,
+            end=_dec(c["to"]) if "to" in c else None,
+        )
         for c in section["criteria"]
     )
     gates = section.get("gates") or {}
     min_total = gates.get("min_total_score")
     organisation = data.get("organisation") if isinstance(data.get("organisation"), dict) else {}
-    tolerance = (data.get("scoring") or {}).get("weight_tolerance", "0.01") if isinstance(data.get("scoring"), dict) else "0.01"
+    tolerance = (
+        (data.get("scoring") or {}).get("weight_tolerance", "0.01") if isinstance(data.get("scoring"), dict) else "0.01"
+    )
     policy = SelectionPolicy(
         organisation={k: str(v) for k, v in organisation.items()},
         criteria=criteria,
         gates={k: bool(gates.get(k, True)) for k in ADMISSION_GATES},
         min_total=_dec(min_total) if min_total is not None else None,
-        blacklist=tuple(BlacklistEntry(b.get("uscc"), b.get("supplier_id"), b.get("name_zh", ""),
-                                       b.get("reason_zh", "列入黑名单"), b.get("reason_en", "on the blacklist"))
-                        for b in section.get("blacklist") or []),
+        blacklist=tuple(
+            BlacklistEntry(
+                b.get("uscc"),
+                b.get("supplier_id"),
+                b.get("name_zh", ""),
+                b.get("reason_zh", "列入黑名单"),
+                b.get("reason_en", "on the blacklist"),
+            )
+            for b in section.get("blacklist") or []
+        ),
         blacklist_statuses=tuple(section.get("blacklist_statuses", ("suspended", "exited"))),
         currency=section.get("currency", "CNY"),
         weight_tolerance=_dec(tolerance),
-        source=source, sha256=sha256,
+        source=source,
+        sha256=sha256,
     )
     problems = selection_coherence_problems(policy)
     if problems:
-        raise ConfigError("评分规则中的 selection（供应商选择）部分前后矛盾",
-                          "the selection section of the policy is inconsistent", file=source, details=problems)
+        raise ConfigError(
+            "评分规则中的 selection（供应商选择）部分前后矛盾",
+            "the selection section of the policy is inconsistent",
+            file=source,
+            details=problems,
+        )
     return policy
 
 
@@ -195,13 +241,17 @@ def selection_coherence_problems(policy: SelectionPolicy) -> list[str]:
     problems = []
     total = sum((c.weight for c in policy.criteria), ZERO)
     if abs(total - HUNDRED) > policy.weight_tolerance:
-        problems.append(f"评选标准权重合计为{_num(total)}，应为100 / selection criteria weights add up to {_num(total)}, not 100")
+        problems.append(
+            f"评选标准权重合计为{plain_number(total)}，应为100 / selection criteria weights add up to {plain_number(total)}, not 100"
+        )
     fields = [c.field for c in policy.criteria]
     for dup in sorted({f for f in fields if fields.count(f) > 1}):
         problems.append(f"评选标准重复：{dup} / criterion listed twice: {dup}")
     for c in policy.criteria:
         if c.method == "price_relative" and c.field != "price":
-            problems.append(f"{c.field}: price_relative 只能用于价格（price）标准 / price_relative applies to the price criterion only")
+            problems.append(
+                f"{c.field}: price_relative 只能用于价格（price）标准 / price_relative applies to the price criterion only"
+            )
         if c.method == "linear" and c.start == c.end:
             problems.append(f"{c.field}: 线性换算的 from 与 to 相同 / linear mapping with from equal to to")
         if c.method != "linear" and (c.start is not None or c.end is not None):
@@ -215,39 +265,55 @@ def selection_coherence_problems(policy: SelectionPolicy) -> list[str]:
 @dataclass(frozen=True)
 class GateResult:
     key: str
-    status: str            # pass | fail | na (does not apply) | off (not in force)
-    detail_zh: str = ""
-    detail_en: str = ""
+    status: str  # pass | fail | na (does not apply) | off (not in force)
+    code: str = ""  # the detail: a code of the message catalogue ("" for none) and its facts
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return self.status == "fail"
 
+    # compatibility for pipeline/cli.py, until it renders with pipeline.documents.messages.text
+    @property
+    def detail_zh(self) -> str:
+        return codes.render(self.code, self.facts)[0] if self.code else ""
+
+    @property
+    def detail_en(self) -> str:
+        return codes.render(self.code, self.facts)[1] if self.code else ""
+
 
 @dataclass(frozen=True)
 class Tie:
-    """An equal total with a neighbour in the ranking, and what decided the order."""
+    """An equal total with a neighbour in the ranking, and what decided the order (a tie_* code and its facts)."""
+
     other: str
     total: Decimal
     above: bool
-    reason_zh: str
-    reason_en: str
+    code: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sentence_code(self) -> str:
+        return "tie_above" if self.above else "tie_below"
 
     def sentence(self) -> tuple[str, str]:
-        where_zh, where_en = ("排名在前", "ranks above") if self.above else ("排名在后", "ranks below")
-        return (f"与{self.other}总分相同（{fixed(self.total)}），{self.reason_zh}，{where_zh}",
-                f"tied with {self.other} on {fixed(self.total)}; {self.reason_en}: {where_en}")
+        """Compatibility for pipeline/cli.py (Candidate.tie_notes); documents use pipeline.documents.selection."""
+        zh, en = codes.render(self.code, self.facts)
+        return codes.render(
+            self.sentence_code, {"other": self.other, "total": self.total, "reason_zh": zh, "reason_en": en}
+        )
 
 
 @dataclass
 class Candidate:
     supplier_id: str
-    row: Mapping[str, Any]                 # the validated candidates record
-    profile: dict[str, Any]                # identity fields: candidate row over supplier master
+    row: Mapping[str, Any]  # the validated candidates record
+    profile: dict[str, Any]  # identity fields: candidate row over supplier master
     in_master: bool
     master_status: str | None
     gates: list[GateResult] = field(default_factory=list)
-    scores: dict[str, Decimal] = field(default_factory=dict)   # criterion field -> 0-100, 2 dp
+    scores: dict[str, Decimal] = field(default_factory=dict)  # criterion field -> 0-100, 2 dp
     total: Decimal = ZERO
     rank: int | None = None
     ties: list[Tie] = field(default_factory=list)
@@ -282,10 +348,10 @@ class EventResult:
     event_date: str
     title: str | None
     policy: SelectionPolicy
-    candidates: list[Candidate]          # ranked first (by rank), then not ranked (by supplier ID)
-    benchmark: Decimal | None            # the lowest valid quote, for price_relative
-    issues: list[Issue]                  # rows of this event left out, and why
-    benchmark_valid: bool = True         # False: nobody passed the gates, so the lowest of all quotes
+    candidates: list[Candidate]  # ranked first (by rank), then not ranked (by supplier ID)
+    benchmark: Decimal | None  # the lowest valid quote, for price_relative
+    issues: list[Issue]  # rows of this event left out, and why
+    benchmark_valid: bool = True  # False: nobody passed the gates, so the lowest of all quotes
 
     @property
     def ranked(self) -> list[Candidate]:
@@ -304,23 +370,30 @@ class EventResult:
         return self.ranked[1] if len(self.ranked) > 1 else None
 
 
-class UnknownEvent(ConfigError):
-    """The event asked for has no row in any candidates file (a typo in --event)."""
-
-
 def event_ids(records: Sequence[Mapping[str, Any]], issues: Sequence[Issue] = ()) -> list[str]:
     found = {r["event_id"] for r in records}
     found |= {i.key.split("/")[0] for i in issues if i.kind == "candidates" and i.key and "/" in i.key}
     return sorted(e for e in found if e)
 
 
-def _row_issue(rec: Any, fld: str, aliases_label: str, zh: str, en: str, value: Any = None,
-               rule: str = "selection") -> Issue:
+def _row_issue(
+    rec: Any, fld: str, aliases_label: str, zh: str, en: str, value: Any = None, rule: str = "selection"
+) -> Issue:
     data = rec.data
-    return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, aliases_label),
-                 value=display_value(value if value is not None else data.get(fld)), message_zh=zh, message_en=en,
-                 kind="candidates", field=fld, key=f"{data.get('event_id')}/{data.get('supplier_id')}",
-                 code="selection", sheet=getattr(rec, "sheet", None), rule=rule)
+    return Issue(
+        file=rec.file,
+        row=rec.row,
+        column=rec.columns.get(fld, aliases_label),
+        value=display_value(value if value is not None else data.get(fld)),
+        message_zh=zh,
+        message_en=en,
+        kind="candidates",
+        field=fld,
+        key=f"{data.get('event_id')}/{data.get('supplier_id')}",
+        code="selection",
+        sheet=getattr(rec, "sheet", None),
+        rule=rule,
+    )
 
 
 def _event_issues(event_id: str, issues: Sequence[Issue]) -> list[Issue]:
@@ -336,8 +409,9 @@ def _event_issues(event_id: str, issues: Sequence[Issue]) -> list[Issue]:
     return out
 
 
-def check_rows(records: Sequence[Any], policy: SelectionPolicy, masters: Mapping[str, Mapping[str, Any]],
-               labels: Mapping[str, str]) -> tuple[list[Any], list[Issue]]:
+def check_rows(
+    records: Sequence[Any], policy: SelectionPolicy, masters: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str]
+) -> tuple[list[Any], list[Issue]]:
     """Rows of one event that can be evaluated; the others become issues (left out whole).
     `records` are validate.Record objects (file, row and columns are needed to report)."""
     kept, issues = [], []
@@ -348,28 +422,46 @@ def check_rows(records: Sequence[Any], policy: SelectionPolicy, masters: Mapping
         d = rec.data
         problems = []
         if d["event_date"] != event_date:
-            problems.append(_row_issue(rec, "event_date", labels.get("event_date", "event_date"),
-                                       f"同一评选的评选日期应一致：本评选其他行为{event_date}",
-                                       f"all rows of one event must have the same date; the other rows say {event_date}",
-                                       rule="event_date"))
+            problems.append(
+                _row_issue(
+                    rec,
+                    "event_date",
+                    labels.get("event_date", "event_date"),
+                    f"同一评选的评选日期应一致：本评选其他行为{event_date}",
+                    f"all rows of one event must have the same date; the other rows say {event_date}",
+                    rule="event_date",
+                )
+            )
         master = masters.get(d["supplier_id"])
         if master is None:
             for fld, zh, en in (("name_zh", "供应商名称", "name"), ("category", "供应商类别", "category")):
                 if not d.get(fld):
-                    problems.append(_row_issue(
-                        rec, fld, labels.get(fld, fld),
-                        f"候选供应商{d['supplier_id']}不在供应商名录中，须填写「{zh}」",
-                        f"candidate {d['supplier_id']} is not in the supplier master, so its {en} must be given here", "",
-                        rule="required_for_newcomer"))
+                    problems.append(
+                        _row_issue(
+                            rec,
+                            fld,
+                            labels.get(fld, fld),
+                            f"候选供应商{d['supplier_id']}不在供应商名录中，须填写「{zh}」",
+                            f"candidate {d['supplier_id']} is not in the supplier master, so its {en} must be given here",
+                            "",
+                            rule="required_for_newcomer",
+                        )
+                    )
         for c in policy.criteria:
             source = "quoted_price" if c.method == "price_relative" else c.field
             if d.get(source) is None:
                 what_zh = "报价" if source == "quoted_price" else f"{c.name_zh}得分"
-                problems.append(_row_issue(
-                    rec, source, labels.get(source, source),
-                    f"评审标准「{c.name_zh}」（权重{_num(c.weight)}%）需要{what_zh}，本行为空",
-                    f"criterion {c.name_en} (weight {_num(c.weight)}%) needs {'the quoted price' if source == 'quoted_price' else 'a score'}; it is blank", "",
-                    rule="criterion_value"))
+                problems.append(
+                    _row_issue(
+                        rec,
+                        source,
+                        labels.get(source, source),
+                        f"评审标准「{c.name_zh}」（权重{plain_number(c.weight)}%）需要{what_zh}，本行为空",
+                        f"criterion {c.name_en} (weight {plain_number(c.weight)}%) needs {'the quoted price' if source == 'quoted_price' else 'a score'}; it is blank",
+                        "",
+                        rule="criterion_value",
+                    )
+                )
         if problems:
             issues.extend(problems)
         else:
@@ -394,56 +486,61 @@ def admission_gates(cand: Candidate, policy: SelectionPolicy, event_date: str) -
     p, row = cand.profile, cand.row
     out = []
 
-    def add(key: str, status: str, zh: str = "", en: str = "") -> None:
-        out.append(GateResult(key, status if policy.gate_on(key) else "off", zh, en))
+    def add(key: str, status: str, code: str = "", **facts: Any) -> None:
+        out.append(GateResult(key, status if policy.gate_on(key) else "off", code, facts))
 
     # 营业执照: a USCC on file and a licence in force on the event date
     if not p.get("uscc"):
-        add("business_licence", "fail", "未提供统一社会信用代码（营业执照）", "no unified social credit code (business licence) on file")
+        add("business_licence", "fail", "gate_no_uscc")
     elif not p.get("license_expiry"):
-        add("business_licence", "fail", "未提供营业执照有效期", "business licence validity not given")
+        add("business_licence", "fail", "gate_no_licence_expiry")
     elif _expired(p["license_expiry"], event_date):
-        add("business_licence", "fail", f"营业执照已于{date_zh(p['license_expiry'])}到期",
-            f"business licence expired on {date_en(p['license_expiry'])}")
+        add("business_licence", "fail", "gate_licence_expired", date=p["license_expiry"])
     elif p["license_expiry"] == "permanent":
-        add("business_licence", "pass", "营业执照长期有效", "business licence without expiry")
+        add("business_licence", "pass", "gate_licence_permanent")
     else:
-        add("business_licence", "pass", f"营业执照有效期至{date_zh(p['license_expiry'])}",
-            f"business licence valid until {date_en(p['license_expiry'])}")
+        add("business_licence", "pass", "gate_licence_valid", date=p["license_expiry"])
 
     # 劳务派遣经营许可证: only a labour-dispatch supplier needs one
     if p.get("category") != "labor_dispatch":
-        add("dispatch_permit", "na", "非劳务派遣类，不适用", "not a labour-dispatch supplier")
+        add("dispatch_permit", "na", "gate_permit_na")
     elif not p.get("dispatch_permit_no") or not p.get("dispatch_permit_expiry"):
-        add("dispatch_permit", "fail", "劳务派遣类供应商未提供劳务派遣经营许可证（编号及有效期）",
-            "labour-dispatch supplier without a dispatch permit (number and validity) on file")
+        add("dispatch_permit", "fail", "gate_permit_missing")
     elif _expired(p["dispatch_permit_expiry"], event_date):
-        add("dispatch_permit", "fail", f"劳务派遣经营许可证已于{date_zh(p['dispatch_permit_expiry'])}到期",
-            f"dispatch permit expired on {date_en(p['dispatch_permit_expiry'])}")
+        add("dispatch_permit", "fail", "gate_permit_expired", date=p["dispatch_permit_expiry"])
     else:
-        add("dispatch_permit", "pass", f"许可证{p['dispatch_permit_no']}有效期至{date_zh(p['dispatch_permit_expiry'])}",
-            f"permit {p['dispatch_permit_no']} valid until {date_en(p['dispatch_permit_expiry'])}")
+        add(
+            "dispatch_permit",
+            "pass",
+            "gate_permit_valid",
+            permit_no=p["dispatch_permit_no"],
+            date=p["dispatch_permit_expiry"],
+        )
 
-    for key, fld, zh, en in (("background_check", "background_check_passed", "背景调查", "background check"),
-                             ("site_inspection", "site_inspection_passed", "现场考察", "site inspection")):
+    for key, fld in (("background_check", "background_check_passed"), ("site_inspection", "site_inspection_passed")):
         value = row.get(fld)
         if value is True:
-            add(key, "pass", f"{zh}通过", f"{en} passed")
+            add(key, "pass", f"gate_{key}_passed")
         elif value is False:
-            add(key, "fail", f"{zh}未通过", f"{en} not passed")
+            add(key, "fail", f"gate_{key}_failed")
         else:
-            add(key, "fail", f"未记录{zh}结果（视为未完成）", f"no {en} result recorded (treated as not done)")
+            add(key, "fail", f"gate_{key}_missing")
 
-    hit = next((b for b in policy.blacklist
-                if (b.uscc and p.get("uscc") and b.uscc == p["uscc"]) or (b.supplier_id and b.supplier_id == cand.supplier_id)),
-               None)
+    hit = next(
+        (
+            b
+            for b in policy.blacklist
+            if (b.uscc and p.get("uscc") and b.uscc == p["uscc"])
+            or (b.supplier_id and b.supplier_id == cand.supplier_id)
+        ),
+        None,
+    )
     if hit is not None:
-        add("blacklist", "fail", f"列入黑名单：{hit.reason_zh}", f"on the blacklist: {hit.reason_en}")
+        add("blacklist", "fail", "gate_blacklisted", reason_zh=hit.reason_zh, reason_en=hit.reason_en)
     elif cand.master_status in policy.blacklist_statuses:
-        zh, en = label("status", cand.master_status)
-        add("blacklist", "fail", f"供应商名录状态为「{zh}」，不得参选", f"supplier master status is {en}; not admissible")
+        add("blacklist", "fail", "gate_blacklist_status", master_status=cand.master_status)
     else:
-        add("blacklist", "pass", "无黑名单记录", "no blacklist entry")
+        add("blacklist", "pass", "gate_blacklist_clear")
     return out
 
 
@@ -482,25 +579,26 @@ def _tie(first: Candidate, second: Candidate) -> tuple[Tie, Tie]:
     t1, t2 = technical_of(first), technical_of(second)
     q1, q2_ = first.quote, second.quote
     if t1 != t2:
-        up = (f"技术能力得分较高（{fixed(t1)} > {fixed(t2)}）", f"higher technical score ({fixed(t1)} > {fixed(t2)})")
-        down = (f"技术能力得分较低（{fixed(t2)} < {fixed(t1)}）", f"lower technical score ({fixed(t2)} < {fixed(t1)})")
+        up = ("tie_higher_technical", {"own": t1, "other_score": t2})
+        down = ("tie_lower_technical", {"own": t2, "other_score": t1})
     elif q1 is not None and q2_ is not None and q1 != q2_:
-        up = (f"技术能力得分相同，报价较低（{money(q1)} < {money(q2_)}）",
-              f"equal technical score, lower quote ({money(q1)} < {money(q2_)})")
-        down = (f"技术能力得分相同，报价较高（{money(q2_)} > {money(q1)}）",
-                f"equal technical score, higher quote ({money(q2_)} > {money(q1)})")
+        up = ("tie_lower_quote", {"own": q1, "other_score": q2_})
+        down = ("tie_higher_quote", {"own": q2_, "other_score": q1})
     elif q1 is not None and q2_ is None:
-        up = ("技术能力得分相同，有报价", "equal technical score; quoted a price")
-        down = ("技术能力得分相同，未报价", "equal technical score; no quote")
+        up, down = ("tie_quoted", {}), ("tie_not_quoted", {})
     else:
-        up = down = ("技术能力得分与报价均相同，按供应商编号顺序排列，请评审小组复核",
-                     "equal technical score and quote: supplier ID order, for the panel to review")
+        up = down = ("tie_supplier_order", {})
     return (Tie(second.supplier_id, first.total, True, *up), Tie(first.supplier_id, first.total, False, *down))
 
 
-def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, Mapping[str, Any]],
-                   policy: SelectionPolicy, labels: Mapping[str, str] | None = None,
-                   rejected: Sequence[Issue] = ()) -> EventResult:
+def evaluate_event(
+    event_id: str,
+    records: Sequence[Any],
+    masters: Mapping[str, Mapping[str, Any]],
+    policy: SelectionPolicy,
+    labels: Mapping[str, str] | None = None,
+    rejected: Sequence[Issue] = (),
+) -> EventResult:
     """Gates, scores, totals and ranking of one event. `records` are the validated
     candidates records (validate.Record) of every event; `rejected` the validation issues."""
     labels = labels or {}
@@ -508,8 +606,10 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
     issues = _event_issues(event_id, rejected)
     if not mine and not any(i.key and i.key.split("/")[0] == event_id for i in issues):
         known = event_ids([r.data for r in records], rejected)
-        raise UnknownEvent(f"找不到评选编号为「{event_id}」的候选评估记录；已有的评选编号：{'、'.join(known) or '无'}",
-                           f"no candidates rows for event {event_id!r}; events found: {', '.join(known) or 'none'}")
+        raise UnknownEvent(
+            f"找不到评选编号为「{event_id}」的候选评估记录；已有的评选编号：{'、'.join(known) or '无'}",
+            f"no candidates rows for event {event_id!r}; events found: {', '.join(known) or 'none'}",
+        )
     kept, row_issues = check_rows(mine, policy, masters, labels)
     issues += row_issues
     dates = Counter(r.data["event_date"] for r in mine)
@@ -520,8 +620,9 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
     for rec in sorted(kept, key=lambda r: r.data["supplier_id"]):
         row = rec.data
         master = masters.get(row["supplier_id"])
-        cand = Candidate(row["supplier_id"], row, _profile(row, master), master is not None,
-                         master.get("status") if master else None)
+        cand = Candidate(
+            row["supplier_id"], row, _profile(row, master), master is not None, master.get("status") if master else None
+        )
         cand.gates = admission_gates(cand, policy, event_date)
         candidates.append(cand)
 
@@ -534,12 +635,18 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
         if policy.min_total is None:
             cand.gates.append(GateResult("min_total_score", "off"))
         elif cand.total < policy.min_total:
-            cand.gates.append(GateResult("min_total_score", "fail",
-                                         f"总分{fixed(cand.total)}低于最低要求{_num(policy.min_total)}分",
-                                         f"total {fixed(cand.total)} is below the minimum of {_num(policy.min_total)}"))
+            cand.gates.append(
+                GateResult(
+                    "min_total_score",
+                    "fail",
+                    "gate_min_total_failed",
+                    {"total": cand.total, "minimum": policy.min_total},
+                )
+            )
         else:
-            cand.gates.append(GateResult("min_total_score", "pass",
-                                         f"总分不低于{_num(policy.min_total)}分", f"total at least {_num(policy.min_total)}"))
+            cand.gates.append(
+                GateResult("min_total_score", "pass", "gate_min_total_passed", {"minimum": policy.min_total})
+            )
 
     ranked = sorted((c for c in candidates if not c.failed_gates), key=rank_key)
     for i, cand in enumerate(ranked, start=1):
@@ -550,5 +657,6 @@ def evaluate_event(event_id: str, records: Sequence[Any], masters: Mapping[str, 
             first.ties.append(above)
             second.ties.append(below)
     not_ranked = sorted((c for c in candidates if c.failed_gates), key=lambda c: c.supplier_id)
-    return EventResult(event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues,
-                       benchmark_valid=bool(admitted))
+    return EventResult(
+        event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues, benchmark_valid=bool(admitted)
+    )

@@ -3,14 +3,15 @@
 Months without a record are gaps, never zeros: the multi-period score uses the periods
 that were rated within its window, re-weighted over those present.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
 
-from pipeline.periods import Period
 from pipeline.config.policy import TrendRule
+from pipeline.periods import Period
 
 CENT = Decimal("0.01")
 
@@ -18,7 +19,7 @@ CENT = Decimal("0.01")
 @dataclass(frozen=True)
 class Point:
     period: Period
-    score: Decimal | None      # None: recorded but not rated
+    score: Decimal | None  # None: recorded but not rated
     grade: str | None
 
 
@@ -53,5 +54,8 @@ def run_of(points: Sequence[Point], end: Period, grades: Sequence[str], length: 
 def describe(rule: TrendRule) -> tuple[str, str]:
     if rule.method == "decay":
         w = "/".join(f"{x:g}" for x in rule.decay_weights)
-        return f"近{len(rule.decay_weights)}期加权（权重{w}，最近期在前）", f"{len(rule.decay_weights)}-period weighted ({w}, newest first)"
+        return (
+            f"近{len(rule.decay_weights)}期加权（权重{w}，最近期在前）",
+            f"{len(rule.decay_weights)}-period weighted ({w}, newest first)",
+        )
     return f"近{rule.window}期移动平均", f"{rule.window}-period moving average"

@@ -6,22 +6,23 @@ ID numbers are personal data: flags carry the worker ID and a masked ID number o
 full name and number leave this module solely in `WorkerPay.worker`, which the roster
 annex of the supplier's own settlement statement shows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
+from pipeline.compute.money import ZERO, fen
+from pipeline.compute.risk import SEVERITY_ORDER, Flag
 from pipeline.config.aliases import fold
-from pipeline.documents.formatting import date_en, date_zh, fixed
+from pipeline.config.policy import WorkforceRule
 from pipeline.identifiers import id_birth_date
 from pipeline.periods import Period
-from pipeline.config.policy import WorkforceRule
 from pipeline.privacy import mask
-from pipeline.compute.risk import SEVERITY_ORDER, Flag
-from pipeline.compute.money import ZERO, fen
 
 DISPATCH = "labor_dispatch"
 
@@ -74,15 +75,6 @@ def masked_id(worker: Mapping[str, Any]) -> str:
     return mask(worker["id_number"])
 
 
-def who(worker: Mapping[str, Any]) -> str:
-    """How a worker is named outside the roster annex: worker ID and masked ID number."""
-    return f"{worker['worker_id']}（{masked_id(worker)}）"
-
-
-def who_en(worker: Mapping[str, Any]) -> str:
-    return f"{worker['worker_id']} ({masked_id(worker)})"
-
-
 def role_key(text: str) -> str:
     return fold(text)
 
@@ -101,13 +93,13 @@ def item_for_role(role: str, items: Iterable[Mapping[str, Any]]) -> Mapping[str,
 
 @dataclass(frozen=True)
 class WorkerPay:
-    worker: Mapping[str, Any]          # the roster row (full name and ID number: annex only)
-    item: Mapping[str, Any]            # the contract's service item of the worker's role
+    worker: Mapping[str, Any]  # the roster row (full name and ID number: annex only)
+    item: Mapping[str, Any]  # the contract's service item of the worker's role
     days: Decimal
     overtime_hours: Decimal
-    regular: Decimal                   # days × daily rate, rounded to the fen
-    overtime: Decimal                  # overtime hours × hourly rate × overtime rate, rounded to the fen
-    refused: str | None = None         # "under_age": never settled
+    regular: Decimal  # days × daily rate, rounded to the fen
+    overtime: Decimal  # overtime hours × hourly rate × overtime rate, rounded to the fen
+    refused: str | None = None  # "under_age": never settled
 
     @property
     def amount(self) -> Decimal:
@@ -117,9 +109,10 @@ class WorkerPay:
 @dataclass(frozen=True)
 class RolePay:
     """One line of the statement: a role of the contract, the people who worked in it."""
+
     item: Mapping[str, Any]
     contracted_headcount: int
-    headcount: int                      # workers settled in this role this period
+    headcount: int  # workers settled in this role this period
     days: Decimal
     overtime_hours: Decimal
     regular: Decimal
@@ -157,7 +150,7 @@ class AttendanceSettlement:
     overtime_rate: Decimal
     roles: tuple[RolePay, ...]
     workers: tuple[WorkerPay, ...]
-    contract_fee: Decimal               # the contract's fee for the period (prorated when part-month), fen
+    contract_fee: Decimal  # the contract's fee for the period (prorated when part-month), fen
 
     @property
     def amount(self) -> Decimal:
@@ -195,9 +188,15 @@ def is_refused(worker: Mapping[str, Any], period: Period, rule: WorkforceRule) -
     return age is not None and age < rule.min_age
 
 
-def attendance_settlement(contract: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
-                          workers: Sequence[Mapping[str, Any]], attendance: Sequence[Mapping[str, Any]],
-                          contract_fee: Decimal, period: Period, rule: WorkforceRule) -> AttendanceSettlement | None:
+def attendance_settlement(
+    contract: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    workers: Sequence[Mapping[str, Any]],
+    attendance: Sequence[Mapping[str, Any]],
+    contract_fee: Decimal,
+    period: Period,
+    rule: WorkforceRule,
+) -> AttendanceSettlement | None:
     """The contract's fee for `period` from its workers' attendance; None without attendance.
 
     `workers`: the contract's roster rows; `attendance`: rows of `period` for any workers
@@ -206,8 +205,9 @@ def attendance_settlement(contract: Mapping[str, Any], items: Sequence[Mapping[s
     statement adds up line by line."""
     no = contract["contract_no"]
     roster = {w["worker_id"]: w for w in workers if w["contract_no"] == no}
-    rows = sorted((a for a in attendance if a["period"] == period.code and a["worker_id"] in roster),
-                  key=lambda a: a["worker_id"])
+    rows = sorted(
+        (a for a in attendance if a["period"] == period.code and a["worker_id"] in roster), key=lambda a: a["worker_id"]
+    )
     if not rows:
         return None
     working_days = rule.working_days(period.code)
@@ -215,7 +215,7 @@ def attendance_settlement(contract: Mapping[str, Any], items: Sequence[Mapping[s
     for a in rows:
         worker = roster[a["worker_id"]]
         item = item_for_role(worker["role"], items)
-        if item is None:           # validation rejects such rows; a caller passing raw data gets told
+        if item is None:  # validation rejects such rows; a caller passing raw data gets told
             raise ValueError(f"worker {worker['worker_id']}: role {worker['role']!r} is not a service item of {no}")
         days = Decimal(a["days_worked"])
         hours = Decimal(a.get("overtime_hours") or 0)
@@ -229,59 +229,74 @@ def attendance_settlement(contract: Mapping[str, Any], items: Sequence[Mapping[s
     roles = []
     for item in items:
         mine = [p for p in paid if p.item is item and p.refused is None]
-        roles.append(RolePay(
-            item=item, contracted_headcount=int(item["headcount"]), headcount=len(mine),
-            days=sum((p.days for p in mine), ZERO), overtime_hours=sum((p.overtime_hours for p in mine), ZERO),
-            regular=sum((p.regular for p in mine), ZERO), overtime=sum((p.overtime for p in mine), ZERO)))
+        roles.append(
+            RolePay(
+                item=item,
+                contracted_headcount=int(item["headcount"]),
+                headcount=len(mine),
+                days=sum((p.days for p in mine), ZERO),
+                overtime_hours=sum((p.overtime_hours for p in mine), ZERO),
+                regular=sum((p.regular for p in mine), ZERO),
+                overtime=sum((p.overtime for p in mine), ZERO),
+            )
+        )
     return AttendanceSettlement(
-        contract_no=no, period=period.code, working_days=working_days, hours_per_day=rule.hours_per_day,
-        overtime_rate=rule.overtime_rate, roles=tuple(roles), workers=tuple(paid), contract_fee=contract_fee)
+        contract_no=no,
+        period=period.code,
+        working_days=working_days,
+        hours_per_day=rule.hours_per_day,
+        overtime_rate=rule.overtime_rate,
+        roles=tuple(roles),
+        workers=tuple(paid),
+        contract_fee=contract_fee,
+    )
 
 
 # ----------------------------------------------------------------------------- checks
 
 
-def _names(workers: Sequence[Mapping[str, Any]], limit: int = 8) -> tuple[str, str]:
-    shown = workers[:limit]
-    more = len(workers) - len(shown)
-    zh = "、".join(who(w) for w in shown) + (f"等{len(workers)}人" if more else "")
-    en = ", ".join(who_en(w) for w in shown) + (f" and {more} more" if more else "")
-    return zh, en
-
-
-def _flag(code: str, severity: str, sid: str, workers: Sequence[Mapping[str, Any]], zh: str, en: str) -> Flag:
-    names_zh, names_en = _names(workers)
-    return Flag(code, severity, sid, f"{zh}：{names_zh}。", f"{en}: {names_en}.",
-                {"workers": [w["worker_id"] for w in workers]})
+def _flag(code: str, severity: str, sid: str, workers: Sequence[Mapping[str, Any]], **facts: Any) -> Flag:
+    """A flag naming workers by worker ID and masked ID number (never the name or the full number)."""
+    return Flag(
+        code,
+        severity,
+        sid,
+        {
+            "count": len(workers),
+            "workers": [w["worker_id"] for w in workers],
+            "people": [(w["worker_id"], masked_id(w)) for w in workers],
+            **facts,
+        },
+    )
 
 
 def on_site(workers: Iterable[Mapping[str, Any]], period: Period) -> list[Mapping[str, Any]]:
     return sorted((w for w in workers if on_site_window(w, period)), key=lambda w: w["worker_id"])
 
 
-def worker_flags(supplier_id: str, workers: Sequence[Mapping[str, Any]], contracts: Mapping[str, Mapping[str, Any]],
-                 period: Period, rule: WorkforceRule, attendance: Sequence[Mapping[str, Any]] = ()) -> list[Flag]:
+def worker_flags(
+    supplier_id: str,
+    workers: Sequence[Mapping[str, Any]],
+    contracts: Mapping[str, Mapping[str, Any]],
+    period: Period,
+    rule: WorkforceRule,
+    attendance: Sequence[Mapping[str, Any]] = (),
+) -> list[Flag]:
     """Onboarding, protection and working-time checks over one supplier's workers on site in `period`."""
     present = on_site(workers, period)
     out: list[Flag] = []
     overtime = {a["worker_id"]: Decimal(a.get("overtime_hours") or 0) for a in attendance if a["period"] == period.code}
     no_health = [w for w in present if w.get("health_check_passed") is not True]
     if no_health:
-        out.append(_flag("worker_health_check", "high", supplier_id, no_health,
-                         f"{len(no_health)}名在岗人员未通过或未完成入职体检",
-                         f"{len(no_health)} worker(s) on site without a passed pre-employment health check"))
+        out.append(_flag("worker_health_check", "high", supplier_id, no_health))
     no_background = [w for w in present if w.get("background_check_passed") is not True]
     if no_background:
-        out.append(_flag("worker_background_check", "high", supplier_id, no_background,
-                         f"{len(no_background)}名在岗人员未通过或未完成背景调查",
-                         f"{len(no_background)} worker(s) on site without a passed background check"))
-    untrained = [w for w in present
-                 if not w.get("safety_training_date") or w["safety_training_date"] > w["onboard_date"]]
+        out.append(_flag("worker_background_check", "high", supplier_id, no_background))
+    untrained = [
+        w for w in present if not w.get("safety_training_date") or w["safety_training_date"] > w["onboard_date"]
+    ]
     if untrained:
-        out.append(_flag("worker_safety_training", "high", supplier_id, untrained,
-                         f"{len(untrained)}名在岗人员上岗前未完成安全培训（无培训日期或培训晚于入职日期）",
-                         f"{len(untrained)} worker(s) on site without safety training before their first day "
-                         f"(no training date, or trained after the onboarding date)"))
+        out.append(_flag("worker_safety_training", "high", supplier_id, untrained))
     under, minors = [], []
     for w in present:
         first = on_site_window(w, period)[0]
@@ -293,28 +308,15 @@ def worker_flags(supplier_id: str, workers: Sequence[Mapping[str, Any]], contrac
         elif age < rule.adult_age:
             minors.append(w)
     if under:
-        out.append(_flag("worker_under_age", "critical", supplier_id, under,
-                         f"{len(under)}名人员未满{rule.min_age}周岁（按身份证出生日期），依法禁止使用童工，拒绝用工，本期不予结算，"
-                         f"须立即退回",
-                         f"{len(under)} worker(s) under {rule.min_age} by the birth date in the ID number: child labour "
-                         f"is prohibited; refused outright, not settled this period, to be sent back at once"))
+        out.append(_flag("worker_under_age", "critical", supplier_id, under, min_age=rule.min_age))
     if minors:
-        out.append(_flag("worker_minor", "medium", supplier_id, minors,
-                         f"{len(minors)}名未成年工（{rule.min_age}至{rule.adult_age}周岁）：仅可从事非禁忌劳动，不得安排夜班、"
-                         f"加班及有毒有害、高强度岗位，须定期体检并登记",
-                         f"{len(minors)} juvenile worker(s) aged {rule.min_age}–{rule.adult_age}: protected work only "
-                         f"(no prohibited, night, overtime, hazardous or heavy work), with regular health checks and registration"))
+        out.append(_flag("worker_minor", "medium", supplier_id, minors, min_age=rule.min_age, adult_age=rule.adult_age))
     minor_overtime = [w for w in minors + under if overtime.get(w["worker_id"], 0) > 0]
     if minor_overtime:
-        out.append(_flag("worker_minor_overtime", "high", supplier_id, minor_overtime,
-                         f"{len(minor_overtime)}名未成年工本月有加班记录，未成年工不得安排加班",
-                         f"{len(minor_overtime)} juvenile worker(s) recorded overtime this month; juveniles may not work overtime"))
+        out.append(_flag("worker_minor_overtime", "high", supplier_id, minor_overtime))
     too_much = [w for w in present if overtime.get(w["worker_id"], 0) > rule.max_overtime_hours]
     if too_much:
-        limit = fixed(rule.max_overtime_hours, 0)
-        out.append(_flag("worker_overtime", "medium", supplier_id, too_much,
-                         f"{len(too_much)}名人员本月加班超过{limit}小时的法定上限",
-                         f"{len(too_much)} worker(s) with more than the legal {limit} hours of overtime this month"))
+        out.append(_flag("worker_overtime", "medium", supplier_id, too_much, limit=rule.max_overtime_hours))
     long_temporary = []
     for w in present:
         contract = contracts.get(w["contract_no"])
@@ -324,12 +326,15 @@ def worker_flags(supplier_id: str, workers: Sequence[Mapping[str, Any]], contrac
         if until > add_months(first_day(w), rule.temporary_post_max_months) - dt.timedelta(days=1):
             long_temporary.append(w)
     if long_temporary:
-        out.append(_flag("dispatch_temporary_too_long", "high", supplier_id, long_temporary,
-                         f"{len(long_temporary)}名被派遣人员在临时性岗位上已超过{rule.temporary_post_max_months}个月"
-                         f"（临时性岗位存续不得超过{rule.temporary_post_max_months}个月），应转为辅助性、替代性岗位或改为直接用工",
-                         f"{len(long_temporary)} dispatched worker(s) on a temporary post for more than "
-                         f"{rule.temporary_post_max_months} months (a temporary post may last at most "
-                         f"{rule.temporary_post_max_months} months): move to an auxiliary or substitute post, or hire directly"))
+        out.append(
+            _flag(
+                "dispatch_temporary_too_long",
+                "high",
+                supplier_id,
+                long_temporary,
+                months=rule.temporary_post_max_months,
+            )
+        )
     return out
 
 
@@ -352,29 +357,48 @@ def double_rostered(workers: Sequence[Mapping[str, Any]], period: Period) -> dic
                     found[a["supplier_id"]].append(a)
                 others[(a["supplier_id"], a["worker_id"])].append(b)
     out: dict[str, list[Flag]] = {}
-    for rows in by_person.values():            # one person under two worker IDs of the same supplier
+    for rows in by_person.values():  # one person under two worker IDs of the same supplier
         for a in rows:
-            twins = [b for b in rows if b is not a and b["supplier_id"] == a["supplier_id"] and _overlap(a, b)
-                     and b["worker_id"] > a["worker_id"]]
+            twins = [
+                b
+                for b in rows
+                if b is not a
+                and b["supplier_id"] == a["supplier_id"]
+                and _overlap(a, b)
+                and b["worker_id"] > a["worker_id"]
+            ]
             for b in twins:
-                out.setdefault(a["supplier_id"], []).append(Flag(
-                    "worker_listed_twice", "high", a["supplier_id"],
-                    f"同一人员（身份证号{masked_id(a)}）以工号{a['worker_id']}和{b['worker_id']}在花名册上重复登记且在岗期间重叠，请核实，防止重复结算。",
-                    f"The same person (ID number {masked_id(a)}) is on the roster twice, as {a['worker_id']} and "
-                    f"{b['worker_id']}, at overlapping times; check it so they are not settled twice.",
-                    {"workers": [a["worker_id"], b["worker_id"]]}))
+                out.setdefault(a["supplier_id"], []).append(
+                    Flag(
+                        "worker_listed_twice",
+                        "high",
+                        a["supplier_id"],
+                        {
+                            "workers": [a["worker_id"], b["worker_id"]],
+                            "masked_id": masked_id(a),
+                            "first": a["worker_id"],
+                            "second": b["worker_id"],
+                        },
+                    )
+                )
     for sid, rows in found.items():
         rows.sort(key=lambda w: w["worker_id"])
-        detail_zh = "；".join(f"{who(w)}同时在{'、'.join(sorted({o['supplier_id'] for o in others[(sid, w['worker_id'])]}))}的花名册上"
-                             for w in rows)
-        detail_en = "; ".join(f"{who_en(w)} also on the roster of "
-                              f"{', '.join(sorted({o['supplier_id'] for o in others[(sid, w['worker_id'])]}))}"
-                              for w in rows)
-        out.setdefault(sid, []).append(Flag("worker_on_two_rosters", "high", sid,
-                         f"{len(rows)}名人员同时出现在两家供应商的花名册上且在岗期间重叠（同一身份证号）：{detail_zh}。请核实实际用工单位，防止重复结算。",
-                         f"{len(rows)} worker(s) on two suppliers' rosters at overlapping times (same ID number): "
-                         f"{detail_en}. Confirm who actually employs them; do not settle them twice.",
-                         {"workers": [w["worker_id"] for w in rows]}))
+        rosters = [
+            {
+                "worker_id": w["worker_id"],
+                "masked_id": masked_id(w),
+                "others": sorted({o["supplier_id"] for o in others[(sid, w["worker_id"])]}),
+            }
+            for w in rows
+        ]
+        out.setdefault(sid, []).append(
+            Flag(
+                "worker_on_two_rosters",
+                "high",
+                sid,
+                {"count": len(rows), "workers": [w["worker_id"] for w in rows], "rosters": rosters},
+            )
+        )
     return out
 
 
@@ -385,8 +409,8 @@ def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class DispatchRatio:
-    dispatched: int                 # distinct people on dispatch contracts on the period's last day
-    direct: int | None              # the company's own employees (configuration)
+    dispatched: int  # distinct people on dispatch contracts on the period's last day
+    direct: int | None  # the company's own employees (configuration)
     limit_pct: Decimal
 
     @property
@@ -413,34 +437,44 @@ class DispatchRatio:
         return total is not None and Decimal(self.dispatched) * 100 > total * self.limit_pct
 
 
-def dispatch_ratio(workers: Sequence[Mapping[str, Any]], contracts: Mapping[str, Mapping[str, Any]],
-                   period: Period, rule: WorkforceRule) -> DispatchRatio:
-    people = {w["id_number"] for w in workers
-              if contracts.get(w["contract_no"], {}).get("contract_type") == DISPATCH
-              and first_day(w) <= period.end and (last_day(w) is None or last_day(w) >= period.end)}
+def dispatch_ratio(
+    workers: Sequence[Mapping[str, Any]],
+    contracts: Mapping[str, Mapping[str, Any]],
+    period: Period,
+    rule: WorkforceRule,
+) -> DispatchRatio:
+    people = {
+        w["id_number"]
+        for w in workers
+        if contracts.get(w["contract_no"], {}).get("contract_type") == DISPATCH
+        and first_day(w) <= period.end
+        and (last_day(w) is None or last_day(w) >= period.end)
+    }
     return DispatchRatio(len(people), rule.direct_headcount, rule.dispatch_limit_pct)
 
 
 def dispatch_ratio_flag(ratio: DispatchRatio, period: Period) -> Flag | None:
     if not ratio.exceeded:
         return None
-    pct = fixed(ratio.pct, 1)
-    limit = fixed(ratio.limit_pct, 0)
-    return Flag("dispatch_ratio", "high", None,
-                f"{date_zh(period.end)}在岗被派遣劳动者{ratio.dispatched:,}人，占用工总量（直接用工{ratio.direct:,}人＋被派遣{ratio.dispatched:,}人）的{pct}%，"
-                f"超过{limit}%的法定上限；按现有直接用工人数最多可使用{ratio.allowed:,}人，须在规定期限内调整。",
-                f"{ratio.dispatched:,} dispatched workers on site on {date_en(period.end)}: {pct}% of the total workforce "
-                f"({ratio.direct:,} direct + {ratio.dispatched:,} dispatched), above the {limit}% legal limit; with the "
-                f"present direct headcount at most {ratio.allowed:,} are allowed.",
-                {"dispatched": ratio.dispatched, "direct": ratio.direct, "pct": str(ratio.pct)})
+    return Flag(
+        "dispatch_ratio",
+        "high",
+        None,
+        {
+            "date": period.end.isoformat(),
+            "dispatched": ratio.dispatched,
+            "direct": ratio.direct,
+            "pct": ratio.pct,
+            "limit": ratio.limit_pct,
+            "allowed": ratio.allowed,
+        },
+    )
 
 
 def attendance_missing_flag(supplier_id: str, contract: Mapping[str, Any], present: int) -> Flag:
-    return Flag("attendance_missing", "medium", supplier_id,
-                f"劳务合同{contract['contract_no']}有{present}名在岗人员，但未收到本期考勤，本期暂按合同月服务费结算，请补交考勤后更正。",
-                f"Labour contract {contract['contract_no']} has {present} worker(s) on site but no attendance this period; "
-                f"settled at the contract's monthly fee for now, to be corrected once attendance arrives.",
-                {"contract_no": contract["contract_no"]})
+    return Flag(
+        "attendance_missing", "medium", supplier_id, {"contract_no": contract["contract_no"], "present": present}
+    )
 
 
 def sort_flags(flags: Iterable[Flag]) -> list[Flag]:

@@ -1,5 +1,6 @@
 """Header and value aliases from the mapping files (schemas/aliases.yaml, plus an
 optional aliases.yaml in the inputs folder), so new spellings need no code."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import ConfigError
 from pipeline.config.resources import schemas_dir
+from pipeline.errors import ConfigError
 
 
 def fold(text: str) -> str:
@@ -21,12 +22,12 @@ def fold(text: str) -> str:
 
 @dataclass
 class Aliases:
-    headers: dict[str, str] = field(default_factory=dict)                 # folded alias -> field
-    values: dict[str, dict[str, str]] = field(default_factory=dict)       # field -> folded alias -> canonical
+    headers: dict[str, str] = field(default_factory=dict)  # folded alias -> field
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> folded alias -> canonical
     true_words: set[str] = field(default_factory=set)
     false_words: set[str] = field(default_factory=set)
     permanent_words: set[str] = field(default_factory=set)
-    labels: dict[str, str] = field(default_factory=dict)                  # field -> Chinese header
+    labels: dict[str, str] = field(default_factory=dict)  # field -> Chinese header
 
     def label_zh(self, fld: str) -> str:
         return self.labels.get(fld, fld)
@@ -61,6 +62,8 @@ def load_aliases(inputs_dir: Path | None = None) -> Aliases:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError("无法读取别名映射文件", f"cannot read the alias mapping file: {exc}", file=str(path)) from exc
+            raise ConfigError(
+                "无法读取别名映射文件", f"cannot read the alias mapping file: {exc}", file=str(path)
+            ) from exc
         aliases.merge(data or {}, str(path))
     return aliases

@@ -1,11 +1,15 @@
 """schemas/labels.yaml: the Chinese and English words for every enumerated value."""
+
 from __future__ import annotations
-from functools import lru_cache
+
+from functools import cache
+
 import yaml
+
 from pipeline.config.resources import schemas_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels() -> dict:
     with open(schemas_dir() / "labels.yaml", encoding="utf-8") as f:
         return yaml.safe_load(f)

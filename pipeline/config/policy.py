@@ -4,6 +4,7 @@ Everything the office may want to change without a release lives in the policy f
 this module only checks that it is coherent (schema, weights adding up, bands without
 gaps) so that a bad edit stops the run before any document is written.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,8 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from pipeline.errors import ConfigError
 from pipeline.config.resources import load_schema
+from pipeline.errors import ConfigError
 
 HUNDRED = Decimal(100)
 
@@ -27,8 +28,8 @@ class Kpi:
     name_zh: str
     name_en: str
     weight: Decimal
-    method: str                      # linear | count_deduction
-    direction: str | None = None     # higher | lower
+    method: str  # linear | count_deduction
+    direction: str | None = None  # higher | lower
     floor: Decimal | None = None
     target: Decimal | None = None
     points_per_unit: Decimal | None = None
@@ -45,7 +46,7 @@ class GradeBand:
 
 @dataclass(frozen=True)
 class TrendRule:
-    method: str = "moving_average"                  # moving_average | decay
+    method: str = "moving_average"  # moving_average | decay
     window: int = 3
     decay_weights: tuple[Decimal, ...] = (Decimal("0.5"), Decimal("0.3"), Decimal("0.2"))
 
@@ -65,17 +66,18 @@ class WorkforceRule:
     """劳务外包用工管理. A daily rate is an item's monthly unit price over the period's working
     days (default 21.75, the statutory 月计薪天数; per-month figures override it); an overtime
     hour is a daily rate over `hours_per_day`, times `overtime_rate`."""
+
     settle_on_attendance: tuple[str, ...] = ("labor_outsourcing", "labor_dispatch")
     default_working_days: Decimal = Decimal("21.75")
     working_days_by_period: dict[str, Decimal] = field(default_factory=dict)
     hours_per_day: Decimal = Decimal(8)
     overtime_rate: Decimal = Decimal("1.5")
-    direct_headcount: int | None = None          # the company's own employees (用工总量 = direct + dispatched)
-    dispatch_limit_pct: Decimal = Decimal(10)    # 《劳务派遣暂行规定》第四条
-    temporary_post_max_months: int = 6           # 临时性岗位存续不超过6个月
-    min_age: int = 16                            # 《禁止使用童工规定》
-    adult_age: int = 18                          # 16–18: 未成年工, protected work only
-    max_overtime_hours: Decimal = Decimal(36)    # a month (《劳动法》第四十一条)
+    direct_headcount: int | None = None  # the company's own employees (用工总量 = direct + dispatched)
+    dispatch_limit_pct: Decimal = Decimal(10)  # 《劳务派遣暂行规定》第四条
+    temporary_post_max_months: int = 6  # 临时性岗位存续不超过6个月
+    min_age: int = 16  # 《禁止使用童工规定》
+    adult_age: int = 18  # 16–18: 未成年工, protected work only
+    max_overtime_hours: Decimal = Decimal(36)  # a month (《劳动法》第四十一条)
 
     def working_days(self, period_code: str) -> Decimal:
         return self.working_days_by_period.get(period_code, self.default_working_days)
@@ -96,11 +98,11 @@ class ActionRule:
 class Policy:
     organisation: dict[str, str]
     kpis: tuple[Kpi, ...]
-    grades: tuple[GradeBand, ...]          # highest band first
+    grades: tuple[GradeBand, ...]  # highest band first
     late_delivery_pct_per_day: Decimal
     per_incident: dict[str, dict[str, Decimal]]
     default_cap_pct: Decimal
-    rewards: dict[str, Decimal]            # grade -> pct of monthly fee
+    rewards: dict[str, Decimal]  # grade -> pct of monthly fee
     weight_tolerance: Decimal = Decimal("0.01")
     min_applicable_weight: Decimal = Decimal(50)
     explain_top: int = 3
@@ -132,11 +134,15 @@ def load_policy(path: str | Path) -> Policy:
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        raise ConfigError("无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)) from exc
+        raise ConfigError(
+            "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)
+        ) from exc
     try:
         data = yaml.safe_load(raw_bytes.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError("评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)) from exc
+        raise ConfigError(
+            "评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)
+        ) from exc
     return policy_from_dict(data, source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
 
 
@@ -145,14 +151,20 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         details = [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
-        raise ConfigError("评分规则不符合格式要求", "the policy does not match its schema", file=source, details=details)
+        raise ConfigError(
+            "评分规则不符合格式要求", "the policy does not match its schema", file=source, details=details
+        )
 
     scoring = data.get("scoring", {})
     settlement = data.get("settlement", {})
     kpis = tuple(
         Kpi(
-            field=k["field"], name_zh=k["name_zh"], name_en=k["name_en"], weight=_dec(k["weight"]),
-            method=k["method"], direction=k.get("direction"),
+            field=k["field"],
+            name_zh=k["name_zh"],
+            name_en=k["name_en"],
+            weight=_dec(k["weight"]),
+            method=k["method"],
+            direction=k.get("direction"),
             floor=_dec(k["floor"]) if "floor" in k else None,
             target=_dec(k["target"]) if "target" in k else None,
             points_per_unit=_dec(k["points_per_unit"]) if "points_per_unit" in k else None,
@@ -163,7 +175,8 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
     grades = tuple(
         sorted(
             (GradeBand(g["grade"], _dec(g["min"]), g["label_zh"], g["label_en"]) for g in data["grades"]),
-            key=lambda b: b.min, reverse=True,
+            key=lambda b: b.min,
+            reverse=True,
         )
     )
     policy = Policy(
@@ -181,10 +194,18 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
         default_payment_days=int(settlement.get("default_payment_days", 30)),
         trend=_trend(data.get("trend", {})),
         risk=_risk(data.get("risk", {})),
-        actions=tuple(ActionRule(action=a["action"], when=a["when"], replaces=tuple(a.get("replaces", [])),
-                                 deadline_days=a.get("deadline_days"), handover_days=a.get("handover_days"),
-                                 exit_review=bool(a.get("exit_review", False)), status=dict(a.get("status", {})))
-                      for a in data.get("actions", [])),
+        actions=tuple(
+            ActionRule(
+                action=a["action"],
+                when=a["when"],
+                replaces=tuple(a.get("replaces", [])),
+                deadline_days=a.get("deadline_days"),
+                handover_days=a.get("handover_days"),
+                exit_review=bool(a.get("exit_review", False)),
+                status=dict(a.get("status", {})),
+            )
+            for a in data.get("actions", [])
+        ),
         workforce=_workforce(data.get("workforce", {})),
         sha256=sha256,
         source=source,
@@ -198,8 +219,9 @@ def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = ""
 def _trend(raw: dict) -> TrendRule:
     default = TrendRule()
     weights = tuple(_dec(w) for w in raw.get("decay_weights", default.decay_weights))
-    return TrendRule(method=raw.get("method", default.method), window=int(raw.get("window", default.window)),
-                     decay_weights=weights)
+    return TrendRule(
+        method=raw.get("method", default.method), window=int(raw.get("window", default.window)), decay_weights=weights
+    )
 
 
 def _risk(raw: dict) -> RiskRule:
@@ -271,10 +293,14 @@ def coherence_problems(policy: Policy) -> list[str]:
             grades = wanted if key == "grade" else (wanted or {}).get("grades", []) if wanted else []
             for grade in grades or []:
                 if grade not in names:
-                    problems.append(f"处置规则{rule.action}引用了不存在的评级{grade} / action {rule.action} names grade {grade}, which no band defines")
+                    problems.append(
+                        f"处置规则{rule.action}引用了不存在的评级{grade} / action {rule.action} names grade {grade}, which no band defines"
+                    )
     if policy.workforce.min_age >= policy.workforce.adult_age:
-        problems.append(f"workforce: 最低用工年龄{policy.workforce.min_age}应小于成年年龄{policy.workforce.adult_age} / "
-                        f"min_age must be below adult_age")
+        problems.append(
+            f"workforce: 最低用工年龄{policy.workforce.min_age}应小于成年年龄{policy.workforce.adult_age} / "
+            f"min_age must be below adult_age"
+        )
     for grade in policy.rewards:
         if grade not in names:
             problems.append(f"奖励规则引用了不存在的评级{grade} / a reward names grade {grade}, which no band defines")

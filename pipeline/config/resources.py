@@ -3,11 +3,12 @@
 They sit beside the package in the repository (the layout of DESIGN.md) so business
 users edit them in place; an environment variable can point elsewhere for a deployment.
 """
+
 from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ def templates_dir() -> Path:
     return Path(os.environ.get("VENDORFLOW_TEMPLATES", PROJECT_ROOT / "contract_templates"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict:
     path = schemas_dir() / f"{name}.schema.json"
     with open(path, encoding="utf-8") as f:

@@ -7,34 +7,42 @@ names the supplier go to that supplier; every message is checked against the man
 attachment by attachment, before the first one is sent. `run_distribution` is the shell
 that reads, plans, checks, sends (or writes .eml files) and records.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
-from pipeline.distribute import mailer
 from pipeline.compute.consequences import ACTION_LABELS
-from pipeline.errors import ConfigError, Issue
-from pipeline.validation.formats import is_email
+from pipeline.distribute import mailer
 from pipeline.documents.formatting import period_en, period_zh
-from pipeline.publish.jobs import safe_name
+from pipeline.errors import ConfigError, DocumentChanged, IsolationError, Issue
 from pipeline.periods import Period
+from pipeline.publish.jobs import safe_name
+from pipeline.validation.formats import is_email
 
-INTERNAL = "@internal"          # ledger group of management's copy; never a supplier id (ids start alphanumeric)
-LIST = "@distribution-list"     # report group for problems in the distribution list itself
-SUPPLIER_DOC_TYPES = ("review_report", "settlement_statement", "warning_letter", "improvement_notice",
-                      "termination_notice", "commendation_letter")
+INTERNAL = "@internal"  # ledger group of management's copy; never a supplier id (ids start alphanumeric)
+LIST = "@distribution-list"  # report group for problems in the distribution list itself
+SUPPLIER_DOC_TYPES = (
+    "review_report",
+    "settlement_statement",
+    "warning_letter",
+    "improvement_notice",
+    "termination_notice",
+    "commendation_letter",
+)
 INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard")
 NEVER_TO_SUPPLIERS = frozenset({"exit_review", "portfolio_summary", "scoreboard", "validation_report", "manifest"})
-ACTION_NOTICES = ("warning_letter", "improvement_notice", "termination_notice")   # the supplier must act on these
+ACTION_NOTICES = ("warning_letter", "improvement_notice", "termination_notice")  # the supplier must act on these
 DOC_TITLES = {
     "review_report": ("供应商月度绩效评估报告", "Supplier monthly performance review"),
     "settlement_statement": ("供应商月度结算单", "Supplier monthly settlement statement"),
@@ -47,21 +55,8 @@ BUNDLES = "distribution"
 MIB = 1024 * 1024
 
 
-class IsolationError(Exception):
-    """A message would carry a document that is not its recipient's: nothing is sent."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]):
-        self.problems = list(problems)
-        lines = "\n".join(f"  - {zh} / {en}" for zh, en in problems)
-        super().__init__("分发前检查发现文件与收件方不符，未发送任何邮件 / the check before sending found documents that "
-                         f"do not belong to their recipient; nothing was sent:\n{lines}")
-
-
-class DocumentChanged(Exception):
-    """A file on disk is not the one its manifest entry describes (edited or damaged since the run)."""
-
-
 # --- configuration -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -95,6 +90,7 @@ def load_settings(policy_path: Path, environ: Mapping[str, str] | None = None) -
     """The policy's `distribution:` section (schema-checked by load_policy) with the
     environment's overrides: VENDORFLOW_INTERNAL_RECIPIENTS and VENDORFLOW_SMTP_MAX_MB."""
     from pipeline.config.policy import load_policy
+
     env = os.environ if environ is None else environ
     policy = load_policy(policy_path)
     raw = yaml.safe_load(Path(policy.source).read_bytes().decode("utf-8-sig")) or {}
@@ -118,15 +114,20 @@ def load_settings(policy_path: Path, environ: Mapping[str, str] | None = None) -
             if limit_mb <= 0:
                 raise ValueError
         except ValueError:
-            problems.append(f"VENDORFLOW_SMTP_MAX_MB={env['VENDORFLOW_SMTP_MAX_MB']!r}: 应为正数（MB）/ must be a positive number of MB")
+            problems.append(
+                f"VENDORFLOW_SMTP_MAX_MB={env['VENDORFLOW_SMTP_MAX_MB']!r}: 应为正数（MB）/ must be a positive number of MB"
+            )
             limit_mb = 10
     if problems:
         raise ConfigError("分发设置有误", "the distribution settings are wrong", file=policy.source, details=problems)
     return Settings(
-        org_zh=org.get("name_zh", ""), org_en=org.get("name_en", ""),
-        dept_zh=org.get("department_zh", ""), dept_en=org.get("department_en", ""),
+        org_zh=org.get("name_zh", ""),
+        org_en=org.get("name_en", ""),
+        dept_zh=org.get("department_zh", ""),
+        dept_en=org.get("department_en", ""),
         sender_short_zh=section.get("sender_short_zh") or _short_name(org.get("name_zh", "")),
-        internal_recipients=tuple(dict.fromkeys(recipients)), reply_to=reply_to,
+        internal_recipients=tuple(dict.fromkeys(recipients)),
+        reply_to=reply_to,
         max_message_bytes=int(float(limit_mb) * MIB),
         retry_attempts=int(section.get("retry_attempts", 3)),
         retry_backoff_seconds=float(section.get("retry_backoff_seconds", 2)),
@@ -135,6 +136,7 @@ def load_settings(policy_path: Path, environ: Mapping[str, str] | None = None) -
 
 
 # --- what there is to send ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Document:
@@ -158,17 +160,27 @@ def read_manifest(root: Path, period: str) -> list[Document]:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{period} 期间没有输出文件清单：请先运行 vendorflow run --period {period}",
-                          f"there are no outputs for {period} yet: run vendorflow run --period {period} first",
-                          file=str(path)) from None
+        raise ConfigError(
+            f"{period} 期间没有输出文件清单：请先运行 vendorflow run --period {period}",
+            f"there are no outputs for {period} yet: run vendorflow run --period {period} first",
+            file=str(path),
+        ) from None
     except (OSError, ValueError) as exc:
-        raise ConfigError("输出文件清单无法读取或已损坏：请重新运行月度流程", f"the manifest cannot be read ({exc}): "
-                          "run the monthly flow again", file=str(path)) from exc
+        raise ConfigError(
+            "输出文件清单无法读取或已损坏：请重新运行月度流程",
+            f"the manifest cannot be read ({exc}): run the monthly flow again",
+            file=str(path),
+        ) from exc
     if body.get("period") != period:
-        raise ConfigError(f"文件清单的期间为 {body.get('period')}，与 {period} 不符",
-                          f"the manifest is for period {body.get('period')}, not {period}", file=str(path))
-    return [Document(f["path"], f["sha256"], int(f["bytes"]), f["doc_type"], f.get("supplier_id"))
-            for f in body.get("files", [])]
+        raise ConfigError(
+            f"文件清单的期间为 {body.get('period')}，与 {period} 不符",
+            f"the manifest is for period {body.get('period')}, not {period}",
+            file=str(path),
+        )
+    return [
+        Document(f["path"], f["sha256"], int(f["bytes"]), f["doc_type"], f.get("supplier_id"))
+        for f in body.get("files", [])
+    ]
 
 
 @dataclass(frozen=True)
@@ -177,7 +189,7 @@ class Contact:
     name_zh: str
     name_en: str
     contact_name: str
-    to: tuple[tuple[str, str], ...]             # (address, display name)
+    to: tuple[tuple[str, str], ...]  # (address, display name)
     cc: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -188,36 +200,49 @@ class Contact:
 @dataclass
 class Contacts:
     by_supplier: dict[str, Contact] = field(default_factory=dict)
-    problems: dict[str, tuple[str, str]] = field(default_factory=dict)   # supplier -> why it has no usable address
-    list_issues: list[Issue] = field(default_factory=list)               # rejected rows of the distribution list
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # supplier -> why it has no usable address
+    list_issues: list[Issue] = field(default_factory=list)  # rejected rows of the distribution list
 
 
 @dataclass(frozen=True)
 class ListRow:
     """One valid row of the distribution list, with where it came from (for problem reports)."""
+
     data: Mapping[str, Any]
     file: str = "distribution"
     row: int | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
 
 
-def contacts_from(suppliers: Sequence[Mapping[str, Any]], distribution: Sequence[ListRow | Mapping[str, Any]],
-                  supplier_issues: Sequence[Issue] = ()) -> Contacts:
+def contacts_from(
+    suppliers: Sequence[Mapping[str, Any]],
+    distribution: Sequence[ListRow | Mapping[str, Any]],
+    supplier_issues: Sequence[Issue] = (),
+) -> Contacts:
     """Addresses per supplier: contact_email as To, the distribution list's rows as Cc.
     A supplier without a valid address gets a reason instead, never a guess."""
     out = Contacts()
     for issue in supplier_issues:
         if issue.key and issue.key not in out.problems:
-            out.problems[issue.key] = (f"供应商名录中该供应商的记录被拒绝：{issue.location()}：{issue.message_zh}",
-                                       f"its row in the supplier master was rejected: {issue.location()}: {issue.message_en}")
+            out.problems[issue.key] = (
+                f"供应商名录中该供应商的记录被拒绝：{issue.location()}：{issue.message_zh}",
+                f"its row in the supplier master was rejected: {issue.location()}: {issue.message_en}",
+            )
     for s in suppliers:
         sid, email = s["supplier_id"], (s.get("contact_email") or "").strip()
         if not email or not is_email(email):
-            out.problems[sid] = ("供应商名录中没有有效的电子邮箱（电子邮箱一栏为空）", "no valid e-mail address in the supplier "
-                                 "master (the contact_email column is empty)")
+            out.problems[sid] = (
+                "供应商名录中没有有效的电子邮箱（电子邮箱一栏为空）",
+                "no valid e-mail address in the supplier master (the contact_email column is empty)",
+            )
             continue
-        out.by_supplier[sid] = Contact(sid, s.get("name_zh", ""), s.get("name_en", ""), s.get("contact_name", ""),
-                                       ((email, s.get("contact_name", "")),))
+        out.by_supplier[sid] = Contact(
+            sid,
+            s.get("name_zh", ""),
+            s.get("name_en", ""),
+            s.get("contact_name", ""),
+            ((email, s.get("contact_name", "")),),
+        )
         out.problems.pop(sid, None)
     extra: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item in distribution:
@@ -225,10 +250,20 @@ def contacts_from(suppliers: Sequence[Mapping[str, Any]], distribution: Sequence
         row = item.data
         sid, addr = row["supplier_id"], row["cc"].strip()
         if sid not in out.by_supplier and sid not in out.problems:
-            out.list_issues.append(Issue(file=item.file, row=item.row, column=item.columns.get("supplier_id", "供应商编号"), value=sid,
-                                         kind="distribution", field="supplier_id", key=sid, code="cross_record",
-                                         message_zh=f"供应商编号{sid}不在供应商名录中，抄送{addr}未使用",
-                                         message_en=f"supplier {sid} is not in the supplier master; cc {addr} was not used"))
+            out.list_issues.append(
+                Issue(
+                    file=item.file,
+                    row=item.row,
+                    column=item.columns.get("supplier_id", "供应商编号"),
+                    value=sid,
+                    kind="distribution",
+                    field="supplier_id",
+                    key=sid,
+                    code="cross_record",
+                    message_zh=f"供应商编号{sid}不在供应商名录中，抄送{addr}未使用",
+                    message_en=f"supplier {sid} is not in the supplier master; cc {addr} was not used",
+                )
+            )
             continue
         extra[sid].append((addr, (row.get("cc_name") or "").strip()))
     for sid, rows in extra.items():
@@ -247,12 +282,14 @@ def contacts_from(suppliers: Sequence[Mapping[str, Any]], distribution: Sequence
 
 # --- the ledger, read ----------------------------------------------------------------------
 
+
 @dataclass
 class Sent:
     """What one (recipient group, document path) has had: per sha256, the addresses that have it."""
+
     delivered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    interrupted: set[str] = field(default_factory=set)     # sha256s whose attempt never finished (a crash)
-    attempted: bool = False                                # any attempt at all, whatever its result
+    interrupted: set[str] = field(default_factory=set)  # sha256s whose attempt never finished (a crash)
+    attempted: bool = False  # any attempt at all, whatever its result
 
     def has_any(self) -> bool:
         return any(self.delivered.values())
@@ -275,19 +312,21 @@ def ledger_view(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[tuple[str, str]
 
 # --- planning ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Delivery:
     """Documents of one recipient group that some of its addresses do not have yet."""
+
     group: str
     documents: tuple[Document, ...]
     to: tuple[tuple[str, str], ...]
     cc: tuple[tuple[str, str], ...]
-    envelope: tuple[str, ...]                 # who receives it this time
-    marks: Mapping[str, str] = field(default_factory=dict)   # path -> corrected | added
+    envelope: tuple[str, ...]  # who receives it this time
+    marks: Mapping[str, str] = field(default_factory=dict)  # path -> corrected | added
     name_zh: str = ""
     name_en: str = ""
     contact_name: str = ""
-    resend: int = 0                           # > 0: an explicit resend, numbered so it gets a new Message-ID
+    resend: int = 0  # > 0: an explicit resend, numbered so it gets a new Message-ID
 
     @property
     def internal(self) -> bool:
@@ -307,9 +346,9 @@ class Plan:
     period: str
     documents: list[Document]
     deliveries: list[Delivery] = field(default_factory=list)
-    skipped: list[Note] = field(default_factory=list)      # nothing (more) to send
-    failed: list[Note] = field(default_factory=list)       # cannot be sent: needs the office
-    notes: list[Note] = field(default_factory=list)        # for attention, not failures
+    skipped: list[Note] = field(default_factory=list)  # nothing (more) to send
+    failed: list[Note] = field(default_factory=list)  # cannot be sent: needs the office
+    notes: list[Note] = field(default_factory=list)  # for attention, not failures
     bundles: dict[str, list[Document]] = field(default_factory=dict)
 
 
@@ -317,9 +356,14 @@ def group_label(group: str) -> str:
     return {INTERNAL: "管理层 management", LIST: "分发名单 distribution list"}.get(group, group)
 
 
-def plan_distribution(period: str, documents: Sequence[Document], contacts: Contacts,
-                      internal_recipients: Sequence[str], ledger_rows: Iterable[Mapping[str, Any]] = (),
-                      resend: Iterable[str] = ()) -> Plan:
+def plan_distribution(
+    period: str,
+    documents: Sequence[Document],
+    contacts: Contacts,
+    internal_recipients: Sequence[str],
+    ledger_rows: Iterable[Mapping[str, Any]] = (),
+    resend: Iterable[str] = (),
+) -> Plan:
     plan = Plan(period, list(documents))
     view, message_counts = ledger_view(ledger_rows)
     resend = set(resend)
@@ -327,37 +371,59 @@ def plan_distribution(period: str, documents: Sequence[Document], contacts: Cont
     for doc in documents:
         if doc.doc_type in SUPPLIER_DOC_TYPES:
             if not doc.supplier_id:
-                plan.failed.append(Note("?", f"清单中的{doc.title[0]}未注明所属供应商，未发送",
-                                        f"the manifest names no supplier for {doc.path}; not sent", (doc.path,)))
+                plan.failed.append(
+                    Note(
+                        "?",
+                        f"清单中的{doc.title[0]}未注明所属供应商，未发送",
+                        f"the manifest names no supplier for {doc.path}; not sent",
+                        (doc.path,),
+                    )
+                )
                 continue
             by_group[doc.supplier_id].append(doc)
         elif doc.doc_type in INTERNAL_DOC_TYPES:
             by_group[INTERNAL].append(doc)
     for issue in contacts.list_issues:
-        plan.failed.append(Note(LIST, f"分发名单：{issue.location()}："
-                                f"值「{issue.value or ''}」：{issue.message_zh}",
-                                f"distribution list: {issue.location()}: value '{issue.value or ''}': {issue.message_en}"))
+        plan.failed.append(
+            Note(
+                LIST,
+                f"分发名单：{issue.location()}：值「{issue.value or ''}」：{issue.message_zh}",
+                f"distribution list: {issue.location()}: value '{issue.value or ''}': {issue.message_en}",
+            )
+        )
     for group in sorted(by_group, key=lambda g: (g == INTERNAL, g)):
         docs = sorted(by_group[group], key=lambda d: (_type_order(d.doc_type), d.path))
         if group != INTERNAL:
             plan.bundles[group] = docs
         if group == INTERNAL:
             if not internal_recipients:
-                plan.notes.append(Note(INTERNAL, "未设置管理层收件人（distribution.internal_recipients 或 "
-                                       "VENDORFLOW_INTERNAL_RECIPIENTS），汇总未发送",
-                                       "no internal recipients are set (distribution.internal_recipients or "
-                                       "VENDORFLOW_INTERNAL_RECIPIENTS); the summary was not sent",
-                                       tuple(d.path for d in docs)))
+                plan.notes.append(
+                    Note(
+                        INTERNAL,
+                        "未设置管理层收件人（distribution.internal_recipients 或 "
+                        "VENDORFLOW_INTERNAL_RECIPIENTS），汇总未发送",
+                        "no internal recipients are set (distribution.internal_recipients or "
+                        "VENDORFLOW_INTERNAL_RECIPIENTS); the summary was not sent",
+                        tuple(d.path for d in docs),
+                    )
+                )
                 continue
             to, cc, names = tuple((a, "") for a in internal_recipients), (), ("", "", "")
         else:
             contact = contacts.by_supplier.get(group)
             if contact is None:
-                zh, en = contacts.problems.get(group, ("不在供应商名录中（或其记录被拒绝）",
-                                                        "not in the supplier master (or its row was rejected)"))
-                plan.failed.append(Note(group, f"无法发送：{zh}；请改正后重新分发，或上传 {BUNDLES}/ 中的文件包",
-                                        f"cannot send: {en}; fix it and distribute again, or upload the bundle in "
-                                        f"{BUNDLES}/ by hand", tuple(d.path for d in docs)))
+                zh, en = contacts.problems.get(
+                    group,
+                    ("不在供应商名录中（或其记录被拒绝）", "not in the supplier master (or its row was rejected)"),
+                )
+                plan.failed.append(
+                    Note(
+                        group,
+                        f"无法发送：{zh}；请改正后重新分发，或上传 {BUNDLES}/ 中的文件包",
+                        f"cannot send: {en}; fix it and distribute again, or upload the bundle in {BUNDLES}/ by hand",
+                        tuple(d.path for d in docs),
+                    )
+                )
                 continue
             to, cc, names = contact.to, contact.cc, (contact.name_zh, contact.name_en, contact.contact_name)
         recipients = [a for a, _ in to + cc]
@@ -377,25 +443,51 @@ def plan_distribution(period: str, documents: Sequence[Document], contacts: Cont
             elif earlier and not sent.attempted:
                 marks[doc.path] = "added"
             if doc.sha256 in sent.interrupted:
-                plan.notes.append(Note(group, f"{doc.path} 上次发送中途中断，结果未知：以相同的 Message-ID 重新发送",
-                                       f"{doc.path}: an earlier attempt was interrupted with no known result; sent again "
-                                       "with the same Message-ID", (doc.path,)))
+                plan.notes.append(
+                    Note(
+                        group,
+                        f"{doc.path} 上次发送中途中断，结果未知：以相同的 Message-ID 重新发送",
+                        f"{doc.path}: an earlier attempt was interrupted with no known result; sent again "
+                        "with the same Message-ID",
+                        (doc.path,),
+                    )
+                )
             pending_by_doc[pending].append(doc)
         if done:
-            plan.skipped.append(Note(group, f"{len(done)} 份文件此前已发送给全部收件人", f"{len(done)} document"
-                                     f"{'s' if len(done) > 1 else ''} already sent to every recipient", tuple(done)))
+            plan.skipped.append(
+                Note(
+                    group,
+                    f"{len(done)} 份文件此前已发送给全部收件人",
+                    f"{len(done)} document{'s' if len(done) > 1 else ''} already sent to every recipient",
+                    tuple(done),
+                )
+            )
         for envelope, group_docs in pending_by_doc.items():
-            plan.deliveries.append(Delivery(
-                group=group, documents=tuple(group_docs), to=to, cc=cc, envelope=envelope,
-                marks={d.path: marks[d.path] for d in group_docs if d.path in marks},
-                name_zh=names[0], name_en=names[1], contact_name=names[2],
-                resend=message_counts.get(group, 0) if group in resend else 0))
+            plan.deliveries.append(
+                Delivery(
+                    group=group,
+                    documents=tuple(group_docs),
+                    to=to,
+                    cc=cc,
+                    envelope=envelope,
+                    marks={d.path: marks[d.path] for d in group_docs if d.path in marks},
+                    name_zh=names[0],
+                    name_en=names[1],
+                    contact_name=names[2],
+                    resend=message_counts.get(group, 0) if group in resend else 0,
+                )
+            )
     current = {(g, d.path) for g, ds in by_group.items() for d in ds}
     for (group, path), sent in sorted(view.items()):
         if (group, path) not in current and sent.has_any():
-            plan.notes.append(Note(group, f"此前已发送的 {path} 不在本期最新输出中（已撤回？），请告知收件方",
-                                   f"{path}, sent earlier, is no longer among the period's documents (withdrawn?): "
-                                   "tell the recipient", (path,)))
+            plan.notes.append(
+                Note(
+                    group,
+                    f"此前已发送的 {path} 不在本期最新输出中（已撤回？），请告知收件方",
+                    f"{path}, sent earlier, is no longer among the period's documents (withdrawn?): tell the recipient",
+                    (path,),
+                )
+            )
     return plan
 
 
@@ -405,6 +497,7 @@ def _type_order(doc_type: str) -> int:
 
 
 # --- composing messages --------------------------------------------------------------------
+
 
 @dataclass
 class Outgoing:
@@ -454,15 +547,17 @@ def _encoded_size(n: int) -> int:
     return (n + 56) // 57 * 78 + 400
 
 
-def compose(delivery: Delivery, period: str, files: Mapping[str, bytes], settings: Settings, sender: Sender,
-            limit: int) -> tuple[list[Outgoing], list[Note]]:
+def compose(
+    delivery: Delivery, period: str, files: Mapping[str, bytes], settings: Settings, sender: Sender, limit: int
+) -> tuple[list[Outgoing], list[Note]]:
     """The delivery's message(s) within the size limit: as they are; else zipped into one
     attachment; else split over several messages (each zipped only if that makes it fit).
     A document too large even alone is not sent and reported."""
     docs = list(delivery.documents)
 
-    def build(part_docs: Sequence[Document], part: int, parts: int, zipped: bool,
-              elsewhere: Sequence[mailer.Item] = ()) -> Outgoing:
+    def build(
+        part_docs: Sequence[Document], part: int, parts: int, zipped: bool, elsewhere: Sequence[mailer.Item] = ()
+    ) -> Outgoing:
         return _build(delivery, period, part_docs, files, settings, sender, part, parts, zipped, elsewhere)
 
     whole = build(docs, 1, 1, False)
@@ -474,7 +569,7 @@ def compose(delivery: Delivery, period: str, files: Mapping[str, bytes], setting
     budget = limit - build([], 1, 1, False).size - 2000
     bins: list[list[Document]] = []
     too_large: list[Document] = []
-    for doc in docs:                          # first fit, in reading order
+    for doc in docs:  # first fit, in reading order
         need = _encoded_size(len(files[doc.path]))
         if need > budget:
             alone = build([doc], 1, 1, True)
@@ -487,13 +582,23 @@ def compose(delivery: Delivery, period: str, files: Mapping[str, bytes], setting
                 break
         else:
             bins.append([doc])
-    notes = [Note(delivery.group, f"{d.filename} 即使单独压缩也超过邮件大小限制（{limit / MIB:.1f} MB），未发送；"
-                  f"请上传 {BUNDLES}/ 中的文件包", f"{d.filename} is over the message size limit ({limit / MIB:.1f} MB) "
-                  f"even zipped on its own; not sent: upload the bundle in {BUNDLES}/ by hand", (d.path,))
-             for d in too_large]
+    notes = [
+        Note(
+            delivery.group,
+            f"{d.filename} 即使单独压缩也超过邮件大小限制（{limit / MIB:.1f} MB），未发送；"
+            f"请上传 {BUNDLES}/ 中的文件包",
+            f"{d.filename} is over the message size limit ({limit / MIB:.1f} MB) "
+            f"even zipped on its own; not sent: upload the bundle in {BUNDLES}/ by hand",
+            (d.path,),
+        )
+        for d in too_large
+    ]
     parts = len(bins)
-    where = [mailer.Item(*d.title, d.filename, d.sha256, delivery.marks.get(d.path, ""), n)
-             for n, b in enumerate(bins, start=1) for d in b]
+    where = [
+        mailer.Item(*d.title, d.filename, d.sha256, delivery.marks.get(d.path, ""), n)
+        for n, b in enumerate(bins, start=1)
+        for d in b
+    ]
     out = []
     for n, b in enumerate(bins, start=1):
         others = [i for i in where if i.part != n]
@@ -504,44 +609,90 @@ def compose(delivery: Delivery, period: str, files: Mapping[str, bytes], setting
     return out, notes
 
 
-def _build(delivery: Delivery, period: str, docs: Sequence[Document], files: Mapping[str, bytes], settings: Settings,
-           sender: Sender, part: int, parts: int, zipped: bool, elsewhere: Sequence[mailer.Item]) -> Outgoing:
+def _build(
+    delivery: Delivery,
+    period: str,
+    docs: Sequence[Document],
+    files: Mapping[str, bytes],
+    settings: Settings,
+    sender: Sender,
+    part: int,
+    parts: int,
+    zipped: bool,
+    elsewhere: Sequence[mailer.Item],
+) -> Outgoing:
     p = Period.parse(period)
     items = tuple(mailer.Item(*d.title, d.filename, d.sha256, delivery.marks.get(d.path, ""), part) for d in docs)
     stem = "documents" if delivery.internal else safe_name(delivery.group)
     zip_name = f"{stem}_{period}" + (f"_part{part}" if parts > 1 else "") + ".zip" if zipped else ""
     letter = mailer.Letter(
-        audience="internal" if delivery.internal else "supplier", period_zh=period_zh(p), period_en=period_en(p),
-        sender_short_zh=settings.sender_short_zh, org_zh=settings.org_zh, org_en=settings.org_en,
-        dept_zh=settings.dept_zh, dept_en=settings.dept_en, items=items, recipient_id=delivery.group,
-        recipient_zh=delivery.name_zh, recipient_en=delivery.name_en, contact_name=delivery.contact_name,
-        zip_name=zip_name, part=part, parts=parts, elsewhere=tuple(elsewhere), resend=delivery.resend > 0,
-        actions=tuple(DOC_TITLES[d.doc_type] for d in docs if d.doc_type in ACTION_NOTICES))
+        audience="internal" if delivery.internal else "supplier",
+        period_zh=period_zh(p),
+        period_en=period_en(p),
+        sender_short_zh=settings.sender_short_zh,
+        org_zh=settings.org_zh,
+        org_en=settings.org_en,
+        dept_zh=settings.dept_zh,
+        dept_en=settings.dept_en,
+        items=items,
+        recipient_id=delivery.group,
+        recipient_zh=delivery.name_zh,
+        recipient_en=delivery.name_en,
+        contact_name=delivery.contact_name,
+        zip_name=zip_name,
+        part=part,
+        parts=parts,
+        elsewhere=tuple(elsewhere),
+        resend=delivery.resend > 0,
+        actions=tuple(DOC_TITLES[d.doc_type] for d in docs if d.doc_type in ACTION_NOTICES),
+    )
     members = [(d.filename, files[d.path]) for d in docs]
     attachments = [(zip_name, mailer.zip_bytes(members))] if zipped else members
-    key = [period, delivery.group, "zip" if zipped else "files", f"resend{delivery.resend}",
-           *sorted(f"{d.path}:{d.sha256}" for d in docs)]
+    key = [
+        period,
+        delivery.group,
+        "zip" if zipped else "files",
+        f"resend{delivery.resend}",
+        *sorted(f"{d.path}:{d.sha256}" for d in docs),
+    ]
     msg_id = mailer.message_id(sender.domain, *key)
     headers = {"X-Vendorflow-Period": period}
     if not delivery.internal:
         headers["X-Vendorflow-Supplier"] = delivery.group
-    msg = mailer.build_message(subject=mailer.subject(letter), from_addr=sender.address, from_name=sender.name,
-                               to=delivery.to, cc=delivery.cc, body=mailer.body(letter), attachments=attachments,
-                               msg_id=msg_id, reply_to=settings.reply_to, headers=headers)
+    msg = mailer.build_message(
+        subject=mailer.subject(letter),
+        from_addr=sender.address,
+        from_name=sender.name,
+        to=delivery.to,
+        cc=delivery.cc,
+        body=mailer.body(letter),
+        attachments=attachments,
+        msg_id=msg_id,
+        reply_to=settings.reply_to,
+        headers=headers,
+    )
     return Outgoing(delivery, tuple(docs), msg, msg_id, part, parts, zipped)
 
 
 # --- the isolation check -------------------------------------------------------------------
 
+
 def _allowed(group: str, doc: Document) -> bool:
     if group == INTERNAL:
         return doc.doc_type in INTERNAL_DOC_TYPES
-    return (doc.doc_type in SUPPLIER_DOC_TYPES and doc.doc_type not in NEVER_TO_SUPPLIERS
-            and doc.supplier_id == group and doc.filename.startswith(f"{safe_name(group)}_"))
+    return (
+        doc.doc_type in SUPPLIER_DOC_TYPES
+        and doc.doc_type not in NEVER_TO_SUPPLIERS
+        and doc.supplier_id == group
+        and doc.filename.startswith(f"{safe_name(group)}_")
+    )
 
 
-def check_isolation(outgoing: Sequence[Outgoing], documents: Sequence[Document],
-                    bundles: Mapping[str, Sequence[tuple[str, bytes]]] | None = None) -> None:
+def check_isolation(
+    outgoing: Sequence[Outgoing],
+    documents: Sequence[Document],
+    bundles: Mapping[str, Sequence[tuple[str, bytes]]] | None = None,
+) -> None:
     """Every attachment of every message (and every member of every bundle) is a document
     whose manifest entry names that recipient. Raises IsolationError listing all that are not."""
     by_path = {d.path: d for d in documents}
@@ -554,9 +705,16 @@ def check_isolation(outgoing: Sequence[Outgoing], documents: Sequence[Document],
         base = name.rsplit("/", 1)[-1]
         digest = hashlib.sha256(data).hexdigest()
         if not any(_allowed(group, d) and d.filename == base for d in by_sha.get(digest, [])):
-            owners = ", ".join(f"{d.path} ({d.supplier_id or '—'})" for d in by_sha.get(digest, [])) or "清单中没有 not in the manifest"
-            problems.append((f"{where} 的附件 {name} 不是发给{group_label(group)}的文件（清单：{owners}）",
-                             f"{where}: attachment {name} is not a document for {group_label(group)} (manifest: {owners})"))
+            owners = (
+                ", ".join(f"{d.path} ({d.supplier_id or '—'})" for d in by_sha.get(digest, []))
+                or "清单中没有 not in the manifest"
+            )
+            problems.append(
+                (
+                    f"{where} 的附件 {name} 不是发给{group_label(group)}的文件（清单：{owners}）",
+                    f"{where}: attachment {name} is not a document for {group_label(group)} (manifest: {owners})",
+                )
+            )
 
     for out in outgoing:
         where = f"{group_label(out.group)} {out.message_id}"
@@ -564,13 +722,22 @@ def check_isolation(outgoing: Sequence[Outgoing], documents: Sequence[Document],
             listed = by_path.get(doc.path)
             if listed is None or listed.sha256 != doc.sha256 or not _allowed(out.group, listed):
                 owner = listed.supplier_id if listed else "—"
-                problems.append((f"{where}：{doc.path} 在清单中属于 {owner}（{listed.doc_type if listed else '不在清单中'}）",
-                                 f"{where}: {doc.path} belongs to {owner} in the manifest "
-                                 f"({listed.doc_type if listed else 'not listed'})"))
+                problems.append(
+                    (
+                        f"{where}：{doc.path} 在清单中属于 {owner}（{listed.doc_type if listed else '不在清单中'}）",
+                        f"{where}: {doc.path} belongs to {owner} in the manifest "
+                        f"({listed.doc_type if listed else 'not listed'})",
+                    )
+                )
         allowed = {addr.lower() for addr, _ in out.delivery.to + out.delivery.cc}
         for addr in out.delivery.envelope:
             if addr.lower() not in allowed:
-                problems.append((f"{where}：收件人 {addr} 不是该收件方的地址", f"{where}: {addr} is not one of the recipient's addresses"))
+                problems.append(
+                    (
+                        f"{where}：收件人 {addr} 不是该收件方的地址",
+                        f"{where}: {addr} is not one of the recipient's addresses",
+                    )
+                )
         for name, data in mailer.attachments_of(out.message):
             payload(out.group, where, name, data)
     for group, members in (bundles or {}).items():
@@ -582,9 +749,9 @@ def check_isolation(outgoing: Sequence[Outgoing], documents: Sequence[Document],
 
 # --- bundles for portals -------------------------------------------------------------------
 
+
 def contents_text(group: str, period: str, docs: Sequence[Document]) -> bytes:
-    lines = [f"供应商 Supplier: {group}", f"期间 Period: {period}", "",
-             "文件 Documents (SHA-256):"]
+    lines = [f"供应商 Supplier: {group}", f"期间 Period: {period}", "", "文件 Documents (SHA-256):"]
     lines += [f"  {d.title[0]} / {d.title[1]}: {d.filename}  {d.sha256}" for d in docs]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -595,20 +762,21 @@ def bundle_members(docs: Sequence[Document], files: Mapping[str, bytes]) -> list
 
 # --- the report ----------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     group: str
     message_id: str
     documents: tuple[str, ...]
     envelope: tuple[str, ...]
-    status: str                     # sent | partial | failed | written (dry run)
+    status: str  # sent | partial | failed | written (dry run)
     detail_zh: str = ""
     detail_en: str = ""
     part: int = 1
     parts: int = 1
     zipped: bool = False
     correction: bool = False
-    file: str = ""                  # the .eml of a dry run
+    file: str = ""  # the .eml of a dry run
 
 
 @dataclass
@@ -636,16 +804,41 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         def note(n: Note) -> dict[str, Any]:
-            return {"recipient": n.group, "message_zh": n.message_zh, "message_en": n.message_en, "documents": list(n.documents)}
+            return {
+                "recipient": n.group,
+                "message_zh": n.message_zh,
+                "message_en": n.message_en,
+                "documents": list(n.documents),
+            }
+
         return {
-            "period": self.period, "dry_run": self.dry_run,
-            "sent": self.groups("sent"), "skipped": self.groups("skipped"), "failed": self.groups("failed"),
-            "messages": [{"recipient": o.group, "message_id": o.message_id, "status": o.status,
-                          "documents": list(o.documents), "recipients": [mask_address(a) for a in o.envelope],
-                          "part": o.part, "parts": o.parts, "zipped": o.zipped, "correction": o.correction,
-                          "detail_zh": o.detail_zh, "detail_en": o.detail_en, "file": o.file} for o in self.outcomes],
-            "skipped_notes": [note(n) for n in self.skipped], "failed_notes": [note(n) for n in self.failed],
-            "notes": [note(n) for n in self.notes], "bundles": self.bundles, "outbox": self.outbox,
+            "period": self.period,
+            "dry_run": self.dry_run,
+            "sent": self.groups("sent"),
+            "skipped": self.groups("skipped"),
+            "failed": self.groups("failed"),
+            "messages": [
+                {
+                    "recipient": o.group,
+                    "message_id": o.message_id,
+                    "status": o.status,
+                    "documents": list(o.documents),
+                    "recipients": [mask_address(a) for a in o.envelope],
+                    "part": o.part,
+                    "parts": o.parts,
+                    "zipped": o.zipped,
+                    "correction": o.correction,
+                    "detail_zh": o.detail_zh,
+                    "detail_en": o.detail_en,
+                    "file": o.file,
+                }
+                for o in self.outcomes
+            ],
+            "skipped_notes": [note(n) for n in self.skipped],
+            "failed_notes": [note(n) for n in self.failed],
+            "notes": [note(n) for n in self.notes],
+            "bundles": self.bundles,
+            "outbox": self.outbox,
             "exit_code": self.exit_code,
         }
 
@@ -657,5 +850,3 @@ def mask_address(addr: str) -> str:
 
 
 # --- the shell -----------------------------------------------------------------------------
-
-

@@ -5,6 +5,7 @@ failure modes apart: a refused recipient fails that recipient, a dropped connect
 retried (same bytes, same Message-ID) on a fresh connection with backoff, and only a
 problem no retry can fix (bad login, TLS refused, server unreachable) stops the batch.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,14 +17,14 @@ import socket
 import ssl
 import time
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Callable, Mapping, Sequence
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, FatalTransportError
 from pipeline.validation.formats import is_email
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -33,11 +34,12 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 # --- settings ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
     port: int
-    security: str                    # ssl | starttls | none
+    security: str  # ssl | starttls | none
     from_addr: str
     from_name: str = ""
     user: str = ""
@@ -69,8 +71,9 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings:
         problems.append("VENDORFLOW_SMTP_HOST 未设置（邮件服务器地址）/ is not set (the mail server's host name)")
     security = env.get("VENDORFLOW_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
     if security not in SECURITY_PORTS:
-        problems.append(f"VENDORFLOW_SMTP_SECURITY={security!r} 无效，应为 ssl、starttls 或 none / "
-                        f"must be ssl, starttls or none")
+        problems.append(
+            f"VENDORFLOW_SMTP_SECURITY={security!r} 无效，应为 ssl、starttls 或 none / must be ssl, starttls or none"
+        )
         security = "starttls"
     port_text = env.get("VENDORFLOW_SMTP_PORT", "").strip()
     port = SECURITY_PORTS[security]
@@ -84,12 +87,16 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings:
     if not addr and is_email(user):
         addr = user
     if not is_email(addr):
-        problems.append("VENDORFLOW_SMTP_FROM 未设置或不是有效的邮箱地址（如 供应商管理部 <vmo@example.com>）/ "
-                        "is not set or not a valid address (e.g. Vendor Office <vmo@example.com>)")
+        problems.append(
+            "VENDORFLOW_SMTP_FROM 未设置或不是有效的邮箱地址（如 供应商管理部 <vmo@example.com>）/ "
+            "is not set or not a valid address (e.g. Vendor Office <vmo@example.com>)"
+        )
     password = env.get("VENDORFLOW_SMTP_PASSWORD", "")
     if user and security == "none" and host not in _LOOPBACK:
-        problems.append("VENDORFLOW_SMTP_SECURITY=none 时不能登录：密码将以明文传输，请使用 ssl 或 starttls / "
-                        "will not log in without encryption (the password would cross the network in clear): use ssl or starttls")
+        problems.append(
+            "VENDORFLOW_SMTP_SECURITY=none 时不能登录：密码将以明文传输，请使用 ssl 或 starttls / "
+            "will not log in without encryption (the password would cross the network in clear): use ssl or starttls"
+        )
     timeout_text = env.get("VENDORFLOW_SMTP_TIMEOUT", "30").strip() or "30"
     try:
         timeout = float(timeout_text)
@@ -100,32 +107,48 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings:
     if ca_file and not os.path.isfile(ca_file):
         problems.append(f"VENDORFLOW_SMTP_CA_FILE 指向的文件不存在 / does not exist: {ca_file}")
     if problems:
-        raise ConfigError("邮件发送设置不完整或有误", "the mail (SMTP) settings are incomplete or wrong",
-                          file="VENDORFLOW_SMTP_*", details=problems)
-    return SmtpSettings(host=host, port=port, security=security, from_addr=addr, from_name=name, user=user,
-                        password=password, timeout=timeout, ca_file=ca_file)
+        raise ConfigError(
+            "邮件发送设置不完整或有误",
+            "the mail (SMTP) settings are incomplete or wrong",
+            file="VENDORFLOW_SMTP_*",
+            details=problems,
+        )
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        from_addr=addr,
+        from_name=name,
+        user=user,
+        password=password,
+        timeout=timeout,
+        ca_file=ca_file,
+    )
 
 
 # --- messages ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Item:
     """One attached document as the letter names it."""
+
     title_zh: str
     title_en: str
     filename: str
     sha256: str
-    mark: str = ""              # "" | corrected (replaces an earlier version) | added (after an earlier message)
-    part: int = 0               # in a split, the message that carries it
+    mark: str = ""  # "" | corrected (replaces an earlier version) | added (after an earlier message)
+    part: int = 0  # in a split, the message that carries it
 
 
 @dataclass(frozen=True)
 class Letter:
     """What a message says, as plain data: the subject and body are functions of it."""
-    audience: str                       # supplier | internal
-    period_zh: str                      # 2026年10月
-    period_en: str                      # October 2026
-    sender_short_zh: str                # 华东智造集团
+
+    audience: str  # supplier | internal
+    period_zh: str  # 2026年10月
+    period_en: str  # October 2026
+    sender_short_zh: str  # 华东智造集团
     org_zh: str
     org_en: str
     dept_zh: str
@@ -138,9 +161,9 @@ class Letter:
     zip_name: str = ""
     part: int = 1
     parts: int = 1
-    elsewhere: tuple[Item, ...] = ()    # documents travelling in the other messages of a split
+    elsewhere: tuple[Item, ...] = ()  # documents travelling in the other messages of a split
     resend: bool = False
-    actions: tuple[tuple[str, str], ...] = ()   # notices that ask the supplier to act: (zh, en) titles
+    actions: tuple[tuple[str, str], ...] = ()  # notices that ask the supplier to act: (zh, en) titles
 
 
 MARK_WORDS = {"corrected": ("更正", "corrected"), "added": ("补发", "additional")}
@@ -148,14 +171,25 @@ MARK_WORDS = {"corrected": ("更正", "corrected"), "added": ("补发", "additio
 
 def subject(letter: Letter) -> str:
     marks = {i.mark for i in letter.items}
-    prefix = ("更正 Correction：" if "corrected" in marks else "补发 Additional：" if "added" in marks
-              else "重发 Resent：" if letter.resend else "")
+    prefix = (
+        "更正 Correction："
+        if "corrected" in marks
+        else "补发 Additional："
+        if "added" in marks
+        else "重发 Resent："
+        if letter.resend
+        else ""
+    )
     if letter.audience == "internal":
-        core = (f"【{letter.sender_short_zh}】{letter.period_zh}供应商绩效汇总 / "
-                f"Supplier portfolio summary, {letter.period_en}")
+        core = (
+            f"【{letter.sender_short_zh}】{letter.period_zh}供应商绩效汇总 / "
+            f"Supplier portfolio summary, {letter.period_en}"
+        )
     else:
-        core = (f"【{letter.sender_short_zh}】{letter.period_zh}供应商绩效评估与结算文件 / "
-                f"Supplier review and settlement documents, {letter.period_en} — {letter.recipient_id}")
+        core = (
+            f"【{letter.sender_short_zh}】{letter.period_zh}供应商绩效评估与结算文件 / "
+            f"Supplier review and settlement documents, {letter.period_en} — {letter.recipient_id}"
+        )
     return prefix + core + (f" ({letter.part}/{letter.parts})" if letter.parts > 1 else "")
 
 
@@ -177,26 +211,43 @@ def body(letter: Letter) -> str:
     zh: list[str] = []
     en: list[str] = []
     if letter.audience == "internal":
-        zh += ["各位同事：", "",
-               f"现发送{letter.period_zh}供应商绩效汇总（内部资料，请勿外传），附件共{n}份：", *_listing(letter.items, "zh")]
-        en += ["Dear colleagues,", "",
-               f"Attached is the supplier portfolio summary for {letter.period_en} (internal: do not forward "
-               f"outside the company), {n} document{'s' if n > 1 else ''}:", *_listing(letter.items, "en")]
+        zh += [
+            "各位同事：",
+            "",
+            f"现发送{letter.period_zh}供应商绩效汇总（内部资料，请勿外传），附件共{n}份：",
+            *_listing(letter.items, "zh"),
+        ]
+        en += [
+            "Dear colleagues,",
+            "",
+            f"Attached is the supplier portfolio summary for {letter.period_en} (internal: do not forward "
+            f"outside the company), {n} document{'s' if n > 1 else ''}:",
+            *_listing(letter.items, "en"),
+        ]
     else:
-        zh += [f"{letter.contact_name}，您好：" if letter.contact_name else "您好：", "",
-               f"现将{letter.recipient_zh}{letter.period_zh}的供应商绩效评估与结算文件发送给贵司，请查收附件（共{n}份）：",
-               *_listing(letter.items, "zh")]
-        en += [f"Dear {letter.contact_name}," if letter.contact_name else "Dear Sir or Madam,", "",
-               f"Please find attached the supplier review and settlement documents of {letter.recipient_en or letter.recipient_zh} "
-               f"for {letter.period_en} ({n} document{'s' if n > 1 else ''}):", *_listing(letter.items, "en")]
+        zh += [
+            f"{letter.contact_name}，您好：" if letter.contact_name else "您好：",
+            "",
+            f"现将{letter.recipient_zh}{letter.period_zh}的供应商绩效评估与结算文件发送给贵司，请查收附件（共{n}份）：",
+            *_listing(letter.items, "zh"),
+        ]
+        en += [
+            f"Dear {letter.contact_name}," if letter.contact_name else "Dear Sir or Madam,",
+            "",
+            f"Please find attached the supplier review and settlement documents of {letter.recipient_en or letter.recipient_zh} "
+            f"for {letter.period_en} ({n} document{'s' if n > 1 else ''}):",
+            *_listing(letter.items, "en"),
+        ]
     zh.append("")
     en.append("")
     if "corrected" in marks:
         zh.append("标注“更正”的文件替代此前发送的版本，请以本邮件所附版本为准，此前版本作废。")
-        en.append("Documents marked \"corrected\" replace the versions sent earlier: please use the attached ones; the earlier versions are void.")
+        en.append(
+            'Documents marked "corrected" replace the versions sent earlier: please use the attached ones; the earlier versions are void.'
+        )
     if "added" in marks:
         zh.append("标注“补发”的文件是在此前邮件发出后新增的文件。")
-        en.append("Documents marked \"additional\" were added after the earlier message.")
+        en.append('Documents marked "additional" were added after the earlier message.')
     if letter.resend:
         zh.append("应要求重新发送，内容与此前发送的文件相同。")
         en.append("Sent again on request; the documents are the same as those sent before.")
@@ -205,24 +256,36 @@ def body(letter: Letter) -> str:
         en.append(f"Because of the message size limit the documents are attached zipped as {letter.zip_name}.")
     if letter.parts > 1:
         zh.append(f"因邮件大小限制，文件分{letter.parts}封邮件发送，本邮件为第{letter.part}封。")
-        en.append(f"Because of the message size limit the documents come in {letter.parts} messages; this is message {letter.part}.")
+        en.append(
+            f"Because of the message size limit the documents come in {letter.parts} messages; this is message {letter.part}."
+        )
         if letter.elsewhere:
             zh.append("其余文件：" + "；".join(f"{i.title_zh} {i.filename}（第{i.part}封）" for i in letter.elsewhere))
-            en.append("The others: " + "; ".join(f"{i.title_en} {i.filename} (message {i.part})" for i in letter.elsewhere))
+            en.append(
+                "The others: " + "; ".join(f"{i.title_en} {i.filename} (message {i.part})" for i in letter.elsewhere)
+            )
     if letter.actions:
         zh.append(f"附件含{'、'.join(z for z, _ in letter.actions)}，请按文件要求在规定期限内办理并书面回复。")
-        en.append(f"The attachments include the {', '.join(e.lower() for _, e in letter.actions)}: please act on "
-                  f"{'it' if len(letter.actions) == 1 else 'them'} and reply in writing by the dates stated.")
+        en.append(
+            f"The attachments include the {', '.join(e.lower() for _, e in letter.actions)}: please act on "
+            f"{'it' if len(letter.actions) == 1 else 'them'} and reply in writing by the dates stated."
+        )
     if letter.audience == "internal":
         zh.append("各供应商的评估报告、结算单及通知已由系统分别发送给各供应商本身。")
-        en.append("Each supplier's review report, settlement statement and notices are sent to that supplier only, separately.")
+        en.append(
+            "Each supplier's review report, settlement statement and notices are sent to that supplier only, separately."
+        )
     else:
-        zh += ["请核对评估结果及结算单所列金额；如有疑问或异议，请直接回复本邮件。",
-               "本邮件及附件仅发送给贵司指定联系人，内容保密，请勿转发第三方。"]
-        en += ["Please check the review results and the amounts in the settlement statement; for any question or "
-               "objection, simply reply to this e-mail.",
-               "This e-mail and its attachments are confidential and meant only for your company's designated "
-               "contacts; please do not forward them to third parties."]
+        zh += [
+            "请核对评估结果及结算单所列金额；如有疑问或异议，请直接回复本邮件。",
+            "本邮件及附件仅发送给贵司指定联系人，内容保密，请勿转发第三方。",
+        ]
+        en += [
+            "Please check the review results and the amounts in the settlement statement; for any question or "
+            "objection, simply reply to this e-mail.",
+            "This e-mail and its attachments are confidential and meant only for your company's designated "
+            "contacts; please do not forward them to third parties.",
+        ]
     zh += ["", f"{letter.org_zh}　{letter.dept_zh}".strip("　"), "（本邮件由系统自动发送）"]
     en += ["", letter.dept_en, letter.org_en, "(sent automatically)"]
     checks = ["附件校验值 Attachment checksums (SHA-256):"] + [f"  {i.filename}  {i.sha256}" for i in letter.items]
@@ -243,9 +306,19 @@ def message_id(domain: str, *parts: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_message(*, subject: str, from_addr: str, from_name: str, to: Sequence[tuple[str, str]],
-                  cc: Sequence[tuple[str, str]], body: str, attachments: Sequence[tuple[str, bytes]],
-                  msg_id: str, reply_to: str = "", headers: Mapping[str, str] | None = None) -> EmailMessage:
+def build_message(
+    *,
+    subject: str,
+    from_addr: str,
+    from_name: str,
+    to: Sequence[tuple[str, str]],
+    cc: Sequence[tuple[str, str]],
+    body: str,
+    attachments: Sequence[tuple[str, bytes]],
+    msg_id: str,
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
     """No Date header: it is stamped when the message is actually sent, so a dry run's .eml
     files are byte-for-byte reproducible."""
     msg = EmailMessage(policy=email_policy.SMTP)
@@ -261,13 +334,13 @@ def build_message(*, subject: str, from_addr: str, from_name: str, to: Sequence[
     for key, value in (headers or {}).items():
         msg[key] = value
     msg.set_content(body, subtype="plain", charset="utf-8", cte="base64")
-    msg["Content-Language"] = "zh-CN, en"          # after set_content, which clears Content-* headers
+    msg["Content-Language"] = "zh-CN, en"  # after set_content, which clears Content-* headers
     for filename, data in attachments:
         ctype, _ = mimetypes.guess_type(filename)
         ctype = ctype or _OFFICE_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
         maintype, subtype = ctype.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    if msg.is_multipart():                    # a fixed boundary: same message, same bytes
+    if msg.is_multipart():  # a fixed boundary: same message, same bytes
         msg.set_boundary("=_vf_" + hashlib.sha256(msg_id.encode("utf-8")).hexdigest()[:24])
     return msg
 
@@ -275,7 +348,8 @@ def build_message(*, subject: str, from_addr: str, from_name: str, to: Sequence[
 _OFFICE_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf", "zip": "application/zip",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
 }
 
 
@@ -311,11 +385,12 @@ def zip_bytes(members: Sequence[tuple[str, bytes]]) -> bytes:
 
 # --- sending -------------------------------------------------------------------------------
 
+
 @dataclass
 class SendResult:
     delivered: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)     # address -> server's answer
-    error: str = ""                                            # the whole message failed: why
+    refused: dict[str, str] = field(default_factory=dict)  # address -> server's answer
+    error: str = ""  # the whole message failed: why
     attempts: int = 0
 
     @property
@@ -327,17 +402,22 @@ class SendResult:
         return "failed"
 
 
-class FatalTransportError(Exception):
-    """No message can be sent with these settings (login refused, TLS impossible, server unreachable)."""
-
-
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, TimeoutError,
-                            smtplib.SMTPConnectError, OSError))
+    return isinstance(
+        exc,
+        (
+            smtplib.SMTPServerDisconnected,
+            ConnectionError,
+            socket.timeout,
+            TimeoutError,
+            smtplib.SMTPConnectError,
+            OSError,
+        ),
+    )
 
 
 def _describe(exc: BaseException) -> str:
@@ -356,8 +436,13 @@ def _answer(code: int, text: bytes | str) -> str:
 class SmtpTransport:
     """One connection reused for the batch, reopened when it drops."""
 
-    def __init__(self, settings: SmtpSettings, attempts: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        attempts: int = 3,
+        backoff: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.settings, self.attempts, self.backoff, self.sleep = settings, max(1, attempts), backoff, sleep
         self.smtp: smtplib.SMTP | None = None
 
@@ -393,19 +478,23 @@ class SmtpTransport:
             except smtplib.SMTPAuthenticationError as exc:
                 raise FatalTransportError(
                     f"邮件服务器拒绝登录（用户名或密码错误）/ the mail server refused the login (user name or password): "
-                    f"{_describe(exc)}") from exc
+                    f"{_describe(exc)}"
+                ) from exc
             except (ssl.SSLError, smtplib.SMTPNotSupportedError, ssl.CertificateError) as exc:
                 raise FatalTransportError(
                     f"无法建立加密连接（检查 VENDORFLOW_SMTP_SECURITY、端口和证书）/ cannot establish the encrypted "
-                    f"connection (check VENDORFLOW_SMTP_SECURITY, the port and the certificate): {_describe(exc)}") from exc
+                    f"connection (check VENDORFLOW_SMTP_SECURITY, the port and the certificate): {_describe(exc)}"
+                ) from exc
             except Exception as exc:  # noqa: BLE001 - socket and protocol errors alike
                 last = exc
                 if not _transient(exc):
                     break
                 if attempt < self.attempts:
                     self.sleep(self.backoff * 2 ** (attempt - 1))
-        raise FatalTransportError(f"无法连接邮件服务器 {self.settings.where()} / cannot connect to the mail server "
-                                  f"{self.settings.where()}: {_describe(last) if last else 'unknown error'}")
+        raise FatalTransportError(
+            f"无法连接邮件服务器 {self.settings.where()} / cannot connect to the mail server "
+            f"{self.settings.where()}: {_describe(last) if last else 'unknown error'}"
+        )
 
     @property
     def max_size(self) -> int | None:
@@ -455,8 +544,10 @@ class SmtpTransport:
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError, smtplib.SMTPHeloError) as exc:
                 result.error = _describe(exc)
                 if exc.smtp_code == 552:
-                    result.error += ("；邮件超过服务器的大小限制，请调小 distribution.max_message_mb / "
-                                     "the message is over the server's size limit: lower distribution.max_message_mb")
+                    result.error += (
+                        "；邮件超过服务器的大小限制，请调小 distribution.max_message_mb / "
+                        "the message is over the server's size limit: lower distribution.max_message_mb"
+                    )
                 self._reset()
                 if not _transient(exc):
                     return result

@@ -7,6 +7,7 @@ first, so the words always agree with the figures printed beside them.
 The parsers accept only the exact form the writers produce: they exist so tests can
 prove the words carry the amount, and a lenient parser would hide writer bugs.
 """
+
 from __future__ import annotations
 
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -194,7 +195,7 @@ def parse_chinese_uppercase(text: str) -> tuple[Decimal, str]:
 def _split_prefix(text: str) -> tuple[str, str]:
     for code, prefix in _CHINESE_CURRENCY.items():
         if text.startswith(prefix):
-            return code, text[len(prefix):]
+            return code, text[len(prefix) :]
     raise ValueError(f"no known currency prefix: {text!r}")
 
 
@@ -346,7 +347,7 @@ def _split_cents(tokens: list[str]) -> tuple[list[str], list[str]]:
         if integer_tokens[-1] != "AND":
             raise ValueError(f"expected AND before CENTS: {' '.join(tokens)!r}")
         integer_tokens = integer_tokens[:-1]
-    return integer_tokens, tokens[at + 1:]
+    return integer_tokens, tokens[at + 1 :]
 
 
 def _parse_english_integer(tokens: list[str]) -> int:

@@ -4,25 +4,28 @@ The legal wording stays in the templates (which the legal department edits in Wo
 figure is computed and tested here. Dates come from the record, never from the clock, so a
 rerun reproduces the same documents.
 """
+
 from __future__ import annotations
+
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
-from pipeline.documents.formatting import date_en, date_zh, fixed, kpi_value, money, rate_pct, words
-from pipeline.config.labels import label
-from pipeline.config.policy import Kpi, Policy
+from typing import Any
+
 from pipeline.compute.money import fen
 from pipeline.config.contract_terms import CURRENCY_NAMES, ContractTerms
-
+from pipeline.config.labels import label
+from pipeline.config.policy import Kpi, Policy
+from pipeline.documents.formatting import date_en, date_zh, fixed, kpi_value, money, rate_pct, words
 
 TITLES = {
     "service": ("外包服务合同", "Outsourced Services Contract"),
     "labor_outsourcing": ("劳务外包合同", "Labour Outsourcing Contract"),
     "labor_dispatch": ("劳务派遣协议", "Labour Dispatch Agreement"),
 }
-BLANK = "＿＿＿＿＿＿＿＿"           # a line to complete by hand, never an empty space in a contract
+BLANK = "＿＿＿＿＿＿＿＿"  # a line to complete by hand, never an empty space in a contract
 BLANK_DATE_ZH, BLANK_DATE_EN = "＿＿＿＿年＿＿月＿＿日", "＿＿＿＿＿＿＿＿＿＿"
 HUNDRED = Decimal(100)
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
@@ -38,7 +41,7 @@ def _text(value: Any) -> str:
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:                      # 29 February
+    except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
 
 
@@ -91,20 +94,38 @@ def _pct(value: Decimal) -> str:
 
 def _party_a(policy: Policy, terms: ContractTerms) -> dict[str, str]:
     o, p = policy.organisation, terms.party_a
-    return {"name_zh": o["name_zh"], "name_en": o["name_en"], "uscc": p["uscc"], "legal_rep": p["legal_rep"],
-            "address_zh": p["address_zh"], "address_en": p["address_en"],
-            "contact_name": p["contact_name"], "contact_name_en": p.get("contact_name_en") or p["contact_name"],
-            "contact_phone": p["contact_phone"], "contact_email": p["contact_email"]}
+    return {
+        "name_zh": o["name_zh"],
+        "name_en": o["name_en"],
+        "uscc": p["uscc"],
+        "legal_rep": p["legal_rep"],
+        "address_zh": p["address_zh"],
+        "address_en": p["address_en"],
+        "contact_name": p["contact_name"],
+        "contact_name_en": p.get("contact_name_en") or p["contact_name"],
+        "contact_phone": p["contact_phone"],
+        "contact_email": p["contact_email"],
+    }
 
 
 def _party_b(s: Mapping[str, Any]) -> dict[str, str]:
     cat_zh, cat_en = label("category", s["category"])
-    return {"id": s["supplier_id"], "name_zh": s["name_zh"], "name_en": _text(s.get("name_en")),
-            "uscc": s["uscc"], "legal_rep": _text(s.get("legal_rep")),
-            "address_zh": _text(s.get("address_zh")), "address_en": _text(s.get("address_en")),
-            "contact_name": _text(s.get("contact_name")), "contact_phone": _text(s.get("contact_phone")),
-            "contact_email": _text(s.get("contact_email")), "bank_name": _text(s.get("bank_name")),
-            "bank_account": _text(s.get("bank_account")), "category_zh": cat_zh, "category_en": cat_en}
+    return {
+        "id": s["supplier_id"],
+        "name_zh": s["name_zh"],
+        "name_en": _text(s.get("name_en")),
+        "uscc": s["uscc"],
+        "legal_rep": _text(s.get("legal_rep")),
+        "address_zh": _text(s.get("address_zh")),
+        "address_en": _text(s.get("address_en")),
+        "contact_name": _text(s.get("contact_name")),
+        "contact_phone": _text(s.get("contact_phone")),
+        "contact_email": _text(s.get("contact_email")),
+        "bank_name": _text(s.get("bank_name")),
+        "bank_account": _text(s.get("bank_account")),
+        "category_zh": cat_zh,
+        "category_en": cat_en,
+    }
 
 
 def _items(items: Sequence[Mapping[str, Any]], currency: str) -> tuple[list[dict[str, str]], dict[str, str], Decimal]:
@@ -113,8 +134,16 @@ def _items(items: Sequence[Mapping[str, Any]], currency: str) -> tuple[list[dict
         amount = fen(Decimal(i["headcount"]) * i["unit_price"])
         total += amount
         heads += int(i["headcount"])
-        rows.append({"no": str(n), "role_zh": i["role_zh"], "role_en": i.get("role_en") or i["role_zh"],
-                     "headcount": str(i["headcount"]), "unit_price": money(i["unit_price"]), "amount": money(amount)})
+        rows.append(
+            {
+                "no": str(n),
+                "role_zh": i["role_zh"],
+                "role_en": i.get("role_en") or i["role_zh"],
+                "headcount": str(i["headcount"]),
+                "unit_price": money(i["unit_price"]),
+                "amount": money(amount),
+            }
+        )
     return rows, {"headcount": str(heads), **_amount(total, currency)}, total
 
 
@@ -129,20 +158,40 @@ def _term(contract: Mapping[str, Any], terms: ContractTerms) -> dict[str, Any]:
     else:
         days = (end - start).days + 1
         length_zh, length_en = f"{days}天", f"{days} days"
-    return {"start_zh": date_zh(start), "start_en": date_en(start), "end_zh": date_zh(end), "end_en": date_en(end),
-            "length_zh": length_zh, "length_en": length_en, "default": not stated,
-            "default_years": str(years), "_months": months, "_end": end}
+    return {
+        "start_zh": date_zh(start),
+        "start_en": date_en(start),
+        "end_zh": date_zh(end),
+        "end_en": date_en(end),
+        "length_zh": length_zh,
+        "length_en": length_en,
+        "default": not stated,
+        "default_years": str(years),
+        "_months": months,
+        "_end": end,
+    }
 
 
-def _price(contract: Mapping[str, Any], fee: Decimal, items_total: Decimal, has_items: bool, currency: str,
-           policy: Policy, months: int | None) -> dict[str, Any]:
+def _price(
+    contract: Mapping[str, Any],
+    fee: Decimal,
+    items_total: Decimal,
+    has_items: bool,
+    currency: str,
+    policy: Policy,
+    months: int | None,
+) -> dict[str, Any]:
     from_items = contract.get("monthly_fee") is None
     rate = contract.get("tax_rate")
     out: dict[str, Any] = {
-        "currency": currency, "currency_zh": CURRENCY_NAMES[currency][0], "currency_en": CURRENCY_NAMES[currency][1],
-        "monthly_fee": _amount(fee, currency), "from_items": from_items,
+        "currency": currency,
+        "currency_zh": CURRENCY_NAMES[currency][0],
+        "currency_en": CURRENCY_NAMES[currency][1],
+        "monthly_fee": _amount(fee, currency),
+        "from_items": from_items,
         "lump_sum": not from_items and has_items and items_total != fen(fee),
-        "tax_included": policy.fee_includes_tax, "tax_known": rate is not None,
+        "tax_included": policy.fee_includes_tax,
+        "tax_known": rate is not None,
         "tax_rate": rate_pct(rate) if rate is not None else "",
         "payment_days": str(contract.get("payment_days", policy.default_payment_days)),
     }
@@ -164,14 +213,26 @@ def _price(contract: Mapping[str, Any], fee: Decimal, items_total: Decimal, has_
 def _kpi_row(k: Kpi) -> dict[str, str]:
     if k.method == "count_deduction":
         per = fixed(k.points_per_unit, 0)
-        return {"name_zh": k.name_zh, "name_en": k.name_en, "weight": _pct(k.weight), "target": "0", "floor": "—",
-                "method_zh": f"满分100分，每发生1项扣{per}分，扣完为止", "method_en": f"100 points, minus {per} per item, not below 0"}
+        return {
+            "name_zh": k.name_zh,
+            "name_en": k.name_en,
+            "weight": _pct(k.weight),
+            "target": "0",
+            "floor": "—",
+            "method_zh": f"满分100分，每发生1项扣{per}分，扣完为止",
+            "method_en": f"100 points, minus {per} per item, not below 0",
+        }
     target, floor = kpi_value(k.target, k.unit), kpi_value(k.floor, k.unit)
     higher = k.direction == "higher"
-    return {"name_zh": k.name_zh, "name_en": k.name_en, "weight": _pct(k.weight),
-            "target": ("≥ " if higher else "≤ ") + target, "floor": floor,
-            "method_zh": f"达到目标值得100分，{'不高于' if higher else '不低于'}零分线得0分，其间按线性插值",
-            "method_en": f"100 at the target, 0 at or {'below' if higher else 'above'} the floor, linear in between"}
+    return {
+        "name_zh": k.name_zh,
+        "name_en": k.name_en,
+        "weight": _pct(k.weight),
+        "target": ("≥ " if higher else "≤ ") + target,
+        "floor": floor,
+        "method_zh": f"达到目标值得100分，{'不高于' if higher else '不低于'}零分线得0分，其间按线性插值",
+        "method_en": f"100 at the target, 0 at or {'below' if higher else 'above'} the floor, linear in between",
+    }
 
 
 def _sla(policy: Policy, fee: Decimal, cap_pct: Decimal, currency: str) -> dict[str, Any]:
@@ -179,17 +240,30 @@ def _sla(policy: Policy, fee: Decimal, cap_pct: Decimal, currency: str) -> dict[
     for t in ("late_delivery", "quality_defect", "security_breach", "compliance", "complaint"):
         amounts = policy.per_incident.get(t, {})
         t_zh, t_en = label("type", t)
-        incidents.append({"type_zh": t_zh, "type_en": t_en,
-                          **{s: money(amounts.get(s, Decimal(0))) for s in ("low", "medium", "high", "critical")}})
+        incidents.append(
+            {
+                "type_zh": t_zh,
+                "type_en": t_en,
+                **{s: money(amounts.get(s, Decimal(0))) for s in ("low", "medium", "high", "critical")},
+            }
+        )
     grades = []
     for i, b in enumerate(policy.grades):
         upper = policy.grades[i - 1].min if i else None
         rng = f"≥ {fixed(b.min, 0)}" if upper is None else f"≥ {fixed(b.min, 0)}, < {fixed(upper, 0)}"
         reward = policy.rewards.get(b.grade)
-        grades.append({"grade": b.grade, "range": rng, "label_zh": b.label_zh, "label_en": b.label_en,
-                       "reward": _pct(reward) if reward is not None else "—"})
-    rewards = [{"grade": g, "pct": _pct(p), **_amount(fen(fee * p / HUNDRED), currency)}
-               for g, p in policy.rewards.items()]
+        grades.append(
+            {
+                "grade": b.grade,
+                "range": rng,
+                "label_zh": b.label_zh,
+                "label_en": b.label_en,
+                "reward": _pct(reward) if reward is not None else "—",
+            }
+        )
+    rewards = [
+        {"grade": g, "pct": _pct(p), **_amount(fen(fee * p / HUNDRED), currency)} for g, p in policy.rewards.items()
+    ]
     late_pct = policy.late_delivery_pct_per_day
     return {
         "kpis": [_kpi_row(k) for k in policy.kpis],
@@ -209,34 +283,54 @@ def _disputes(contract: Mapping[str, Any], supplier: Mapping[str, Any], terms: C
     if venue:
         arbitration = "仲裁" in venue
         venue_en = terms.venues.get(venue)
-        return {"agreed": True, "arbitration": arbitration, "venue_zh": venue,
-                "venue_en": venue_en or f"{venue} (as named in the Chinese text)", "_known": venue_en is not None}
+        return {
+            "agreed": True,
+            "arbitration": arbitration,
+            "venue_zh": venue,
+            "venue_en": venue_en or f"{venue} (as named in the Chinese text)",
+            "_known": venue_en is not None,
+        }
     city = city_of(supplier.get("address_zh"))
     city_en = terms.cities.get(city or "")
     zh = f"乙方住所地（{city}）有管辖权的人民法院" if city else "乙方住所地有管辖权的人民法院"
-    en = ("the competent people's court at Party B's domicile"
-          + (f" ({city_en})" if city_en else f" ({city})" if city else ""))
+    en = "the competent people's court at Party B's domicile" + (
+        f" ({city_en})" if city_en else f" ({city})" if city else ""
+    )
     return {"agreed": False, "arbitration": False, "venue_zh": zh, "venue_en": en, "_known": True}
 
 
 def _dispatch(supplier: Mapping[str, Any], end: dt.date) -> dict[str, Any]:
     expiry = supplier.get("dispatch_permit_expiry")
-    return {"permit_no": _text(supplier.get("dispatch_permit_no")),
-            "permit_expiry_zh": date_zh(expiry) if expiry else BLANK_DATE_ZH,
-            "permit_expiry_en": date_en(expiry) if expiry else BLANK_DATE_EN,
-            "expires_in_term": bool(expiry) and dt.date.fromisoformat(expiry) < end}
+    return {
+        "permit_no": _text(supplier.get("dispatch_permit_no")),
+        "permit_expiry_zh": date_zh(expiry) if expiry else BLANK_DATE_ZH,
+        "permit_expiry_en": date_en(expiry) if expiry else BLANK_DATE_EN,
+        "expires_in_term": bool(expiry) and dt.date.fromisoformat(expiry) < end,
+    }
 
 
 def _data_security(supplier: Mapping[str, Any]) -> dict[str, Any]:
     level = supplier.get("data_access_level")
     zh, en = label("data_access_level", level) if level else ("未指定", "Not specified")
     nda = supplier.get("nda_signed_date")
-    return {"level": level or "", "level_zh": zh, "level_en": en, "strict": level in ("confidential", "restricted"),
-            "nda": bool(nda), "nda_date_zh": date_zh(nda) if nda else "", "nda_date_en": date_en(nda) if nda else ""}
+    return {
+        "level": level or "",
+        "level_zh": zh,
+        "level_en": en,
+        "strict": level in ("confidential", "restricted"),
+        "nda": bool(nda),
+        "nda_date_zh": date_zh(nda) if nda else "",
+        "nda_date_en": date_en(nda) if nda else "",
+    }
 
 
-def contract_context(contract: Mapping[str, Any], supplier: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
-                     policy: Policy, terms: ContractTerms) -> dict[str, Any]:
+def contract_context(
+    contract: Mapping[str, Any],
+    supplier: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    policy: Policy,
+    terms: ContractTerms,
+) -> dict[str, Any]:
     """Everything one contract template shows, preformatted, in both languages."""
     ctype = contract["contract_type"]
     currency = contract.get("currency") or terms.defaults["currency"]
@@ -255,12 +349,21 @@ def contract_context(contract: Mapping[str, Any], supplier: Mapping[str, Any], i
     d = terms.defaults
     return {
         "contract": {
-            "no": contract["contract_no"], "type": ctype, "type_zh": t_zh, "type_en": t_en,
-            "title_zh": title_zh, "title_en": title_en, "signed": bool(sign),
-            "sign_date_zh": date_zh(sign) if sign else BLANK_DATE_ZH, "sign_date_en": date_en(sign) if sign else BLANK_DATE_EN,
-            "sign_place_zh": terms.party_a["sign_place_zh"], "sign_place_en": terms.party_a["sign_place_en"],
-            "counterparts": _count_zh(d["counterparts"]), "counterparts_en": str(d["counterparts"]),
-            "counterparts_each": _count_zh(d["counterparts"] // 2), "counterparts_each_en": str(d["counterparts"] // 2),
+            "no": contract["contract_no"],
+            "type": ctype,
+            "type_zh": t_zh,
+            "type_en": t_en,
+            "title_zh": title_zh,
+            "title_en": title_en,
+            "signed": bool(sign),
+            "sign_date_zh": date_zh(sign) if sign else BLANK_DATE_ZH,
+            "sign_date_en": date_en(sign) if sign else BLANK_DATE_EN,
+            "sign_place_zh": terms.party_a["sign_place_zh"],
+            "sign_place_en": terms.party_a["sign_place_en"],
+            "counterparts": _count_zh(d["counterparts"]),
+            "counterparts_en": str(d["counterparts"]),
+            "counterparts_each": _count_zh(d["counterparts"] // 2),
+            "counterparts_each_en": str(d["counterparts"] // 2),
         },
         "term": term,
         "party_a": _party_a(policy, terms),
@@ -271,13 +374,24 @@ def contract_context(contract: Mapping[str, Any], supplier: Mapping[str, Any], i
         "price": _price(contract, fee, items_sum, bool(items), currency, policy, months),
         "data": _data_security(supplier),
         "sla": _sla(policy, fee, cap_pct, currency),
-        "termination": {k: str(d[k]) for k in ("force_majeure_days", "handover_days", "cure_days",
-                                               "termination_notice_days", "security_notice_hours",
-                                               "data_return_days", "permit_notice_days", "consecutive_d_grades")},
+        "termination": {
+            k: str(d[k])
+            for k in (
+                "force_majeure_days",
+                "handover_days",
+                "cure_days",
+                "termination_notice_days",
+                "security_notice_hours",
+                "data_return_days",
+                "permit_notice_days",
+                "consecutive_d_grades",
+            )
+        },
         "disputes": disputes,
-        "language": {"zh_prevails": zh_prevails, "prevailing_zh": "中文" if zh_prevails else "英文",
-                     "prevailing_en": "Chinese" if zh_prevails else "English"},
+        "language": {
+            "zh_prevails": zh_prevails,
+            "prevailing_zh": "中文" if zh_prevails else "英文",
+            "prevailing_en": "Chinese" if zh_prevails else "English",
+        },
         "dispatch": _dispatch(supplier, end),
     }
-
-

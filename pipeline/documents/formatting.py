@@ -1,15 +1,27 @@
 """How numbers, money, dates and enumerations read in the documents, in both languages."""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-
 from pipeline.documents.amount_words import chinese_uppercase, english_words
 from pipeline.periods import Period
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
-             "August", "September", "October", "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MINUS = "−"
 
 
@@ -32,9 +44,15 @@ def period_en(period: Period) -> str:
 
 
 def period_block(period: Period) -> dict[str, str]:
-    return {"code": period.code, "zh": period_zh(period), "en": period_en(period),
-            "start_zh": date_zh(period.start), "start_en": date_en(period.start),
-            "end_zh": date_zh(period.end), "end_en": date_en(period.end)}
+    return {
+        "code": period.code,
+        "zh": period_zh(period),
+        "en": period_en(period),
+        "start_zh": date_zh(period.start),
+        "start_en": date_en(period.start),
+        "end_zh": date_zh(period.end),
+        "end_en": date_en(period.end),
+    }
 
 
 def money(amount: Decimal) -> str:
@@ -84,5 +102,3 @@ def kpi_value(value: Decimal | None, unit: str) -> str:
     if unit == "rating":
         return fixed(value, 1)
     return fixed(value, 1)
-
-

@@ -6,6 +6,7 @@ a comment saying what the column takes, drop-down lists for enumerations and yes
 and text formats on the columns (so Excel keeps 0 in front of an account number and does
 not turn 2026-10 into a date), and a frozen header row.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,12 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.config.aliases import Aliases, fold, load_aliases
-from pipeline.errors import ConfigError
 from pipeline.config.labels import label
-from pipeline.render.workbooks import workbook_bytes
 from pipeline.config.resources import load_schema, schemas_dir
+from pipeline.errors import ConfigError
+from pipeline.render.workbooks import workbook_bytes
 
-ROWS = 1000                                   # rows prepared with formats and drop-downs
+ROWS = 1000  # rows prepared with formats and drop-downs
 # kind -> [(table kind, sheet name the loader looks for)]
 LAYOUT = {
     "suppliers": [("suppliers", "供应商")],
@@ -35,14 +36,19 @@ LAYOUT = {
     "attendance": [("attendance", "考勤")],
 }
 FORMAT_WORDS = {
-    "uscc": ("18位统一社会信用代码（数字及除 I、O、Z、S、V 外的大写字母，末位为校验码）",
-             "18-character unified social credit code with its check character"),
+    "uscc": (
+        "18位统一社会信用代码（数字及除 I、O、Z、S、V 外的大写字母，末位为校验码）",
+        "18-character unified social credit code with its check character",
+    ),
     "phone-cn": ("11位手机号或带区号的固话，如 13812345678、021-62345678", "mobile or landline with area code"),
     "email": ("电子邮箱，如 name@example.com", "e-mail address"),
     "date": ("日期，如 2026-10-31（也可写 2026/10/31、2026年10月31日）", "date, e.g. 2026-10-31"),
     "date-or-permanent": ("日期，如 2029-12-31；无固定期限填“长期”", "date, or 长期 for no expiry"),
     "period": ("年月，如 2026-10", "year and month, e.g. 2026-10"),
-    "id-number-cn": ("18位居民身份证号（末位可为X），请将单元格设为文本", "18-character resident ID number, typed as text"),
+    "id-number-cn": (
+        "18位居民身份证号（末位可为X），请将单元格设为文本",
+        "18-character resident ID number, typed as text",
+    ),
 }
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -56,17 +62,22 @@ def available_kinds() -> list[str]:
 def resolve_kind(text: str) -> str:
     """suppliers, 供应商, Suppliers.xlsx … -> suppliers."""
     from pipeline.intake.folder import kind_of
+
     kind = text if text in LAYOUT else kind_of(text)
     if kind not in available_kinds():
         choices = ", ".join(available_kinds())
-        raise ConfigError(f"没有“{text}”这种输入的模板；可选：{choices}", f"no template for '{text}'; choose one of: {choices}")
+        raise ConfigError(
+            f"没有“{text}”这种输入的模板；可选：{choices}", f"no template for '{text}'; choose one of: {choices}"
+        )
     return kind
 
 
 def _value_words() -> dict[str, dict[str, list[str]]]:
     data = yaml.safe_load((schemas_dir() / "aliases.yaml").read_text(encoding="utf-8")) or {}
-    return {fld: {str(k): [str(w) for w in (v or [])] for k, v in (m or {}).items()}
-            for fld, m in (data.get("values") or {}).items()}
+    return {
+        fld: {str(k): [str(w) for w in (v or [])] for k, v in (m or {}).items()}
+        for fld, m in (data.get("values") or {}).items()
+    }
 
 
 def choice_words(fld: str, enum: list[Any], aliases: Aliases) -> list[str]:
@@ -120,8 +131,11 @@ def describe(fld: str, prop: dict, required: bool, conditional: str | None, alia
             zh.append(f"{word}，{lo:g} 到 {hi:g}" + ("（百分点，可写 2.5 或 2.5%）" if how == "percent_points" else ""))
             en.append(f"{'whole number' if kind == 'integer' else 'number'} from {lo:g} to {hi:g}")
         else:
-            zh.append(f"{word}" + ("，不小于 0" if lo == 0 else "，大于 0" if "exclusiveMinimum" in prop else "")
-                      + "；金额可带千位分隔符，如 1,234.50")
+            zh.append(
+                f"{word}"
+                + ("，不小于 0" if lo == 0 else "，大于 0" if "exclusiveMinimum" in prop else "")
+                + "；金额可带千位分隔符，如 1,234.50"
+            )
             en.append("number; thousands separators allowed")
     else:
         zh.append("文本" + (f"，最多 {prop['maxLength']} 个字符" if "maxLength" in prop else ""))
@@ -142,24 +156,51 @@ def _validation(fld: str, prop: dict, aliases: Aliases) -> DataValidation | None
         listed = ",".join(words)
         if len(listed) > 250:
             return None
-        return DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True,
-                              errorTitle="无效选项 Invalid choice", error="请从下拉列表中选择 / choose from the list")
+        return DataValidation(
+            type="list",
+            formula1=f'"{listed}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="无效选项 Invalid choice",
+            error="请从下拉列表中选择 / choose from the list",
+        )
     if kind == "boolean":
-        return DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,
-                              errorTitle="是/否 Yes/No", error="请选择“是”或“否” / choose 是 (yes) or 否 (no)")
+        return DataValidation(
+            type="list",
+            formula1='"是,否"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="是/否 Yes/No",
+            error="请选择“是”或“否” / choose 是 (yes) or 否 (no)",
+        )
     if fmt == "date":
-        return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2099,12,31)",
-                              allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                              errorTitle="日期 Date", error="请填写日期，如 2026-10-31 / enter a date such as 2026-10-31")
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1="DATE(1990,1,1)",
+            formula2="DATE(2099,12,31)",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="日期 Date",
+            error="请填写日期，如 2026-10-31 / enter a date such as 2026-10-31",
+        )
     if kind in ("number", "integer") and how != "rate":
         lo = prop.get("minimum", prop.get("exclusiveMinimum"))
         hi = prop.get("maximum", prop.get("exclusiveMaximum"))
         if lo is None or hi is None:
             return None
-        return DataValidation(type="whole" if kind == "integer" else "decimal", operator="between",
-                              formula1=f"{lo:g}", formula2=f"{hi:g}" if hi < 1e9 else "999999999999",
-                              allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                              errorTitle="数值范围 Range", error=f"应在 {lo:g} 到 {hi:g} 之间 / between {lo:g} and {hi:g}")
+        return DataValidation(
+            type="whole" if kind == "integer" else "decimal",
+            operator="between",
+            formula1=f"{lo:g}",
+            formula2=f"{hi:g}" if hi < 1e9 else "999999999999",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="数值范围 Range",
+            error=f"应在 {lo:g} 到 {hi:g} 之间 / between {lo:g} and {hi:g}",
+        )
     return None
 
 
@@ -168,7 +209,7 @@ def _number_format(prop: dict) -> str | None:
     if fmt in ("date", "date-or-permanent"):
         return "yyyy-mm-dd"
     if kind == "string":
-        return "@"          # ids, codes, phone and account numbers stay exactly as typed
+        return "@"  # ids, codes, phone and account numbers stay exactly as typed
     return None
 
 
@@ -210,5 +251,3 @@ def template_bytes(kind: str, aliases: Aliases | None = None) -> bytes:
         ws.title = sheet
         fill_template_sheet(ws, table_kind, aliases)
     return workbook_bytes(wb)
-
-

@@ -3,35 +3,54 @@
 Templates do no arithmetic and no formatting, so a business user editing them in Word
 cannot break a figure, and every figure is computed and tested here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from pipeline.documents.charts import grade_distribution, score_trend
-from pipeline.compute.month import MonthResult, SupplierMonth
+import pipeline.documents.workforce as workforce_docs
 from pipeline.compute.consequences import Action
-from pipeline.render.engine import Image
-from pipeline.periods import Period
-from pipeline.compute.risk import SEVERITY_ORDER, Flag
+from pipeline.compute.month import MonthResult, SupplierMonth
+from pipeline.compute.risk import SEVERITY_ORDER, Flag, low_grades
+from pipeline.compute.scoring import ScoreCard, main_deductions, movers
+from pipeline.compute.settlement import Line, Settlement
 from pipeline.compute.trend import describe, window
-from pipeline.errors import Issue
-from pipeline.documents.formatting import MINUS, date_en, date_zh, fixed, kpi_value, money, pct, period_block, rate_pct, signed, words
 from pipeline.config.labels import label
 from pipeline.config.policy import Kpi, Policy
-from pipeline.compute.scoring import ScoreCard, main_deductions, movers
+from pipeline.documents.charts import grade_distribution, score_trend
+from pipeline.documents.formatting import (
+    MINUS,
+    date_en,
+    date_zh,
+    fixed,
+    kpi_value,
+    money,
+    pct,
+    period_block,
+    rate_pct,
+    signed,
+    words,
+)
+from pipeline.documents.messages import joined, text
+from pipeline.errors import Issue
+from pipeline.periods import Period
 from pipeline.privacy import mask_field
-from pipeline.compute.settlement import Line, Settlement
-import pipeline.documents.workforce as workforce_docs
+from pipeline.render.engine import Image
 
 DASH = "—"
 
 
-def _org(policy: Policy) -> dict[str, str]:
+def org_block(policy: Policy) -> dict[str, str]:
     o = policy.organisation
-    return {"name_zh": o["name_zh"], "name_en": o["name_en"],
-            "department_zh": o.get("department_zh", ""), "department_en": o.get("department_en", "")}
+    return {
+        "name_zh": o["name_zh"],
+        "name_en": o["name_en"],
+        "department_zh": o.get("department_zh", ""),
+        "department_en": o.get("department_en", ""),
+    }
 
 
 def _doc(prefix: str, period_end: dt.date, suffix: str) -> dict[str, str]:
@@ -41,10 +60,17 @@ def _doc(prefix: str, period_end: dt.date, suffix: str) -> dict[str, str]:
 def _supplier(s: Mapping[str, Any], contracts: Sequence[Mapping[str, Any]] = ()) -> dict[str, str]:
     cat_zh, cat_en = label("category", s["category"])
     st_zh, st_en = label("status", s["status"])
-    return {"id": s["supplier_id"], "name_zh": s["name_zh"], "name_en": s.get("name_en", ""),
-            "category_zh": cat_zh, "category_en": cat_en, "status_zh": st_zh, "status_en": st_en,
-            "contract_nos": "、".join(c["contract_no"] for c in contracts) or DASH,
-            "contact_name": s.get("contact_name", "")}
+    return {
+        "id": s["supplier_id"],
+        "name_zh": s["name_zh"],
+        "name_en": s.get("name_en", ""),
+        "category_zh": cat_zh,
+        "category_en": cat_en,
+        "status_zh": st_zh,
+        "status_en": st_en,
+        "contract_nos": "、".join(c["contract_no"] for c in contracts) or DASH,
+        "contact_name": s.get("contact_name", ""),
+    }
 
 
 def _target(kpi: Kpi) -> tuple[str, str]:
@@ -58,14 +84,19 @@ def _kpi_rows(card: ScoreCard) -> list[dict[str, Any]]:
     rows = []
     for r in card.kpis:
         target, floor = _target(r.kpi)
-        rows.append({
-            "name_zh": r.kpi.name_zh, "name_en": r.kpi.name_en,
-            "actual": kpi_value(r.actual, r.kpi.unit), "target": target, "floor": floor,
-            "score": fixed(r.score) if r.score is not None else DASH,
-            "weight": pct(r.weight) if r.weight is not None else DASH,
-            "weighted": fixed(r.weighted) if r.weighted is not None else DASH,
-            "applicable": r.applicable,
-        })
+        rows.append(
+            {
+                "name_zh": r.kpi.name_zh,
+                "name_en": r.kpi.name_en,
+                "actual": kpi_value(r.actual, r.kpi.unit),
+                "target": target,
+                "floor": floor,
+                "score": fixed(r.score) if r.score is not None else DASH,
+                "weight": pct(r.weight) if r.weight is not None else DASH,
+                "weighted": fixed(r.weighted) if r.weighted is not None else DASH,
+                "applicable": r.applicable,
+            }
+        )
     return rows
 
 
@@ -77,12 +108,16 @@ def _na_note(card: ScoreCard, policy: Policy) -> tuple[str, str]:
     names_en = ", ".join(r.kpi.name_en for r in na)
     share = fixed(card.applicable_weight, 0)
     if not card.rated:
-        return (f"{names_zh}本期未提供数据，适用指标权重合计仅{share}%，低于规则要求的{fixed(policy.min_applicable_weight, 0)}%，本期不评级。",
-                f"{names_en}: no data this period; the applicable KPIs carry only {share}% of the weight, below the "
-                f"{fixed(policy.min_applicable_weight, 0)}% the policy requires, so no grade is given.")
-    return (f"{names_zh}本期未提供数据，按“不适用”处理，不计0分也不计满分；其余指标权重按比例重新归一化（合计{share}%→100%）。",
-            f"{names_en}: no data this period, treated as not applicable (neither 0 nor 100); the remaining weights "
-            f"were re-normalised ({share}% → 100%).")
+        return (
+            f"{names_zh}本期未提供数据，适用指标权重合计仅{share}%，低于规则要求的{fixed(policy.min_applicable_weight, 0)}%，本期不评级。",
+            f"{names_en}: no data this period; the applicable KPIs carry only {share}% of the weight, below the "
+            f"{fixed(policy.min_applicable_weight, 0)}% the policy requires, so no grade is given.",
+        )
+    return (
+        f"{names_zh}本期未提供数据，按“不适用”处理，不计0分也不计满分；其余指标权重按比例重新归一化（合计{share}%→100%）。",
+        f"{names_en}: no data this period, treated as not applicable (neither 0 nor 100); the remaining weights "
+        f"were re-normalised ({share}% → 100%).",
+    )
 
 
 def _drivers(card: ScoreCard, previous: ScoreCard | None, policy: Policy) -> list[dict[str, str]]:
@@ -90,24 +125,39 @@ def _drivers(card: ScoreCard, previous: ScoreCard | None, policy: Policy) -> lis
     for r in main_deductions(card, policy.explain_top):
         actual = kpi_value(r.actual, r.kpi.unit)
         target, _ = _target(r.kpi)
-        out.append({"zh": f"{r.kpi.name_zh}：失分 {fixed(r.points_lost)} 分（实际 {actual}，目标 {target}）",
-                    "en": f"{r.kpi.name_en}: lost {fixed(r.points_lost)} points (actual {actual}, target {target})"})
+        out.append(
+            {
+                "zh": f"{r.kpi.name_zh}：失分 {fixed(r.points_lost)} 分（实际 {actual}，目标 {target}）",
+                "en": f"{r.kpi.name_en}: lost {fixed(r.points_lost)} points (actual {actual}, target {target})",
+            }
+        )
     if card.rated and not out:
         out.append({"zh": "各项指标均达到目标值。", "en": "Every KPI met its target."})
     if previous is not None and previous.rated and card.rated:
         for r, delta in movers(card, previous, policy.explain_top):
-            out.append({"zh": f"较上期：{r.kpi.name_zh} 加权得分 {signed(delta)} 分",
-                        "en": f"Since last period: {r.kpi.name_en} weighted score {signed(delta)} points"})
+            out.append(
+                {
+                    "zh": f"较上期：{r.kpi.name_zh} 加权得分 {signed(delta)} 分",
+                    "en": f"Since last period: {r.kpi.name_en} weighted score {signed(delta)} points",
+                }
+            )
     return out
 
 
 def _incident_row(i: Mapping[str, Any]) -> dict[str, str]:
     t_zh, t_en = label("type", i["type"])
     s_zh, s_en = label("severity", i["severity"])
-    return {"id": i["incident_id"], "date_zh": date_zh(i["date"]), "date_en": date_en(i["date"]),
-            "type_zh": t_zh, "type_en": t_en, "severity_zh": s_zh, "severity_en": s_en,
-            "days_late": str(i.get("days_late", "")) if i["type"] == "late_delivery" else "",
-            "description": i.get("description", "")}
+    return {
+        "id": i["incident_id"],
+        "date_zh": date_zh(i["date"]),
+        "date_en": date_en(i["date"]),
+        "type_zh": t_zh,
+        "type_en": t_en,
+        "severity_zh": s_zh,
+        "severity_en": s_en,
+        "days_late": str(i.get("days_late", "")) if i["type"] == "late_delivery" else "",
+        "description": i.get("description", ""),
+    }
 
 
 def line_text(line: Line, currency: str, settlement: Settlement | None = None) -> tuple[str, str]:
@@ -126,7 +176,10 @@ def line_text(line: Line, currency: str, settlement: Settlement | None = None) -
         inc = d["incident"]
         t_zh, t_en = label("type", inc["type"])
         s_zh, s_en = label("severity", inc["severity"])
-        zh, en = f"违约扣款：{inc['incident_id']} {t_zh}（{s_zh}）", f"Penalty: {inc['incident_id']} {t_en.lower()} ({s_en.lower()})"
+        zh, en = (
+            f"违约扣款：{inc['incident_id']} {t_zh}（{s_zh}）",
+            f"Penalty: {inc['incident_id']} {t_en.lower()} ({s_en.lower()})",
+        )
         if d["days_late"]:
             per = fixed(d["pct_per_day"], 2).rstrip("0").rstrip(".")
             zh += f"，延误{d['days_late']}天×月服务费{money(d['monthly_fee'])}的{per}%"
@@ -137,11 +190,16 @@ def line_text(line: Line, currency: str, settlement: Settlement | None = None) -
         return zh, en
     if line.kind == "cap_relief":
         cap = fixed(d["cap_pct"], 2).rstrip("0").rstrip(".")
-        return (f"违约金超出合同上限（月服务费的{cap}%，即{money(d['cap'])}）部分不予扣除",
-                f"Penalties above the contractual cap ({cap}% of the monthly fee, {money(d['cap'])}) are waived")
+        return (
+            f"违约金超出合同上限（月服务费的{cap}%，即{money(d['cap'])}）部分不予扣除",
+            f"Penalties above the contractual cap ({cap}% of the monthly fee, {money(d['cap'])}) are waived",
+        )
     if line.kind == "reward":
         p = fixed(d["pct"], 2).rstrip("0").rstrip(".")
-        return (f"绩效奖励：评级{d['grade']}，月服务费的{p}%", f"Performance reward: grade {d['grade']}, {p}% of the monthly fee")
+        return (
+            f"绩效奖励：评级{d['grade']}，月服务费的{p}%",
+            f"Performance reward: grade {d['grade']}, {p}% of the monthly fee",
+        )
     raise ValueError(line.kind)
 
 
@@ -152,29 +210,42 @@ def _penalty_rows(settlement: Settlement | None, kinds: tuple[str, ...]) -> list
     for line in settlement.lines:
         if line.kind in kinds:
             zh, en = line_text(line, settlement.currency, settlement)
-            sign = "" if line.sign > 0 or line.kind == "penalty" else MINUS
-            rows.append({"zh": zh, "en": en, "amount": (MINUS if line.kind == "cap_relief" else "") + money(line.amount)})
+            rows.append(
+                {"zh": zh, "en": en, "amount": (MINUS if line.kind == "cap_relief" else "") + money(line.amount)}
+            )
     return rows
 
 
 def _cap_note(s: Settlement) -> tuple[str, str]:
     cap = fixed(s.cap_pct, 2).rstrip("0").rstrip(".")
     if s.cap_applied:
-        return (f"违约金合计{money(s.penalty_gross)}，超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}），按上限扣除。",
-                f"Penalties of {money(s.penalty_gross)} exceed the contractual cap ({cap}% of the monthly fee, "
-                f"{money(s.penalty_cap)}); the cap is deducted.")
-    return (f"违约金合计未超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}）。",
-            f"Total penalties are within the contractual cap ({cap}% of the monthly fee, {money(s.penalty_cap)}).")
+        return (
+            f"违约金合计{money(s.penalty_gross)}，超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}），按上限扣除。",
+            f"Penalties of {money(s.penalty_gross)} exceed the contractual cap ({cap}% of the monthly fee, "
+            f"{money(s.penalty_cap)}); the cap is deducted.",
+        )
+    return (
+        f"违约金合计未超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}）。",
+        f"Total penalties are within the contractual cap ({cap}% of the monthly fee, {money(s.penalty_cap)}).",
+    )
 
 
-def _feedback(card: ScoreCard) -> tuple[str, str]:
+def _feedback(card: ScoreCard, policy: Policy) -> tuple[str, str]:
     base_zh = "如对本评估结果有异议，请于收到本报告之日起10个工作日内书面反馈。"
-    base_en = "If you disagree with this evaluation, please reply in writing within 10 working days of receiving this report."
-    if card.rated and card.band.grade in ("C", "D"):
-        return ("请于收到本报告之日起10个工作日内提交书面整改计划，说明原因、措施及完成时间。" + base_zh,
-                "Please send a written improvement plan (causes, measures, completion dates) within 10 working days. " + base_en)
-    if card.rated and card.band.grade == "A":
-        return ("感谢贵方本期的优秀表现，请继续保持。" + base_zh, "Thank you for an excellent month; please keep it up. " + base_en)
+    base_en = (
+        "If you disagree with this evaluation, please reply in writing within 10 working days of receiving this report."
+    )
+    if card.rated and card.band.grade in low_grades(policy):  # "C or worse", from the policy's bands
+        return (
+            "请于收到本报告之日起10个工作日内提交书面整改计划，说明原因、措施及完成时间。" + base_zh,
+            "Please send a written improvement plan (causes, measures, completion dates) within 10 working days. "
+            + base_en,
+        )
+    if card.rated and card.band.grade == policy.grades[0].grade:  # the best band
+        return (
+            "感谢贵方本期的优秀表现，请继续保持。" + base_zh,
+            "Thank you for an excellent month; please keep it up. " + base_en,
+        )
     return base_zh, base_en
 
 
@@ -182,51 +253,87 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
     period = period_info
     card = sm.card
     na_zh, na_en = _na_note(card, policy)
-    fb_zh, fb_en = _feedback(card)
+    fb_zh, fb_en = _feedback(card, policy)
     prev = sm.previous
     if prev is not None and prev.rated and card.rated:
         change = card.total - prev.total
-        previous = {"available": True, "period_zh": f"{period.previous().year}年{period.previous().month}月",
-                    "period_en": period_block(period.previous())["en"], "score": fixed(prev.total),
-                    "grade": prev.band.grade, "change": signed(change),
-                    "direction_zh": "上升" if change > 0 else "下降" if change < 0 else "持平",
-                    "direction_en": "up" if change > 0 else "down" if change < 0 else "unchanged"}
+        previous = {
+            "available": True,
+            "period_zh": f"{period.previous().year}年{period.previous().month}月",
+            "period_en": period_block(period.previous())["en"],
+            "score": fixed(prev.total),
+            "grade": prev.band.grade,
+            "change": signed(change),
+            "direction_zh": "上升" if change > 0 else "下降" if change < 0 else "持平",
+            "direction_en": "up" if change > 0 else "down" if change < 0 else "unchanged",
+        }
     else:
-        previous = {"available": False, "period_zh": "", "period_en": "", "score": DASH, "grade": DASH,
-                    "change": DASH, "direction_zh": "", "direction_en": ""}
+        previous = {
+            "available": False,
+            "period_zh": "",
+            "period_en": "",
+            "score": DASH,
+            "grade": DASH,
+            "change": DASH,
+            "direction_zh": "",
+            "direction_en": "",
+        }
     s = sm.settlement
     if s is not None:
         cap_zh, cap_en = _cap_note(s)
-        money_block = {"currency": s.currency, "penalty_total": money(s.penalty_net), "reward_total": money(s.reward_total),
-                       "cap_applied": s.cap_applied, "cap_note_zh": cap_zh, "cap_note_en": cap_en}
+        money_block = {
+            "currency": s.currency,
+            "penalty_total": money(s.penalty_net),
+            "reward_total": money(s.reward_total),
+            "cap_applied": s.cap_applied,
+            "cap_note_zh": cap_zh,
+            "cap_note_en": cap_en,
+        }
     else:
-        money_block = {"currency": "", "penalty_total": money(Decimal(0)), "reward_total": money(Decimal(0)),
-                       "cap_applied": False, "cap_note_zh": "本期无在执行合同，未计算扣款与奖励。",
-                       "cap_note_en": "No contract was in force this period; no penalties or rewards were settled."}
+        money_block = {
+            "currency": "",
+            "penalty_total": money(Decimal(0)),
+            "reward_total": money(Decimal(0)),
+            "cap_applied": False,
+            "cap_note_zh": "本期无在执行合同，未计算扣款与奖励。",
+            "cap_note_en": "No contract was in force this period; no penalties or rewards were settled.",
+        }
     return {
-        "org": _org(policy),
+        "org": org_block(policy),
         "period": period_block(period),
         "doc": _doc("RR", period.end, f"{period.code}-{sm.supplier_id}"),
         "supplier": _supplier(sm.supplier, sm.contracts),
-        "evaluation": {"rated": card.rated, "evaluator": sm.evaluation.get("evaluator", ""),
-                       "comment": sm.evaluation.get("comment", "")},
+        "evaluation": {
+            "rated": card.rated,
+            "evaluator": sm.evaluation.get("evaluator", ""),
+            "comment": sm.evaluation.get("comment", ""),
+        },
         "kpis": _kpi_rows(card),
         "weights_renormalised": card.renormalised or bool(card.not_applicable),
-        "na_note_zh": na_zh, "na_note_en": na_en,
-        "total": ({"score": fixed(card.total), "grade": card.band.grade, "grade_zh": card.band.label_zh,
-                   "grade_en": card.band.label_en} if card.rated else
-                  {"score": DASH, "grade": DASH, "grade_zh": "不评级", "grade_en": "Not rated"}),
+        "na_note_zh": na_zh,
+        "na_note_en": na_en,
+        "total": (
+            {
+                "score": fixed(card.total),
+                "grade": card.band.grade,
+                "grade_zh": card.band.label_zh,
+                "grade_en": card.band.label_en,
+            }
+            if card.rated
+            else {"score": DASH, "grade": DASH, "grade_zh": "不评级", "grade_en": "Not rated"}
+        ),
         "previous": previous,
         "drivers": _drivers(card, prev, policy),
         "incidents": [_incident_row(i) for i in sorted(sm.incidents, key=lambda i: (i["date"], i["incident_id"]))],
         "penalties": _penalty_rows(s, ("penalty", "cap_relief")),
         "rewards": _penalty_rows(s, ("reward",)),
         "money": money_block,
-        "feedback_zh": fb_zh, "feedback_en": fb_en,
+        "feedback_zh": fb_zh,
+        "feedback_en": fb_en,
         "trend": trend_block(sm, policy, period),
         "flags": [flag_row(f) for f in sm.flags],
-        "actions": [action_row(a, period) for a in sm.actions] + (
-            [status_row(sm.status_change)] if sm.status_change else []),
+        "actions": [action_row(a, period) for a in sm.actions]
+        + ([status_row(sm.status_change)] if sm.status_change else []),
     }
 
 
@@ -235,19 +342,27 @@ SEVERITY = {"critical": ("严重", "Critical"), "high": ("高", "High"), "medium
 
 def flag_row(f: Flag) -> dict[str, str]:
     zh, en = SEVERITY[f.severity]
-    return {"severity_zh": zh, "severity_en": en, "zh": f.message_zh, "en": f.message_en}
+    text_zh, text_en = text(f.code, f.facts)
+    return {"severity_zh": zh, "severity_en": en, "zh": text_zh, "en": text_en}
 
 
 def notice_no(action: str, period: Period, supplier_id: str) -> str:
-    prefix = {"commendation_letter": "CL", "warning_letter": "WL", "improvement_notice": "IN",
-              "termination_notice": "TN", "exit_review": "ER"}[action]
+    prefix = {
+        "commendation_letter": "CL",
+        "warning_letter": "WL",
+        "improvement_notice": "IN",
+        "termination_notice": "TN",
+        "exit_review": "ER",
+    }[action]
     return f"{prefix}-{period.code}-{supplier_id}"
 
 
 def action_row(a: Action, period: Period) -> dict[str, str]:
     zh, en = a.label
-    return {"zh": f"发出{zh}（{notice_no(a.action, period, a.supplier_id)}）。",
-            "en": f"{en} issued ({notice_no(a.action, period, a.supplier_id)})."}
+    return {
+        "zh": f"发出{zh}（{notice_no(a.action, period, a.supplier_id)}）。",
+        "en": f"{en} issued ({notice_no(a.action, period, a.supplier_id)}).",
+    }
 
 
 def status_row(change: tuple[str, str, Action]) -> dict[str, str]:
@@ -255,8 +370,10 @@ def status_row(change: tuple[str, str, Action]) -> dict[str, str]:
     bz, be = label("status", before)
     az, ae = label("status", after)
     cz, ce = because.label
-    return {"zh": f"建议将供应商状态由“{bz}”调整为“{az}”（依据：{cz}）。",
-            "en": f"Suggested status change: {be} → {ae} (because of the {ce.lower()})."}
+    return {
+        "zh": f"建议将供应商状态由“{bz}”调整为“{az}”（依据：{cz}）。",
+        "en": f"Suggested status change: {be} → {ae} (because of the {ce.lower()}).",
+    }
 
 
 def trend_block(sm: SupplierMonth, policy: Policy, period: Period) -> dict[str, Any]:
@@ -265,9 +382,15 @@ def trend_block(sm: SupplierMonth, policy: Policy, period: Period) -> dict[str, 
         if p is None:
             continue
         change = signed(p.score - prev_score) if p.score is not None and prev_score is not None else DASH
-        rows.append({"period_zh": period_block(p.period)["zh"], "period_en": period_block(p.period)["en"],
-                     "score": fixed(p.score) if p.score is not None else DASH, "grade": p.grade or DASH,
-                     "change": change})
+        rows.append(
+            {
+                "period_zh": period_block(p.period)["zh"],
+                "period_en": period_block(p.period)["en"],
+                "score": fixed(p.score) if p.score is not None else DASH,
+                "grade": p.grade or DASH,
+                "change": change,
+            }
+        )
         prev_score = p.score if p.score is not None else prev_score
     method_zh, method_en = describe(policy.trend)
     chart: Any = ""
@@ -278,10 +401,20 @@ def trend_block(sm: SupplierMonth, policy: Policy, period: Period) -> dict[str, 
         for _ in shown:
             labels.append(cursor.code)
             cursor = cursor.previous()
-        chart = Image(score_trend(labels[::-1], [p.score if p else None for p in shown],
-                                  [(b.grade, b.min) for b in policy.grades]), width_mm=160)
-    return {"available": len(rows) > 1 or sm.trend_score is not None, "method_zh": method_zh, "method_en": method_en,
-            "score": fixed(sm.trend_score) if sm.trend_score is not None else DASH, "rows": rows, "chart": chart}
+        chart = Image(
+            score_trend(
+                labels[::-1], [p.score if p else None for p in shown], [(b.grade, b.min) for b in policy.grades]
+            ),
+            width_mm=160,
+        )
+    return {
+        "available": len(rows) > 1 or sm.trend_score is not None,
+        "method_zh": method_zh,
+        "method_en": method_en,
+        "score": fixed(sm.trend_score) if sm.trend_score is not None else DASH,
+        "rows": rows,
+        "chart": chart,
+    }
 
 
 def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[str, Any]:
@@ -293,24 +426,46 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
     for b in s.bases:
         c = b.contract
         t_zh, t_en = label("contract_type", c["contract_type"])
-        contracts.append({
-            "no": c["contract_no"], "type_zh": t_zh, "type_en": t_en, "monthly_fee": money(b.monthly_fee),
-            "currency": c.get("currency", "CNY"), "tax_rate": rate_pct(c.get("tax_rate", Decimal(0))),
-            "payment_days": str(c.get("payment_days", policy.default_payment_days)),
-            "cap_pct": fixed(c.get("penalty_cap_pct", policy.default_cap_pct), 2).rstrip("0").rstrip(".") + "%",
-            "prorated_zh": f"本期在执行{b.active_days}/{b.period_days}天" if b.prorated else "",
-            "prorated_en": f"in force {b.active_days} of {b.period_days} days" if b.prorated else "",
-        })
+        contracts.append(
+            {
+                "no": c["contract_no"],
+                "type_zh": t_zh,
+                "type_en": t_en,
+                "monthly_fee": money(b.monthly_fee),
+                "currency": c.get("currency", "CNY"),
+                "tax_rate": rate_pct(c.get("tax_rate", Decimal(0))),
+                "payment_days": str(c.get("payment_days", policy.default_payment_days)),
+                "cap_pct": fixed(c.get("penalty_cap_pct", policy.default_cap_pct), 2).rstrip("0").rstrip(".") + "%",
+                "prorated_zh": f"本期在执行{b.active_days}/{b.period_days}天" if b.prorated else "",
+                "prorated_en": f"in force {b.active_days} of {b.period_days} days" if b.prorated else "",
+            }
+        )
         for i in b.items:
-            items.append({"contract_no": c["contract_no"], "role_zh": i["role_zh"], "role_en": i.get("role_en", ""),
-                          "headcount": str(i["headcount"]), "unit_price": money(i["unit_price"]),
-                          "amount": money(Decimal(i["headcount"]) * i["unit_price"])})
+            items.append(
+                {
+                    "contract_no": c["contract_no"],
+                    "role_zh": i["role_zh"],
+                    "role_en": i.get("role_en", ""),
+                    "headcount": str(i["headcount"]),
+                    "unit_price": money(i["unit_price"]),
+                    "amount": money(Decimal(i["headcount"]) * i["unit_price"]),
+                }
+            )
     lines = []
     for n, line in enumerate(s.lines, start=1):
         zh, en = line_text(line, s.currency, s)
         w_zh, w_en = words(line.amount, s.currency)
-        lines.append({"no": str(n), "item_zh": zh, "item_en": en, "sign": "+" if line.sign > 0 else MINUS,
-                      "amount": money(line.amount), "words_zh": w_zh, "words_en": w_en})
+        lines.append(
+            {
+                "no": str(n),
+                "item_zh": zh,
+                "item_en": en,
+                "sign": "+" if line.sign > 0 else MINUS,
+                "amount": money(line.amount),
+                "words_zh": w_zh,
+                "words_en": w_en,
+            }
+        )
     t_zh, t_en = words(s.payable, s.currency) if s.payable >= 0 else (DASH, DASH)
     n_zh, n_en = words(s.net_of_tax, s.currency) if s.net_of_tax >= 0 else (DASH, DASH)
     x_zh, x_en = words(s.tax, s.currency) if s.tax >= 0 else (DASH, DASH)
@@ -318,77 +473,119 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
     cap_zh, cap_en = _cap_note(s)
     notes.append({"zh": cap_zh, "en": cap_en})
     if sm.card.rated:
-        notes.append({"zh": f"本期绩效得分{fixed(sm.card.total)}，评级{sm.card.band.grade}（{sm.card.band.label_zh}）。",
-                      "en": f"Performance score this period {fixed(sm.card.total)}, grade {sm.card.band.grade} ({sm.card.band.label_en})."})
+        notes.append(
+            {
+                "zh": f"本期绩效得分{fixed(sm.card.total)}，评级{sm.card.band.grade}（{sm.card.band.label_zh}）。",
+                "en": f"Performance score this period {fixed(sm.card.total)}, grade {sm.card.band.grade} ({sm.card.band.label_en}).",
+            }
+        )
     if not s.fee_includes_tax:
         notes.append({"zh": "合同价款为不含税价，税额另计。", "en": "Contract fees are net of tax; VAT is added."})
     attendance = workforce_docs.attendance_blocks(s)
     for block in attendance:
-        notes.append({"zh": f"劳务合同{block['contract_no']}按实际出勤结算。{block['explain_zh']}",
-                      "en": f"Labour contract {block['contract_no']} is settled on attendance. {block['explain_en']}"})
+        notes.append(
+            {
+                "zh": f"劳务合同{block['contract_no']}按实际出勤结算。{block['explain_zh']}",
+                "en": f"Labour contract {block['contract_no']} is settled on attendance. {block['explain_en']}",
+            }
+        )
     for f in sm.flags:
         if f.code == "attendance_missing":
-            notes.append({"zh": f.message_zh, "en": f.message_en})
+            zh, en = text(f.code, f.facts)
+            notes.append({"zh": zh, "en": en})
     return {
-        "org": _org(policy),
+        "org": org_block(policy),
         "period": period_block(period),
         "doc": _doc("ST", period.end, f"{period.code}-{sm.supplier_id}"),
-        "supplier": {"id": sup["supplier_id"], "name_zh": sup["name_zh"], "name_en": sup.get("name_en", ""),
-                     "uscc": sup.get("uscc", ""), "bank_name": sup.get("bank_name", ""),
-                     "bank_account": sup.get("bank_account", ""), "category_zh": cat_zh, "category_en": cat_en},
+        "supplier": {
+            "id": sup["supplier_id"],
+            "name_zh": sup["name_zh"],
+            "name_en": sup.get("name_en", ""),
+            "uscc": sup.get("uscc", ""),
+            "bank_name": sup.get("bank_name", ""),
+            "bank_account": sup.get("bank_account", ""),
+            "category_zh": cat_zh,
+            "category_en": cat_en,
+        },
         "contracts": contracts,
         "items": items,
         "lines": lines,
         "total": {"amount": money(s.payable), "words_zh": t_zh, "words_en": t_en},
-        "tax": {"included": s.fee_includes_tax, "rate": "、".join(rate_pct(r) for r in s.rates), "net": money(s.net_of_tax),
-                "net_words_zh": n_zh, "net_words_en": n_en, "tax": money(s.tax), "tax_words_zh": x_zh, "tax_words_en": x_en},
-        "payment": {"days": str(s.payment_days),
-                    "zh": f"甲方在收到乙方合规增值税发票后{s.payment_days}日内付款。",
-                    "en": f"Payment within {s.payment_days} days of receiving the supplier's valid VAT invoice."},
+        "tax": {
+            "included": s.fee_includes_tax,
+            "rate": "、".join(rate_pct(r) for r in s.rates),
+            "net": money(s.net_of_tax),
+            "net_words_zh": n_zh,
+            "net_words_en": n_en,
+            "tax": money(s.tax),
+            "tax_words_zh": x_zh,
+            "tax_words_en": x_en,
+        },
+        "payment": {
+            "days": str(s.payment_days),
+            "zh": f"甲方在收到乙方合规增值税发票后{s.payment_days}日内付款。",
+            "en": f"Payment within {s.payment_days} days of receiving the supplier's valid VAT invoice.",
+        },
         "notes": notes,
         "attendance": attendance,
         "roster": workforce_docs.roster_rows(s),
     }
 
 
-def attention_items(result: MonthResult, policy: Policy) -> list[dict[str, str]]:
-    """What management should look at first; the full risk register is a later stage."""
-    out = []
-    horizon = result.period.end + dt.timedelta(days=90)
+ATTENTION_EXPIRY = (
+    ("permit_expired", "permit_renewal_due", "permit_expiring"),  # the permit first, then the licence
+    ("licence_expired", "licence_expiring"),
+)
+EXPIRY_ITEMS = {"permit": ("劳务派遣许可证", "labour-dispatch permit"), "licence": ("营业执照", "business licence")}
 
-    def add(sid: str, name: str, zh: str, en: str) -> None:
-        out.append({"zh": f"{sid} {name}：{zh}", "en": f"{sid} {en}"})
+
+def attention_items(result: MonthResult, policy: Policy) -> list[dict[str, str]]:
+    """What management should look at first, from the month's flags (the policy's thresholds,
+    not thresholds of its own) and the result's plain facts; the full risk register is `risk_register`."""
+    out = []
+    low = low_grades(policy)
+
+    def add(sid: str, name: str, name_en: str, code: str, facts: Mapping[str, Any] | None = None) -> None:
+        zh, en = text(code, facts)
+        out.append({"zh": f"{sid} {name}：{zh}", "en": f"{sid} {name_en}: {en}"})
 
     for sm in result.suppliers:
         sup, card = sm.supplier, sm.card
-        name = sup["name_zh"]
-        if card.rated and card.band.grade in ("C", "D"):
-            add(sm.supplier_id, name, f"评级{card.band.grade}（{card.band.label_zh}），得分{fixed(card.total)}。",
-                f"{sup.get('name_en', '')}: grade {card.band.grade} ({card.band.label_en}), score {fixed(card.total)}.")
-        if card.rated and sm.previous is not None and sm.previous.rated and card.total - sm.previous.total <= -10:
-            drop = fixed(sm.previous.total - card.total)
-            add(sm.supplier_id, name, f"得分较上期下降{drop}分。", f"{sup.get('name_en', '')}: score down {drop} points on the previous period.")
+        args = (sm.supplier_id, sup["name_zh"], sup.get("name_en", ""))
+        flags = {}
+        for f in sm.flags:
+            flags.setdefault(f.code, []).append(f)
+        if card.rated and card.band.grade in low:
+            add(
+                *args,
+                "attention_low_grade",
+                {
+                    "grade": card.band.grade,
+                    "band_zh": card.band.label_zh,
+                    "band_en": card.band.label_en,
+                    "score": card.total,
+                },
+            )
+        for f in flags.get("score_drop", []):
+            add(*args, "attention_score_drop", {"drop": f.facts["drop"]})
         if not card.rated:
-            add(sm.supplier_id, name, "适用指标不足，本期不评级。", f"{sup.get('name_en', '')}: too few KPIs applicable; not rated.")
-        for i in sm.incidents:
-            if i["type"] == "security_breach":
-                s_zh, s_en = label("severity", i["severity"])
-                add(sm.supplier_id, name, f"发生安全事件 {i['incident_id']}（{s_zh}）。",
-                    f"{sup.get('name_en', '')}: security breach {i['incident_id']} ({s_en.lower()}).")
+            add(*args, "attention_not_rated")
+        for f in flags.get("security_breach", []):
+            add(*args, "attention_security_breach", f.facts)
         if sm.settlement is not None and sm.settlement.cap_applied:
-            add(sm.supplier_id, name, "违约金达到合同上限。", f"{sup.get('name_en', '')}: penalties reached the contractual cap.")
+            add(*args, "attention_cap_reached")
         if sm.settlement is None:
-            add(sm.supplier_id, name, "本期无在执行合同，未生成结算单。", f"{sup.get('name_en', '')}: no contract in force; no settlement statement.")
-        for fld, zh_name, en_name in (("dispatch_permit_expiry", "劳务派遣许可证", "labour-dispatch permit"),
-                                      ("license_expiry", "营业执照", "business licence")):
-            value = sup.get(fld)
-            if value and value != "permanent" and dt.date.fromisoformat(value) <= horizon:
-                expired = dt.date.fromisoformat(value) < result.period.end
-                add(sm.supplier_id, name, f"{zh_name}{'已于' if expired else '将于'}{date_zh(value)}{'过期' if expired else '到期'}。",
-                    f"{sup.get('name_en', '')}: {en_name} {'expired on' if expired else 'expires on'} {date_en(value)}.")
+            add(*args, "attention_no_settlement")
+        for codes in ATTENTION_EXPIRY:
+            for f in (f for code in codes for f in flags.get(code, [])):
+                item_zh, item_en = EXPIRY_ITEMS[f.code.split("_")[0]]
+                add(
+                    *args,
+                    "attention_expired" if f.code.endswith("_expired") else "attention_expiring",
+                    {"item_zh": item_zh, "item_en": item_en, "date": f.facts["date"]},
+                )
     for sup in result.unevaluated:
-        add(sup["supplier_id"], sup["name_zh"], "状态为合格/考察期，但本期没有绩效评估。",
-            f"{sup.get('name_en', '')}: approved or on probation but not evaluated this period.")
+        add(sup["supplier_id"], sup["name_zh"], sup.get("name_en", ""), "attention_not_evaluated")
     return out
 
 
@@ -396,8 +593,10 @@ def _who(result: MonthResult, supplier_id: str | None) -> dict[str, str]:
     sm = next((s for s in result.suppliers if s.supplier_id == supplier_id), None)
     if sm is None:
         return {"supplier": supplier_id or DASH, "supplier_en": supplier_id or DASH}
-    return {"supplier": f"{supplier_id} {sm.supplier['name_zh']}",
-            "supplier_en": f"{supplier_id} {sm.supplier.get('name_en', '')}".strip()}
+    return {
+        "supplier": f"{supplier_id} {sm.supplier['name_zh']}",
+        "supplier_en": f"{supplier_id} {sm.supplier.get('name_en', '')}".strip(),
+    }
 
 
 def risk_register(result: MonthResult) -> list[dict[str, str]]:
@@ -405,10 +604,13 @@ def risk_register(result: MonthResult) -> list[dict[str, str]]:
     return [{**_who(result, f.supplier_id), **flag_row(f)} for f in flags]
 
 
-EXPIRY_CODES = {"licence_expired": ("营业执照", "Business licence"), "licence_expiring": ("营业执照", "Business licence"),
-                "permit_expired": ("劳务派遣经营许可证", "Labour-dispatch permit"),
-                "permit_expiring": ("劳务派遣经营许可证", "Labour-dispatch permit"),
-                "permit_renewal_due": ("劳务派遣经营许可证", "Labour-dispatch permit")}
+EXPIRY_CODES = {
+    "licence_expired": ("营业执照", "Business licence"),
+    "licence_expiring": ("营业执照", "Business licence"),
+    "permit_expired": ("劳务派遣经营许可证", "Labour-dispatch permit"),
+    "permit_expiring": ("劳务派遣经营许可证", "Labour-dispatch permit"),
+    "permit_renewal_due": ("劳务派遣经营许可证", "Labour-dispatch permit"),
+}
 
 
 def expiring_items(result: MonthResult) -> list[dict[str, str]]:
@@ -421,22 +623,40 @@ def expiring_items(result: MonthResult) -> list[dict[str, str]]:
         else:
             continue
         date = f.facts.get("date")
-        if date is None:   # contract_ending carries the contract, its end date is in the message facts
+        if date is None:  # contract_ending carries the contract, its end date is in the message facts
             sm = next(s for s in result.suppliers if s.supplier_id == f.supplier_id)
             date = next(c["end_date"] for c in sm.contracts if c["contract_no"] == f.facts["contract_no"])
-        out.append({**_who(result, f.supplier_id), "item_zh": item_zh, "item_en": item_en,
-                    "date_zh": date_zh(date), "date_en": date_en(date), "days": str(f.facts.get("days", ""))})
+        out.append(
+            {
+                **_who(result, f.supplier_id),
+                "item_zh": item_zh,
+                "item_en": item_en,
+                "date_zh": date_zh(date),
+                "date_en": date_en(date),
+                "days": str(f.facts.get("days", "")),
+            }
+        )
     return out
 
 
-def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issue], rejected_rows: int) -> dict[str, Any]:
+def portfolio_context(
+    result: MonthResult, policy: Policy, issues: Sequence[Issue], rejected_rows: int
+) -> dict[str, Any]:
     period = result.period
     rated = [s for s in result.suppliers if s.card.rated]
     grades = []
     for band in policy.grades:
         count = sum(1 for s in rated if s.card.band.grade == band.grade)
         share = f"{fixed(Decimal(count) * 100 / len(rated), 1)}%" if rated else DASH
-        grades.append({"grade": band.grade, "label_zh": band.label_zh, "label_en": band.label_en, "count": str(count), "share": share})
+        grades.append(
+            {
+                "grade": band.grade,
+                "label_zh": band.label_zh,
+                "label_en": band.label_en,
+                "count": str(count),
+                "share": share,
+            }
+        )
     rows = []
     totals = {"payable": Decimal(0), "penalties": Decimal(0), "rewards": Decimal(0)}
     currencies = set()
@@ -452,54 +672,106 @@ def portfolio_context(result: MonthResult, policy: Policy, issues: Sequence[Issu
             totals["payable"] += s.payable
             totals["penalties"] += s.penalty_net
             totals["rewards"] += s.reward_total
-        rows.append({"rank": str(rank) if sm.card.rated else DASH,
-                     "id": sm.supplier_id, "name_zh": sm.supplier["name_zh"], "name_en": sm.supplier.get("name_en", ""),
-                     "category_zh": cat_zh, "category_en": cat_en,
-                     "score": fixed(sm.card.total) if sm.card.rated else DASH,
-                     "grade": sm.card.band.grade if sm.card.rated else DASH, "change": change,
-                     "penalties": money(s.penalty_net) if s else DASH, "rewards": money(s.reward_total) if s else DASH,
-                     "payable": money(s.payable) if s else DASH})
+        rows.append(
+            {
+                "rank": str(rank) if sm.card.rated else DASH,
+                "id": sm.supplier_id,
+                "name_zh": sm.supplier["name_zh"],
+                "name_en": sm.supplier.get("name_en", ""),
+                "category_zh": cat_zh,
+                "category_en": cat_en,
+                "score": fixed(sm.card.total) if sm.card.rated else DASH,
+                "grade": sm.card.band.grade if sm.card.rated else DASH,
+                "change": change,
+                "penalties": money(s.penalty_net) if s else DASH,
+                "rewards": money(s.reward_total) if s else DASH,
+                "payable": money(s.payable) if s else DASH,
+            }
+        )
     currency = currencies.pop() if len(currencies) == 1 else "CNY"
     p_zh, p_en = words(totals["payable"], currency) if len(currencies) == 0 else (DASH, DASH)
     return {
-        "org": _org(policy),
+        "org": org_block(policy),
         "period": period_block(period),
         "doc": _doc("PS", period.end, period.code),
-        "counts": {"suppliers": str(len(result.suppliers) + len(result.unevaluated)), "evaluated": str(len(result.suppliers)),
-                   "rated": str(len(rated)), "rejected_rows": str(rejected_rows)},
+        "counts": {
+            "suppliers": str(len(result.suppliers) + len(result.unevaluated)),
+            "evaluated": str(len(result.suppliers)),
+            "rated": str(len(rated)),
+            "rejected_rows": str(rejected_rows),
+        },
         "grades": grades,
         "rows": rows,
-        "totals": {"payable": money(totals["payable"]), "payable_words_zh": p_zh, "payable_words_en": p_en,
-                   "penalties": money(totals["penalties"]), "rewards": money(totals["rewards"])},
+        "totals": {
+            "payable": money(totals["payable"]),
+            "payable_words_zh": p_zh,
+            "payable_words_en": p_en,
+            "penalties": money(totals["penalties"]),
+            "rewards": money(totals["rewards"]),
+        },
         "attention": attention_items(result, policy),
-        "grade_chart": Image(grade_distribution([g["grade"] for g in grades], [int(g["count"]) for g in grades]),
-                             width_mm=160) if rated else "",
+        "grade_chart": Image(
+            grade_distribution([g["grade"] for g in grades], [int(g["count"]) for g in grades]), width_mm=160
+        )
+        if rated
+        else "",
         "risks": risk_register(result),
-        "actions": [{**_who(result, a.supplier_id), "action_zh": a.label[0], "action_en": a.label[1],
-                     "zh": "；".join(z for z, _ in a.reasons), "en": "; ".join(e for _, e in a.reasons)}
-                    for sm in result.suppliers for a in sm.actions],
+        "actions": [
+            {
+                **_who(result, a.supplier_id),
+                "action_zh": a.label[0],
+                "action_en": a.label[1],
+                "zh": joined(a.reasons)[0],
+                "en": joined(a.reasons)[1],
+            }
+            for sm in result.suppliers
+            for a in sm.actions
+        ],
         "expiring": expiring_items(result),
-        "status_changes": [{**_who(result, sm.supplier_id),
-                            "from_zh": label("status", sm.status_change[0])[0], "from_en": label("status", sm.status_change[0])[1],
-                            "to_zh": label("status", sm.status_change[1])[0], "to_en": label("status", sm.status_change[1])[1],
-                            "reason_zh": "；".join(z for z, _ in sm.status_change[2].reasons),
-                            "reason_en": "; ".join(e for _, e in sm.status_change[2].reasons)}
-                           for sm in result.suppliers if sm.status_change],
+        "status_changes": [
+            {
+                **_who(result, sm.supplier_id),
+                "from_zh": label("status", sm.status_change[0])[0],
+                "from_en": label("status", sm.status_change[0])[1],
+                "to_zh": label("status", sm.status_change[1])[0],
+                "to_en": label("status", sm.status_change[1])[1],
+                "reason_zh": joined(sm.status_change[2].reasons)[0],
+                "reason_en": joined(sm.status_change[2].reasons)[1],
+            }
+            for sm in result.suppliers
+            if sm.status_change
+        ],
         "workforce": workforce_docs.portfolio_workforce(result),
-        "rejected": [{"file": i.place, "row": str(i.row) if i.row is not None else DASH, "column": i.column or DASH,
-                      "value": mask_field(i.field, i.value) if i.value is not None else "", "message_zh": i.message_zh, "message_en": i.message_en}
-                     for i in issues],
+        "rejected": [
+            {
+                "file": i.place,
+                "row": str(i.row) if i.row is not None else DASH,
+                "column": i.column or DASH,
+                "value": mask_field(i.field, i.value) if i.value is not None else "",
+                "message_zh": i.message_zh,
+                "message_en": i.message_en,
+            }
+            for i in issues
+        ],
     }
 
 
 def _notice_supplier(sm: SupplierMonth) -> dict[str, str]:
     s = sm.supplier
     cat_zh, cat_en = label("category", s["category"])
-    return {"id": s["supplier_id"], "name_zh": s["name_zh"], "name_en": s.get("name_en", ""), "uscc": s.get("uscc", ""),
-            "legal_rep": s.get("legal_rep", ""), "address_zh": s.get("address_zh", ""), "address_en": s.get("address_en", ""),
-            "contact_name": s.get("contact_name", ""),
-            "contract_nos": "、".join(c["contract_no"] for c in sm.contracts) or DASH,
-            "category_zh": cat_zh, "category_en": cat_en}
+    return {
+        "id": s["supplier_id"],
+        "name_zh": s["name_zh"],
+        "name_en": s.get("name_en", ""),
+        "uscc": s.get("uscc", ""),
+        "legal_rep": s.get("legal_rep", ""),
+        "address_zh": s.get("address_zh", ""),
+        "address_en": s.get("address_en", ""),
+        "contact_name": s.get("contact_name", ""),
+        "contract_nos": "、".join(c["contract_no"] for c in sm.contracts) or DASH,
+        "category_zh": cat_zh,
+        "category_en": cat_en,
+    }
 
 
 def _main_contract(sm: SupplierMonth) -> dict[str, str]:
@@ -509,11 +781,18 @@ def _main_contract(sm: SupplierMonth) -> dict[str, str]:
         c = max(sm.contracts, key=lambda c: c["end_date"])
     else:
         return {"no": DASH, "start_zh": DASH, "start_en": DASH, "end_zh": DASH, "end_en": DASH}
-    return {"no": c["contract_no"], "start_zh": date_zh(c["start_date"]), "start_en": date_en(c["start_date"]),
-            "end_zh": date_zh(c["end_date"]), "end_en": date_en(c["end_date"])}
+    return {
+        "no": c["contract_no"],
+        "start_zh": date_zh(c["start_date"]),
+        "start_en": date_en(c["start_date"]),
+        "end_zh": date_zh(c["end_date"]),
+        "end_en": date_en(c["end_date"]),
+    }
 
 
-def notice_context(sm: SupplierMonth, action: Action, policy: Policy, period: Period, doc_type: str | None = None) -> dict[str, Any]:
+def notice_context(
+    sm: SupplierMonth, action: Action, policy: Policy, period: Period, doc_type: str | None = None
+) -> dict[str, Any]:
     """One shape for every notice (警告函, 整改通知书, 解除合同通知书, 表扬信, 退出评审表)."""
     doc_type = doc_type or action.action
     card = sm.card
@@ -526,46 +805,102 @@ def notice_context(sm: SupplierMonth, action: Action, policy: Policy, period: Pe
             delta = card.total - prev.score
             change = f"，较上期{'上升' if delta > 0 else '下降' if delta < 0 else '持平'}{fixed(delta.copy_abs())}分"
             change_en = f", {'up' if delta > 0 else 'down' if delta < 0 else 'unchanged'} {fixed(delta.copy_abs())} points on the previous period"
-        facts.append({"zh": f"{period_block(period)['zh']}绩效得分{fixed(card.total)}分，评级{card.band.grade}（{card.band.label_zh}）{change}。",
-                      "en": f"Performance score for {period_block(period)['en']}: {fixed(card.total)}, grade {card.band.grade} ({card.band.label_en}){change_en}."})
-    facts += [{"zh": zh, "en": en} for zh, en in action.reasons if not zh.startswith("本期评级")]
+        facts.append(
+            {
+                "zh": f"{period_block(period)['zh']}绩效得分{fixed(card.total)}分，评级{card.band.grade}（{card.band.label_zh}）{change}。",
+                "en": f"Performance score for {period_block(period)['en']}: {fixed(card.total)}, grade {card.band.grade} ({card.band.label_en}){change_en}.",
+            }
+        )
+    facts += [dict(zip(("zh", "en"), text(r.code, r.facts))) for r in action.reasons if r.code != "reason_grade"]
     requirements = []
     if action.action in ("warning_letter", "improvement_notice"):
         for r in main_deductions(card, policy.explain_top):
             target, _ = _target(r.kpi)
-            requirements.append({"zh": f"{r.kpi.name_zh}：本期{kpi_value(r.actual, r.kpi.unit)}，目标{target}。",
-                                 "en": f"{r.kpi.name_en}: {kpi_value(r.actual, r.kpi.unit)} this period, target {target}."})
+            requirements.append(
+                {
+                    "zh": f"{r.kpi.name_zh}：本期{kpi_value(r.actual, r.kpi.unit)}，目标{target}。",
+                    "en": f"{r.kpi.name_en}: {kpi_value(r.actual, r.kpi.unit)} this period, target {target}.",
+                }
+            )
     history = []
     for p in window(sm.points, period, 6)[::-1]:
         if p is not None:
-            history.append({"period_zh": period_block(p.period)["zh"], "period_en": period_block(p.period)["en"],
-                            "score": fixed(p.score) if p.score is not None else DASH, "grade": p.grade or DASH})
+            history.append(
+                {
+                    "period_zh": period_block(p.period)["zh"],
+                    "period_en": period_block(p.period)["en"],
+                    "score": fixed(p.score) if p.score is not None else DASH,
+                    "grade": p.grade or DASH,
+                }
+            )
     change = sm.status_change
     if change and (change[2].action == action.action or doc_type == "exit_review"):
-        status_change = {"available": True, "from_zh": label("status", change[0])[0], "from_en": label("status", change[0])[1],
-                         "to_zh": label("status", change[1])[0], "to_en": label("status", change[1])[1],
-                         "reason_zh": "；".join(z for z, _ in change[2].reasons), "reason_en": "; ".join(e for _, e in change[2].reasons)}
+        status_change = {
+            "available": True,
+            "from_zh": label("status", change[0])[0],
+            "from_en": label("status", change[0])[1],
+            "to_zh": label("status", change[1])[0],
+            "to_en": label("status", change[1])[1],
+            "reason_zh": joined(change[2].reasons)[0],
+            "reason_en": joined(change[2].reasons)[1],
+        }
     else:
-        status_change = {"available": False, "from_zh": "", "from_en": "", "to_zh": "", "to_en": "", "reason_zh": "", "reason_en": ""}
-    deadline = ({"available": True, "zh": date_zh(action.deadline), "en": date_en(action.deadline),
-                 "days": str((action.deadline - period.end).days)} if action.deadline else
-                {"available": False, "zh": "", "en": "", "days": ""})
+        status_change = {
+            "available": False,
+            "from_zh": "",
+            "from_en": "",
+            "to_zh": "",
+            "to_en": "",
+            "reason_zh": "",
+            "reason_en": "",
+        }
+    deadline = (
+        {
+            "available": True,
+            "zh": date_zh(action.deadline),
+            "en": date_en(action.deadline),
+            "days": str((action.deadline - period.end).days),
+        }
+        if action.deadline
+        else {"available": False, "zh": "", "en": "", "days": ""}
+    )
     handover_days = action.rule.handover_days or 0
     handover_end = action.handover_end or period.end
     recommendation = ("", "")
     if doc_type == "exit_review":
-        recommendation = (f"建议解除合同，{handover_days}日交接期内完成工作移交、资料与数据的返还或销毁确认，并启用备选供应商。",
-                          f"Recommend terminating the contract, completing the hand-over and the return or destruction of "
-                          f"materials and data within the {handover_days}-day hand-over period, and engaging the back-up supplier.")
+        recommendation = (
+            f"建议解除合同，{handover_days}日交接期内完成工作移交、资料与数据的返还或销毁确认，并启用备选供应商。",
+            f"Recommend terminating the contract, completing the hand-over and the return or destruction of "
+            f"materials and data within the {handover_days}-day hand-over period, and engaging the back-up supplier.",
+        )
     return {
-        "org": _org(policy),
+        "org": org_block(policy),
         "period": period_block(period),
-        "doc": {"no": notice_no(doc_type, period, sm.supplier_id), "date_zh": date_zh(period.end), "date_en": date_en(period.end)},
+        "doc": {
+            "no": notice_no(doc_type, period, sm.supplier_id),
+            "date_zh": date_zh(period.end),
+            "date_en": date_en(period.end),
+        },
         "supplier": _notice_supplier(sm),
-        "score": ({"period_zh": period_block(period)["zh"], "period_en": period_block(period)["en"], "score": fixed(card.total),
-                   "grade": card.band.grade, "grade_zh": card.band.label_zh, "grade_en": card.band.label_en} if card.rated else
-                  {"period_zh": period_block(period)["zh"], "period_en": period_block(period)["en"], "score": DASH,
-                   "grade": DASH, "grade_zh": "不评级", "grade_en": "Not rated"}),
+        "score": (
+            {
+                "period_zh": period_block(period)["zh"],
+                "period_en": period_block(period)["en"],
+                "score": fixed(card.total),
+                "grade": card.band.grade,
+                "grade_zh": card.band.label_zh,
+                "grade_en": card.band.label_en,
+            }
+            if card.rated
+            else {
+                "period_zh": period_block(period)["zh"],
+                "period_en": period_block(period)["en"],
+                "score": DASH,
+                "grade": DASH,
+                "grade_zh": "不评级",
+                "grade_en": "Not rated",
+            }
+        ),
         "history": history,
         "facts": facts,
         "requirements": requirements,
@@ -574,5 +909,6 @@ def notice_context(sm: SupplierMonth, action: Action, policy: Policy, period: Pe
         "contract": _main_contract(sm),
         "handover": {"days": str(handover_days), "end_zh": date_zh(handover_end), "end_en": date_en(handover_end)},
         "flags": [flag_row(f) for f in sm.flags],
-        "recommendation_zh": recommendation[0], "recommendation_en": recommendation[1],
+        "recommendation_zh": recommendation[0],
+        "recommendation_en": recommendation[1],
     }

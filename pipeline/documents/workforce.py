@@ -5,24 +5,36 @@ The roster annex of a settlement statement is the one place a worker's full name
 number are printed (the supplier's own people, on its own statement); everything else
 names workers by worker ID and a masked ID number.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pipeline.documents.formatting import date_en, date_zh, fixed, money
-from pipeline.config.labels import label
 from pipeline.compute.money import ZERO
 from pipeline.compute.settlement import Settlement
 from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio, RolePay
+from pipeline.config.labels import label
+from pipeline.documents.formatting import date_en, date_zh, fixed, money
+from pipeline.documents.messages import text
 
 if TYPE_CHECKING:
     from pipeline.compute.month import MonthResult
 
 DASH = "—"
-WORKFORCE_CODES = ("worker_health_check", "worker_background_check", "worker_safety_training", "worker_under_age",
-                   "worker_minor", "worker_minor_overtime", "worker_overtime", "dispatch_temporary_too_long", "worker_on_two_rosters", "worker_listed_twice",
-                   "attendance_missing")
+WORKFORCE_CODES = (
+    "worker_health_check",
+    "worker_background_check",
+    "worker_safety_training",
+    "worker_under_age",
+    "worker_minor",
+    "worker_minor_overtime",
+    "worker_overtime",
+    "dispatch_temporary_too_long",
+    "worker_on_two_rosters",
+    "worker_listed_twice",
+    "attendance_missing",
+)
 
 
 CHECK_NAMES = {
@@ -41,7 +53,7 @@ CHECK_NAMES = {
 }
 
 
-def check_rows(result: "MonthResult") -> list[list[Any]]:
+def check_rows(result: MonthResult) -> list[list[Any]]:
     """One row per worker and failed check, for HR to act on (worker ID only: no names, no ID numbers)."""
     rows = []
     for f in result.all_flags():
@@ -49,7 +61,7 @@ def check_rows(result: "MonthResult") -> list[list[Any]]:
             continue
         zh, en = CHECK_NAMES[f.code]
         for wid in f.facts.get("workers") or [f.facts.get("contract_no") or "—"]:
-            rows.append([f.supplier_id or "—", wid, zh, en, f.severity, f.message_zh, f.message_en])
+            rows.append([f.supplier_id or "—", wid, zh, en, f.severity, *text(f.code, f.facts)])
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
     return sorted(rows, key=lambda r: (order[r[4]], r[0], r[1], r[2]))
 
@@ -74,10 +86,19 @@ def daily_rate(price: Decimal, a: AttendanceSettlement) -> str:
 
 
 def role_row(r: RolePay, a: AttendanceSettlement) -> dict[str, str]:
-    return {"role_zh": r.item["role_zh"], "role_en": r.item.get("role_en", ""), "unit_price": money(r.unit_price),
-            "daily_rate": daily_rate(r.unit_price, a), "contracted": str(r.contracted_headcount),
-            "headcount": str(r.headcount), "days": qty(r.days), "overtime_hours": qty(r.overtime_hours),
-            "regular": money(r.regular), "overtime": money(r.overtime), "amount": money(r.amount)}
+    return {
+        "role_zh": r.item["role_zh"],
+        "role_en": r.item.get("role_en", ""),
+        "unit_price": money(r.unit_price),
+        "daily_rate": daily_rate(r.unit_price, a),
+        "contracted": str(r.contracted_headcount),
+        "headcount": str(r.headcount),
+        "days": qty(r.days),
+        "overtime_hours": qty(r.overtime_hours),
+        "regular": money(r.regular),
+        "overtime": money(r.overtime),
+        "amount": money(r.amount),
+    }
 
 
 def reconciliation(a: AttendanceSettlement) -> list[dict[str, str]]:
@@ -86,27 +107,43 @@ def reconciliation(a: AttendanceSettlement) -> list[dict[str, str]]:
     for r in a.roles:
         role_zh, role_en = r.item["role_zh"], r.item.get("role_en") or r.item["role_zh"]
         if r.headcount_effect:
-            rows.append({"zh": f"人数差异：{role_zh} 合同{r.contracted_headcount}人，本期实际出勤{r.headcount}人，"
-                               f"{'增加' if r.headcount_effect > 0 else '减少'}{abs(r.headcount - r.contracted_headcount)}人×单价{money(r.unit_price)}",
-                         "en": f"Headcount: {role_en}, {r.contracted_headcount} contracted, {r.headcount} worked; "
-                               f"{r.headcount - r.contracted_headcount:+d} × unit price {money(r.unit_price)}",
-                         "amount": signed_money(r.headcount_effect)})
+            rows.append(
+                {
+                    "zh": f"人数差异：{role_zh} 合同{r.contracted_headcount}人，本期实际出勤{r.headcount}人，"
+                    f"{'增加' if r.headcount_effect > 0 else '减少'}{abs(r.headcount - r.contracted_headcount)}人×单价{money(r.unit_price)}",
+                    "en": f"Headcount: {role_en}, {r.contracted_headcount} contracted, {r.headcount} worked; "
+                    f"{r.headcount - r.contracted_headcount:+d} × unit price {money(r.unit_price)}",
+                    "amount": signed_money(r.headcount_effect),
+                }
+            )
         if r.attendance_effect:
             full = r.headcount * a.working_days
-            rows.append({"zh": f"出勤差异：{role_zh} {r.headcount}人满勤{qty(full)}天，实际出勤{qty(r.days)}天，"
-                               f"按日单价（单价÷{qty(a.working_days)}天）计",
-                         "en": f"Attendance: {role_en}, {qty(r.days)} days worked against {qty(full)} for "
-                               f"{r.headcount} people at full attendance, at the daily rate (unit price ÷ {qty(a.working_days)})",
-                         "amount": signed_money(r.attendance_effect)})
+            rows.append(
+                {
+                    "zh": f"出勤差异：{role_zh} {r.headcount}人满勤{qty(full)}天，实际出勤{qty(r.days)}天，"
+                    f"按日单价（单价÷{qty(a.working_days)}天）计",
+                    "en": f"Attendance: {role_en}, {qty(r.days)} days worked against {qty(full)} for "
+                    f"{r.headcount} people at full attendance, at the daily rate (unit price ÷ {qty(a.working_days)})",
+                    "amount": signed_money(r.attendance_effect),
+                }
+            )
         if r.overtime:
-            rows.append({"zh": f"加班费：{role_zh} 加班{qty(r.overtime_hours)}小时×（日单价÷{qty(a.hours_per_day)}）×{_rate(a.overtime_rate)}倍",
-                         "en": f"Overtime: {role_en}, {qty(r.overtime_hours)} hours × (daily rate ÷ {qty(a.hours_per_day)}) × "
-                               f"{_rate(a.overtime_rate)}",
-                         "amount": signed_money(r.overtime)})
+            rows.append(
+                {
+                    "zh": f"加班费：{role_zh} 加班{qty(r.overtime_hours)}小时×（日单价÷{qty(a.hours_per_day)}）×{_rate(a.overtime_rate)}倍",
+                    "en": f"Overtime: {role_en}, {qty(r.overtime_hours)} hours × (daily rate ÷ {qty(a.hours_per_day)}) × "
+                    f"{_rate(a.overtime_rate)}",
+                    "amount": signed_money(r.overtime),
+                }
+            )
     if a.fee_vs_items:
-        rows.append({"zh": "服务项目满编金额与本期合同月服务费之差（包干价或合同部分月份在执行）",
-                     "en": "Service items at full headcount against the contract fee for the period (a fixed fee, or a part month)",
-                     "amount": signed_money(a.fee_vs_items)})
+        rows.append(
+            {
+                "zh": "服务项目满编金额与本期合同月服务费之差（包干价或合同部分月份在执行）",
+                "en": "Service items at full headcount against the contract fee for the period (a fixed fee, or a part month)",
+                "amount": signed_money(a.fee_vs_items),
+            }
+        )
     rows.append({"zh": "按实际出勤结算金额", "en": "Amount settled on attendance", "amount": money(a.amount)})
     return rows
 
@@ -117,15 +154,23 @@ def explanation(a: AttendanceSettlement) -> tuple[str, str]:
         return ("按实际出勤结算金额与合同月服务费一致。", "The amount settled on attendance equals the contract fee.")
     hc = sum((r.headcount_effect for r in a.roles), ZERO)
     att = sum((r.attendance_effect for r in a.roles), ZERO)
-    parts = [(abs(hc), "人数差异", "headcount", hc), (abs(att), "出勤天数差异", "days worked", att),
-             (abs(a.overtime_total), "加班费", "overtime", a.overtime_total),
-             (abs(a.fee_vs_items), "包干价/部分月份差异", "fixed fee or part month", a.fee_vs_items)]
+    parts = [
+        (abs(hc), "人数差异", "headcount", hc),
+        (abs(att), "出勤天数差异", "days worked", att),
+        (abs(a.overtime_total), "加班费", "overtime", a.overtime_total),
+        (abs(a.fee_vs_items), "包干价/部分月份差异", "fixed fee or part month", a.fee_vs_items),
+    ]
     main = [p for p in sorted(parts, key=lambda p: -p[0]) if p[0]]
     more = diff > 0
-    zh = (f"按实际出勤结算金额较合同月服务费{'多' if more else '少'}{money(abs(diff))}元，由"
-          + "、".join(f"{p[1]}（{signed_money(p[3])}）" for p in main) + "构成。")
-    en = (f"The amount settled on attendance is {money(abs(diff))} {'above' if more else 'below'} the contract fee, "
-          f"made up of " + ", ".join(f"{p[2]} ({signed_money(p[3])})" for p in main) + ".")
+    zh = (
+        f"按实际出勤结算金额较合同月服务费{'多' if more else '少'}{money(abs(diff))}元，由"
+        + "、".join(f"{p[1]}（{signed_money(p[3])}）" for p in main)
+        + "构成。"
+    )
+    en = (
+        f"The amount settled on attendance is {money(abs(diff))} {'above' if more else 'below'} the contract fee, "
+        f"made up of " + ", ".join(f"{p[2]} ({signed_money(p[3])})" for p in main) + "."
+    )
     return zh, en
 
 
@@ -136,22 +181,36 @@ def attendance_blocks(s: Settlement) -> list[dict[str, Any]]:
         if a is None:
             continue
         zh, en = explanation(a)
-        blocks.append({
-            "contract_no": a.contract_no, "working_days": qty(a.working_days),
-            "rule_zh": (f"日单价＝岗位月单价÷本月计薪工作日{qty(a.working_days)}天；加班费＝加班小时×（日单价÷{qty(a.hours_per_day)}）×"
-                        f"{_rate(a.overtime_rate)}倍。每人金额四舍五入至分，岗位小计为各人金额之和。"),
-            "rule_en": (f"Daily rate = the role's monthly unit price ÷ {qty(a.working_days)} working days this month; overtime = "
-                        f"hours × (daily rate ÷ {qty(a.hours_per_day)}) × {_rate(a.overtime_rate)}. Each worker's amount is "
-                        f"rounded to the fen; a role's subtotal is the sum of its workers'."),
-            "roles": [role_row(r, a) for r in a.roles],
-            "total": {"headcount": str(a.headcount), "contracted": str(sum(r.contracted_headcount for r in a.roles)),
-                      "days": qty(a.days), "overtime_hours": qty(a.overtime_hours),
-                      "regular": money(sum((r.regular for r in a.roles), ZERO)), "overtime": money(a.overtime_total),
-                      "amount": money(a.amount)},
-            "reconcile": reconciliation(a),
-            "contract_fee": money(a.contract_fee), "difference": signed_money(a.difference),
-            "explain_zh": zh, "explain_en": en,
-        })
+        blocks.append(
+            {
+                "contract_no": a.contract_no,
+                "working_days": qty(a.working_days),
+                "rule_zh": (
+                    f"日单价＝岗位月单价÷本月计薪工作日{qty(a.working_days)}天；加班费＝加班小时×（日单价÷{qty(a.hours_per_day)}）×"
+                    f"{_rate(a.overtime_rate)}倍。每人金额四舍五入至分，岗位小计为各人金额之和。"
+                ),
+                "rule_en": (
+                    f"Daily rate = the role's monthly unit price ÷ {qty(a.working_days)} working days this month; overtime = "
+                    f"hours × (daily rate ÷ {qty(a.hours_per_day)}) × {_rate(a.overtime_rate)}. Each worker's amount is "
+                    f"rounded to the fen; a role's subtotal is the sum of its workers'."
+                ),
+                "roles": [role_row(r, a) for r in a.roles],
+                "total": {
+                    "headcount": str(a.headcount),
+                    "contracted": str(sum(r.contracted_headcount for r in a.roles)),
+                    "days": qty(a.days),
+                    "overtime_hours": qty(a.overtime_hours),
+                    "regular": money(sum((r.regular for r in a.roles), ZERO)),
+                    "overtime": money(a.overtime_total),
+                    "amount": money(a.amount),
+                },
+                "reconcile": reconciliation(a),
+                "contract_fee": money(a.contract_fee),
+                "difference": signed_money(a.difference),
+                "explain_zh": zh,
+                "explain_en": en,
+            }
+        )
     return blocks
 
 
@@ -166,32 +225,52 @@ def roster_rows(s: Settlement) -> list[dict[str, str]]:
             w = p.worker
             note_zh = note_en = ""
             if p.refused == "under_age":
-                note_zh, note_en = ("未达最低用工年龄（按身份证出生日期），拒绝用工，不予结算",
-                                    "below the minimum working age (by the ID number's birth date): refused, not settled")
+                note_zh, note_en = (
+                    "未达最低用工年龄（按身份证出生日期），拒绝用工，不予结算",
+                    "below the minimum working age (by the ID number's birth date): refused, not settled",
+                )
             elif w.get("offboard_date"):
                 note_zh, note_en = f"{date_zh(w['offboard_date'])}离职", f"left on {date_en(w['offboard_date'])}"
             elif w["onboard_date"] >= s.period + "-01":
                 note_zh, note_en = f"{date_zh(w['onboard_date'])}入职", f"joined on {date_en(w['onboard_date'])}"
             nat_zh, nat_en = label("post_nature", w["post_nature"]) if w.get("post_nature") else ("", "")
-            rows.append({"no": str(len(rows) + 1), "worker_id": w["worker_id"], "name": w["name"],
-                         "id_number": w["id_number"], "contract_no": a.contract_no,
-                         "role_zh": p.item["role_zh"], "role_en": p.item.get("role_en", ""),
-                         "post_nature_zh": nat_zh, "post_nature_en": nat_en,
-                         "days": qty(p.days), "overtime_hours": qty(p.overtime_hours),
-                         "amount": DASH if p.refused else money(p.amount), "note_zh": note_zh, "note_en": note_en})
+            rows.append(
+                {
+                    "no": str(len(rows) + 1),
+                    "worker_id": w["worker_id"],
+                    "name": w["name"],
+                    "id_number": w["id_number"],
+                    "contract_no": a.contract_no,
+                    "role_zh": p.item["role_zh"],
+                    "role_en": p.item.get("role_en", ""),
+                    "post_nature_zh": nat_zh,
+                    "post_nature_en": nat_en,
+                    "days": qty(p.days),
+                    "overtime_hours": qty(p.overtime_hours),
+                    "amount": DASH if p.refused else money(p.amount),
+                    "note_zh": note_zh,
+                    "note_en": note_en,
+                }
+            )
     return rows
 
 
 def line_text(detail: dict, contract_no: str, s: Settlement) -> tuple[str, str]:
     a = next(b.attendance for b in s.bases if b.contract["contract_no"] == contract_no)
-    zh = (f"劳务费（{contract_no}），按实际出勤结算：{a.headcount}人、{qty(a.days)}天"
-          + (f"，加班{qty(a.overtime_hours)}小时" if a.overtime_hours else "") + "（明细见附件）")
-    en = (f"Labour fee ({contract_no}) on attendance: {a.headcount} people, {qty(a.days)} days"
-          + (f", {qty(a.overtime_hours)} overtime hours" if a.overtime_hours else "") + " (see the annex)")
+    zh = (
+        f"劳务费（{contract_no}），按实际出勤结算：{a.headcount}人、{qty(a.days)}天"
+        + (f"，加班{qty(a.overtime_hours)}小时" if a.overtime_hours else "")
+        + "（明细见附件）"
+    )
+    en = (
+        f"Labour fee ({contract_no}) on attendance: {a.headcount} people, {qty(a.days)} days"
+        + (f", {qty(a.overtime_hours)} overtime hours" if a.overtime_hours else "")
+        + " (see the annex)"
+    )
     return zh, en
 
 
-def portfolio_workforce(result: "MonthResult") -> dict[str, Any]:
+def portfolio_workforce(result: MonthResult) -> dict[str, Any]:
     rows = []
     for sm in result.suppliers:
         s = sm.settlement
@@ -201,29 +280,39 @@ def portfolio_workforce(result: "MonthResult") -> dict[str, Any]:
             continue
         fee = sum((a.contract_fee for a in settled), ZERO)
         amount = sum((a.amount for a in settled), ZERO)
-        rows.append({"supplier": f"{sm.supplier_id} {sm.supplier['name_zh']}",
-                     "supplier_en": f"{sm.supplier_id} {sm.supplier.get('name_en', '')}".strip(),
-                     "on_site": str(sm.workers_on_site),
-                     "headcount": str(sum(a.headcount for a in settled)) if settled else DASH,
-                     "days": qty(sum((a.days for a in settled), ZERO)) if settled else DASH,
-                     "contract_fee": money(fee) if settled else DASH,
-                     "amount": money(amount) if settled else DASH,
-                     "difference": signed_money(amount - fee) if settled else DASH,
-                     "flags": str(len(flags))})
+        rows.append(
+            {
+                "supplier": f"{sm.supplier_id} {sm.supplier['name_zh']}",
+                "supplier_en": f"{sm.supplier_id} {sm.supplier.get('name_en', '')}".strip(),
+                "on_site": str(sm.workers_on_site),
+                "headcount": str(sum(a.headcount for a in settled)) if settled else DASH,
+                "days": qty(sum((a.days for a in settled), ZERO)) if settled else DASH,
+                "contract_fee": money(fee) if settled else DASH,
+                "amount": money(amount) if settled else DASH,
+                "difference": signed_money(amount - fee) if settled else DASH,
+                "flags": str(len(flags)),
+            }
+        )
     ratio: DispatchRatio | None = result.dispatch
     if ratio is None:
         zh, en = "本期未提交人员花名册。", "No worker roster was received this period."
     elif ratio.direct is None:
         zh = f"期末在岗被派遣劳动者{ratio.dispatched:,}人；未配置直接用工人数（policy.yaml 的 workforce.direct_headcount），无法核对派遣用工比例上限。"
-        en = (f"{ratio.dispatched:,} dispatched workers on site at the end of the period; the direct headcount is not configured "
-              f"(workforce.direct_headcount in policy.yaml), so the dispatch limit cannot be checked.")
+        en = (
+            f"{ratio.dispatched:,} dispatched workers on site at the end of the period; the direct headcount is not configured "
+            f"(workforce.direct_headcount in policy.yaml), so the dispatch limit cannot be checked."
+        )
     else:
         limit = fixed(ratio.limit_pct, 0)
         state_zh = "超过" if ratio.exceeded else "未超过"
-        zh = (f"期末在岗被派遣劳动者{ratio.dispatched:,}人，直接用工{ratio.direct:,}人，派遣用工占用工总量的{fixed(ratio.pct, 1)}%，"
-              f"{state_zh}{limit}%的法定上限（按现有直接用工人数最多可使用{ratio.allowed:,}人）。")
-        en = (f"{ratio.dispatched:,} dispatched workers on site at the end of the period and {ratio.direct:,} direct employees: "
-              f"dispatched workers are {fixed(ratio.pct, 1)}% of the total workforce, "
-              f"{'above' if ratio.exceeded else 'within'} the {limit}% legal limit (at most {ratio.allowed:,} with the present "
-              f"direct headcount).")
+        zh = (
+            f"期末在岗被派遣劳动者{ratio.dispatched:,}人，直接用工{ratio.direct:,}人，派遣用工占用工总量的{fixed(ratio.pct, 1)}%，"
+            f"{state_zh}{limit}%的法定上限（按现有直接用工人数最多可使用{ratio.allowed:,}人）。"
+        )
+        en = (
+            f"{ratio.dispatched:,} dispatched workers on site at the end of the period and {ratio.direct:,} direct employees: "
+            f"dispatched workers are {fixed(ratio.pct, 1)}% of the total workforce, "
+            f"{'above' if ratio.exceeded else 'within'} the {limit}% legal limit (at most {ratio.allowed:,} with the present "
+            f"direct headcount)."
+        )
     return {"available": ratio is not None, "dispatch_zh": zh, "dispatch_en": en, "rows": rows}

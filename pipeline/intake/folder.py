@@ -5,6 +5,7 @@ a file rejected as a whole (unreadable, unknown kind, no header, refused as host
 to inputs/rejected/ with its bilingual report beside it. Nothing is deleted or changed in
 place: after any run, every byte dropped is in inputs/, its archive, or rejected/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,9 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pipeline.config.aliases import fold
 from pipeline.errors import ConfigError, Issue
@@ -23,14 +24,24 @@ from pipeline.intake.guard import MACRO_SUFFIXES, RESAVE_SUFFIXES
 
 # file-name prefix -> kind; Chinese prefixes are what the office's own file names start with
 PREFIXES = {
-    "suppliers": "suppliers", "供应商": "suppliers",
-    "contracts": "contracts", "合同": "contracts",
-    "evaluations": "evaluations", "绩效评估": "evaluations", "绩效": "evaluations",
-    "incidents": "incidents", "事件": "incidents",
-    "candidates": "candidates", "候选评估": "candidates",
-    "distribution": "distribution", "分发名单": "distribution",
-    "workers": "workers", "人员花名册": "workers", "花名册": "workers",
-    "attendance": "attendance", "考勤": "attendance",
+    "suppliers": "suppliers",
+    "供应商": "suppliers",
+    "contracts": "contracts",
+    "合同": "contracts",
+    "evaluations": "evaluations",
+    "绩效评估": "evaluations",
+    "绩效": "evaluations",
+    "incidents": "incidents",
+    "事件": "incidents",
+    "candidates": "candidates",
+    "候选评估": "candidates",
+    "distribution": "distribution",
+    "分发名单": "distribution",
+    "workers": "workers",
+    "人员花名册": "workers",
+    "花名册": "workers",
+    "attendance": "attendance",
+    "考勤": "attendance",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason
@@ -72,8 +83,9 @@ def kind_of(name: str) -> str | None:
 def is_ignored(name: str) -> bool:
     """Lock files of Excel/WPS/LibreOffice, hidden files and files still being written."""
     lower = name.lower()
-    return (name.startswith((".", "~$", "~")) or lower.endswith(tuple(INCOMPLETE_SUFFIXES))
-            or lower.startswith(".~lock."))
+    return (
+        name.startswith((".", "~$", "~")) or lower.endswith(tuple(INCOMPLETE_SUFFIXES)) or lower.startswith(".~lock.")
+    )
 
 
 def is_input_name(name: str) -> bool:
@@ -94,9 +106,16 @@ def _prefix_list() -> tuple[str, str]:
 
 def unknown_kind_issue(name: str) -> Issue:
     zh, en = _prefix_list()
-    return Issue(file=name, row=None, column=None, value=None, code="unknown_kind", rule="unknown_kind",
-                 message_zh=f"无法从文件名判断数据类型：文件名应以 {zh} 开头；本文件未处理",
-                 message_en=f"cannot tell the kind from the file name: it must start with {en}; the file was not read")
+    return Issue(
+        file=name,
+        row=None,
+        column=None,
+        value=None,
+        code="unknown_kind",
+        rule="unknown_kind",
+        message_zh=f"无法从文件名判断数据类型：文件名应以 {zh} 开头；本文件未处理",
+        message_en=f"cannot tell the kind from the file name: it must start with {en}; the file was not read",
+    )
 
 
 def discover(inputs_dir: Path) -> tuple[list[InputFile], list[Issue]]:
@@ -125,10 +144,11 @@ def whole_file_issues(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
 
 # --- nothing lost: archive and quarantine -------------------------------------------------
 
+
 @dataclass
 class Intake:
-    archived: dict[str, Path] = field(default_factory=dict)    # file name -> its copy (this run or earlier)
-    rejected: dict[str, Path] = field(default_factory=dict)    # file name -> where it was moved
+    archived: dict[str, Path] = field(default_factory=dict)  # file name -> its copy (this run or earlier)
+    rejected: dict[str, Path] = field(default_factory=dict)  # file name -> where it was moved
 
 
 def archived_digests(inputs_dir: Path) -> dict[str, Path]:
@@ -195,8 +215,9 @@ def _write_text(path: Path, text: str) -> None:
         raise
 
 
-def archive(inputs_dir: Path, paths: Sequence[Path], today: dt.date,
-            expected: dict[str, str] | None = None) -> dict[str, Path]:
+def archive(
+    inputs_dir: Path, paths: Sequence[Path], today: dt.date, expected: dict[str, str] | None = None
+) -> dict[str, Path]:
     """Copy each file to archive/<today>/ unless identical content is already archived
     (on any date). `expected` (name -> sha256 at discovery) catches a file that changed
     while the run was starting."""
@@ -210,16 +231,18 @@ def archive(inputs_dir: Path, paths: Sequence[Path], today: dt.date,
                 continue
             want = (expected or {}).get(path.name)
             seen = want or sha256_of(path)
-            if seen in known:                                  # identical content is kept once
+            if seen in known:  # identical content is kept once
                 done[path.name] = known[seen]
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             tmp, digest = _copy_hashing(path, folder)
             if want and want != digest:
                 tmp.unlink(missing_ok=True)
-                raise ConfigError(f"文件在读取过程中被修改（可能仍在复制或保存）：{path.name}；请等待完成后重新运行",
-                                  f"the file changed while the run was starting (still being copied or saved?): {path.name}; run again when it is complete",
-                                  file=str(path))
+                raise ConfigError(
+                    f"文件在读取过程中被修改（可能仍在复制或保存）：{path.name}；请等待完成后重新运行",
+                    f"the file changed while the run was starting (still being copied or saved?): {path.name}; run again when it is complete",
+                    file=str(path),
+                )
             if digest in known:
                 tmp.unlink(missing_ok=True)
                 done[path.name] = known[digest]
@@ -234,9 +257,11 @@ def archive(inputs_dir: Path, paths: Sequence[Path], today: dt.date,
             previous = sums.read_text(encoding="utf-8") if sums.is_file() else ""
             _write_text(sums, previous + "".join(new_lines))
     except OSError as exc:
-        raise ConfigError(f"无法把输入文件存档到 {folder}（磁盘已满或没有写权限？）：{exc.strerror or exc}",
-                          f"cannot archive the inputs to {folder} (disk full or not writable?): {exc.strerror or exc}",
-                          file=str(folder)) from exc
+        raise ConfigError(
+            f"无法把输入文件存档到 {folder}（磁盘已满或没有写权限？）：{exc.strerror or exc}",
+            f"cannot archive the inputs to {folder} (disk full or not writable?): {exc.strerror or exc}",
+            file=str(folder),
+        ) from exc
     return done
 
 
@@ -247,8 +272,11 @@ def rejection_text(name: str, issues: Sequence[Issue], digest: str | None, today
     lines += ["", "整个文件未被使用，原因 The whole file was not used because:"]
     for issue in issues:
         lines += [f"- {issue.text_zh()}", f"  {issue.text_en()}"]
-    lines += ["", "请按上述说明修改后，重新放入 inputs 文件夹。原文件保存在此处，未作任何改动。",
-              "Fix it as described and drop it into the inputs folder again. The original is kept here, unchanged."]
+    lines += [
+        "",
+        "请按上述说明修改后，重新放入 inputs 文件夹。原文件保存在此处，未作任何改动。",
+        "Fix it as described and drop it into the inputs folder again. The original is kept here, unchanged.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -267,19 +295,28 @@ def quarantine(inputs_dir: Path, issues: Iterable[Issue], today: dt.date) -> dic
             while Path(f"{target}.errors.json").exists():
                 target = _unique_path(folder, f"{target.stem}-r{target.suffix}", digest)
             os.replace(source, target)
-            body = {"file": name, "moved_to": f"{REJECTED_DIR}/{target.name}", "received": today.isoformat(),
-                    "sha256": digest, "issues": [i.as_dict() for i in problems]}
+            body = {
+                "file": name,
+                "moved_to": f"{REJECTED_DIR}/{target.name}",
+                "received": today.isoformat(),
+                "sha256": digest,
+                "issues": [i.as_dict() for i in problems],
+            }
             _write_text(Path(f"{target}.errors.json"), json.dumps(body, ensure_ascii=False, indent=2) + "\n")
             _write_text(Path(f"{target}.errors.txt"), rejection_text(name, problems, digest, today))
             moved[name] = target
     except OSError as exc:
-        raise ConfigError(f"无法把被拒绝的文件移到 {folder}：{exc.strerror or exc}",
-                          f"cannot move a rejected file to {folder}: {exc.strerror or exc}", file=str(folder)) from exc
+        raise ConfigError(
+            f"无法把被拒绝的文件移到 {folder}：{exc.strerror or exc}",
+            f"cannot move a rejected file to {folder}: {exc.strerror or exc}",
+            file=str(folder),
+        ) from exc
     return moved
 
 
-def archive_and_quarantine(inputs_dir: Path, files: Sequence[InputFile], issues: Sequence[Issue],
-                           today: dt.date | None = None) -> Intake:
+def archive_and_quarantine(
+    inputs_dir: Path, files: Sequence[InputFile], issues: Sequence[Issue], today: dt.date | None = None
+) -> Intake:
     """Keep a copy of every input (the files, the files named in `issues`, and the office's
     configuration files), then move files rejected as a whole out of the drop folder.
     `today` names the archive folder: the run's date, not document content."""

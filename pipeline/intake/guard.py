@@ -5,6 +5,7 @@ directory (uncompressed sizes, compression ratio, macros) and the number of rows
 sheet, counted from the compressed stream without building the sheet. Limits come from
 environment variables so an office with bigger files can raise them without a code change.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,10 @@ def _env_number(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         from pipeline.errors import ConfigError
-        raise ConfigError(f"环境变量 {name} 应为数字，当前为“{raw}”", f"environment variable {name} must be a number, not '{raw}'")
+
+        raise ConfigError(
+            f"环境变量 {name} 应为数字，当前为“{raw}”", f"environment variable {name} must be a number, not '{raw}'"
+        ) from None
     return value if value > 0 else default
 
 
@@ -60,8 +64,9 @@ def limits() -> Limits:
 
 
 def _issue(file: str, kind: str, zh: str, en: str, code: str, rule: str) -> Issue:
-    return Issue(file=file, row=None, column=None, value=None, message_zh=zh, message_en=en, kind=kind,
-                 code=code, rule=rule)
+    return Issue(
+        file=file, row=None, column=None, value=None, message_zh=zh, message_en=en, kind=kind, code=code, rule=rule
+    )
 
 
 def _mb(n: float) -> str:
@@ -73,26 +78,52 @@ def check_file(path: Path, kind: str) -> Issue | None:
     name, suffix = path.name, path.suffix.lower()
     lim = limits()
     if suffix in MACRO_SUFFIXES:
-        return _issue(name, kind, "含宏的工作簿（.xlsm 等）出于安全考虑不予读取：请在 Excel/WPS 中另存为“Excel 工作簿 (*.xlsx)”后重新提交",
-                      "macro-enabled workbooks (.xlsm etc.) are refused for safety: save it as an Excel Workbook (*.xlsx) and drop it again",
-                      "refused", "macros")
+        return _issue(
+            name,
+            kind,
+            "含宏的工作簿（.xlsm 等）出于安全考虑不予读取：请在 Excel/WPS 中另存为“Excel 工作簿 (*.xlsx)”后重新提交",
+            "macro-enabled workbooks (.xlsm etc.) are refused for safety: save it as an Excel Workbook (*.xlsx) and drop it again",
+            "refused",
+            "macros",
+        )
     if suffix in RESAVE_SUFFIXES:
-        return _issue(name, kind, f"不支持 {suffix} 格式：请另存为 .xlsx（Excel 工作簿）或 .csv 后重新提交",
-                      f"{suffix} files are not read: save it as .xlsx (Excel Workbook) or .csv and drop it again",
-                      "refused", "file_format")
+        return _issue(
+            name,
+            kind,
+            f"不支持 {suffix} 格式：请另存为 .xlsx（Excel 工作簿）或 .csv 后重新提交",
+            f"{suffix} files are not read: save it as .xlsx (Excel Workbook) or .csv and drop it again",
+            "refused",
+            "file_format",
+        )
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return _issue(name, kind, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}",
-                      "unreadable", "unreadable")
+        return _issue(
+            name,
+            kind,
+            f"无法读取文件：{exc.strerror or exc}",
+            f"cannot read the file: {exc.strerror or exc}",
+            "unreadable",
+            "unreadable",
+        )
     if size == 0:
-        return _issue(name, kind, "文件为空（0 字节）：可能尚未保存完成或复制失败，请重新保存后提交",
-                      "the file is empty (0 bytes): it may not have been saved or copied completely; save it again",
-                      "unreadable", "empty_file")
+        return _issue(
+            name,
+            kind,
+            "文件为空（0 字节）：可能尚未保存完成或复制失败，请重新保存后提交",
+            "the file is empty (0 bytes): it may not have been saved or copied completely; save it again",
+            "unreadable",
+            "empty_file",
+        )
     if size > lim.max_file_bytes:
-        return _issue(name, kind, f"文件过大（{_mb(size)}，上限 {_mb(lim.max_file_bytes)}）：请拆分后提交，或由管理员调整 {ENV_MAX_FILE_MB}",
-                      f"the file is too large ({_mb(size)}, limit {_mb(lim.max_file_bytes)}): split it, or ask the administrator to raise {ENV_MAX_FILE_MB}",
-                      "refused", "file_size")
+        return _issue(
+            name,
+            kind,
+            f"文件过大（{_mb(size)}，上限 {_mb(lim.max_file_bytes)}）：请拆分后提交，或由管理员调整 {ENV_MAX_FILE_MB}",
+            f"the file is too large ({_mb(size)}, limit {_mb(lim.max_file_bytes)}): split it, or ask the administrator to raise {ENV_MAX_FILE_MB}",
+            "refused",
+            "file_size",
+        )
     if suffix == ".xlsx":
         return check_workbook(path, kind, lim)
     return None
@@ -107,39 +138,77 @@ def check_workbook(path: Path, kind: str, lim: Limits | None = None) -> Issue | 
             members = z.infolist()
             names = {m.filename for m in members}
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                return _issue(name, kind, "不是有效的 xlsx 工作簿（可能是改了扩展名的其他文件）：请在 Excel/WPS 中另存为 .xlsx",
-                              "not a valid .xlsx workbook (perhaps another file renamed): save it as .xlsx in Excel or WPS",
-                              "unreadable", "corrupt_file")
+                return _issue(
+                    name,
+                    kind,
+                    "不是有效的 xlsx 工作簿（可能是改了扩展名的其他文件）：请在 Excel/WPS 中另存为 .xlsx",
+                    "not a valid .xlsx workbook (perhaps another file renamed): save it as .xlsx in Excel or WPS",
+                    "unreadable",
+                    "corrupt_file",
+                )
             if any(n.lower().endswith("vbaproject.bin") for n in names):
-                return _issue(name, kind, "工作簿中含有宏（VBA）：出于安全考虑不予读取，请删除宏后另存为 .xlsx",
-                              "the workbook contains macros (VBA): refused for safety; remove them and save as .xlsx",
-                              "refused", "macros")
+                return _issue(
+                    name,
+                    kind,
+                    "工作簿中含有宏（VBA）：出于安全考虑不予读取，请删除宏后另存为 .xlsx",
+                    "the workbook contains macros (VBA): refused for safety; remove them and save as .xlsx",
+                    "refused",
+                    "macros",
+                )
             total = sum(m.file_size for m in members)
             if total > lim.max_uncompressed_bytes:
-                return _issue(name, kind, f"工作簿解压后过大（{_mb(total)}，上限 {_mb(lim.max_uncompressed_bytes)}），疑似压缩炸弹，不予读取",
-                              f"the workbook inflates to {_mb(total)} (limit {_mb(lim.max_uncompressed_bytes)}): refused as a possible zip bomb",
-                              "refused", "zip_bomb")
+                return _issue(
+                    name,
+                    kind,
+                    f"工作簿解压后过大（{_mb(total)}，上限 {_mb(lim.max_uncompressed_bytes)}），疑似压缩炸弹，不予读取",
+                    f"the workbook inflates to {_mb(total)} (limit {_mb(lim.max_uncompressed_bytes)}): refused as a possible zip bomb",
+                    "refused",
+                    "zip_bomb",
+                )
             for m in members:
                 ratio = m.file_size / max(m.compress_size, 1)
                 if m.file_size > MB and ratio > lim.max_zip_ratio:
-                    return _issue(name, kind, f"工作簿中的 {m.filename} 压缩比异常（{ratio:.0f} 倍，上限 {lim.max_zip_ratio:g} 倍），疑似压缩炸弹，不予读取",
-                                  f"{m.filename} in the workbook is compressed {ratio:.0f}:1 (limit {lim.max_zip_ratio:g}:1): refused as a possible zip bomb",
-                                  "refused", "zip_bomb")
+                    return _issue(
+                        name,
+                        kind,
+                        f"工作簿中的 {m.filename} 压缩比异常（{ratio:.0f} 倍，上限 {lim.max_zip_ratio:g} 倍），疑似压缩炸弹，不予读取",
+                        f"{m.filename} in the workbook is compressed {ratio:.0f}:1 (limit {lim.max_zip_ratio:g}:1): refused as a possible zip bomb",
+                        "refused",
+                        "zip_bomb",
+                    )
             sheet_names = _sheet_names(z)
             for m in members:
                 if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
                     rows = _declared_rows(z, m)
                     if rows is None or m.file_size > rows * ROW_BYTES_PLAUSIBLE + MB:
-                        rows = _count_rows(z, m, lim.max_rows)       # no or implausible <dimension>: count
+                        rows = _count_rows(z, m, lim.max_rows)  # no or implausible <dimension>: count
                     if rows > lim.max_rows:
                         sheet = sheet_names.get(m.filename, m.filename)
-                        return _issue(name, kind, f"工作表“{sheet}”超过 {lim.max_rows:,} 行，不予读取：请拆分文件，或由管理员调整 {ENV_MAX_ROWS}",
-                                      f"sheet '{sheet}' has more than {lim.max_rows:,} rows: split the file, or ask the administrator to raise {ENV_MAX_ROWS}",
-                                      "refused", "max_rows")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, OSError, ValueError) as exc:
-        return _issue(name, kind, f"工作簿已损坏或不完整（可能复制中断），无法打开：{exc}",
-                      f"the workbook is corrupt or truncated (an interrupted copy?) and cannot be opened: {exc}",
-                      "unreadable", "corrupt_file")
+                        return _issue(
+                            name,
+                            kind,
+                            f"工作表“{sheet}”超过 {lim.max_rows:,} 行，不予读取：请拆分文件，或由管理员调整 {ENV_MAX_ROWS}",
+                            f"sheet '{sheet}' has more than {lim.max_rows:,} rows: split the file, or ask the administrator to raise {ENV_MAX_ROWS}",
+                            "refused",
+                            "max_rows",
+                        )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        OSError,
+        ValueError,
+    ) as exc:
+        return _issue(
+            name,
+            kind,
+            f"工作簿已损坏或不完整（可能复制中断），无法打开：{exc}",
+            f"the workbook is corrupt or truncated (an interrupted copy?) and cannot be opened: {exc}",
+            "unreadable",
+            "corrupt_file",
+        )
     return None
 
 

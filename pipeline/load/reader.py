@@ -5,6 +5,7 @@ headers, blank rows and columns; CSV files in UTF-8, UTF-8 with BOM or GBK/GB180
 Loading only finds the header and maps columns: values stay as typed, and coercion and
 validation decide what they mean, so every problem can still name the cell it came from.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.aliases import Aliases, fold
-from pipeline.errors import Issue, display_value
 from pipeline.config.resources import load_schema
+from pipeline.errors import Issue, UnreadableFile, display_value
 from pipeline.intake.folder import InputFile
 from pipeline.intake.guard import ENV_MAX_ROWS, check_file, limits
 
@@ -51,11 +52,17 @@ class RawRow:
     """One data row. `cells`: canonical field -> value as read, blank cells left out. A
     spreadsheet row keeps the tuple of its mapped cells (`values`, in `fields` order) and
     builds `cells` only when asked — a valid row of a 100,000-row sheet never needs it."""
+
     __slots__ = ("row", "values", "fields", "_cells")
 
-    def __init__(self, row: int, cells: dict[str, Any] | None = None, values: tuple | None = None,
-                 fields: list[str] | None = None):
-        self.row = row                # as the spreadsheet numbers it (JSON: 1-based item number)
+    def __init__(
+        self,
+        row: int,
+        cells: dict[str, Any] | None = None,
+        values: tuple | None = None,
+        fields: list[str] | None = None,
+    ):
+        self.row = row  # as the spreadsheet numbers it (JSON: 1-based item number)
         self.values, self.fields, self._cells = values, fields, cells
 
     @property
@@ -74,25 +81,30 @@ class RawRow:
 @dataclass
 class RawTable:
     kind: str
-    file: str                     # the bare file name as the user knows it
-    columns: dict[str, str] = field(default_factory=dict)    # field -> header as written
+    file: str  # the bare file name as the user knows it
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
     rows: list[RawRow] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)        # file-level problems
-    sheet: str | None = None                                  # worksheet name (workbooks only)
-    fields: list[str] = field(default_factory=list)           # the order of RawRow.values
+    issues: list[Issue] = field(default_factory=list)  # file-level problems
+    sheet: str | None = None  # worksheet name (workbooks only)
+    fields: list[str] = field(default_factory=list)  # the order of RawRow.values
 
 
-class UnreadableFile(Exception):
-    def __init__(self, issue: Issue):
-        self.issue = issue
-        super().__init__(str(issue))
-
-
-def _file_issue(file: str, kind: str, zh: str, en: str, code: str = "unreadable", rule: str | None = None,
-                sheet: str | None = None) -> Issue:
-    return Issue(file=file, row=None, column=None, value=None, message_zh=zh, message_en=en, kind=kind, code=code,
-                 rule=rule or code, sheet=sheet)
+def _file_issue(
+    file: str, kind: str, zh: str, en: str, code: str = "unreadable", rule: str | None = None, sheet: str | None = None
+) -> Issue:
+    return Issue(
+        file=file,
+        row=None,
+        column=None,
+        value=None,
+        message_zh=zh,
+        message_en=en,
+        kind=kind,
+        code=code,
+        rule=rule or code,
+        sheet=sheet,
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -119,7 +131,7 @@ def header_field(cell: Any, aliases: Aliases) -> str | None:
         return found
     loose = _loose_headers(aliases)
     for part in [cell, *_HEADER_PARTS.split(cell)]:
-        part = part.strip().lstrip("*＊※").strip()          # * marks a required column in many templates
+        part = part.strip().lstrip("*＊※").strip()  # * marks a required column in many templates
         for text in (part, _TRAILING_NOTE.sub("", part)):
             folded = fold(text)
             if not folded:
@@ -163,29 +175,43 @@ def _header_text(cell: Any) -> str:
     return " ".join(str(cell).split())
 
 
-def table_from_grid(grid: list[list[Any]], *, kind: str, file: str, aliases: Aliases,
-                    sheet: str | None = None) -> RawTable:
+def table_from_grid(
+    grid: list[list[Any]], *, kind: str, file: str, aliases: Aliases, sheet: str | None = None
+) -> RawTable:
     table = RawTable(kind=kind, file=file, sheet=sheet)
     found = _find_header(grid, kind, aliases)
     if found is None:
-        table.issues.append(_file_issue(
-            file, kind,
-            f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有一行包含「{load_schema(kind)['x-title-zh']}」的列名（如 供应商编号）",
-            f"no header row found: none of the first {HEADER_SCAN_ROWS} rows names the columns of {kind} (e.g. supplier_id)",
-            code="no_header", sheet=sheet,
-        ))
+        table.issues.append(
+            _file_issue(
+                file,
+                kind,
+                f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有一行包含「{load_schema(kind)['x-title-zh']}」的列名（如 供应商编号）",
+                f"no header row found: none of the first {HEADER_SCAN_ROWS} rows names the columns of {kind} (e.g. supplier_id)",
+                code="no_header",
+                sheet=sheet,
+            )
+        )
         return table
     header_index, columns = found
     header = grid[header_index]
     seen: dict[str, int] = {}
     for col, fld in sorted(columns.items()):
         if fld in seen:
-            table.issues.append(Issue(
-                file=file, row=header_index + 1, column=_header_text(header[col]), value=None, kind=kind, field=fld,
-                message_zh=f"列「{_header_text(header[col])}」与列「{_header_text(header[seen[fld]])}」表示同一字段，已使用第一列",
-                message_en=f"columns '{_header_text(header[col])}' and '{_header_text(header[seen[fld]])}' both mean {fld}; the first is used",
-                code="duplicate_column", rule="duplicate_column", sheet=sheet,
-            ))
+            table.issues.append(
+                Issue(
+                    file=file,
+                    row=header_index + 1,
+                    column=_header_text(header[col]),
+                    value=None,
+                    kind=kind,
+                    field=fld,
+                    message_zh=f"列「{_header_text(header[col])}」与列「{_header_text(header[seen[fld]])}」表示同一字段，已使用第一列",
+                    message_en=f"columns '{_header_text(header[col])}' and '{_header_text(header[seen[fld]])}' both mean {fld}; the first is used",
+                    code="duplicate_column",
+                    rule="duplicate_column",
+                    sheet=sheet,
+                )
+            )
             continue
         seen[fld] = col
         table.columns[fld] = _header_text(header[col])
@@ -197,13 +223,16 @@ def table_from_grid(grid: list[list[Any]], *, kind: str, file: str, aliases: Ali
     fields = list(seen)
     need = max(seen.values()) + 1
     body = grid[first:]
-    if body and min(map(len, body)) < need:        # CSV rows may be short; workbook grids are not
+    if body and min(map(len, body)) < need:  # CSV rows may be short; workbook grids are not
         body = [row if len(row) >= need else list(row) + [""] * (need - len(row)) for row in body]
     pick = itemgetter(*seen.values()) if len(seen) > 1 else (lambda r, c=next(iter(seen.values())): (r[c],))
     empty = ("",) * len(fields)
     # blank rows between the data are skipped (a row of spaces only is skipped by validation)
-    table.rows.extend(RawRow(offset, None, values, fields)
-                      for offset, values in enumerate(map(pick, body), start=first + 1) if values != empty)
+    table.rows.extend(
+        RawRow(offset, None, values, fields)
+        for offset, values in enumerate(map(pick, body), start=first + 1)
+        if values != empty
+    )
     table.fields = fields
     return table
 
@@ -216,9 +245,15 @@ def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for corrupt or encrypted files
-        raise UnreadableFile(_file_issue(
-            path.name, kind, f"无法打开工作簿（文件损坏、加密或不是xlsx格式）：{exc}",
-            f"cannot open the workbook (corrupt, encrypted or not .xlsx): {exc}", rule="corrupt_file")) from exc
+        raise UnreadableFile(
+            _file_issue(
+                path.name,
+                kind,
+                f"无法打开工作簿（文件损坏、加密或不是xlsx格式）：{exc}",
+                f"cannot open the workbook (corrupt, encrypted or not .xlsx): {exc}",
+                rule="corrupt_file",
+            )
+        ) from exc
     names = list(workbook.sheet_names)
     grids: dict[str, list[list[Any]]] = {}
     max_rows = limits().max_rows
@@ -228,14 +263,21 @@ def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, 
             try:
                 with gc_paused():
                     grids[sheet] = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                if len(grids[sheet]) > max_rows + HEADER_SCAN_ROWS:     # a <dimension> that understated it
+                if len(grids[sheet]) > max_rows + HEADER_SCAN_ROWS:  # a <dimension> that understated it
                     raise _too_many_rows(path.name, kind, max_rows)
             except UnreadableFile:
                 raise
             except Exception as exc:  # a sheet part that is damaged although the zip opened
-                raise UnreadableFile(_file_issue(
-                    path.name, kind, f"工作表“{sheet}”已损坏，无法读取：{exc}", f"sheet '{sheet}' is damaged and cannot be read: {exc}",
-                    rule="corrupt_file", sheet=sheet)) from exc
+                raise UnreadableFile(
+                    _file_issue(
+                        path.name,
+                        kind,
+                        f"工作表“{sheet}”已损坏，无法读取：{exc}",
+                        f"sheet '{sheet}' is damaged and cannot be read: {exc}",
+                        rule="corrupt_file",
+                        sheet=sheet,
+                    )
+                ) from exc
         with gc_paused():
             return table_from_grid(grids[sheet], kind=table_kind, file=path.name, aliases=aliases, sheet=sheet)
 
@@ -255,15 +297,34 @@ def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, 
             used.add(named[0])
             tables.append(found)
         elif table_kind == kind:
-            tables.append(RawTable(kind=kind, file=path.name, issues=[_file_issue(
-                path.name, kind, "工作簿中没有可识别表头的工作表", "no sheet in the workbook has a recognisable header row",
-                code="no_header")]))
+            tables.append(
+                RawTable(
+                    kind=kind,
+                    file=path.name,
+                    issues=[
+                        _file_issue(
+                            path.name,
+                            kind,
+                            "工作簿中没有可识别表头的工作表",
+                            "no sheet in the workbook has a recognisable header row",
+                            code="no_header",
+                        )
+                    ],
+                )
+            )
     return tables
 
 
-ENCODING_NAMES = {"big5": "Big5（繁体）", "big5hkscs": "Big5-HKSCS（繁体）", "cp950": "Big5（繁体）",
-                  "shift_jis": "Shift-JIS（日文）", "cp932": "Shift-JIS（日文）", "euc_jp": "EUC-JP（日文）",
-                  "euc_kr": "EUC-KR（韩文）", "cp949": "EUC-KR（韩文）"}
+ENCODING_NAMES = {
+    "big5": "Big5（繁体）",
+    "big5hkscs": "Big5-HKSCS（繁体）",
+    "cp950": "Big5（繁体）",
+    "shift_jis": "Shift-JIS（日文）",
+    "cp932": "Shift-JIS（日文）",
+    "euc_jp": "EUC-JP（日文）",
+    "euc_kr": "EUC-KR（韩文）",
+    "cp949": "EUC-KR（韩文）",
+}
 
 
 def _gb2312_share(text: str) -> tuple[int, float]:
@@ -308,23 +369,38 @@ def decode_text(raw: bytes, file: str, kind: str) -> str:
     guess = ""
     try:
         import charset_normalizer
+
         best = charset_normalizer.from_bytes(raw[:200_000]).best()
         guess = best.encoding if best is not None else ""
     except Exception:  # detection is only for the message
         guess = ""
     named = ENCODING_NAMES.get(guess, guess)
-    raise UnreadableFile(_file_issue(
-        file, kind,
-        "文件编码不是 UTF-8 或 GBK" + (f"（可能是 {named} 等）" if named else "") + "，为免读成乱码未予读取：请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的CSV",
-        "the file is not in UTF-8 or GBK" + (f" (perhaps {guess})" if guess else "") + " and was not read, to avoid garbled text: save it as CSV UTF-8 or as GBK CSV",
-        rule="encoding"))
+    raise UnreadableFile(
+        _file_issue(
+            file,
+            kind,
+            "文件编码不是 UTF-8 或 GBK"
+            + (f"（可能是 {named} 等）" if named else "")
+            + "，为免读成乱码未予读取：请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的CSV",
+            "the file is not in UTF-8 or GBK"
+            + (f" (perhaps {guess})" if guess else "")
+            + " and was not read, to avoid garbled text: save it as CSV UTF-8 or as GBK CSV",
+            rule="encoding",
+        )
+    )
 
 
 def _too_many_rows(file: str, kind: str, rows: int) -> UnreadableFile:
-    return UnreadableFile(_file_issue(
-        file, kind, f"记录超过 {rows:,} 行，不予读取：请拆分文件，或由管理员调整 {ENV_MAX_ROWS}",
-        f"more than {rows:,} records: split the file, or ask the administrator to raise {ENV_MAX_ROWS}",
-        code="refused", rule="max_rows"))
+    return UnreadableFile(
+        _file_issue(
+            file,
+            kind,
+            f"记录超过 {rows:,} 行，不予读取：请拆分文件，或由管理员调整 {ENV_MAX_ROWS}",
+            f"more than {rows:,} records: split the file, or ask the administrator to raise {ENV_MAX_ROWS}",
+            code="refused",
+            rule="max_rows",
+        )
+    )
 
 
 def read_csv(path: Path, *, kind: str, aliases: Aliases) -> RawTable:
@@ -340,8 +416,15 @@ def read_csv(path: Path, *, kind: str, aliases: Aliases) -> RawTable:
         with gc_paused():
             grid = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise UnreadableFile(_file_issue(path.name, kind, f"CSV 格式错误，无法读取：{exc}",
-                                         f"the CSV is malformed and cannot be read: {exc}", rule="corrupt_file")) from exc
+        raise UnreadableFile(
+            _file_issue(
+                path.name,
+                kind,
+                f"CSV 格式错误，无法读取：{exc}",
+                f"the CSV is malformed and cannot be read: {exc}",
+                rule="corrupt_file",
+            )
+        ) from exc
     if len(grid) > max_rows + HEADER_SCAN_ROWS:
         raise _too_many_rows(path.name, kind, max_rows)
     with gc_paused():
@@ -354,22 +437,39 @@ def read_json(path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str]
     try:
         data = json.loads(decode_text(path.read_bytes(), path.name, kind))
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise UnreadableFile(_file_issue(path.name, kind, f"不是有效的JSON：{exc}", f"not valid JSON: {exc}",
-                                         rule="json_syntax")) from exc
+        raise UnreadableFile(
+            _file_issue(path.name, kind, f"不是有效的JSON：{exc}", f"not valid JSON: {exc}", rule="json_syntax")
+        ) from exc
     if isinstance(data, dict):
         data = data.get(kind, data.get("records"))
     if not isinstance(data, list):
-        raise UnreadableFile(_file_issue(
-            path.name, kind, f"JSON应为记录列表（或含\"{kind}\"列表的对象）",
-            f"JSON must be a list of records (or an object with a \"{kind}\" list)", rule="json_shape"))
+        raise UnreadableFile(
+            _file_issue(
+                path.name,
+                kind,
+                f'JSON应为记录列表（或含"{kind}"列表的对象）',
+                f'JSON must be a list of records (or an object with a "{kind}" list)',
+                rule="json_shape",
+            )
+        )
     if len(data) > limits().max_rows:
         raise _too_many_rows(path.name, kind, limits().max_rows)
     main = RawTable(kind=kind, file=path.name)
     children = {child: RawTable(kind=child, file=path.name) for child in (nested or {}).values()}
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            main.issues.append(Issue(path.name, number, None, display_value(item), "记录应为对象", "a record must be an object",
-                                     kind=kind, rule="type"))
+            main.issues.append(
+                Issue(
+                    path.name,
+                    number,
+                    None,
+                    display_value(item),
+                    "记录应为对象",
+                    "a record must be an object",
+                    kind=kind,
+                    rule="type",
+                )
+            )
             continue
         cells: dict[str, Any] = {}
         for key, value in item.items():
@@ -379,7 +479,9 @@ def read_json(path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str]
                     if isinstance(sub, dict):
                         sub_cells = _map_keys(sub, child, aliases)
                         sub_cells.setdefault("contract_no", item.get("contract_no"))
-                        child.rows.append(RawRow(row=number, cells={k: v for k, v in sub_cells.items() if not _blank(v)}))
+                        child.rows.append(
+                            RawRow(row=number, cells={k: v for k, v in sub_cells.items() if not _blank(v)})
+                        )
                 continue
             fld = header_field(key, aliases)
             if fld is None:
@@ -419,9 +521,30 @@ def read_input(file: InputFile, aliases: Aliases) -> list[RawTable]:
     except UnreadableFile as exc:
         return [RawTable(kind=file.kind, file=file.path.name, issues=[exc.issue])]
     except MemoryError:
-        return [RawTable(kind=file.kind, file=file.path.name, issues=[Issue(
-            file=file.path.name, row=None, column=None, value=None, kind=file.kind, code="refused", rule="memory",
-            message_zh="文件内容过大，内存不足以读取：请拆分文件", message_en="the file is too large to read in memory: split it")])]
+        return [
+            RawTable(
+                kind=file.kind,
+                file=file.path.name,
+                issues=[
+                    Issue(
+                        file=file.path.name,
+                        row=None,
+                        column=None,
+                        value=None,
+                        kind=file.kind,
+                        code="refused",
+                        rule="memory",
+                        message_zh="文件内容过大，内存不足以读取：请拆分文件",
+                        message_en="the file is too large to read in memory: split it",
+                    )
+                ],
+            )
+        ]
+
+
 WORKBOOK_SHEETS = {
-    "contracts": {"contracts": ("contracts", "合同", "合同信息"), "contract_items": ("items", "服务项目", "明细", "合同明细")},
+    "contracts": {
+        "contracts": ("contracts", "合同", "合同信息"),
+        "contract_items": ("items", "服务项目", "明细", "合同明细"),
+    },
 }

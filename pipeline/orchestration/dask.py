@@ -12,23 +12,21 @@ filesystem: NFS, SMB, CephFS …), and templates likewise if VENDORFLOW_TEMPLATE
 At most a few chunks per worker thread are in flight at once, so the scheduler never holds
 the whole month's contexts.
 """
+
 from __future__ import annotations
 
 import math
 import os
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from pipeline.orchestration.parallel import RENDER_CHUNK, _settings, lazy_chunks, render_chunk
+from pipeline.errors import DaskUnavailable
+from pipeline.orchestration.parallel import RENDER_CHUNK, lazy_chunks, render_chunk, vendorflow_settings
 from pipeline.publish.outputs import Written
 
 ADDRESS_ENV = "VENDORFLOW_DASK_ADDRESS"
-IN_FLIGHT_PER_THREAD = 2       # chunks queued per worker thread: busy workers, bounded memory
-
-
-class DaskUnavailable(RuntimeError):
-    """The Dask cluster cannot be used: not installed or not reachable."""
+IN_FLIGHT_PER_THREAD = 2  # chunks queued per worker thread: busy workers, bounded memory
 
 
 def dask_address() -> str | None:
@@ -42,16 +40,26 @@ def connect(address: str, timeout: float = 30):
     except ImportError as exc:
         raise DaskUnavailable(
             f"已设置 {ADDRESS_ENV}，但未安装 dask.distributed；请安装 vendorflow[scale] / "
-            f"{ADDRESS_ENV} is set but dask.distributed is not installed: pip install 'vendorflow[scale]'") from exc
+            f"{ADDRESS_ENV} is set but dask.distributed is not installed: pip install 'vendorflow[scale]'"
+        ) from exc
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise DaskUnavailable(f"无法连接 Dask 调度器 {address}（{ADDRESS_ENV}）/ cannot reach the Dask scheduler "
-                              f"{address} ({ADDRESS_ENV}): {exc}") from exc
+        raise DaskUnavailable(
+            f"无法连接 Dask 调度器 {address}（{ADDRESS_ENV}）/ cannot reach the Dask scheduler "
+            f"{address} ({ADDRESS_ENV}): {exc}"
+        ) from exc
 
 
-def render_on_dask(jobs: Iterable, root: Path, address: str | None = None, client=None, chunk: int = RENDER_CHUNK,
-                   progress: Callable[[int], None] | None = None, total: int | None = None) -> list[Written]:
+def render_on_dask(
+    jobs: Iterable,
+    root: Path,
+    address: str | None = None,
+    client=None,
+    chunk: int = RENDER_CHUNK,
+    progress: Callable[[int], None] | None = None,
+    total: int | None = None,
+) -> list[Written]:
     """Render `jobs` into `root` on the cluster at `address` (or an open `client`);
     manifest entries in the order of `jobs`, as `parallel.render_many` returns them.
     `jobs` may be a generator (give `total`): it is consumed as chunks are submitted."""
@@ -68,7 +76,7 @@ def render_on_dask(jobs: Iterable, root: Path, address: str | None = None, clien
         size = max(1, min(chunk, math.ceil(total / threads)))
         parts = lazy_chunks(jobs, size)
         results: dict[int, list[Written]] = {}
-        settings, where = _settings(), str(Path(root).resolve())
+        settings, where = vendorflow_settings(), str(Path(root).resolve())
         from distributed import as_completed
 
         limit = threads * IN_FLIGHT_PER_THREAD
@@ -90,7 +98,7 @@ def render_on_dask(jobs: Iterable, root: Path, address: str | None = None, clien
         queue = as_completed(first)
         for future in queue:
             i = index.pop(future.key)
-            results[i] = future.result()        # a RenderError from a worker is raised here
+            results[i] = future.result()  # a RenderError from a worker is raised here
             future.release()
             if progress:
                 progress(len(results[i]))

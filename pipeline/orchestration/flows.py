@@ -1,185 +1,257 @@
-"""Prefect 3 flows: thin shells over the plain stages in `monthly.py`.
+"""Prefect 3 flows: each run of `pipeline.runs` executed by a `PrefectRunner`.
 
-Tasks are coarse — one per stage, rendering in chunks of documents — because a task run
-costs milliseconds and a flow run about a second; never a task per document.
+A run is declared once (`pipeline.runs.monthly.monthly`, `contracts`, `selection`, `review`,
+`distribution`); here each of its named stages becomes a task run, rendering goes to a
+process pool on all cores (`parallel`) or, with VENDORFLOW_DASK_ADDRESS set, to that Dask
+cluster (`dask`), and the run's facts become artifacts in the Prefect UI. Tasks are coarse,
+one per stage, because a task run costs milliseconds and a flow run about a second.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
-from pipeline.runs import monthly
+from pipeline.config.policy import load_policy
+from pipeline.distribute.delivery import group_label
+from pipeline.errors import ConfigError
+from pipeline.orchestration import dask as dask_render
 from pipeline.orchestration import parallel
-from pipeline.compute.month import MonthResult
-from pipeline.publish.locking import period_lock
-from pipeline.runs.stages import Loaded
-from pipeline.runs.monthly import RunSummary, reject_run
-from pipeline.periods import Period
-from pipeline.config.policy import Policy
+from pipeline.orchestration.schedule import period_for_run
+from pipeline.publish.jobs import Job
 from pipeline.publish.outputs import Written
-from pipeline.validation.records import Validated
+from pipeline.runs.contracts import ContractRunSummary, contracts
+from pipeline.runs.distribution import distribution
+from pipeline.runs.monthly import RunSummary, monthly
+from pipeline.runs.review import ReviewSummary, review
+from pipeline.runs.selection import SelectionSummary, selection
 
-RENDER_CHUNK = 25
 _progress: Callable[..., None] | None = None
 
 
 def set_progress(callback: Callable[..., None] | None) -> None:
-    """The terminal's progress bar, fed by the render tasks of this process:
-    called once as (0, total) before rendering, then (n,) per n documents written."""
+    """The terminal's progress, fed in the flow's process: for the monthly run (0, total) once
+    before rendering, then (n,) per n documents written; for distribution one call per message."""
     global _progress
     _progress = callback
 
 
-@task(name="load-policy", cache_policy=NONE)
-def load_policy_task(inputs_dir: Path, policy_path: Path | None) -> Policy:
-    return monthly.find_policy(inputs_dir, policy_path)
+class PrefectRunner:
+    """Executes a run's declaration with each stage as a Prefect task run."""
 
+    def __init__(self, progress: Callable[..., None] | None = None) -> None:
+        self.progress = progress
+        self._tasks: dict[tuple[str, Callable], Any] = {}
 
-@task(name="intake-and-load", cache_policy=NONE)
-def load_task(inputs_dir: Path) -> Loaded:
-    loaded = monthly.load_stage(inputs_dir)
-    get_run_logger().info("read %d input files, %d tables", len(loaded.files), len(loaded.tables))
-    return loaded
+    def stage(self, name: str, fn: Callable, *args: Any, retries: int = 0, **kwargs: Any) -> Any:
+        key = (name, fn)
+        if key not in self._tasks:
+            self._tasks[key] = task(
+                fn, name=name, cache_policy=NONE, retries=retries, retry_delay_seconds=1 if retries else 0
+            )
+        # quote(): Prefect would otherwise walk every record of these values looking for futures
+        # (seconds per task on thousands of suppliers); the task receives the value itself
+        return self._tasks[key](*[quote(a) for a in args], **{k: quote(v) for k, v in kwargs.items()})
 
-
-@task(name="validate", cache_policy=NONE)
-def validate_task(loaded: Loaded) -> Validated:
-    validated = monthly.validate_stage(loaded)
-    get_run_logger().info("%d problems in the inputs", len(validated.issues))
-    return validated
-
-
-@task(name="compute", cache_policy=NONE)
-def compute_task(validated: Validated, policy: Policy, period: Period, past: list) -> MonthResult:
-    return monthly.compute_stage(validated, policy, period, past)
-
-
-@task(name="open-history", cache_policy=NONE)
-def history_task(outputs_dir: Path, period: Period):
-    return monthly.history_stage(outputs_dir, period)
-
-
-@task(name="record-history", cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def record_task(store, run_id: str, result: MonthResult, manifest: Path) -> None:
-    monthly.record_stage(store, run_id, result, monthly.manifest_files(manifest))
-
-
-@task(name="render-documents", cache_policy=NONE, retries=1, retry_delay_seconds=1)
-def render_task(root: Path, result: MonthResult, policy: Policy, issues: list) -> tuple[list[Written], int]:
-    """One task for all documents: contexts are built as the renderers ask for them (a
-    month never holds them all), chunks go to a process pool on all cores (parallel.py) or,
-    with VENDORFLOW_DASK_ADDRESS set, to that Dask cluster (dask_render.py). Returns the
-    manifest entries of every document, rendered now or unchanged since an earlier run, and
-    how many were rendered now;
-    progress is reported here, in the flow's process, as each chunk is written."""
-    from pipeline.orchestration import dask as dask_render
-    total = monthly.count_documents(result)
-    if _progress:
-        _progress(0, total)
-    plan = monthly.plan_stream(root, monthly.iter_document_jobs(result, policy, issues), _progress)
-    address = dask_render.dask_address()
-    if address:
-        get_run_logger().info("rendering up to %d documents on the Dask cluster at %s", total, address)
-        rendered = dask_render.render_on_dask(plan.todo, root, address, progress=_progress, total=total)
-    else:
+    def render(self, jobs: Iterable[Job], root: Path, total: int) -> list[Written]:
+        logger = get_run_logger()
+        address = dask_render.dask_address()
+        if address:
+            logger.info("rendering up to %d documents on the Dask cluster at %s", total, address)
+            return dask_render.render_on_dask(jobs, root, address, progress=self.progress, total=total)
         workers = parallel.default_workers()
-        get_run_logger().info("rendering up to %d documents on %d processes", total, workers)
-        rendered = parallel.render_many(plan.todo, root, workers=workers, progress=_progress, total=total)
-    get_run_logger().info("%d documents rendered, %d unchanged", len(rendered), len(plan.reused))
-    return plan.reused + rendered, len(rendered)
+        logger.info("rendering up to %d documents on %d processes", total, workers)
+        return parallel.render_many(jobs, root, workers=workers, progress=self.progress, total=total)
+
+    def announce(self, run: str, summary: Any, facts: Any = None) -> None:
+        ANNOUNCE[run](summary, facts)
 
 
-@task(name="publish", cache_policy=NONE)
-def publish_task(root: Path, result: MonthResult, policy: Policy, loaded: Loaded, validated: Validated,
-                 documents: list[Written]) -> Path:
-    return monthly.publish_stage(root, result, policy, loaded, validated.issues, documents)
+# --------------------------------------------------------------------------- artifacts
+# What shows in the Prefect UI: ids, names, scores and counts only, never personal data or addresses.
 
 
-def publish_artifacts(code: str, summary: RunSummary, result: MonthResult) -> None:
-    """What shows in the Prefect UI: the scoreboard as a table and a short summary.
-    Only ids, names, scores and counts: no personal data."""
+def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
+    code = summary.period
     create_table_artifact(
         key=f"scoreboard-{code}",
-        table=[{"supplier": sm.supplier_id, "name": sm.supplier["name_zh"],
+        table=[
+            {
+                "supplier": sm.supplier_id,
+                "name": sm.supplier["name_zh"],
                 "score": float(sm.card.total) if sm.card.rated else None,
                 "grade": sm.card.band.grade if sm.card.rated else "—",
-                "flags": len(sm.flags), "actions": ", ".join(a.action for a in sm.actions),
-                "payable": float(sm.settlement.payable) if sm.settlement else None} for sm in result.suppliers],
+                "flags": len(sm.flags),
+                "actions": ", ".join(a.action for a in sm.actions),
+                "payable": float(sm.settlement.payable) if sm.settlement else None,
+            }
+            for sm in result.suppliers
+        ],
         description=f"vendorflow scoreboard {code}",
     )
     grades = " | ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items()))
     flags = result.all_flags()
-    by_severity = " | ".join(f"{s}: {sum(1 for f in flags if f.severity == s)}" for s in ("critical", "high", "medium", "low"))
+    by_severity = " | ".join(
+        f"{s}: {sum(1 for f in flags if f.severity == s)}" for s in ("critical", "high", "medium", "low")
+    )
     actions = sum(len(sm.actions) for sm in result.suppliers)
     create_markdown_artifact(
         key=f"monthly-{code}",
-        markdown=(f"# Monthly review {code}\n\n- documents: {summary.documents} (rendered this run: {summary.rendered})\n"
-                  f"- grades: {grades}\n- risk flags: {len(flags)} ({by_severity})\n- notices: {actions}\n"
-                  f"- rejected rows: {summary.rejected_rows}\n- outputs: `{summary.outputs}`\n"),
+        markdown=(
+            f"# Monthly review {code}\n\n- documents: {summary.documents} (rendered this run: {summary.rendered})\n"
+            f"- grades: {grades}\n- risk flags: {len(flags)} ({by_severity})\n- notices: {actions}\n"
+            f"- rejected rows: {summary.rejected_rows}\n- outputs: `{summary.outputs}`\n"
+        ),
         description="vendorflow monthly run summary",
     )
 
 
+def _contracts_artifacts(summary: ContractRunSummary, _: Any) -> None:
+    create_markdown_artifact(
+        key=f"contracts-{summary.folder}".lower().replace("_", "-"),
+        markdown=(
+            f"# Contracts {summary.folder}\n\n- contracts: {summary.documents}\n- PDFs: {summary.pdfs}\n"
+            f"- records left out: {len(summary.issues)}\n- warnings: {len(summary.warnings)}\n"
+            f"- outputs: `{summary.outputs}`\n"
+        ),
+        description="vendorflow contracts run summary",
+    )
+
+
+def _selection_artifacts(summary: SelectionSummary, _: Any) -> None:
+    result = summary.result
+    get_run_logger().info(
+        "event %s: winner %s, back-up %s",
+        result.event_id,
+        result.winner.supplier_id if result.winner else "none",
+        result.backup.supplier_id if result.backup else "none",
+    )
+
+
+def _review_artifacts(summary: ReviewSummary, _: Any) -> None:
+    create_markdown_artifact(
+        key=f"review-{summary.code.lower()}",
+        markdown=(
+            f"# Periodic review {summary.code}\n\n- suppliers: {summary.suppliers}\n"
+            f"- months recorded: {summary.months_recorded}\n- documents: {summary.documents}\n"
+            f"- outputs: `{summary.outputs}`\n"
+        ),
+        description="vendorflow periodic review summary",
+    )
+
+
+def _distribution_artifacts(report: Any, _: Any) -> None:
+    dry = " (dry run)" if report.dry_run else ""
+    create_markdown_artifact(
+        key=f"distribution-{report.period}",
+        markdown=(
+            f"# Distribution {report.period}{dry}\n\n"
+            f"- sent: {len(report.groups('sent'))} ({', '.join(map(group_label, report.groups('sent'))) or '—'})\n"
+            f"- skipped (already sent): {len(report.groups('skipped'))}\n"
+            f"- failed: {len(report.groups('failed'))} ({', '.join(map(group_label, report.groups('failed'))) or '—'})\n"
+            f"- messages: {len(report.outcomes)}\n"
+        ),
+        description="vendorflow distribution summary (ids and counts only)",
+    )
+
+
+ANNOUNCE = {
+    "monthly": _monthly_artifacts,
+    "contracts": _contracts_artifacts,
+    "selection": _selection_artifacts,
+    "review": _review_artifacts,
+    "distribution": _distribution_artifacts,
+}
+
+
+# --------------------------------------------------------------------------- flows
+
+
 @flow(name="vendorflow-monthly", log_prints=False)
-def monthly_flow(inputs: str = "inputs", outputs: str = "outputs", period: str | None = None,
-                 policy: str | None = None, wait_seconds: float = 0, strict: bool = False,
-                 timezone: str = "Asia/Shanghai") -> RunSummary:
+def monthly_flow(
+    inputs: str = "inputs",
+    outputs: str = "outputs",
+    period: str | None = None,
+    policy: str | None = None,
+    wait_seconds: float = 0,
+    strict: bool = False,
+    timezone: str = "Asia/Shanghai",
+) -> RunSummary:
     """The monthly review. `period`: YYYY-MM; none for the latest in the inputs; or
     "previous-month" (scheduled runs): the month before the run's scheduled time in `timezone`."""
-    from pipeline.orchestration.schedule import period_for_run
-    period = period_for_run(period, timezone)
-    inputs_dir, outputs_dir = Path(inputs), Path(outputs)
-    the_policy = load_policy_task(inputs_dir, Path(policy) if policy else None)
-    loaded = load_task(inputs_dir)
-    # quote(): Prefect would otherwise walk every record of these objects looking for futures
-    # (seconds per task on thousands of suppliers); the task receives the value itself
-    validated = validate_task(quote(loaded))
-    chosen = monthly.choose_period(validated, period, loaded)
-    if strict and validated.issues:     # --strict: the report only, no documents (reject_run)
-        return reject_run(outputs_dir, chosen, the_policy, loaded, validated.issues, wait_seconds)
-    root = outputs_dir / chosen.code
-    with period_lock(outputs_dir, chosen.code, wait_seconds):
-        store, past = history_task(outputs_dir, chosen)
-        result = compute_task(quote(validated), the_policy, chosen, quote(past))
-        run_id = store.begin_run("monthly", chosen.code, the_policy.sha256, monthly.input_fingerprints(loaded))
-        try:
-            # quote: Prefect does not walk thousands of records looking for futures
-            documents, rendered = render_task(root, quote(result), the_policy, quote(validated.issues))
-            manifest = publish_task(root, quote(result), the_policy, quote(loaded), quote(validated), quote(documents))
-            record_task(store, run_id, quote(result), manifest)
-        except BaseException:
-            store.fail_run(run_id)
-            raise
-    summary = RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(documents),
-                         rejected_rows=monthly.rejected_row_count(validated.issues), issues=validated.issues,
-                         manifest=manifest, rendered=rendered)
-    publish_artifacts(chosen.code, summary, result)
-    from pipeline.orchestration.distribute_flow import distribute_after_monthly   # does nothing unless the policy asks for it
-    distribute_after_monthly(chosen.code, outputs, inputs, policy)
-    return summary
-
-
-@task(name="periodic-review", cache_policy=NONE)
-def periodic_review_task(outputs_dir: Path, period: str, policy: Policy):
-    from pipeline.runs.review import run_review
-    return run_review(outputs_dir, period, policy)
+    return monthly(
+        PrefectRunner(_progress),
+        Path(inputs),
+        Path(outputs),
+        period_for_run(period, timezone),
+        Path(policy) if policy else None,
+        wait_seconds,
+        strict,
+    )
 
 
 @flow(name="vendorflow-review", log_prints=False)
-def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml"):
+def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml") -> ReviewSummary:
     """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store."""
-    from pipeline.config.policy import load_policy
-    summary = periodic_review_task(Path(outputs), period, load_policy(policy))
-    create_markdown_artifact(
-        key=f"review-{summary.code.lower()}",
-        markdown=(f"# Periodic review {summary.code}\n\n- suppliers: {summary.suppliers}\n"
-                  f"- months recorded: {summary.months_recorded}\n- documents: {summary.documents}\n"
-                  f"- outputs: `{summary.outputs}`\n"),
-        description="vendorflow periodic review summary",
+    return review(PrefectRunner(), Path(outputs), period, load_policy(policy))
+
+
+@flow(name="vendorflow-contracts", log_prints=False)
+def contracts_flow(
+    inputs: str = "inputs",
+    outputs: str = "outputs",
+    period: str | None = None,
+    templates: str | None = None,
+    pdf: bool = False,
+    policy: str | None = None,
+) -> ContractRunSummary | ConfigError:
+    """A template that would fail, or --pdf without LibreOffice, comes back as a value (the
+    ConfigError) for the command line to report before anything is written."""
+    try:
+        return contracts(
+            PrefectRunner(), Path(inputs), Path(outputs), period, templates, pdf, Path(policy) if policy else None
+        )
+    except ConfigError as exc:
+        get_run_logger().info("%s", exc)
+        return exc
+
+
+@flow(name="vendorflow-select", log_prints=False)
+def selection_flow(
+    event: str, inputs: str = "inputs", outputs: str = "outputs", policy: str | None = None
+) -> SelectionSummary | ConfigError:
+    """An event ID that no candidates row carries is a user's typo, not a crash: it comes back
+    as a value (UnknownEvent, a ConfigError) for the command line to report."""
+    try:
+        return selection(PrefectRunner(), Path(inputs), Path(outputs), event, Path(policy) if policy else None)
+    except ConfigError as exc:
+        get_run_logger().info("%s", exc)
+        return exc
+
+
+@flow(name="vendorflow-distribute", log_prints=False)
+def distribute_flow(
+    period: str,
+    outputs: str = "outputs",
+    inputs: str = "inputs",
+    policy: str | None = None,
+    dry_run: bool = False,
+    resend: Sequence[str] = (),
+    wait_seconds: float = 0,
+):
+    return distribution(
+        PrefectRunner(_progress),
+        period,
+        Path(outputs),
+        Path(inputs),
+        Path(policy) if policy else None,
+        dry_run,
+        list(resend),
+        wait_seconds,
     )
-    return summary

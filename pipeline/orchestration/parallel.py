@@ -11,24 +11,26 @@ Scripts that call this must guard their entry point with `if __name__ == "__main
 Workers start by "forkserver" (a clean, single-threaded process forks them; safe beside
 Prefect's threads) or by "spawn" where that is not available.
 """
+
 from __future__ import annotations
 
 import math
 import multiprocessing
 import os
 import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
+from pipeline.errors import WorkerError
 from pipeline.publish.outputs import Written
 
 RENDER_CHUNK = 25
-MAX_TASKS_PER_CHILD = 200      # chunks a worker renders before it is replaced
-MIN_PARALLEL = 300             # fewer documents than this render in the calling process
-IN_FLIGHT_PER_WORKER = 2       # chunks submitted ahead per worker: busy workers, bounded memory
+MAX_TASKS_PER_CHILD = 200  # chunks a worker renders before it is replaced
+MIN_PARALLEL = 300  # fewer documents than this render in the calling process
+IN_FLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: busy workers, bounded memory
 WORKERS_ENV = "VENDORFLOW_RENDER_WORKERS"
 _PRELOAD = ["pipeline.monthly", "pipeline.fastrender", "pipeline.prewarm"]
 
@@ -43,7 +45,7 @@ def default_workers() -> int:
             raise ValueError(f"{WORKERS_ENV} 应为正整数 / must be a positive integer, got {configured!r}") from None
     try:
         return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:       # not Linux
+    except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
 
 
@@ -55,11 +57,7 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-class WorkerError(RuntimeError):
-    """An error from a worker whose own class cannot cross the process boundary."""
-
-
-def _settings() -> dict[str, str]:
+def vendorflow_settings() -> dict[str, str]:
     """The caller's VENDORFLOW_* settings (templates folder, …): a forkserver's workers
     would otherwise see the environment as it was when the forkserver started."""
     return {k: v for k, v in os.environ.items() if k.startswith("VENDORFLOW_")}
@@ -68,6 +66,7 @@ def _settings() -> dict[str, str]:
 def render_chunk(root: str, jobs: Sequence, settings: dict[str, str] | None = None) -> list[Written]:
     """One task: render and write a chunk of documents (runs in a worker process)."""
     from pipeline.publish.jobs import render_and_write
+
     if settings is not None:
         for key in [k for k in os.environ if k.startswith("VENDORFLOW_") and k not in settings]:
             del os.environ[key]
@@ -83,7 +82,7 @@ def render_chunk(root: str, jobs: Sequence, settings: dict[str, str] | None = No
 
 
 def chunks(jobs: Sequence, size: int) -> list[list]:
-    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
 def lazy_chunks(jobs: Iterable, size: int) -> Iterator[list]:
@@ -94,9 +93,16 @@ def lazy_chunks(jobs: Iterable, size: int) -> Iterator[list]:
         yield part
 
 
-def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: int = RENDER_CHUNK,
-                max_tasks_per_child: int = MAX_TASKS_PER_CHILD, progress: Callable[[int], None] | None = None,
-                min_parallel: int | None = None, total: int | None = None) -> list[Written]:
+def render_many(
+    jobs: Iterable,
+    root: Path,
+    workers: int | None = None,
+    chunk: int = RENDER_CHUNK,
+    max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
+    progress: Callable[[int], None] | None = None,
+    min_parallel: int | None = None,
+    total: int | None = None,
+) -> list[Written]:
     """Render `jobs` (monthly.Job) into `root`; manifest entries in the order of `jobs`.
 
     `jobs` may be a generator: with `total` (how many it will give) it is consumed lazily,
@@ -113,8 +119,9 @@ def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: i
     min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
     if total == 0 or workers <= 1 or total < max(min_parallel, 2):
         from pipeline.publish.jobs import render_and_write
+
         return render_and_write(root, jobs, progress)
-    size = max(1, min(chunk, math.ceil(total / workers)))     # every core busy on small runs
+    size = max(1, min(chunk, math.ceil(total / workers)))  # every core busy on small runs
     parts = lazy_chunks(jobs, size)
     results: dict[int, list[Written]] = {}
     # Workers are recycled in waves: a fresh pool per `workers × max_tasks_per_child` chunks.
@@ -122,7 +129,7 @@ def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: i
     # began to be replaced: 200 documents, 2 workers, 2 tasks per child never finished.)
     per_wave = max(1, max_tasks_per_child) * workers
     context = _context()
-    settings = _settings()
+    settings = vendorflow_settings()
     start = 0
     while True:
         done_here = _run_wave(parts, per_wave, start, str(root), workers, context, settings, progress, results)
@@ -132,8 +139,17 @@ def render_many(jobs: Iterable, root: Path, workers: int | None = None, chunk: i
     return [w for i in range(len(results)) for w in results[i]]
 
 
-def _run_wave(parts: Iterator[list], per_wave: int, start: int, root: str, workers: int, context,
-              settings: dict[str, str], progress, results: dict[int, list[Written]]) -> int:
+def _run_wave(
+    parts: Iterator[list],
+    per_wave: int,
+    start: int,
+    root: str,
+    workers: int,
+    context,
+    settings: dict[str, str],
+    progress,
+    results: dict[int, list[Written]],
+) -> int:
     """Up to `per_wave` chunks on a fresh pool, at most IN_FLIGHT_PER_WORKER per worker
     submitted ahead; returns how many chunks it rendered (0: nothing was left)."""
     first = next(parts, None)
@@ -154,7 +170,7 @@ def _run_wave(parts: Iterator[list], per_wave: int, start: int, root: str, worke
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
-                results[index] = future.result()       # a RenderError from a worker is raised here
+                results[index] = future.result()  # a RenderError from a worker is raised here
                 if progress:
                     progress(len(results[index]))
     except BrokenProcessPool as exc:

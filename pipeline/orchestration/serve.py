@@ -8,6 +8,7 @@ outputs/.prefect, and stops the whole group when it stops (Ctrl-C, SIGTERM, or a
 The period of a scheduled run is computed when it runs, from its scheduled time in the
 schedule's time zone (06:00 on 1 December in Shanghai is still 30 November in UTC).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pipeline.errors import ConfigError
 from pipeline.orchestration.schedule import PREVIOUS_MONTH, Schedule, next_runs
@@ -41,10 +42,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:      # runs in the child between fork and exec (Linux)
+def _die_with_parent() -> None:  # runs in the child between fork and exec (Linux)
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)     # PR_SET_PDEATHSIG
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except Exception:
         pass
 
@@ -75,9 +77,15 @@ class LocalServer:
         self.home.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", self.host, "--port", str(self.port)]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, env=self.environment(), stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True,
-                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+            self.process = subprocess.Popen(
+                command,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
         try:
             self.wait_healthy(timeout)
         except BaseException:
@@ -89,9 +97,12 @@ class LocalServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ConfigError(f"Prefect 服务器启动失败（退出码 {self.process.returncode}），见日志",
-                                  f"the Prefect server did not start (exit {self.process.returncode}); see its log",
-                                  file=str(self.log), details=[self.tail()])
+                raise ConfigError(
+                    f"Prefect 服务器启动失败（退出码 {self.process.returncode}），见日志",
+                    f"the Prefect server did not start (exit {self.process.returncode}); see its log",
+                    file=str(self.log),
+                    details=[self.tail()],
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
                     if answer.status == 200:
@@ -99,8 +110,12 @@ class LocalServer:
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.25)
-        raise ConfigError(f"Prefect 服务器 {timeout:.0f} 秒内未就绪", f"the Prefect server was not ready within "
-                          f"{timeout:.0f} s", file=str(self.log), details=[self.tail()])
+        raise ConfigError(
+            f"Prefect 服务器 {timeout:.0f} 秒内未就绪",
+            f"the Prefect server was not ready within {timeout:.0f} s",
+            file=str(self.log),
+            details=[self.tail()],
+        )
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -120,7 +135,7 @@ class LocalServer:
                 break
             try:
                 process.wait(wait)
-                try:            # the leader is gone; anything it left in its group goes too
+                try:  # the leader is gone; anything it left in its group goes too
                     os.killpg(process.pid, signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
                     pass
@@ -130,7 +145,7 @@ class LocalServer:
         process.wait()
         self.process = None
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         self.start()
         return self
 
@@ -143,8 +158,12 @@ def configured_api_url() -> str:
     asked in a child process so this one's Prefect settings are not fixed before we decide."""
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
-    probe = subprocess.run([sys.executable, "-c", "from prefect.settings import PREFECT_API_URL as u; "
-                            "print(u.value() or '')"], capture_output=True, text=True, timeout=120)
+    probe = subprocess.run(
+        [sys.executable, "-c", "from prefect.settings import PREFECT_API_URL as u; print(u.value() or '')"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return probe.stdout.strip() if probe.returncode == 0 else ""
 
 
@@ -156,17 +175,27 @@ def deployments(inputs: Path, outputs: Path, policy: Path | None, schedule: Sche
     from prefect.schedules import Cron
 
     from pipeline.orchestration.flows import monthly_flow, review_flow
+
     inputs, outputs = inputs.resolve(), outputs.resolve()
     monthly = monthly_flow.to_deployment(
-        name=MONTHLY_DEPLOYMENT, schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
-        parameters={"inputs": str(inputs), "outputs": str(outputs), "policy": str(policy.resolve()) if policy else None,
-                    "period": PREVIOUS_MONTH, "timezone": schedule.timezone},
+        name=MONTHLY_DEPLOYMENT,
+        schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
+        parameters={
+            "inputs": str(inputs),
+            "outputs": str(outputs),
+            "policy": str(policy.resolve()) if policy else None,
+            "period": PREVIOUS_MONTH,
+            "timezone": schedule.timezone,
+        },
         tags=["vendorflow", "monthly"],
-        description=f"月度评审（上个月）/ monthly review of the previous month — {schedule.cron} {schedule.timezone}")
+        description=f"月度评审（上个月）/ monthly review of the previous month — {schedule.cron} {schedule.timezone}",
+    )
     review = review_flow.to_deployment(
-        name=REVIEW_DEPLOYMENT, tags=["vendorflow", "review"],
+        name=REVIEW_DEPLOYMENT,
+        tags=["vendorflow", "review"],
         parameters={"outputs": str(outputs), "policy": str((policy or inputs / "policy.yaml").resolve())},
-        description="季度/年度评审（手动，period = YYYY-Qn 或 YYYY）/ quarterly or annual review, on demand")
+        description="季度/年度评审（手动，period = YYYY-Qn 或 YYYY）/ quarterly or annual review, on demand",
+    )
     return [monthly, review]
 
 
@@ -178,8 +207,14 @@ def _on_sigterm(signum, frame):
     raise _Stop()
 
 
-def serve(inputs: Path, outputs: Path, policy: Path | None, schedule: Schedule,
-          report: Callable[[str], None] = print, server_timeout: float = 120) -> int:
+def serve(
+    inputs: Path,
+    outputs: Path,
+    policy: Path | None,
+    schedule: Schedule,
+    report: Callable[[str], None] = print,
+    server_timeout: float = 120,
+) -> int:
     """Serve until stopped; a local server is started (and stopped) when none is configured."""
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     server: LocalServer | None = None
@@ -189,17 +224,21 @@ def serve(inputs: Path, outputs: Path, policy: Path | None, schedule: Schedule,
             report(f"使用 Prefect 服务器 Using the Prefect server at {url}")
         else:
             server = LocalServer(outputs / ".prefect")
-            report(f"启动本地 Prefect 服务器 Starting a local Prefect server on {server.url} "
-                   f"(PREFECT_HOME {server.home}) …")
+            report(
+                f"启动本地 Prefect 服务器 Starting a local Prefect server on {server.url} "
+                f"(PREFECT_HOME {server.home}) …"
+            )
             url = server.start(server_timeout)
             report(f"服务器已就绪 Server ready: {url.removesuffix('/api')}  (进程 pid {server.process.pid})")
             os.environ["PREFECT_API_URL"] = url
-        when = ", ".join(t.strftime("%Y-%m-%d %H:%M %Z") for t in next_runs(schedule, dt.datetime.now(dt.timezone.utc)))
-        report(f"计划 Schedule: {schedule.cron} ({schedule.timezone}) — 处理上个月 for the previous month; "
-               f"接下来 next: {when}")
+        when = ", ".join(t.strftime("%Y-%m-%d %H:%M %Z") for t in next_runs(schedule, dt.datetime.now(dt.UTC)))
+        report(
+            f"计划 Schedule: {schedule.cron} ({schedule.timezone}) — 处理上个月 for the previous month; "
+            f"接下来 next: {when}"
+        )
         _serve_deployments(inputs, outputs, policy, schedule, url)
         return 0
-    except KeyboardInterrupt:       # Ctrl-C, or SIGTERM before Prefect's runner took it over
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM before Prefect's runner took it over
         return 0
     finally:
         if server is not None:
@@ -224,4 +263,5 @@ def _serve_deployments(inputs: Path, outputs: Path, policy: Path | None, schedul
 
 def _main_thread() -> bool:
     import threading
+
     return threading.current_thread() is threading.main_thread()

@@ -11,15 +11,16 @@ A run that fails (a bad policy, no evaluations yet) is reported and the watcher 
 The decisions are plain functions over (name, size, mtime) observations (`observe`,
 `decide`, `new_content`); `watch` only feeds them from watchfiles and runs the flow.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from pipeline.intake.folder import CONFIG_FILES, is_input_name, kind_of, sha256_of
 
@@ -31,13 +32,14 @@ MONTHLY_KINDS = {"suppliers", "contracts", "evaluations", "incidents"}
 class Seen:
     size: int
     mtime: float
-    since: float        # when this (size, mtime) was first observed
+    since: float  # when this (size, mtime) was first observed
 
 
 @dataclass
 class Ledger:
     """What was processed: sha256 -> first name and time; (name, size, mtime) -> sha256 so
     an unchanged file is not hashed again on every tick."""
+
     digests: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: dict[str, list] = field(default_factory=dict)
 
@@ -46,7 +48,7 @@ class Ledger:
         return bool(entry) and entry[0] == size and entry[1] == mtime and entry[2] in self.digests
 
     @classmethod
-    def load(cls, inputs_dir: Path) -> "Ledger":
+    def load(cls, inputs_dir: Path) -> Ledger:
         try:
             data = json.loads((inputs_dir / LEDGER_NAME).read_text(encoding="utf-8"))
             return cls(digests=dict(data.get("digests", {})), stats=dict(data.get("stats", {})))
@@ -55,6 +57,7 @@ class Ledger:
 
     def save(self, inputs_dir: Path) -> None:
         from pipeline.publish.outputs import atomic_write
+
         body = {"digests": self.digests, "stats": self.stats}
         atomic_write(inputs_dir / LEDGER_NAME, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
@@ -67,7 +70,7 @@ def scan(inputs_dir: Path) -> list[tuple[str, int, float]]:
             if path.is_file():
                 st = path.stat()
                 out.append((path.name, st.st_size, st.st_mtime))
-        except OSError:          # gone between listing and stat: a rename in progress
+        except OSError:  # gone between listing and stat: a rename in progress
             continue
     return out
 
@@ -110,6 +113,7 @@ def triggers_monthly(name: str) -> bool:
 def run_monthly_flow(inputs_dir: Path, outputs_dir: Path) -> int:
     """The default runner: the Prefect monthly flow over the whole drop folder."""
     from pipeline.orchestration import flows
+
     summary = flows.monthly_flow(inputs=str(inputs_dir), outputs=str(outputs_dir))
     return summary.exit_code
 
@@ -117,6 +121,7 @@ def run_monthly_flow(inputs_dir: Path, outputs_dir: Path) -> int:
 @dataclass
 class Tick:
     """What one look at the folder did (for the terminal and for tests)."""
+
     processed: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     ran: bool = False
@@ -125,9 +130,15 @@ class Tick:
 
 
 class Watcher:
-    def __init__(self, inputs_dir: Path, outputs_dir: Path,
-                 runner: Callable[[Path, Path], int] | None = None, settle: float = 2.0,
-                 report: Callable[[str], None] = print, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        inputs_dir: Path,
+        outputs_dir: Path,
+        runner: Callable[[Path, Path], int] | None = None,
+        settle: float = 2.0,
+        report: Callable[[str], None] = print,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.inputs_dir, self.outputs_dir = inputs_dir, outputs_dir
         self.runner = runner or run_monthly_flow
         self.settle, self.report, self.clock = settle, report, clock
@@ -162,8 +173,10 @@ class Watcher:
         result.processed = [n for n, _ in fresh]
         for name in result.processed:
             if kind_of(name) == "candidates":
-                self.report(f"收到候选评估文件 {name}：请运行 vendorflow select --event <评选编号> / "
-                            f"candidates received: run vendorflow select --event <ID>")
+                self.report(
+                    f"收到候选评估文件 {name}：请运行 vendorflow select --event <评选编号> / "
+                    f"candidates received: run vendorflow select --event <ID>"
+                )
         if any(triggers_monthly(n) for n in result.processed):
             self.report(f"新文件 New files: {', '.join(result.processed)} → 运行月度流程 running the monthly flow")
             result.ran = True
@@ -171,7 +184,7 @@ class Watcher:
             try:
                 result.exit_code = self.runner(self.inputs_dir, self.outputs_dir)
                 self.report(f"月度流程完成 Monthly flow finished (exit {result.exit_code})")
-            except Exception as exc:     # a bad file or policy must not stop the watcher
+            except Exception as exc:  # a bad file or policy must not stop the watcher
                 result.error = str(exc)
                 self.report(f"月度流程失败，继续监视 Monthly flow failed, still watching: {exc}")
         # a rejected file has moved to rejected/; forget what is no longer in the folder
@@ -181,9 +194,17 @@ class Watcher:
         return result
 
 
-def watch(inputs_dir: Path, outputs_dir: Path, *, runner: Callable[[Path, Path], int] | None = None,
-          settle: float = 2.0, poll: float = 1.0, stop_event: threading.Event | None = None,
-          report: Callable[[str], None] = print, force_polling: bool | None = None) -> Watcher:
+def watch(
+    inputs_dir: Path,
+    outputs_dir: Path,
+    *,
+    runner: Callable[[Path, Path], int] | None = None,
+    settle: float = 2.0,
+    poll: float = 1.0,
+    stop_event: threading.Event | None = None,
+    report: Callable[[str], None] = print,
+    force_polling: bool | None = None,
+) -> Watcher:
     """Watch until `stop_event` is set (or Ctrl+C). watchfiles wakes the loop on changes; a
     tick every `poll` seconds lets settling files become complete without a new event."""
     import watchfiles
@@ -191,9 +212,17 @@ def watch(inputs_dir: Path, outputs_dir: Path, *, runner: Callable[[Path, Path],
     watcher = Watcher(inputs_dir, outputs_dir, runner=runner, settle=settle, report=report)
     report(f"监视 Watching {inputs_dir}（文件稳定 {settle:g} 秒后处理 / files count after {settle:g}s unchanged）")
     watcher.tick()
-    for _changes in watchfiles.watch(inputs_dir, stop_event=stop_event, rust_timeout=max(50, int(poll * 1000)),
-                                     yield_on_timeout=True, recursive=False, debounce=200, step=50,
-                                     force_polling=force_polling, raise_interrupt=False):
+    for _changes in watchfiles.watch(
+        inputs_dir,
+        stop_event=stop_event,
+        rust_timeout=max(50, int(poll * 1000)),
+        yield_on_timeout=True,
+        recursive=False,
+        debounce=200,
+        step=50,
+        force_polling=force_polling,
+        raise_interrupt=False,
+    ):
         watcher.tick()
         if stop_event is not None and stop_event.is_set():
             break

@@ -5,6 +5,7 @@ VENDORFLOW_HISTORY_URL (e.g. postgresql+psycopg://…) when several machines sha
 A rerun of a period supersedes the earlier run's results but never deletes them: who ran
 what, when, from which inputs stays on record (知识管理 / 监督与改进).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,19 +14,22 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from pipeline.compute.month import PastResult
-from sqlalchemy.exc import DatabaseError, OperationalError
+from pipeline.errors import HistoryError
 
 metadata = sa.MetaData()
 
 runs = sa.Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     sa.Column("run_id", sa.String(36), primary_key=True),
     sa.Column("flow", sa.String(32), nullable=False),
     sa.Column("period", sa.String(16), nullable=False, index=True),
@@ -40,38 +44,50 @@ runs = sa.Table(
     sa.Column("superseded_at", sa.String(32)),
 )
 results = sa.Table(
-    "results", metadata,
+    "results",
+    metadata,
     sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
     sa.Column("period", sa.String(16), nullable=False),
     sa.Column("supplier_id", sa.String(64), nullable=False),
-    sa.Column("name_zh", sa.Text), sa.Column("name_en", sa.Text), sa.Column("category", sa.String(32)),
+    sa.Column("name_zh", sa.Text),
+    sa.Column("name_en", sa.Text),
+    sa.Column("category", sa.String(32)),
     sa.Column("rated", sa.Boolean, nullable=False),
-    sa.Column("score", sa.String(16)), sa.Column("grade", sa.String(8)),
+    sa.Column("score", sa.String(16)),
+    sa.Column("grade", sa.String(8)),
     sa.Column("kpis_json", sa.Text),
-    sa.Column("penalties", sa.String(24)), sa.Column("rewards", sa.String(24)), sa.Column("payable", sa.String(24)),
+    sa.Column("penalties", sa.String(24)),
+    sa.Column("rewards", sa.String(24)),
+    sa.Column("payable", sa.String(24)),
     sa.Column("currency", sa.String(8)),
     sa.Column("incidents_json", sa.Text),
 )
 flags = sa.Table(
-    "flags", metadata,
+    "flags",
+    metadata,
     sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
     sa.Column("period", sa.String(16), nullable=False),
     sa.Column("supplier_id", sa.String(64)),
     sa.Column("code", sa.String(48), nullable=False),
     sa.Column("severity", sa.String(16), nullable=False),
-    sa.Column("message_zh", sa.Text), sa.Column("message_en", sa.Text),
+    sa.Column("message_zh", sa.Text),
+    sa.Column("message_en", sa.Text),
 )
 actions = sa.Table(
-    "actions", metadata,
+    "actions",
+    metadata,
     sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
     sa.Column("period", sa.String(16), nullable=False),
     sa.Column("supplier_id", sa.String(64), nullable=False),
     sa.Column("action", sa.String(48), nullable=False),
-    sa.Column("status_from", sa.String(16)), sa.Column("status_to", sa.String(16)),
-    sa.Column("reason_zh", sa.Text), sa.Column("reason_en", sa.Text),
+    sa.Column("status_from", sa.String(16)),
+    sa.Column("status_to", sa.String(16)),
+    sa.Column("reason_zh", sa.Text),
+    sa.Column("reason_en", sa.Text),
 )
 documents = sa.Table(
-    "documents", metadata,
+    "documents",
+    metadata,
     sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
     sa.Column("period", sa.String(16), nullable=False),
     sa.Column("path", sa.Text, nullable=False),
@@ -83,18 +99,19 @@ documents = sa.Table(
 # "sending" before the SMTP transaction and completed after it, so a crash in between is
 # visible (and the retry reuses the same Message-ID) instead of silently lost.
 sends = sa.Table(
-    "sends", metadata,
+    "sends",
+    metadata,
     sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
     sa.Column("period", sa.String(16), nullable=False, index=True),
-    sa.Column("recipient_group", sa.String(64), nullable=False),     # supplier_id, or "@internal" for management
+    sa.Column("recipient_group", sa.String(64), nullable=False),  # supplier_id, or "@internal" for management
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("doc_type", sa.String(48)),
     sa.Column("message_id", sa.Text, nullable=False),
     sa.Column("correction", sa.Boolean, nullable=False, default=False),
-    sa.Column("envelope_json", sa.Text),      # addresses this attempt tried
-    sa.Column("delivered_json", sa.Text),     # addresses the server accepted
-    sa.Column("result", sa.String(16), nullable=False),               # sending | sent | partial | failed
+    sa.Column("envelope_json", sa.Text),  # addresses this attempt tried
+    sa.Column("delivered_json", sa.Text),  # addresses the server accepted
+    sa.Column("result", sa.String(16), nullable=False),  # sending | sent | partial | failed
     sa.Column("error", sa.Text),
     sa.Column("started_at", sa.String(32), nullable=False),
     sa.Column("sent_at", sa.String(32)),
@@ -102,22 +119,12 @@ sends = sa.Table(
 )
 
 
-class HistoryError(Exception):
-    """The store cannot be used (damaged file, unreachable server): the run stops before writing."""
-
-    def __init__(self, where: str, cause: Exception):
-        super().__init__(
-            f"历史数据库无法使用（文件损坏或无法连接）：{where}；输入文件未被改动，请修复或移走该数据库后重试 / "
-            f"the history database cannot be used (damaged or unreachable): {where}; the inputs were not touched — "
-            f"repair or move the database away and run again ({cause.__class__.__name__}: {str(cause)[:200]})")
-
-
 def default_url(outputs_dir: Path) -> str:
     return os.environ.get("VENDORFLOW_HISTORY_URL") or f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _dec(text: str | None) -> Decimal | None:
@@ -136,37 +143,65 @@ class HistoryStore:
                     conn.exec_driver_sql("PRAGMA quick_check").fetchall()
                 metadata.create_all(conn)
         except (DatabaseError, OperationalError) as exc:
-            raise HistoryError(self._where(), exc) from exc
+            raise HistoryError(self.where(), exc) from exc
 
-    def _where(self) -> str:
+    def where(self) -> str:
         return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else self.url.split("@")[-1]
 
     @classmethod
-    def for_outputs(cls, outputs_dir: Path) -> "HistoryStore":
+    def for_outputs(cls, outputs_dir: Path) -> HistoryStore:
         return cls(default_url(outputs_dir))
 
     def begin_run(self, flow: str, period: str, policy_sha256: str, inputs: Sequence[dict[str, Any]]) -> str:
         run_id = str(uuid.uuid4())
         with self._begin() as conn:
-            conn.execute(runs.insert().values(
-                run_id=run_id, flow=flow, period=period, started_at=_now(), status="running",
-                run_by=_user(), host=socket.gethostname(), policy_sha256=policy_sha256,
-                inputs_json=json.dumps(sorted(inputs, key=lambda i: i["path"]), ensure_ascii=False)))
+            conn.execute(
+                runs.insert().values(
+                    run_id=run_id,
+                    flow=flow,
+                    period=period,
+                    started_at=_now(),
+                    status="running",
+                    run_by=_user(),
+                    host=socket.gethostname(),
+                    policy_sha256=policy_sha256,
+                    inputs_json=json.dumps(sorted(inputs, key=lambda i: i["path"]), ensure_ascii=False),
+                )
+            )
         return run_id
 
-    def complete_run(self, run_id: str, period: str, flow: str, rows: Iterable[dict[str, Any]],
-                     flag_rows: Iterable[dict[str, Any]], action_rows: Iterable[dict[str, Any]],
-                     document_rows: Iterable[dict[str, Any]]) -> None:
+    def complete_run(
+        self,
+        run_id: str,
+        period: str,
+        flow: str,
+        rows: Iterable[dict[str, Any]],
+        flag_rows: Iterable[dict[str, Any]],
+        action_rows: Iterable[dict[str, Any]],
+        document_rows: Iterable[dict[str, Any]],
+    ) -> None:
         """Record the run's results and mark earlier completed runs of the period superseded, in one transaction."""
         stamp = _now()
         with self._begin() as conn:
-            for table, data in ((results, rows), (flags, flag_rows), (actions, action_rows), (documents, document_rows)):
+            for table, data in (
+                (results, rows),
+                (flags, flag_rows),
+                (actions, action_rows),
+                (documents, document_rows),
+            ):
                 data = [dict(d, run_id=run_id, period=period) for d in data]
                 if data:
                     conn.execute(table.insert(), data)
-            conn.execute(runs.update().where(
-                (runs.c.period == period) & (runs.c.flow == flow) & (runs.c.status == "completed")
-                & runs.c.superseded_by.is_(None)).values(superseded_by=run_id, superseded_at=stamp))
+            conn.execute(
+                runs.update()
+                .where(
+                    (runs.c.period == period)
+                    & (runs.c.flow == flow)
+                    & (runs.c.status == "completed")
+                    & runs.c.superseded_by.is_(None)
+                )
+                .values(superseded_by=run_id, superseded_at=stamp)
+            )
             conn.execute(runs.update().where(runs.c.run_id == run_id).values(status="completed", finished_at=stamp))
 
     def fail_run(self, run_id: str) -> None:
@@ -175,17 +210,32 @@ class HistoryStore:
 
     def current_results(self, periods: Sequence[str] | None = None, flow: str = "monthly") -> list[PastResult]:
         """Results of the latest completed, not superseded, run of each period."""
-        query = (sa.select(results).join(runs, runs.c.run_id == results.c.run_id)
-                 .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow)))
+        query = (
+            sa.select(results)
+            .join(runs, runs.c.run_id == results.c.run_id)
+            .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow))
+        )
         if periods is not None:
             query = query.where(results.c.period.in_(list(periods)))
         with self._connect() as conn:
-            return [PastResult(
-                period=r.period, supplier_id=r.supplier_id, rated=bool(r.rated), score=_dec(r.score), grade=r.grade,
-                penalties=_dec(r.penalties), rewards=_dec(r.rewards), payable=_dec(r.payable),
-                kpis=json.loads(r.kpis_json or "{}"), incidents=json.loads(r.incidents_json or "[]"),
-                name_zh=r.name_zh or "", name_en=r.name_en or "", category=r.category or "",
-            ) for r in conn.execute(query.order_by(results.c.period, results.c.supplier_id))]
+            return [
+                PastResult(
+                    period=r.period,
+                    supplier_id=r.supplier_id,
+                    rated=bool(r.rated),
+                    score=_dec(r.score),
+                    grade=r.grade,
+                    penalties=_dec(r.penalties),
+                    rewards=_dec(r.rewards),
+                    payable=_dec(r.payable),
+                    kpis=json.loads(r.kpis_json or "{}"),
+                    incidents=json.loads(r.incidents_json or "[]"),
+                    name_zh=r.name_zh or "",
+                    name_en=r.name_en or "",
+                    category=r.category or "",
+                )
+                for r in conn.execute(query.order_by(results.c.period, results.c.supplier_id))
+            ]
 
     def current_flags(self, periods: Sequence[str]) -> list[dict[str, Any]]:
         return self._current(flags, periods)
@@ -194,9 +244,16 @@ class HistoryStore:
         return self._current(actions, periods)
 
     def _current(self, table: sa.Table, periods: Sequence[str]) -> list[dict[str, Any]]:
-        query = (sa.select(table).join(runs, runs.c.run_id == table.c.run_id)
-                 .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == "monthly")
-                        & table.c.period.in_(list(periods))))
+        query = (
+            sa.select(table)
+            .join(runs, runs.c.run_id == table.c.run_id)
+            .where(
+                (runs.c.status == "completed")
+                & runs.c.superseded_by.is_(None)
+                & (runs.c.flow == "monthly")
+                & table.c.period.in_(list(periods))
+            )
+        )
         with self._connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -209,23 +266,52 @@ class HistoryStore:
 
     # --- distribution ledger -------------------------------------------------------------
 
-    def begin_send(self, attempt_id: str, period: str, recipient_group: str, message_id: str,
-                   documents: Sequence[dict[str, Any]], envelope: Sequence[str]) -> None:
+    def begin_send(
+        self,
+        attempt_id: str,
+        period: str,
+        recipient_group: str,
+        message_id: str,
+        documents: Sequence[dict[str, Any]],
+        envelope: Sequence[str],
+    ) -> None:
         """Before the SMTP transaction: one "sending" row per document (path, sha256, doc_type, correction)."""
         stamp = _now()
-        rows = [{"attempt_id": attempt_id, "period": period, "recipient_group": recipient_group,
-                 "path": d["path"], "sha256": d["sha256"], "doc_type": d.get("doc_type"), "message_id": message_id,
-                 "correction": bool(d.get("correction")), "envelope_json": json.dumps(list(envelope)),
-                 "result": "sending", "started_at": stamp, "run_by": _user()} for d in documents]
+        rows = [
+            {
+                "attempt_id": attempt_id,
+                "period": period,
+                "recipient_group": recipient_group,
+                "path": d["path"],
+                "sha256": d["sha256"],
+                "doc_type": d.get("doc_type"),
+                "message_id": message_id,
+                "correction": bool(d.get("correction")),
+                "envelope_json": json.dumps(list(envelope)),
+                "result": "sending",
+                "started_at": stamp,
+                "run_by": _user(),
+            }
+            for d in documents
+        ]
         with self._begin() as conn:
             conn.execute(sends.insert(), rows)
 
-    def record_send(self, attempt_id: str, result: str, delivered: Sequence[str] = (), error: str | None = None) -> None:
+    def record_send(
+        self, attempt_id: str, result: str, delivered: Sequence[str] = (), error: str | None = None
+    ) -> None:
         """After the SMTP transaction: sent, partial (some recipients refused) or failed."""
         with self._begin() as conn:
-            conn.execute(sends.update().where(sends.c.attempt_id == attempt_id).values(
-                result=result, delivered_json=json.dumps(list(delivered)), error=error,
-                sent_at=_now() if result in ("sent", "partial") else None))
+            conn.execute(
+                sends.update()
+                .where(sends.c.attempt_id == attempt_id)
+                .values(
+                    result=result,
+                    delivered_json=json.dumps(list(delivered)),
+                    error=error,
+                    sent_at=_now() if result in ("sent", "partial") else None,
+                )
+            )
 
     def sent_documents(self, period: str) -> list[dict[str, Any]]:
         """Every ledger row of the period, oldest first (planning decides what they mean)."""
@@ -257,13 +343,13 @@ class _Guard:
             self.ctx = self.opener()
             return self.ctx.__enter__()
         except (DatabaseError, OperationalError) as exc:
-            raise HistoryError(self.store._where(), exc) from exc
+            raise HistoryError(self.store.where(), exc) from exc
 
     def __exit__(self, *exc_info):
         try:
             return self.ctx.__exit__(*exc_info)
         except (DatabaseError, OperationalError) as exc:
-            raise HistoryError(self.store._where(), exc) from exc
+            raise HistoryError(self.store.where(), exc) from exc
 
 
 def _user() -> str:

@@ -3,15 +3,20 @@
 A job's fingerprint is the sha256 of its template, its context and the renderer version, so a
 rerun over the same inputs skips every document whose file on disk still matches.
 """
+
 from __future__ import annotations
+
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
+
 from pipeline.publish.outputs import Written, clean_temporaries, previous_entries, still_valid, write_output
 from pipeline.render.facade import render_docx, template_bytes
+
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 
@@ -24,18 +29,21 @@ def safe_name(identifier: str, limit: int = 80) -> str:
     if name != identifier:
         name = f"{name}-{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:8]}"
     return name
-RENDERER_VERSION = "vendorflow-render-2"   # bump when rendering changes output for the same context
+
+
+RENDERER_VERSION = "vendorflow-render-2"  # bump when rendering changes output for the same context
 
 
 @dataclass(frozen=True)
 class Job:
     """One document to render: where it goes, from which template, with what."""
+
     relative_path: str
     template: str
     context: dict[str, Any]
     doc_type: str
     supplier_id: str | None = None
-    fingerprint: str = ""      # sha256 of template + context + renderer version
+    fingerprint: str = ""  # sha256 of template + context + renderer version
 
 
 def fingerprint(template: str, context: dict[str, Any]) -> str:
@@ -53,8 +61,9 @@ def _fingerprint_of(value: Any) -> str:
     return str(value)
 
 
-def make_job(relative_path: str, template: str, context: dict[str, Any], doc_type: str,
-             supplier_id: str | None = None) -> Job:
+def make_job(
+    relative_path: str, template: str, context: dict[str, Any], doc_type: str, supplier_id: str | None = None
+) -> Job:
     return Job(relative_path, template, context, doc_type, supplier_id, fingerprint(template, context))
 
 
@@ -62,6 +71,7 @@ def make_job(relative_path: str, template: str, context: dict[str, Any], doc_typ
 class Plan:
     """Documents to render, given lazily, and those an earlier run already wrote (filled in
     as `todo` is consumed: complete once it is exhausted)."""
+
     todo: Iterator[Job]
     reused: list[Written]
 
@@ -76,12 +86,21 @@ def plan_stream(root: Path, jobs: Iterable[Job], on_reused: Callable[[int], None
         for job in jobs:
             entry = before.get(job.relative_path)
             if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
-                reused.append(Written(job.relative_path, entry["sha256"], entry["bytes"], job.doc_type,
-                                      job.supplier_id, job.fingerprint))
+                reused.append(
+                    Written(
+                        job.relative_path,
+                        entry["sha256"],
+                        entry["bytes"],
+                        job.doc_type,
+                        job.supplier_id,
+                        job.fingerprint,
+                    )
+                )
                 if on_reused:
                     on_reused(1)
             else:
                 yield job
+
     return Plan(todo(), reused)
 
 
@@ -94,8 +113,11 @@ def plan_documents(root: Path, jobs: Sequence[Job]) -> tuple[list[Job], list[Wri
     for job in jobs:
         entry = before.get(job.relative_path)
         if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
-            reused.append(Written(job.relative_path, entry["sha256"], entry["bytes"], job.doc_type,
-                                  job.supplier_id, job.fingerprint))
+            reused.append(
+                Written(
+                    job.relative_path, entry["sha256"], entry["bytes"], job.doc_type, job.supplier_id, job.fingerprint
+                )
+            )
         else:
             todo.append(job)
     return todo, reused

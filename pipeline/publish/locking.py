@@ -3,21 +3,17 @@
 An advisory lock (flock) per period under outputs/.locks/; it is released by the kernel
 when the process ends, so a killed run never leaves a stale lock behind.
 """
+
 from __future__ import annotations
 
 import fcntl
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-
-class PeriodBusy(Exception):
-    def __init__(self, period: str, holder: str):
-        self.period, self.holder = period, holder
-        super().__init__(f"期间 {period} 正在由另一个运行处理（{holder}），请稍后再试或使用 --wait / "
-                         f"another run of period {period} is in progress ({holder}); try later or use --wait")
+from pipeline.errors import PeriodBusy
 
 
 @contextmanager

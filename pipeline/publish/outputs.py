@@ -4,50 +4,45 @@ Every file goes to a temporary name in its own folder and is renamed into place 
 it is flushed to disk, so a crash never leaves a half-written document; the manifest is
 written last, so a manifest always describes complete files.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from pipeline.errors import Issue
+from pipeline.errors import Issue, OutputError
 from pipeline.privacy import mask_personal
 from pipeline.render.workbooks import fill_sheet, workbook_bytes
-
-
-
 
 TEMP_SUFFIX = ".tmp"
 
 
-class OutputError(Exception):
-    """An output could not be written (disk full, permissions): the run stops, nothing half-written stays."""
-
-    def __init__(self, path: Path, cause: OSError):
-        self.path, self.cause = path, cause
-        super().__init__(f"无法写入输出文件 {path}（磁盘已满或没有写权限？）：{cause.strerror or cause} / "
-                         f"cannot write output file {path} (disk full or not writable?): {cause.strerror or cause}")
-
-
 @dataclass(frozen=True)
 class Written:
-    path: str            # relative to the period folder, forward slashes
+    path: str  # relative to the period folder, forward slashes
     sha256: str
     bytes: int
     doc_type: str
     supplier_id: str | None = None
-    context_sha256: str | None = None   # what it was rendered from: unchanged → not rendered again
+    context_sha256: str | None = None  # what it was rendered from: unchanged → not rendered again
 
     def as_dict(self) -> dict[str, Any]:
-        entry = {"path": self.path, "sha256": self.sha256, "bytes": self.bytes,
-                 "doc_type": self.doc_type, "supplier_id": self.supplier_id}
+        entry = {
+            "path": self.path,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "doc_type": self.doc_type,
+            "supplier_id": self.supplier_id,
+        }
         if self.context_sha256:
             entry["context_sha256"] = self.context_sha256
         return entry
@@ -73,8 +68,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_output(root: Path, relative: str, data: bytes, doc_type: str, supplier_id: str | None = None,
-                 context_sha256: str | None = None) -> Written:
+def write_output(
+    root: Path,
+    relative: str,
+    data: bytes,
+    doc_type: str,
+    supplier_id: str | None = None,
+    context_sha256: str | None = None,
+) -> Written:
     atomic_write(root / relative, data)
     return Written(relative, hashlib.sha256(data).hexdigest(), len(data), doc_type, supplier_id, context_sha256)
 
@@ -113,8 +114,9 @@ def issue_summary(issues: Sequence[Issue]) -> list[dict[str, Any]]:
     """Per file and sheet: problems, rows left out, and whether the whole file was refused."""
     groups: dict[tuple[str, str | None], dict[str, Any]] = {}
     for i in issues:
-        g = groups.setdefault((i.file, i.sheet), {"file": i.file, "sheet": i.sheet, "problems": 0, "rows": set(),
-                                                  "whole_file": False})
+        g = groups.setdefault(
+            (i.file, i.sheet), {"file": i.file, "sheet": i.sheet, "problems": 0, "rows": set(), "whole_file": False}
+        )
         g["problems"] += 1
         if i.row is None:
             g["whole_file"] = g["whole_file"] or i.code in ("unreadable", "refused", "unknown_kind", "no_header")
@@ -129,30 +131,73 @@ def validation_report_xlsx(issues: Sequence[Issue]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单 Issues"
-    fill_sheet(ws, ["文件 File", "工作表 Sheet", "行 Row", "列 Column", "值 Value", "规则 Rule",
-                    "问题 Problem", "Problem (English)", "类型 Kind", "字段 Field"],
-               ([i.file, i.sheet, i.row, i.column, mask_personal(i.field, i.value), i.rule or i.code, i.text_zh(), i.text_en(), i.kind, i.field]
-                for i in issues),
-               [26, 14, 7, 18, 24, 18, 56, 56, 13, 18])
+    fill_sheet(
+        ws,
+        [
+            "文件 File",
+            "工作表 Sheet",
+            "行 Row",
+            "列 Column",
+            "值 Value",
+            "规则 Rule",
+            "问题 Problem",
+            "Problem (English)",
+            "类型 Kind",
+            "字段 Field",
+        ],
+        (
+            [
+                i.file,
+                i.sheet,
+                i.row,
+                i.column,
+                mask_personal(i.field, i.value),
+                i.rule or i.code,
+                i.text_zh(),
+                i.text_en(),
+                i.kind,
+                i.field,
+            ]
+            for i in issues
+        ),
+        [26, 14, 7, 18, 24, 18, 56, 56, 13, 18],
+    )
     for row in ws.iter_rows(min_row=2):
         for cell in row[6:8]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.auto_filter.ref = ws.dimensions
     summary = wb.create_sheet("汇总 Summary")
-    fill_sheet(summary, ["文件 File", "工作表 Sheet", "问题数 Problems", "被排除的行 Rows left out", "整个文件被拒绝 Whole file rejected"],
-               ([g["file"], g["sheet"], g["problems"], g["rows"], "是 yes" if g["whole_file"] else "否 no"]
-                for g in issue_summary(issues)),
-               [30, 16, 14, 22, 26])
+    fill_sheet(
+        summary,
+        [
+            "文件 File",
+            "工作表 Sheet",
+            "问题数 Problems",
+            "被排除的行 Rows left out",
+            "整个文件被拒绝 Whole file rejected",
+        ],
+        (
+            [g["file"], g["sheet"], g["problems"], g["rows"], "是 yes" if g["whole_file"] else "否 no"]
+            for g in issue_summary(issues)
+        ),
+        [30, 16, 14, 22, 26],
+    )
     return workbook_bytes(wb)
 
 
 def validation_report_json(issues: Sequence[Issue], period: str) -> bytes:
-    body = {"period": period, "issue_count": len(issues), "files": issue_summary(issues),
-            "issues": [i.as_dict() for i in issues]}
+    body = {
+        "period": period,
+        "issue_count": len(issues),
+        "files": issue_summary(issues),
+        "issues": [i.as_dict() for i in issues],
+    }
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def manifest_bytes(period: str, files: Sequence[Written], inputs: Sequence[dict[str, Any]], policy: dict[str, Any]) -> bytes:
+def manifest_bytes(
+    period: str, files: Sequence[Written], inputs: Sequence[dict[str, Any]], policy: dict[str, Any]
+) -> bytes:
     body = {
         "period": period,
         "generator": "vendorflow",
@@ -177,5 +222,7 @@ def remove_stale(root: Path, keep: set[str]) -> list[str]:
 
 def manifest_files(manifest: Path) -> list[Written]:
     entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-    return [Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
-            for e in entries]
+    return [
+        Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
+        for e in entries
+    ]

@@ -7,34 +7,44 @@ runs), and three things are reported with the template and the text around them:
 * tags that still do not parse as Jinja (split by Word beyond repair, mistyped);
 * full-width braces typed with a Chinese input method (｛｛ … ｝｝, ｛％ … ％｝), which Jinja
   does not see as tags, so they would print literally in a contract;
-* fields the template uses that the context does not provide. The known context of a
-  template is its example in tests/fixtures/contexts/<template>.json; the walk is
+* fields the template uses that the context does not provide. The context is given, or
+  found by `known(template_name)`, a function the caller injects (the documents layer
+  builds an example from each template's declared shape: render/ does not import
+  documents/, and reads neither the environment nor any folder of examples). The walk is
   static, so every branch counts, not just the ones the example takes. A company's own
   template that needs more than the code provides fails here, not as a blank in a
-  signed contract.
+  signed contract. Without a context or `known`, only syntax and braces are checked.
 """
+
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
+import warnings
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
 from pipeline.render.environment import jinja_env
-from pipeline.config.resources import PROJECT_ROOT
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FULLWIDTH = re.compile(r"[｛{][｛{％%＃#]|[％%＃#}｝][}｝]")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _PARAGRAPH = re.compile(r"<w:p[ >]")
-_BLOCK_END = {"if": "endif", "for": "endfor", "with": "endwith", "macro": "endmacro", "call": "endcall",
-              "filter": "endfilter", "block": "endblock", "autoescape": "endautoescape"}
+_BLOCK_END = {
+    "if": "endif",
+    "for": "endfor",
+    "with": "endwith",
+    "macro": "endmacro",
+    "call": "endcall",
+    "filter": "endfilter",
+    "block": "endblock",
+    "autoescape": "endautoescape",
+}
 _GUARD_FILTERS = {"default", "d"}
 _GUARD_TESTS = {"defined", "undefined"}
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
@@ -44,8 +54,8 @@ CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "t
 class Problem:
     template: str
     part: str
-    kind: str            # syntax | fullwidth | missing | unreadable | no_context | missing_template
-    text: str            # the text around it, as a reader of the template sees it
+    kind: str  # syntax | fullwidth | missing | unreadable | no_context | missing_template
+    text: str  # the text around it, as a reader of the template sees it
     message_zh: str
     message_en: str
     severity: str = "error"
@@ -56,15 +66,9 @@ class Problem:
         return f"{where}: {around}{self.message_zh} / {self.message_en}"
 
 
-def contexts_dir() -> Path:
-    return Path(os.environ.get("VENDORFLOW_CONTEXTS", PROJECT_ROOT / "tests" / "fixtures" / "contexts"))
-
-
-def known_context(template_name: str) -> dict[str, Any] | None:
-    path = contexts_dir() / f"{Path(template_name).stem}.json"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+Known = Callable[[str], dict[str, Any] | None]
+"""From a template's file name ("review_report.docx") to an example of its context, None
+for a template the program does not use."""
 
 
 def _shorten(text: str, around: int = 0, width: int = 90) -> str:
@@ -72,7 +76,7 @@ def _shorten(text: str, around: int = 0, width: int = 90) -> str:
     if len(text) <= width:
         return text
     start = max(0, min(around - width // 2, len(text) - width))
-    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+    return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
 def _strip_xml(line: str) -> str:
@@ -85,8 +89,8 @@ def _strip_xml(line: str) -> str:
 @dataclass
 class Part:
     name: str
-    raw: str           # the XML as stored
-    source: str        # what Jinja sees: docxtpl's patched XML, one paragraph per line
+    raw: str  # the XML as stored
+    source: str  # what Jinja sees: docxtpl's patched XML, one paragraph per line
 
 
 def read_parts(path: Path) -> list[Part]:
@@ -128,10 +132,17 @@ def fullwidth_problems(template: str, part: Part) -> list[Problem]:
         found = [m for m in _FULLWIDTH.finditer(text) if any(ord(c) > 0xFF00 for c in m.group())]
         if found:
             braces = "”“".join(m.group() for m in found)
-            out.append(Problem(template, part.name, "fullwidth", _shorten(text, found[0].start()),
-                               f"全角括号“{braces}”不是模板标记（用中文输入法输入的），会原样印在文件中；请切换到英文输入法重新输入 {{{{ }}}} 或 {{% %}}",
-                               f"full-width braces {', '.join(m.group() for m in found)} (typed with a Chinese input method) are not tags and would "
-                               "print as they are; retype them as {{ }} or {% %} with an English input method"))
+            out.append(
+                Problem(
+                    template,
+                    part.name,
+                    "fullwidth",
+                    _shorten(text, found[0].start()),
+                    f"全角括号“{braces}”不是模板标记（用中文输入法输入的），会原样印在文件中；请切换到英文输入法重新输入 {{{{ }}}} 或 {{% %}}",
+                    f"full-width braces {', '.join(m.group() for m in found)} (typed with a Chinese input method) are not tags and would "
+                    "print as they are; retype them as {{ }} or {% %} with an English input method",
+                )
+            )
     return out
 
 
@@ -171,24 +182,38 @@ def syntax_problems(template: str, part: Part) -> tuple[list[Problem], nodes.Tem
             if message:
                 bad.append(m.group())
                 tag = _shorten(m.group(), 0, 60)
-                out.append(Problem(template, part.name, "syntax", _shorten(text, m.start()),
-                                   f"标记 {tag} 无法解析（{message}）。常见原因：Word 将标记拆分到不同格式的文字中、括号不全或混入了全角/不间断空格；请删除整个标记后一次性重新输入",
-                                   f"tag {tag} does not parse ({message}). Usually Word split it across differently "
-                                   "formatted text, a brace is missing, or a full-width or non-breaking space crept in; "
-                                   "delete the whole tag and type it again in one go"))
+                out.append(
+                    Problem(
+                        template,
+                        part.name,
+                        "syntax",
+                        _shorten(text, m.start()),
+                        f"标记 {tag} 无法解析（{message}）。常见原因：Word 将标记拆分到不同格式的文字中、括号不全或混入了全角/不间断空格；请删除整个标记后一次性重新输入",
+                        f"tag {tag} does not parse ({message}). Usually Word split it across differently "
+                        "formatted text, a brace is missing, or a full-width or non-breaking space crept in; "
+                        "delete the whole tag and type it again in one go",
+                    )
+                )
     raw_texts = _paragraph_texts(part.raw) if part.name != "docProps/core.xml" else part.raw.splitlines()
     for text in raw_texts:
         tags = list(_TAG.finditer(text))
         for m in re.finditer(r"\{\{|\{%", text):
             if not any(t.start() <= m.start() < t.end() for t in tags):
-                out.append(Problem(template, part.name, "syntax", _shorten(text, m.start()),
-                                   f"“{m.group()}”在本段中没有对应的结束括号（标记被拆开或跨越了段落），请把整个标记放在同一段落内重新输入",
-                                   f"\"{m.group()}\" has no closing brace in its paragraph (the tag was split or runs across "
-                                   "paragraphs); type the whole tag again within one paragraph"))
+                out.append(
+                    Problem(
+                        template,
+                        part.name,
+                        "syntax",
+                        _shorten(text, m.start()),
+                        f"“{m.group()}”在本段中没有对应的结束括号（标记被拆开或跨越了段落），请把整个标记放在同一段落内重新输入",
+                        f'"{m.group()}" has no closing brace in its paragraph (the tag was split or runs across '
+                        "paragraphs); type the whole tag again within one paragraph",
+                    )
+                )
     try:
         tree = env.parse(part.source)
     except TemplateSyntaxError as exc:
-        if bad:     # the fields can still be checked once the broken tags are set aside
+        if bad:  # the fields can still be checked once the broken tags are set aside
             source = part.source
             for tag in bad:
                 source = source.replace(tag, "")
@@ -198,10 +223,17 @@ def syntax_problems(template: str, part: Part) -> tuple[list[Problem], nodes.Tem
                 pass
         if not out:
             line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
-            out.append(Problem(template, part.name, "syntax", _shorten(_strip_xml(line)),
-                               f"模板结构错误（{exc.message}），例如 if/for 缺少对应的 endif/endfor，或 {{%tr %}} 与 {{%p %}} 混用",
-                               f"the template's structure is broken ({exc.message}), e.g. an if/for without its "
-                               "endif/endfor, or {%tr %} paired with {%p %}"))
+            out.append(
+                Problem(
+                    template,
+                    part.name,
+                    "syntax",
+                    _shorten(_strip_xml(line)),
+                    f"模板结构错误（{exc.message}），例如 if/for 缺少对应的 endif/endfor，或 {{%tr %}} 与 {{%p %}} 混用",
+                    f"the template's structure is broken ({exc.message}), e.g. an if/for without its "
+                    "endif/endfor, or {%tr %} paired with {%p %}",
+                )
+            )
         return out, None
     return out, tree
 
@@ -290,7 +322,7 @@ def used_fields(tree: nodes.Template, globals_: set[str]) -> list[tuple[list[str
         if isinstance(node, nodes.Filter) and node.name in _GUARD_FILTERS:
             for child in node.args + [kw.value for kw in node.kwargs]:
                 visit(child, scope)
-            return                                  # `x | default(…)` does not need x
+            return  # `x | default(…)` does not need x
         if isinstance(node, nodes.Test) and node.name in _GUARD_TESTS:
             return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
@@ -361,34 +393,67 @@ def field_problems(template: str, part: Part, tree: nodes.Template, context: dic
         seen.add(name)
         line = _strip_xml(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
         at = line.find(gap[-1]) if gap[-1] != "[]" else 0
-        out.append(Problem(template, part.name, "missing", _shorten(line, max(at, 0)),
-                           f"模板使用了字段 {name}，但程序不提供该字段（生成时会失败）；请改用已有字段，或先请开发人员在程序中提供",
-                           f"the template uses {name}, which the program does not provide (rendering would fail); use an "
-                           "existing field, or have it added to the program first"))
+        out.append(
+            Problem(
+                template,
+                part.name,
+                "missing",
+                _shorten(line, max(at, 0)),
+                f"模板使用了字段 {name}，但程序不提供该字段（生成时会失败）；请改用已有字段，或先请开发人员在程序中提供",
+                f"the template uses {name}, which the program does not provide (rendering would fail); use an "
+                "existing field, or have it added to the program first",
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- entry points
 
 
-def check_template(path: Path, context: dict[str, Any] | None = None, *, use_known: bool = True) -> list[Problem]:
+def check_template(
+    path: Path, context: dict[str, Any] | None = None, *, known: Known | None = None, use_known: bool | None = None
+) -> list[Problem]:
+    """Problems of one template. Its fields are checked against `context`, else against
+    `known(path.name)`; with neither, only tags and braces are checked. `use_known` is
+    deprecated and ignored (the examples are injected through `known` now)."""
+    if use_known is not None:
+        warnings.warn("check_template(use_known=…) is ignored: pass known=", DeprecationWarning, stacklevel=2)
     name = path.name
     if not zipfile.is_zipfile(path):
         head = path.read_bytes()[:8] if path.is_file() else b""
-        hint_zh, hint_en = ("（这是旧版 Word .doc 文件）", " (it is an old Word .doc file)") if head.startswith(b"\xd0\xcf\x11\xe0") else ("", "")
-        return [Problem(name, "", "unreadable", "",
-                        f"不是 Word .docx 文件{hint_zh}：请在 Word 中“另存为 Word 文档 (.docx)”，或在 LibreOffice 中“另存为 Word 2007-365 (.docx)”",
-                        f"not a Word .docx file{hint_en}: save it as \"Word Document (.docx)\" in Word, or as "
-                        "\"Word 2007-365 (.docx)\" in LibreOffice")]
+        hint_zh, hint_en = (
+            ("（这是旧版 Word .doc 文件）", " (it is an old Word .doc file)")
+            if head.startswith(b"\xd0\xcf\x11\xe0")
+            else ("", "")
+        )
+        return [
+            Problem(
+                name,
+                "",
+                "unreadable",
+                "",
+                f"不是 Word .docx 文件{hint_zh}：请在 Word 中“另存为 Word 文档 (.docx)”，或在 LibreOffice 中“另存为 Word 2007-365 (.docx)”",
+                f'not a Word .docx file{hint_en}: save it as "Word Document (.docx)" in Word, or as '
+                '"Word 2007-365 (.docx)" in LibreOffice',
+            )
+        ]
     try:
         parts = read_parts(path)
-    except Exception as exc:           # a zip that is not a Word document (e.g. .odt renamed)
-        return [Problem(name, "", "unreadable", "",
-                        f"无法作为 Word 文档读取（{exc}）；如果是用 LibreOffice 编辑的，请另存为 Word 2007-365 (.docx) 格式",
-                        f"cannot be read as a Word document ({exc}); if it was edited in LibreOffice, save it as "
-                        "Word 2007-365 (.docx)")]
-    if context is None and use_known:
-        context = known_context(name)
+    except Exception as exc:  # a zip that is not a Word document (e.g. .odt renamed)
+        return [
+            Problem(
+                name,
+                "",
+                "unreadable",
+                "",
+                f"无法作为 Word 文档读取（{exc}）；如果是用 LibreOffice 编辑的，请另存为 Word 2007-365 (.docx) 格式",
+                f"cannot be read as a Word document ({exc}); if it was edited in LibreOffice, save it as "
+                "Word 2007-365 (.docx)",
+            )
+        ]
+    asked = context is None and known is not None
+    if asked:
+        context = known(name)
     problems: list[Problem] = []
     for part in parts:
         problems += fullwidth_problems(name, part)
@@ -396,26 +461,42 @@ def check_template(path: Path, context: dict[str, Any] | None = None, *, use_kno
         problems += found
         if tree is not None and context is not None:
             problems += field_problems(name, part, tree, context)
-    if context is None and use_known:
-        problems.append(Problem(name, "", "no_context", "",
-                                "没有该模板的示例上下文（tests/fixtures/contexts），无法核对字段；程序不会使用此文件名的模板",
-                                "no example context for this template (tests/fixtures/contexts), so its fields cannot be "
-                                "checked; the program uses no template of this name", severity="warning"))
+    if asked and context is None:
+        problems.append(
+            Problem(
+                name,
+                "",
+                "no_context",
+                "",
+                "程序中没有该模板的上下文定义，无法核对字段；程序不会使用此文件名的模板",
+                "the program declares no context for this template, so its fields cannot be "
+                "checked; the program uses no template of this name",
+                severity="warning",
+            )
+        )
     return problems
 
 
-def check_dir(directory: Path, required: tuple[str, ...] = ()) -> list[Problem]:
+def check_dir(directory: Path, required: tuple[str, ...] = (), known: Known | None = None) -> list[Problem]:
     """Every .docx in the folder (Word's ~$ lock files skipped); `required` names the
-    templates a run needs, each reported when absent."""
+    templates a run needs, each reported when absent; `known` as for check_template."""
     problems = []
     for name in required:
         if not (directory / name).is_file():
-            problems.append(Problem(name, "", "missing_template", str(directory),
-                                    f"模板文件夹中缺少 {name}", f"{name} is missing from the templates folder"))
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    "missing_template",
+                    str(directory),
+                    f"模板文件夹中缺少 {name}",
+                    f"{name} is missing from the templates folder",
+                )
+            )
     for path in sorted(directory.glob("*.docx")):
         if path.name.startswith("~$"):
             continue
-        problems += check_template(path)
+        problems += check_template(path, known=known)
     return problems
 
 

@@ -11,6 +11,7 @@ strict XML parse and a zip write that copies the unchanged parts' compressed byt
 A template is keyed by path, mtime and size, so a business user's edit is picked up by
 the next document without restarting anything.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -40,13 +41,13 @@ HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 XML_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")   # what docxtpl renders
+CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
 _JINJA_MARK = re.compile(r"\{[{%#]")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _XML_TAG = re.compile(r"<[^>]*>")
 _MARKER = "<!--vf:{}-->"
 _MARKER_RE = re.compile(r"<!--vf:(\d+)-->")
-_DOS_DATE, _DOS_TIME = (0 << 9) | (1 << 5) | 1, 0       # 1980-01-01 00:00:00, as normalise_zip writes
+_DOS_DATE, _DOS_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00:00, as normalise_zip writes
 
 
 # --------------------------------------------------------------------------- pictures
@@ -57,6 +58,7 @@ class Image:
     """A picture in a template context, as plain data (it crosses process boundaries,
     unlike docxtpl's InlineImage, which is bound to one DocxTemplate object).
     Place it with `{{ name }}` in a run; give a width or a height to scale it."""
+
     data: bytes
     width_mm: float | None = None
     height_mm: float | None = None
@@ -70,7 +72,7 @@ class Image:
     def __str__(self) -> str:
         return self.__html__() if _IMAGE_HOST.get() is not None else repr(self)
 
-    def __repr__(self) -> str:      # never the bytes: contexts get logged
+    def __repr__(self) -> str:  # never the bytes: contexts get logged
         size = "×".join(f"{v:g} mm" for v in (self.width_mm, self.height_mm) if v) or "natural size"
         return f"Image({len(self.data)} bytes, {size})"
 
@@ -87,9 +89,13 @@ class DocxtplImageHost:
     def insert_image(self, image: Image) -> str:
         from docx.shared import Mm
         from docxtpl import InlineImage
-        return InlineImage(self.tpl, io.BytesIO(image.data),
-                           Mm(image.width_mm) if image.width_mm else None,
-                           Mm(image.height_mm) if image.height_mm else None)._insert_image()
+
+        return InlineImage(
+            self.tpl,
+            io.BytesIO(image.data),
+            Mm(image.width_mm) if image.width_mm else None,
+            Mm(image.height_mm) if image.height_mm else None,
+        )._insert_image()
 
     def __enter__(self):
         self._token = _IMAGE_HOST.set(self)
@@ -106,23 +112,25 @@ class DocxtplImageHost:
 class _Stored:
     """A zip member deflated once: its local header, data and central-directory record
     are written from these for every document."""
+
     name: bytes
     crc: int
     size: int
-    data: bytes       # deflated
+    data: bytes  # deflated
 
 
 @dataclass
 class _Story:
     """One part of the document that is a Jinja template (body, header, footer, footnotes)."""
-    name: str             # zip member, e.g. word/document.xml
+
+    name: str  # zip member, e.g. word/document.xml
     template: Template
-    source: str           # the compiled source, for naming the field of an error
+    source: str  # the compiled source, for naming the field of an error
     prefix: str
     suffix: str
     is_body: bool
-    rels_name: str        # word/_rels/document.xml.rels
-    fix_tables: bool = False   # rows can change their cell count: docxtpl's table fix on every document
+    rels_name: str  # word/_rels/document.xml.rels
+    fix_tables: bool = False  # rows can change their cell count: docxtpl's table fix on every document
     debug: Template | None = None
 
 
@@ -130,9 +138,9 @@ class _Story:
 class Prepared:
     name: str
     key: tuple
-    order: list[str]                      # zip members in the template's order
-    stored: dict[str, _Stored]            # members copied as they are
-    raw: dict[str, bytes]                 # relationships and content types, rewritten when pictures are added
+    order: list[str]  # zip members in the template's order
+    stored: dict[str, _Stored]  # members copied as they are
+    raw: dict[str, bytes]  # relationships and content types, rewritten when pictures are added
     stories: dict[str, _Story]
     core: dict[str, Template] = field(default_factory=dict)
     core_xml: bytes = b""
@@ -164,7 +172,7 @@ _CELL_TAGS = re.compile(r"\{[{%]-?\s*(tc\s|hm\b|colspan\b)")
 def _cells_can_change(body_xml: str, root) -> bool:
     """Whether docxtpl's table fix can change anything but an emptied table: cell loops or
     merges in the template, or a table whose rows do not already fill its grid."""
-    if _CELL_TAGS.search(_XML_TAG.sub("", body_xml)):    # tags as Word shows them, runs joined
+    if _CELL_TAGS.search(_XML_TAG.sub("", body_xml)):  # tags as Word shows them, runs joined
         return True
     ns = f"{{{W_NS}}}"
     for table in root.iter(ns + "tbl"):
@@ -193,9 +201,10 @@ def _rels_name(part_name: str) -> str:
 def _compile(env, source: str, template_name: str, part: str) -> Template:
     try:
         return env.from_string(source)
-    except Exception as exc:   # a tag a business user mistyped: say where
-        raise RenderError(template_name, template_name, exc, _field_of(source, getattr(exc, "lineno", None)),
-                          part) from exc
+    except Exception as exc:  # a tag a business user mistyped: say where
+        raise RenderError(
+            template_name, template_name, exc, _field_of(source, getattr(exc, "lineno", None)), part
+        ) from exc
 
 
 def prepare(path: Path, env=None) -> Prepared:
@@ -224,9 +233,16 @@ def prepare(path: Path, env=None) -> Prepared:
     shell_text = etree.tostring(shell, encoding="unicode")
     start, stop = shell_text.index("<w:body"), shell_text.index("</w:body>") + len("</w:body>")
     main_name = document.part.partname.lstrip("/")
-    stories[main_name] = _Story(main_name, _compile(env, body_source, name, main_name), body_source,
-                                XML_DECL + shell_text[:start], shell_text[stop:], True, _rels_name(main_name),
-                                _cells_can_change(tpl.get_xml(), root))
+    stories[main_name] = _Story(
+        main_name,
+        _compile(env, body_source, name, main_name),
+        body_source,
+        XML_DECL + shell_text[:start],
+        shell_text[stop:],
+        True,
+        _rels_name(main_name),
+        _cells_can_change(tpl.get_xml(), root),
+    )
 
     # headers and footers, as docxtpl finds them
     for rel in document.part.rels.values():
@@ -235,8 +251,9 @@ def prepare(path: Path, env=None) -> Prepared:
             source = tpl.patch_xml(tpl.get_part_xml(part))
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
             part_name = part.partname.lstrip("/")
-            stories[part_name] = _Story(part_name, _compile(env, source, name, part_name), source,
-                                        XML_DECL, "", False, _rels_name(part_name))
+            stories[part_name] = _Story(
+                part_name, _compile(env, source, name, part_name), source, XML_DECL, "", False, _rels_name(part_name)
+            )
     # footnotes
     for part in document.part.package.iter_parts():
         if part.content_type == FOOTNOTES_CT:
@@ -244,8 +261,9 @@ def prepare(path: Path, env=None) -> Prepared:
             source = tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
             part_name = part.partname.lstrip("/")
-            stories[part_name] = _Story(part_name, _compile(env, source, name, part_name), source,
-                                        "", "", False, _rels_name(part_name))
+            stories[part_name] = _Story(
+                part_name, _compile(env, source, name, part_name), source, "", "", False, _rels_name(part_name)
+            )
 
     # core properties that hold tags (docxtpl renders these six)
     core: dict[str, Template] = {}
@@ -317,6 +335,7 @@ def _listing(xml: str) -> str:
     an identity when the rendered part holds none of those characters."""
     if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
         from docxtpl import DocxTemplate
+
         return DocxTemplate.resolve_listing(None, xml)
     return xml
 
@@ -367,7 +386,7 @@ def _xml_error_field(story: _Story, context: dict, full: bytes, exc: etree.XMLSy
     except etree.XMLSyntaxError as again:
         line, column = again.position
         lines = text.split("\n")
-        offset = sum(len(l) + 1 for l in lines[:max(line - 1, 0)]) + max(column, 0)
+        offset = sum(len(l) + 1 for l in lines[: max(line - 1, 0)]) + max(column, 0)
         found = list(_MARKER_RE.finditer(text, 0, offset))
         lineno = int(found[-1].group(1)) + 1 if found else 1
         return _field_of(story.source, lineno)
@@ -382,10 +401,10 @@ class _Document:
     def __init__(self, prep: Prepared):
         self.prep = prep
         self.current: _Story | None = None
-        self.media: dict[str, str] = {}                 # sha1 -> member name
+        self.media: dict[str, str] = {}  # sha1 -> member name
         self.media_data: dict[str, bytes] = {}
-        self.rels: dict[str, list[tuple[str, str]]] = {}   # rels member -> [(rId, target)]
-        self.content_types: dict[str, str] = {}         # extension -> content type
+        self.rels: dict[str, list[tuple[str, str]]] = {}  # rels member -> [(rId, target)]
+        self.content_types: dict[str, str] = {}  # extension -> content type
         self.next_shape = 5000
 
     def insert_image(self, image: Image) -> str:
@@ -417,26 +436,31 @@ class _Document:
                 n += 1
             rid = f"rId{n}"
             added.append((rid, target))
-        cx, cy = img.scaled_dimensions(Mm(image.width_mm) if image.width_mm else None,
-                                       Mm(image.height_mm) if image.height_mm else None)
+        cx, cy = img.scaled_dimensions(
+            Mm(image.width_mm) if image.width_mm else None, Mm(image.height_mm) if image.height_mm else None
+        )
         self.next_shape += 1
         inline = CT_Inline.new_pic_inline(self.next_shape, rid, img.filename, cx, cy)
         pic = etree.tostring(inline, encoding="unicode")
-        return ('</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space="preserve">' % pic)
+        return '</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space="preserve">' % pic
 
     def rels_bytes(self, member: str) -> bytes:
         body = self.prep.raw.get(member) or (XML_DECL + f'<Relationships xmlns="{REL_NS}"></Relationships>').encode()
-        extra = "".join(f'<Relationship Id="{rid}" Type="{IMAGE_REL}" Target="{target}"/>'
-                        for rid, target in self.rels[member])
-        if body.rstrip().endswith(b"/>") and b"</Relationships>" not in body:      # <Relationships .../>
+        extra = "".join(
+            f'<Relationship Id="{rid}" Type="{IMAGE_REL}" Target="{target}"/>' for rid, target in self.rels[member]
+        )
+        if body.rstrip().endswith(b"/>") and b"</Relationships>" not in body:  # <Relationships .../>
             body = body.rstrip()[:-2] + b">" + b"</Relationships>"
         return body.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
 
     def content_types_bytes(self) -> bytes:
         body = self.prep.raw["[Content_Types].xml"]
         present = {m.lower() for m in re.findall(rb'Default Extension="([^"]+)"', body)}
-        extra = "".join(f'<Default Extension="{ext}" ContentType="{ct}"/>'
-                        for ext, ct in sorted(self.content_types.items()) if ext.lower().encode() not in present)
+        extra = "".join(
+            f'<Default Extension="{ext}" ContentType="{ct}"/>'
+            for ext, ct in sorted(self.content_types.items())
+            if ext.lower().encode() not in present
+        )
         return re.sub(rb"(<Types[^>]*>)", lambda m: m.group(1) + extra.encode(), body, count=1)
 
 
@@ -507,8 +531,10 @@ def _fix_body(story: _Story, tree) -> bool:
 def _render_core(prep: Prepared, context: dict) -> bytes:
     from docx.opc.packuri import PackURI
     from docx.opc.parts.coreprops import CorePropertiesPart
-    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"),
-                                   "application/vnd.openxmlformats-package.core-properties+xml", prep.core_xml, None)
+
+    part = CorePropertiesPart.load(
+        PackURI("/docProps/core.xml"), "application/vnd.openxmlformats-package.core-properties+xml", prep.core_xml, None
+    )
     for prop, template in prep.core.items():
         setattr(part.core_properties, prop, template.render(context))
     return CORE_TIMES.sub(FIXED_CORE_TIME, part.blob)
@@ -526,15 +552,17 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
             try:
                 text = story.template.render(context)
             except Exception as exc:
-                raise RenderError(prep.name, document, exc, _field_of(story.source, _template_lineno(exc)),
-                                  story.name) from exc
+                raise RenderError(
+                    prep.name, document, exc, _field_of(story.source, _template_lineno(exc)), story.name
+                ) from exc
             data = (story.prefix + _postprocess(text) + story.suffix).encode("utf-8")
-            del text                # a month's portfolio body is tens of MB: hold one copy at a time
+            del text  # a month's portfolio body is tens of MB: hold one copy at a time
             try:
                 tree = etree.fromstring(data, _parser())
             except etree.XMLSyntaxError as exc:
-                raise RenderError(prep.name, document, exc, _xml_error_field(story, context, data, exc),
-                                  story.name) from exc
+                raise RenderError(
+                    prep.name, document, exc, _xml_error_field(story, context, data, exc), story.name
+                ) from exc
             if story.is_body and _fix_body(story, tree):
                 data = None
                 data = etree.tostring(tree, encoding="UTF-8", standalone=True)
@@ -572,14 +600,51 @@ def write_zip(order: list[str], stored: dict[str, _Stored], fresh: dict[str, byt
         if entry.size > 0xFFFFFFFF or len(entry.data) > 0xFFFFFFFF:
             raise ValueError(f"{member} is too large for a document")
         offset = buffer.tell()
-        flags = 0 if entry.name.isascii() else 0x800      # UTF-8 member name
-        buffer.write(struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, flags, zipfile.ZIP_DEFLATED,
-                                 _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data), entry.size, len(entry.name), 0))
+        flags = 0 if entry.name.isascii() else 0x800  # UTF-8 member name
+        buffer.write(
+            struct.pack(
+                "<4s2B4HL2L2H",
+                b"PK\003\004",
+                20,
+                0,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                _DOS_TIME,
+                _DOS_DATE,
+                entry.crc,
+                len(entry.data),
+                entry.size,
+                len(entry.name),
+                0,
+            )
+        )
         buffer.write(entry.name)
         buffer.write(entry.data)
-        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, flags, zipfile.ZIP_DEFLATED,
-                                   _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data), entry.size, len(entry.name),
-                                   0, 0, 0, 0, 0o644 << 16, offset) + entry.name)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\001\002",
+                20,
+                0,
+                20,
+                0,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                _DOS_TIME,
+                _DOS_DATE,
+                entry.crc,
+                len(entry.data),
+                entry.size,
+                len(entry.name),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                offset,
+            )
+            + entry.name
+        )
     start = buffer.tell()
     for record in central:
         buffer.write(record)
@@ -615,6 +680,7 @@ def prepare_all(folder: Path | None = None) -> list[str]:
     """Prepare every template in the folder now (a pool's forkserver does this once).
     A template that cannot be prepared is left for its first document to report."""
     from pipeline.config.resources import templates_dir
+
     done = []
     for path in sorted((folder or templates_dir()).glob("*.docx")):
         if path.name.startswith("~$"):
@@ -630,4 +696,3 @@ def prepare_all(folder: Path | None = None) -> list[str]:
 def clear_cache() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()
-

@@ -5,6 +5,7 @@ Data is never template code: the environment is sandboxed and autoescaped, so a 
 called `{{ 7*7 }}` or `A & B <Ltd>` appears literally. Zips are written with fixed
 timestamps, so the same inputs always give byte-identical files.
 """
+
 from __future__ import annotations
 
 import io

@@ -8,17 +8,18 @@ fixed timestamps so the same inputs always give byte-identical documents.
 `render_docx_docxtpl` is docxtpl's own render(), kept as the reference the equivalence
 test and the benchmark compare against.
 """
+
 from __future__ import annotations
 
 import io
 from pathlib import Path
 from typing import Any
 
+from pipeline.config.resources import templates_dir
 from pipeline.errors import RenderError
 from pipeline.render.engine import DocxtplImageHost, docxtpl_bound
 from pipeline.render.engine import render as render_compiled
 from pipeline.render.environment import file_bytes, jinja_env, normalise_zip
-from pipeline.config.resources import templates_dir
 
 
 def template_path(name: str) -> Path:
@@ -48,7 +49,8 @@ def render_docx(template: str, context: dict[str, Any], document: str = "") -> b
 
 def render_docx_docxtpl(template: str, context: dict[str, Any], document: str = "") -> bytes:
     """docxtpl's own render(): a new DocxTemplate per document (the reference)."""
-    from docxtpl import DocxTemplate     # the reference path only: the compiled path never loads docxtpl
+    from docxtpl import DocxTemplate  # the reference path only: the compiled path never loads docxtpl
+
     return _render_with(DocxTemplate(io.BytesIO(template_bytes(template))), template, context, document or template)
 
 

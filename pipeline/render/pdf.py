@@ -4,6 +4,7 @@ Word documents name SimSun/SimHei; on Linux, LibreOffice would fall back to Deja
 print boxes. `fonts.conf` beside this module maps them to Noto CJK, and a private
 LibreOffice profile per call lets conversions run side by side.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,11 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline.errors import PdfUnavailable
+
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
-
-
-class PdfUnavailable(RuntimeError):
-    pass
 
 
 def soffice() -> str:
@@ -31,9 +30,22 @@ def to_pdf(documents: list[Path], outdir: Path, timeout: int = 300) -> list[Path
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     with tempfile.TemporaryDirectory(prefix="vendorflow-lo-") as profile:
         subprocess.run(
-            [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, documents)],
-            check=True, env=env, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                soffice(),
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                *map(str, documents),
+            ],
+            check=True,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
     pdfs = [outdir / (d.stem + ".pdf") for d in documents]
     missing = [p.name for p in pdfs if not p.is_file()]

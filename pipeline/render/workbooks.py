@@ -1,11 +1,16 @@
 """Workbook bytes: reproducible .xlsx files, formula-safe cells and the project's header style."""
+
 from __future__ import annotations
+
 import datetime as dt
 import io
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
 from pipeline.render.environment import normalise_zip
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,5 +44,3 @@ def fill_sheet(ws, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-
-

@@ -6,25 +6,30 @@ templates (which the legal department edits in Word) and every figure is compute
 tested here. Dates come from the record, never from the clock, so a rerun reproduces
 the same documents.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-
-from pipeline.errors import ConfigError, Issue, display_value
-from pipeline.documents.formatting import date_en, date_zh
-from pipeline.config.labels import label
-from pipeline.publish.jobs import Job, make_job, safe_name
-from pipeline.runs.stages import Loaded
-from pipeline.config.policy import Policy
-from pipeline.publish.outputs import Written, manifest_bytes, remove_stale, write_output
-from pipeline.config.resources import templates_dir
-from pipeline.validation.records import Record, Validated
 from pipeline.config.contract_terms import ContractTerms, load_terms
+from pipeline.config.labels import label
+from pipeline.config.policy import Policy
+from pipeline.config.resources import templates_dir
 from pipeline.documents.contracts import city_of, contract_context
+from pipeline.documents.formatting import date_en, date_zh
+from pipeline.documents.shapes import known_example
+from pipeline.errors import ConfigError, Issue, display_value
+from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
+from pipeline.publish.locking import period_lock
+from pipeline.publish.outputs import Written, manifest_bytes, remove_stale, write_output
+from pipeline.render.checks import check_template, errors
+from pipeline.runs.runner import PlainRunner, Runner
+from pipeline.runs.stages import Loaded, find_policy, load_stage, validate_stage
+from pipeline.validation.records import Record, Validated
 
 TEMPLATES = {
     "service": "contract_service.docx",
@@ -41,22 +46,38 @@ DOC_TYPE, PDF_DOC_TYPE = "contract", "contract_pdf"
 @dataclass
 class ContractPlan:
     """What a contracts run will write, and what it found on the way."""
+
     jobs: list[Job] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)     # records left out (exit 1)
-    warnings: list[Issue] = field(default_factory=list)   # rendered, but a reviewer should look
+    issues: list[Issue] = field(default_factory=list)  # records left out (exit 1)
+    warnings: list[Issue] = field(default_factory=list)  # rendered, but a reviewer should look
     folder: str = ""
 
 
 def _issue(rec: Record, fld: str, zh: str, en: str, code: str, rule: str = "") -> Issue:
-    return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, fld), value=display_value(rec.data.get(fld)),
-                 message_zh=zh, message_en=en, kind=rec.kind, field=fld,
-                 key=rec.data.get("contract_no") or rec.data.get("supplier_id"), code=code,
-                 sheet=getattr(rec, "sheet", None), rule=rule or f"contract:{fld}")
+    return Issue(
+        file=rec.file,
+        row=rec.row,
+        column=rec.columns.get(fld, fld),
+        value=display_value(rec.data.get(fld)),
+        message_zh=zh,
+        message_en=en,
+        kind=rec.kind,
+        field=fld,
+        key=rec.data.get("contract_no") or rec.data.get("supplier_id"),
+        code=code,
+        sheet=getattr(rec, "sheet", None),
+        rule=rule or f"contract:{fld}",
+    )
 
 
-_PARTY_B_NEEDED = {"legal_rep": ("法定代表人", "legal representative"), "address_zh": ("地址", "address"),
-                   "address_en": ("英文地址", "English address"), "contact_name": ("联系人", "contact"),
-                   "bank_account": ("银行账号", "bank account"), "name_en": ("英文名称", "English name")}
+_PARTY_B_NEEDED = {
+    "legal_rep": ("法定代表人", "legal representative"),
+    "address_zh": ("地址", "address"),
+    "address_en": ("英文地址", "English address"),
+    "contact_name": ("联系人", "contact"),
+    "bank_account": ("银行账号", "bank account"),
+    "name_en": ("英文名称", "English name"),
+}
 
 
 def _checks(rec: Record, srec: Record, terms: ContractTerms) -> tuple[list[Issue], list[Issue]]:
@@ -66,39 +87,81 @@ def _checks(rec: Record, srec: Record, terms: ContractTerms) -> tuple[list[Issue
     no = c["contract_no"]
     if c["contract_type"] == "labor_dispatch":
         if not s.get("dispatch_permit_no"):
-            issues.append(_issue(rec, "contract_type", f"合同{no}为劳务派遣协议，但供应商{s['supplier_id']}没有劳务派遣经营许可证，不能生成",
-                                 f"contract {no} is a labour-dispatch agreement but supplier {s['supplier_id']} has no labour-dispatch permit; not rendered",
-                                 "contract_rule"))
+            issues.append(
+                _issue(
+                    rec,
+                    "contract_type",
+                    f"合同{no}为劳务派遣协议，但供应商{s['supplier_id']}没有劳务派遣经营许可证，不能生成",
+                    f"contract {no} is a labour-dispatch agreement but supplier {s['supplier_id']} has no labour-dispatch permit; not rendered",
+                    "contract_rule",
+                )
+            )
         elif s.get("dispatch_permit_expiry"):
             expiry = s["dispatch_permit_expiry"]
             signed = c.get("sign_date") or c["start_date"]
             if expiry < signed:
-                issues.append(_issue(srec, "dispatch_permit_expiry",
-                                     f"劳务派遣经营许可证已于{date_zh(expiry)}过期，早于合同{no}的签订/开始日期，不能生成劳务派遣协议",
-                                     f"the labour-dispatch permit expired on {date_en(expiry)}, before contract {no} is signed or starts; not rendered",
-                                     "contract_rule"))
+                issues.append(
+                    _issue(
+                        srec,
+                        "dispatch_permit_expiry",
+                        f"劳务派遣经营许可证已于{date_zh(expiry)}过期，早于合同{no}的签订/开始日期，不能生成劳务派遣协议",
+                        f"the labour-dispatch permit expired on {date_en(expiry)}, before contract {no} is signed or starts; not rendered",
+                        "contract_rule",
+                    )
+                )
             elif expiry < c["end_date"]:
-                warnings.append(_issue(srec, "dispatch_permit_expiry",
-                                       f"劳务派遣经营许可证将于{date_zh(expiry)}到期，早于合同{no}的结束日期；协议已写明乙方须按期延续",
-                                       f"the labour-dispatch permit expires on {date_en(expiry)}, before contract {no} ends; the agreement requires Party B to renew it",
-                                       "warning"))
+                warnings.append(
+                    _issue(
+                        srec,
+                        "dispatch_permit_expiry",
+                        f"劳务派遣经营许可证将于{date_zh(expiry)}到期，早于合同{no}的结束日期；协议已写明乙方须按期延续",
+                        f"the labour-dispatch permit expires on {date_en(expiry)}, before contract {no} ends; the agreement requires Party B to renew it",
+                        "warning",
+                    )
+                )
     for fld, (zh, en) in _PARTY_B_NEEDED.items():
         if not s.get(fld):
-            warnings.append(_issue(srec, fld, f"供应商未填写{zh}，合同{no}中留有空白横线待手工填写",
-                                   f"the supplier has no {en}; contract {no} shows a blank line to complete by hand", "warning"))
+            warnings.append(
+                _issue(
+                    srec,
+                    fld,
+                    f"供应商未填写{zh}，合同{no}中留有空白横线待手工填写",
+                    f"the supplier has no {en}; contract {no} shows a blank line to complete by hand",
+                    "warning",
+                )
+            )
     if s["status"] in ("suspended", "exited", "candidate"):
         st_zh, st_en = label("status", s["status"])
-        warnings.append(_issue(srec, "status", f"供应商状态为“{st_zh}”，请确认是否应与其签订合同{no}",
-                               f"the supplier's status is {st_en.lower()}; confirm that contract {no} should be signed", "warning"))
+        warnings.append(
+            _issue(
+                srec,
+                "status",
+                f"供应商状态为“{st_zh}”，请确认是否应与其签订合同{no}",
+                f"the supplier's status is {st_en.lower()}; confirm that contract {no} should be signed",
+                "warning",
+            )
+        )
     venue = c.get("dispute_venue")
     if venue and venue.strip() not in terms.venues:
-        warnings.append(_issue(rec, "dispute_venue", "争议解决机构不在合同参数的英文名称表中，英文文本引用中文名称",
-                               "the dispute venue has no English name in contract_terms.yaml; the English text quotes the Chinese name",
-                               "warning"))
+        warnings.append(
+            _issue(
+                rec,
+                "dispute_venue",
+                "争议解决机构不在合同参数的英文名称表中，英文文本引用中文名称",
+                "the dispute venue has no English name in contract_terms.yaml; the English text quotes the Chinese name",
+                "warning",
+            )
+        )
     if not venue and not city_of(s.get("address_zh")):
-        warnings.append(_issue(srec, "address_zh", "无法从供应商地址中识别所在城市，争议条款写为“乙方住所地有管辖权的人民法院”",
-                               "no city found in the supplier's address; the dispute clause names the court at Party B's domicile without a city",
-                               "warning"))
+        warnings.append(
+            _issue(
+                srec,
+                "address_zh",
+                "无法从供应商地址中识别所在城市，争议条款写为“乙方住所地有管辖权的人民法院”",
+                "no city found in the supplier's address; the dispute clause names the court at Party B's domicile without a city",
+                "warning",
+            )
+        )
     return issues, warnings
 
 
@@ -112,8 +175,9 @@ def folder_name(contracts: Sequence[Mapping[str, Any]], period: str | None) -> s
     return max(dates) if dates else "contracts"
 
 
-def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, template_dir: Path,
-                  period: str | None = None) -> ContractPlan:
+def contract_jobs(
+    validated: Validated, policy: Policy, terms: ContractTerms, template_dir: Path, period: str | None = None
+) -> ContractPlan:
     plan = ContractPlan()
     suppliers = {r.data["supplier_id"]: r for r in validated.records.get("suppliers", [])}
     items: dict[str, list[dict[str, Any]]] = {}
@@ -124,9 +188,16 @@ def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, te
     for rec in records:
         c = rec.data
         srec = suppliers.get(c["supplier_id"])
-        if srec is None:      # validation already reported it (or suppliers were not supplied)
-            plan.issues.append(_issue(rec, "supplier_id", f"供应商{c['supplier_id']}不在供应商名录中，无法生成合同",
-                                      f"supplier {c['supplier_id']} is not in the supplier master; no contract rendered", "contract_rule"))
+        if srec is None:  # validation already reported it (or suppliers were not supplied)
+            plan.issues.append(
+                _issue(
+                    rec,
+                    "supplier_id",
+                    f"供应商{c['supplier_id']}不在供应商名录中，无法生成合同",
+                    f"supplier {c['supplier_id']} is not in the supplier master; no contract rendered",
+                    "contract_rule",
+                )
+            )
             continue
         issues, warnings = _checks(rec, srec, terms)
         plan.warnings += warnings
@@ -135,8 +206,9 @@ def contract_jobs(validated: Validated, policy: Policy, terms: ContractTerms, te
             continue
         context = contract_context(c, srec.data, items.get(c["contract_no"], []), policy, terms)
         template = str((template_dir / TEMPLATES[c["contract_type"]]).resolve())
-        plan.jobs.append(make_job(f"contracts/{safe_name(c['contract_no'])}.docx", template, context, DOC_TYPE,
-                                  c["supplier_id"]))
+        plan.jobs.append(
+            make_job(f"contracts/{safe_name(c['contract_no'])}.docx", template, context, DOC_TYPE, c["supplier_id"])
+        )
         rendered.append(c)
     plan.folder = folder_name(rendered, period)
     return plan
@@ -166,8 +238,11 @@ def previous_other_files(root: Path) -> list[Written]:
         return []
     try:
         listed = json.loads(path.read_text(encoding="utf-8")).get("files", [])
-        return [Written(f["path"], f["sha256"], f["bytes"], f["doc_type"], f.get("supplier_id"), f.get("context_sha256"))
-                for f in listed if f.get("doc_type") not in (DOC_TYPE, PDF_DOC_TYPE, "manifest")]
+        return [
+            Written(f["path"], f["sha256"], f["bytes"], f["doc_type"], f.get("supplier_id"), f.get("context_sha256"))
+            for f in listed
+            if f.get("doc_type") not in (DOC_TYPE, PDF_DOC_TYPE, "manifest")
+        ]
     except (ValueError, KeyError, TypeError, AttributeError):
         return []
 
@@ -178,6 +253,7 @@ def pdf_stage(root: Path, documents: Sequence[Written], timeout: int | None = No
     import tempfile
 
     from pipeline.render.pdf import to_pdf
+
     if not documents:
         return []
     written = []
@@ -189,15 +265,22 @@ def pdf_stage(root: Path, documents: Sequence[Written], timeout: int | None = No
     return written
 
 
-def publish_contracts(root: Path, folder: str, documents: Sequence[Written], loaded: Loaded, policy: Policy,
-                      terms: ContractTerms) -> Path:
+def publish_contracts(
+    root: Path, folder: str, documents: Sequence[Written], loaded: Loaded, policy: Policy, terms: ContractTerms
+) -> Path:
     """Manifest last; files of an earlier contracts run that no longer apply are removed."""
     others = previous_other_files(root)
     written = list(documents) + others
     remove_stale(root, {w.path for w in written})
     inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
-    inputs.append({"path": Path(terms.source).name, "kind": "contract_terms", "sha256": terms.sha256,
-                   "bytes": len(Path(terms.source).read_bytes()) if terms.source else 0})
+    inputs.append(
+        {
+            "path": Path(terms.source).name,
+            "kind": "contract_terms",
+            "sha256": terms.sha256,
+            "bytes": len(Path(terms.source).read_bytes()) if terms.source else 0,
+        }
+    )
     manifest = manifest_bytes(folder, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
     write_output(root, "manifest.json", manifest, "manifest")
     return root / "manifest.json"
@@ -224,7 +307,6 @@ class ContractRunSummary:
 def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
     """Stop before anything is written when a template is missing or would fail, or
     when PDFs were asked for and LibreOffice is not there (exit 2)."""
-    from pipeline.render.checks import check_template, errors
     if not template_dir.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(template_dir))
     problems = []
@@ -232,46 +314,87 @@ def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
         if not path.is_file():
             problems.append(f"{path.name}: 模板文件夹中缺少该模板 / missing from the templates folder")
             continue
-        problems += [str(p) for p in errors(check_template(path))]
+        problems += [str(p) for p in errors(check_template(path, known=known_example))]
     if problems:
-        raise ConfigError("合同模板有问题，未生成任何合同（可用 vendorflow templates check 查看）",
-                          "the contract templates have problems; no contract was written (see vendorflow templates check)",
-                          file=str(template_dir), details=problems)
+        raise ConfigError(
+            "合同模板有问题，未生成任何合同（可用 vendorflow templates check 查看）",
+            "the contract templates have problems; no contract was written (see vendorflow templates check)",
+            file=str(template_dir),
+            details=problems,
+        )
     if pdf:
-        from pipeline.render.pdf import PdfUnavailable, soffice
+        from pipeline.errors import PdfUnavailable
+        from pipeline.render.pdf import soffice
+
         try:
             soffice()
         except PdfUnavailable as exc:
-            raise ConfigError("未安装 LibreOffice（soffice），无法生成 PDF；去掉 --pdf 可只生成 Word 文件，或先安装 LibreOffice"
-                              "（Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-noto-cjk）",
-                              "LibreOffice (soffice) is not installed, so no PDF can be made; drop --pdf to write the Word "
-                              "files only, or install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui "
-                              "fonts-noto-cjk)") from exc
+            raise ConfigError(
+                "未安装 LibreOffice（soffice），无法生成 PDF；去掉 --pdf 可只生成 Word 文件，或先安装 LibreOffice"
+                "（Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-noto-cjk）",
+                "LibreOffice (soffice) is not installed, so no PDF can be made; drop --pdf to write the Word "
+                "files only, or install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui "
+                "fonts-noto-cjk)",
+            ) from exc
 
 
-def plan_stage(validated: Validated, policy: Policy, templates: str | Path | None, period: str | None,
-               terms: ContractTerms) -> tuple[ContractPlan, Path]:
+def plan_stage(
+    validated: Validated, policy: Policy, templates: str | Path | None, period: str | None, terms: ContractTerms
+) -> tuple[ContractPlan, Path]:
     template_dir = resolve_templates(templates)
     plan = contract_jobs(validated, policy, terms, template_dir, period)
     plan.issues = contract_issues(validated.issues) + plan.issues
     return plan, template_dir
 
 
-def run_contracts(inputs_dir: Path, outputs_dir: Path, period: str | None = None, templates: str | Path | None = None,
-                  pdf: bool = False, policy_path: Path | None = None) -> ContractRunSummary:
-    """The whole `contracts` command in one call: what the Prefect flow does, without it."""
-    from pipeline.runs.stages import find_policy, load_stage, validate_stage
-    from pipeline.publish.jobs import plan_documents
-    from pipeline.publish.jobs import render_and_write
+def load_contract_inputs(inputs_dir: Path, policy_path: Path | None) -> tuple[Loaded, Validated, Policy, ContractTerms]:
     policy = find_policy(inputs_dir, policy_path)
     terms = load_terms()
     loaded = load_stage(inputs_dir)
-    validated = validate_stage(loaded)
+    return loaded, validate_stage(loaded), policy, terms
+
+
+def render_contracts(run: Runner, root: Path, jobs: Sequence[Job]) -> list[Written]:
+    todo, reused = plan_documents(root, jobs)  # unchanged contracts are not rendered again
+    return reused + run.render(todo, root, len(todo))
+
+
+def contracts(
+    run: Runner,
+    inputs_dir: Path,
+    outputs_dir: Path,
+    period: str | None = None,
+    templates: str | Path | None = None,
+    pdf: bool = False,
+    policy_path: Path | None = None,
+) -> ContractRunSummary:
+    """`vendorflow contracts`, declared once. A template that would fail, or --pdf without
+    LibreOffice, stops the run (ConfigError) before anything is written; the folder's period
+    lock is held while it is written, as for every run that writes an output folder."""
+    loaded, validated, policy, terms = run.stage(
+        "contracts-load-and-validate", load_contract_inputs, inputs_dir, policy_path
+    )
     plan, template_dir = plan_stage(validated, policy, templates, period, terms)
     preflight(plan, template_dir, pdf)
     root = outputs_dir / plan.folder
-    todo, reused = plan_documents(root, plan.jobs)
-    documents = reused + render_and_write(root, todo)
-    pdfs = pdf_stage(root, documents) if pdf else []
-    manifest = publish_contracts(root, plan.folder, documents + pdfs, loaded, policy, terms)
-    return ContractRunSummary(plan.folder, root, len(documents), len(pdfs), plan.issues, plan.warnings, manifest)
+    with period_lock(outputs_dir, plan.folder):
+        documents = run.stage("contracts-render", render_contracts, run, root, plan.jobs, retries=1)
+        pdfs = run.stage("contracts-pdf", pdf_stage, root, documents) if pdf else []
+        manifest = run.stage(
+            "contracts-publish", publish_contracts, root, plan.folder, documents + pdfs, loaded, policy, terms
+        )
+    summary = ContractRunSummary(plan.folder, root, len(documents), len(pdfs), plan.issues, plan.warnings, manifest)
+    run.announce("contracts", summary)
+    return summary
+
+
+def run_contracts(
+    inputs_dir: Path,
+    outputs_dir: Path,
+    period: str | None = None,
+    templates: str | Path | None = None,
+    pdf: bool = False,
+    policy_path: Path | None = None,
+) -> ContractRunSummary:
+    """The whole `contracts` command without Prefect, in one call."""
+    return contracts(PlainRunner(), inputs_dir, outputs_dir, period, templates, pdf, policy_path)

@@ -3,48 +3,93 @@
 Each message is recorded in the history store's ledger as it goes, so a crash or a rerun never
 sends a document twice; the period lock keeps the documents still while they are read.
 """
+
 from __future__ import annotations
+
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
+
 from pipeline.distribute import mailer
-from pipeline.publish.jobs import safe_name
+from pipeline.distribute.delivery import (
+    BUNDLES,
+    INTERNAL,
+    INTERNAL_DOC_TYPES,
+    OUTBOX,
+    SUPPLIER_DOC_TYPES,
+    Contacts,
+    ListRow,
+    Note,
+    Outcome,
+    Outgoing,
+    Report,
+    Sender,
+    bundle_members,
+    check_isolation,
+    compose,
+    contacts_from,
+    contents_text,
+    load_settings,
+    mask_address,
+    plan_distribution,
+    read_document,
+    read_manifest,
+)
+from pipeline.errors import DocumentChanged
 from pipeline.periods import Period
-from pipeline.distribute.delivery import (BUNDLES, INTERNAL, INTERNAL_DOC_TYPES, OUTBOX, SUPPLIER_DOC_TYPES, Contacts, DocumentChanged, ListRow, Note, Outcome, Outgoing, Report, Sender, bundle_members, check_isolation, compose, contacts_from, contents_text, load_settings, mask_address, plan_distribution, read_document, read_manifest)
 from pipeline.publish.history import HistoryStore
+from pipeline.publish.jobs import safe_name
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import atomic_write
+from pipeline.runs.runner import Runner
 from pipeline.runs.stages import load_stage
 from pipeline.validation.records import validate_tables
+
 TransportFactory = Callable[[Any, int, float], Any]
 
 
-def run_distribution(period: str, outputs_dir: Path, inputs_dir: Path, policy_path: Path | None = None, *,
-                     dry_run: bool = False, resend: Iterable[str] = (), environ: Mapping[str, str] | None = None,
-                     transport_factory: TransportFactory | None = None, wait_seconds: float = 0,
-                     progress: Callable[[Outcome], None] | None = None) -> Report:
+def run_distribution(
+    period: str,
+    outputs_dir: Path,
+    inputs_dir: Path,
+    policy_path: Path | None = None,
+    *,
+    dry_run: bool = False,
+    resend: Iterable[str] = (),
+    environ: Mapping[str, str] | None = None,
+    transport_factory: TransportFactory | None = None,
+    wait_seconds: float = 0,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Report:
     """Plan, check, then send (or, in a dry run, write .eml files to outbox/), recording each
     message in the ledger as it goes so a crash or a rerun never sends a document twice."""
 
     code = Period.parse(period).code
     settings = load_settings(policy_path or inputs_dir / "policy.yaml", environ)
-    smtp = None if dry_run else mailer.smtp_settings(environ)           # bad settings stop here, before any work
+    smtp = None if dry_run else mailer.smtp_settings(environ)  # bad settings stop here, before any work
     name, addr = (smtp.from_name, smtp.from_addr) if smtp else mailer.sender_from_env(environ)
     sender = Sender(addr or "vendorflow@localhost", name or f"{settings.sender_short_zh}{settings.dept_zh}")
     root = outputs_dir / code
     resend = {INTERNAL if r in ("internal", INTERNAL) else r for r in resend}
     report = Report(code, dry_run)
-    with period_lock(outputs_dir, code, wait_seconds):      # the documents cannot change under us; one sender at a time
+    with period_lock(outputs_dir, code, wait_seconds):  # the documents cannot change under us; one sender at a time
         documents = read_manifest(root, code)
         contacts = load_contacts(inputs_dir)
         store = HistoryStore.for_outputs(outputs_dir)
-        plan = plan_distribution(code, documents, contacts, settings.internal_recipients,
-                                 store.sent_documents(code), resend)
+        plan = plan_distribution(
+            code, documents, contacts, settings.internal_recipients, store.sent_documents(code), resend
+        )
         report.skipped, report.failed, report.notes = plan.skipped, list(plan.failed), plan.notes
         unknown = resend - {d.group for d in plan.deliveries} - set(plan.bundles) - {INTERNAL}
         for group in sorted(unknown):
-            report.failed.append(Note(group, "--resend 指定的收件方在本期没有文件", "--resend names a recipient with no "
-                                      "documents this period"))
+            report.failed.append(
+                Note(
+                    group,
+                    "--resend 指定的收件方在本期没有文件",
+                    "--resend names a recipient with no documents this period",
+                )
+            )
 
         files: dict[str, bytes] = {}
         damaged: set[str] = set()
@@ -54,29 +99,39 @@ def run_distribution(period: str, outputs_dir: Path, inputs_dir: Path, policy_pa
                     files[doc.path] = read_document(root, doc)
                 except DocumentChanged:
                     damaged.add(doc.path)
-                    report.failed.append(Note(
-                        INTERNAL if doc.doc_type in INTERNAL_DOC_TYPES else doc.supplier_id or "?",
-                        f"{doc.path} 在月度运行后被修改、损坏或删除，未发送：请重新运行 vendorflow run --period {code}",
-                        f"{doc.path} was changed, damaged or removed after the monthly run; not sent: run "
-                        f"vendorflow run --period {code} again", (doc.path,)))
+                    report.failed.append(
+                        Note(
+                            INTERNAL if doc.doc_type in INTERNAL_DOC_TYPES else doc.supplier_id or "?",
+                            f"{doc.path} 在月度运行后被修改、损坏或删除，未发送：请重新运行 vendorflow run --period {code}",
+                            f"{doc.path} was changed, damaged or removed after the monthly run; not sent: run "
+                            f"vendorflow run --period {code} again",
+                            (doc.path,),
+                        )
+                    )
 
         # bundles for portal upload: every supplier's current documents, whatever was sent
-        bundle_members_by_group = {g: bundle_members(docs, files) for g, docs in plan.bundles.items()
-                                   if not any(d.path in damaged for d in docs)}
+        bundle_members_by_group = {
+            g: bundle_members(docs, files)
+            for g, docs in plan.bundles.items()
+            if not any(d.path in damaged for d in docs)
+        }
         check_isolation([], documents, bundle_members_by_group)
 
         transport = None
         limit = settings.max_message_bytes
         if not dry_run and plan.deliveries:
-            transport = (transport_factory or mailer.SmtpTransport)(smtp, settings.retry_attempts,
-                                                                    settings.retry_backoff_seconds)
+            transport = (transport_factory or mailer.SmtpTransport)(
+                smtp, settings.retry_attempts, settings.retry_backoff_seconds
+            )
             try:
                 transport.connect()
                 limit = min(limit, transport.max_size or limit)
             except mailer.FatalTransportError as exc:
                 transport = None
                 for d in plan.deliveries:
-                    report.failed.append(Note(d.group, f"未发送：{exc}", f"not sent: {exc}", tuple(x.path for x in d.documents)))
+                    report.failed.append(
+                        Note(d.group, f"未发送：{exc}", f"not sent: {exc}", tuple(x.path for x in d.documents))
+                    )
                 plan.deliveries = []
 
         outgoing: list[Outgoing] = []
@@ -86,12 +141,14 @@ def run_distribution(period: str, outputs_dir: Path, inputs_dir: Path, policy_pa
             messages, notes = compose(delivery, code, files, settings, sender, limit)
             outgoing += messages
             report.failed += notes
-        check_isolation(outgoing, documents)                 # raises before the first message leaves
+        check_isolation(outgoing, documents)  # raises before the first message leaves
 
         for group, members in bundle_members_by_group.items():
             name = f"{BUNDLES}/{safe_name(group)}_{code}.zip"
             docs = plan.bundles[group]
-            atomic_write(root / name, mailer.zip_bytes(members + [("清单 CONTENTS.txt", contents_text(group, code, docs))]))
+            atomic_write(
+                root / name, mailer.zip_bytes(members + [("清单 CONTENTS.txt", contents_text(group, code, docs))])
+            )
             report.bundles.append(name)
         _remove_stale(root / BUNDLES, {Path(b).name for b in report.bundles}, ".zip")
 
@@ -121,19 +178,42 @@ def run_distribution(period: str, outputs_dir: Path, inputs_dir: Path, policy_pa
 
 
 def _outcome(out: Outgoing, status: str, zh: str = "", en: str = "", file: str = "") -> Outcome:
-    return Outcome(out.group, out.message_id, tuple(d.path for d in out.documents), out.delivery.envelope, status,
-                   zh, en, out.part, out.parts, out.zipped, any(out.delivery.marks.get(d.path) == "corrected"
-                                                                for d in out.documents), file)
+    return Outcome(
+        out.group,
+        out.message_id,
+        tuple(d.path for d in out.documents),
+        out.delivery.envelope,
+        status,
+        zh,
+        en,
+        out.part,
+        out.parts,
+        out.zipped,
+        any(out.delivery.marks.get(d.path) == "corrected" for d in out.documents),
+        file,
+    )
 
 
 def _send_one(store, transport, out: Outgoing, period: str) -> tuple[Outcome, str]:
     """One message, bracketed by its ledger rows. Returns the outcome and, when the server
     cannot be used any more, why (the rest of the batch is then not attempted)."""
     attempt = str(uuid.uuid4())
-    store.begin_send(attempt, period, out.group, out.message_id,
-                     [{"path": d.path, "sha256": d.sha256, "doc_type": d.doc_type,
-                       "correction": out.delivery.marks.get(d.path) == "corrected"} for d in out.documents],
-                     out.delivery.envelope)
+    store.begin_send(
+        attempt,
+        period,
+        out.group,
+        out.message_id,
+        [
+            {
+                "path": d.path,
+                "sha256": d.sha256,
+                "doc_type": d.doc_type,
+                "correction": out.delivery.marks.get(d.path) == "corrected",
+            }
+            for d in out.documents
+        ],
+        out.delivery.envelope,
+    )
     try:
         result = transport.send(mailer.stamp_date(out.message), out.delivery.envelope)
     except mailer.FatalTransportError as exc:
@@ -148,10 +228,18 @@ def _send_one(store, transport, out: Outgoing, period: str) -> tuple[Outcome, st
     if result.status == "sent":
         return _outcome(out, "sent"), ""
     if result.status == "partial":
-        return _outcome(out, "partial", f"部分收件人被拒收：{refused}；其余已送达", f"refused for some recipients: {refused}; "
-                        "delivered to the others"), ""
-    return _outcome(out, "failed", f"发送失败（共尝试 {result.attempts} 次）：{error}",
-                    f"not sent after {result.attempts} attempt{'s' if result.attempts > 1 else ''}: {error}"), ""
+        return _outcome(
+            out,
+            "partial",
+            f"部分收件人被拒收：{refused}；其余已送达",
+            f"refused for some recipients: {refused}; delivered to the others",
+        ), ""
+    return _outcome(
+        out,
+        "failed",
+        f"发送失败（共尝试 {result.attempts} 次）：{error}",
+        f"not sent after {result.attempts} attempt{'s' if result.attempts > 1 else ''}: {error}",
+    ), ""
 
 
 def _remove_stale(folder: Path, keep: set[str], suffix: str) -> None:
@@ -173,3 +261,42 @@ def load_contacts(inputs_dir: Path) -> Contacts:
     contacts = contacts_from(validated.data("suppliers"), rows, supplier_issues)
     contacts.list_issues = list_issues + contacts.list_issues
     return contacts
+
+
+def distribution(
+    run: Runner,
+    period: str,
+    outputs_dir: Path,
+    inputs_dir: Path,
+    policy_path: Path | None = None,
+    dry_run: bool = False,
+    resend: Iterable[str] = (),
+    wait_seconds: float = 0,
+) -> Report:
+    """`vendorflow distribute`, declared once: one stage for the whole batch (the ledger, not
+    the orchestrator, makes a retry safe; the transport retries each message with backoff)."""
+    report = run.stage(
+        "distribute",
+        run_distribution,
+        period,
+        outputs_dir,
+        inputs_dir,
+        policy_path,
+        dry_run=dry_run,
+        resend=list(resend),
+        wait_seconds=wait_seconds,
+        progress=run.progress,
+    )
+    run.announce("distribution", report)
+    return report
+
+
+def distribute_after_monthly(
+    run: Runner, period: str, outputs_dir: Path, inputs_dir: Path, policy_path: Path | None = None
+) -> Report | None:
+    """The monthly run's last step when the policy says `distribution.send_after_monthly_run: true`
+    (called after the period lock is released). None when not configured."""
+    settings = load_settings(policy_path or inputs_dir / "policy.yaml")
+    if not settings.send_after_monthly_run:
+        return None
+    return run.stage("distribute", run_distribution, period, outputs_dir, inputs_dir, policy_path)

@@ -3,32 +3,42 @@
 Each stage is an ordinary function over plain data, so it is tested without Prefect;
 `flows.py` wraps them in tasks for retries, logging and parallel rendering.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
-
-from pipeline.validation.coerce import to_period
-from pipeline.compute.month import MonthResult, compute_month, latest_period
+from pipeline.compute.month import MonthResult, PastResult, compute_month, latest_period
+from pipeline.config.policy import Policy
 from pipeline.documents.monthly import notice_context, portfolio_context, review_context, settlement_context
+from pipeline.documents.scoreboard import scoreboard_bytes
 from pipeline.errors import ConfigError, Issue
 from pipeline.periods import Period
-from pipeline.config.policy import Policy
 from pipeline.publish.history import HistoryStore
-from pipeline.compute.month import PastResult
+from pipeline.publish.jobs import Job, make_job, plan_stream, safe_name
 from pipeline.publish.locking import period_lock
-from pipeline.publish.outputs import Written, manifest_bytes, previous_entries, remove_stale, still_valid, validation_report_json, validation_report_xlsx, write_output
-from pipeline.validation.records import Validated
+from pipeline.publish.outputs import (
+    Written,
+    clean_temporaries,
+    manifest_bytes,
+    manifest_files,
+    previous_entries,
+    remove_stale,
+    still_valid,
+    validation_report_json,
+    validation_report_xlsx,
+    write_output,
+)
+from pipeline.runs.distribution import distribute_after_monthly
+from pipeline.runs.runner import PlainRunner, Runner
 from pipeline.runs.stages import Loaded, find_policy, input_fingerprints, load_stage, validate_stage
-from pipeline.publish.jobs import Job, make_job, plan_stream, render_and_write, safe_name
-from pipeline.publish.outputs import manifest_files
-from pipeline.documents.scoreboard import scoreboard_bytes
-from pipeline.publish.outputs import clean_temporaries
+from pipeline.validation.coerce import to_period
+from pipeline.validation.records import Validated
 
 TEMPLATES = {
     "review_report": "review_report.docx",
@@ -47,7 +57,7 @@ class RunSummary:
     rejected_rows: int = 0
     issues: list[Issue] = field(default_factory=list)
     manifest: Path | None = None
-    rendered: int = 0          # documents rendered this run (the rest were unchanged)
+    rendered: int = 0  # documents rendered this run (the rest were unchanged)
 
     @property
     def exit_code(self) -> int:
@@ -67,8 +77,10 @@ def choose_period(validated: Validated, requested: str | None, loaded: Loaded | 
                 named |= {p for r in table.rows if isinstance(p := to_period(r.cells.get("period")), str)}
         latest = max((Period.parse(p) for p in named if _PERIOD_TEXT.match(p)), default=None)
     if latest is None:
-        raise ConfigError("输入中没有有效的绩效评估记录，无法确定考核期间；请用 --period 指定",
-                          "no valid evaluation in the inputs to take the period from; give --period")
+        raise ConfigError(
+            "输入中没有有效的绩效评估记录，无法确定考核期间；请用 --period 指定",
+            "no valid evaluation in the inputs to take the period from; give --period",
+        )
     return latest
 
 
@@ -85,27 +97,61 @@ def compute_stage(validated: Validated, policy: Policy, period: Period, past: Se
 
 def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written: Sequence[Written]) -> None:
     """The period's results, flags, actions and documents, superseding an earlier run of it."""
+    from pipeline.documents.messages import joined, text  # the words of flags and reasons: the catalogue
+
     rows, flag_rows, action_rows = [], [], []
     for sm in result.suppliers:
         s = sm.settlement
-        rows.append({
-            "supplier_id": sm.supplier_id, "name_zh": sm.supplier["name_zh"], "name_en": sm.supplier.get("name_en", ""),
-            "category": sm.supplier["category"], "rated": sm.card.rated,
-            "score": str(sm.card.total) if sm.card.rated else None, "grade": sm.card.band.grade if sm.card.rated else None,
-            "kpis_json": json.dumps({r.kpi.field: {"actual": None if r.actual is None else str(r.actual),
-                                                   "score": None if r.score is None else str(r.score.quantize(Decimal("0.01")))}
-                                     for r in sm.card.kpis}, ensure_ascii=False, sort_keys=True),
-            "penalties": str(s.penalty_net) if s else None, "rewards": str(s.reward_total) if s else None,
-            "payable": str(s.payable) if s else None, "currency": s.currency if s else None,
-            "incidents_json": json.dumps([{k: str(v) for k, v in i.items()} for i in sm.incidents], ensure_ascii=False),
-        })
+        rows.append(
+            {
+                "supplier_id": sm.supplier_id,
+                "name_zh": sm.supplier["name_zh"],
+                "name_en": sm.supplier.get("name_en", ""),
+                "category": sm.supplier["category"],
+                "rated": sm.card.rated,
+                "score": str(sm.card.total) if sm.card.rated else None,
+                "grade": sm.card.band.grade if sm.card.rated else None,
+                "kpis_json": json.dumps(
+                    {
+                        r.kpi.field: {
+                            "actual": None if r.actual is None else str(r.actual),
+                            "score": None if r.score is None else str(r.score.quantize(Decimal("0.01"))),
+                        }
+                        for r in sm.card.kpis
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
+                "penalties": str(s.penalty_net) if s else None,
+                "rewards": str(s.reward_total) if s else None,
+                "payable": str(s.payable) if s else None,
+                "currency": s.currency if s else None,
+                "incidents_json": json.dumps(
+                    [{k: str(v) for k, v in i.items()} for i in sm.incidents], ensure_ascii=False
+                ),
+            }
+        )
         for a in sm.actions:
-            action_rows.append({"supplier_id": sm.supplier_id, "action": a.action, "status_from": a.status_from,
-                                "status_to": a.status_to, "reason_zh": "；".join(z for z, _ in a.reasons),
-                                "reason_en": "; ".join(e for _, e in a.reasons)})
+            action_rows.append(
+                {
+                    "supplier_id": sm.supplier_id,
+                    "action": a.action,
+                    "status_from": a.status_from,
+                    "status_to": a.status_to,
+                    "reason_zh": joined(a.reasons)[0],
+                    "reason_en": joined(a.reasons)[1],
+                }
+            )
     for f in result.all_flags():
-        flag_rows.append({"supplier_id": f.supplier_id, "code": f.code, "severity": f.severity,
-                          "message_zh": f.message_zh, "message_en": f.message_en})
+        flag_rows.append(
+            {
+                "supplier_id": f.supplier_id,
+                "code": f.code,
+                "severity": f.severity,
+                "message_zh": text(f.code, f.facts)[0],
+                "message_en": text(f.code, f.facts)[1],
+            }
+        )
     docs = [{"path": w.path, "sha256": w.sha256, "doc_type": w.doc_type, "supplier_id": w.supplier_id} for w in written]
     store.complete_run(run_id, result.period.code, "monthly", rows, flag_rows, action_rows, docs)
 
@@ -121,7 +167,7 @@ def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) 
 
 def count_documents(result: MonthResult) -> int:
     """How many documents `iter_document_jobs` gives, without building a context."""
-    n = 1                                                   # the portfolio summary
+    n = 1  # the portfolio summary
     for sm in result.suppliers:
         n += 1 + (sm.settlement is not None)
         n += sum(1 + bool(a.rule.exit_review) for a in sm.actions)
@@ -136,20 +182,54 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
     jobs = _Emitter()
     for sm in result.suppliers:
         name = safe_name(sm.supplier_id)
-        jobs.append(make_job(f"reports/{name}_review_{code}.docx", TEMPLATES["review_report"],
-                             review_context(sm, policy, period), "review_report", sm.supplier_id))
+        jobs.append(
+            make_job(
+                f"reports/{name}_review_{code}.docx",
+                TEMPLATES["review_report"],
+                review_context(sm, policy, period),
+                "review_report",
+                sm.supplier_id,
+            )
+        )
         if sm.settlement is not None:
-            jobs.append(make_job(f"settlements/{name}_settlement_{code}.docx", TEMPLATES["settlement_statement"],
-                                 settlement_context(sm, policy, period), "settlement_statement", sm.supplier_id))
+            jobs.append(
+                make_job(
+                    f"settlements/{name}_settlement_{code}.docx",
+                    TEMPLATES["settlement_statement"],
+                    settlement_context(sm, policy, period),
+                    "settlement_statement",
+                    sm.supplier_id,
+                )
+            )
         for action in sm.actions:
-            jobs.append(make_job(f"notices/{name}_{action.action}_{code}.docx", f"{action.action}.docx",
-                                 notice_context(sm, action, policy, period), action.action, sm.supplier_id))
-            if action.rule.exit_review:     # internal: for the vendor office, never sent to the supplier
-                jobs.append(make_job(f"notices/{name}_exit_review_{code}.docx", "exit_review.docx",
-                                     notice_context(sm, action, policy, period, "exit_review"), "exit_review", sm.supplier_id))
+            jobs.append(
+                make_job(
+                    f"notices/{name}_{action.action}_{code}.docx",
+                    f"{action.action}.docx",
+                    notice_context(sm, action, policy, period),
+                    action.action,
+                    sm.supplier_id,
+                )
+            )
+            if action.rule.exit_review:  # internal: for the vendor office, never sent to the supplier
+                jobs.append(
+                    make_job(
+                        f"notices/{name}_exit_review_{code}.docx",
+                        "exit_review.docx",
+                        notice_context(sm, action, policy, period, "exit_review"),
+                        "exit_review",
+                        sm.supplier_id,
+                    )
+                )
         yield from jobs.drain()
-    jobs.append(make_job(f"summary/portfolio_{code}.docx", TEMPLATES["portfolio_summary"],
-                         portfolio_context(result, policy, issues, rejected_row_count(issues)), "portfolio_summary"))
+    jobs.append(
+        make_job(
+            f"summary/portfolio_{code}.docx",
+            TEMPLATES["portfolio_summary"],
+            portfolio_context(result, policy, issues, rejected_row_count(issues)),
+            "portfolio_summary",
+        )
+    )
     yield from jobs.drain()
 
 
@@ -162,59 +242,124 @@ class _Emitter(list):
         return out
 
 
-CONTRACT_DOC_TYPES = ("contract", "contract_pdf")     # written by `vendorflow contracts --period`
+CONTRACT_DOC_TYPES = ("contract", "contract_pdf")  # written by `vendorflow contracts --period`
 
 
 def contract_files(root: Path) -> list[Written]:
     """Contracts that `vendorflow contracts --period` wrote into this period's folder: not the
     monthly run's to remove; kept (when still intact) so one manifest lists all."""
-    return [Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
-            for e in previous_entries(root).values()
-            if e.get("doc_type") in CONTRACT_DOC_TYPES and still_valid(root, e)]
+    return [
+        Written(e["path"], e["sha256"], e["bytes"], e["doc_type"], e.get("supplier_id"), e.get("context_sha256"))
+        for e in previous_entries(root).values()
+        if e.get("doc_type") in CONTRACT_DOC_TYPES and still_valid(root, e)
+    ]
 
 
-def publish_stage(root: Path, result: MonthResult, policy: Policy, loaded: Loaded,
-                  issues: Sequence[Issue], documents: Sequence[Written]) -> Path:
+def publish_stage(
+    root: Path,
+    result: MonthResult,
+    policy: Policy,
+    loaded: Loaded,
+    issues: Sequence[Issue],
+    documents: Sequence[Written],
+) -> Path:
     """Scoreboard, validation report when input was rejected, then the manifest, last."""
     code = result.period.code
     written = list(documents)
-    written.append(write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard"))
+    written.append(
+        write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard")
+    )
     if issues:
-        written.append(write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report"))
-        written.append(write_output(root, "errors/validation_report.json", validation_report_json(issues, code), "validation_report"))
+        written.append(
+            write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report")
+        )
+        written.append(
+            write_output(
+                root, "errors/validation_report.json", validation_report_json(issues, code), "validation_report"
+            )
+        )
     written += contract_files(root)
     remove_stale(root, {w.path for w in written})
-    manifest = manifest_bytes(code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256})
+    manifest = manifest_bytes(
+        code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256}
+    )
     write_output(root, "manifest.json", manifest, "manifest")
     return root / "manifest.json"
 
 
-def run_month(inputs_dir: Path, outputs_dir: Path, period: str | None = None, policy_path: Path | None = None,
-              progress: Callable[[int], None] | None = None, wait_seconds: float = 0, strict: bool = False) -> RunSummary:
-    """The whole month without Prefect: what the flow does, in one call."""
-    policy = find_policy(inputs_dir, policy_path)
-    loaded = load_stage(inputs_dir)
-    validated = validate_stage(loaded)
+def render_stage(
+    run: Runner, root: Path, result: MonthResult, policy: Policy, issues: Sequence[Issue]
+) -> tuple[list[Written], int]:
+    """Every document of the month: contexts built as the renderer asks for them (a month never
+    holds them all), unchanged documents kept; returns every manifest entry and how many were
+    rendered now."""
+    total = count_documents(result)
+    if run.progress:
+        run.progress(0, total)
+    plan = plan_stream(root, iter_document_jobs(result, policy, issues), run.progress)
+    rendered = run.render(plan.todo, root, total)
+    return plan.reused + rendered, len(rendered)
+
+
+def monthly(
+    run: Runner,
+    inputs_dir: Path,
+    outputs_dir: Path,
+    period: str | None = None,
+    policy_path: Path | None = None,
+    wait_seconds: float = 0,
+    strict: bool = False,
+) -> RunSummary:
+    """The monthly review, declared once: intake and load → validate → compute → render →
+    publish → record. `run` executes each stage (plainly, or as Prefect tasks)."""
+    policy = run.stage("load-policy", find_policy, inputs_dir, policy_path)
+    loaded = run.stage("intake-and-load", load_stage, inputs_dir)
+    validated = run.stage("validate", validate_stage, loaded)
     chosen = choose_period(validated, period, loaded)
-    if strict and validated.issues:     # --strict: the report only, no documents (reject_run)
-        return reject_run(outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds)
+    if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
+        return run.stage("reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
-        store, past = history_stage(outputs_dir, chosen)
-        result = compute_stage(validated, policy, chosen, past)
+        store, past = run.stage("open-history", history_stage, outputs_dir, chosen)
+        result = run.stage("compute", compute_stage, validated, policy, chosen, past)
         run_id = store.begin_run("monthly", chosen.code, policy.sha256, input_fingerprints(loaded))
         try:
-            plan = plan_stream(root, iter_document_jobs(result, policy, validated.issues), progress)
-            rendered = render_and_write(root, plan.todo, progress)
-            written = plan.reused + rendered
-            manifest = publish_stage(root, result, policy, loaded, validated.issues, written)
-            record_stage(store, run_id, result, manifest_files(manifest))
+            written, rendered = run.stage(
+                "render-documents", render_stage, run, root, result, policy, validated.issues, retries=1
+            )
+            manifest = run.stage("publish", publish_stage, root, result, policy, loaded, validated.issues, written)
+            run.stage("record-history", record_stage, store, run_id, result, manifest_files(manifest), retries=2)
         except BaseException:
             store.fail_run(run_id)
             raise
-    return RunSummary(period=chosen.code, outputs=root, grades=result.by_grade(), documents=len(written),
-                      rejected_rows=rejected_row_count(validated.issues), issues=validated.issues, manifest=manifest,
-                      rendered=len(rendered))
+    summary = RunSummary(
+        period=chosen.code,
+        outputs=root,
+        grades=result.by_grade(),
+        documents=len(written),
+        rejected_rows=rejected_row_count(validated.issues),
+        issues=validated.issues,
+        manifest=manifest,
+        rendered=rendered,
+    )
+    run.announce("monthly", summary, result)
+    distribute_after_monthly(run, chosen.code, outputs_dir, inputs_dir, policy_path)  # only when the policy says so
+    return summary
+
+
+def run_month(
+    inputs_dir: Path,
+    outputs_dir: Path,
+    period: str | None = None,
+    policy_path: Path | None = None,
+    progress: Callable[..., None] | None = None,
+    wait_seconds: float = 0,
+    strict: bool = False,
+) -> RunSummary:
+    """The whole month without Prefect, in one call."""
+    return monthly(PlainRunner(progress), inputs_dir, outputs_dir, period, policy_path, wait_seconds, strict)
+
+
 REPORTS = ("errors/validation_report.xlsx", "errors/validation_report.json")
 
 
@@ -224,21 +369,35 @@ REPORTS = ("errors/validation_report.xlsx", "errors/validation_report.json")
 # an earlier run of the period wrote stay, listed in the manifest with the report.
 
 
-def reject_run(outputs_dir: Path, period: Period, policy: Policy, loaded, issues: Sequence[Issue],
-               wait_seconds: float = 0):
+def reject_run(
+    outputs_dir: Path, period: Period, policy: Policy, loaded, issues: Sequence[Issue], wait_seconds: float = 0
+):
     """Write the validation report for `period` and nothing else; returns the run's summary."""
     root = outputs_dir / period.code
     with period_lock(outputs_dir, period.code, wait_seconds):
         clean_temporaries(root)
-        kept = [Written(e["path"], e["sha256"], e["bytes"], e.get("doc_type", ""), e.get("supplier_id"),
-                        e.get("context_sha256"))
-                for e in previous_entries(root).values()
-                if e["path"] not in REPORTS and e["path"] != "manifest.json" and still_valid(root, e)]
-        written = [write_output(root, REPORTS[0], validation_report_xlsx(issues), "validation_report"),
-                   write_output(root, REPORTS[1], validation_report_json(issues, period.code), "validation_report")]
+        kept = [
+            Written(
+                e["path"], e["sha256"], e["bytes"], e.get("doc_type", ""), e.get("supplier_id"), e.get("context_sha256")
+            )
+            for e in previous_entries(root).values()
+            if e["path"] not in REPORTS and e["path"] != "manifest.json" and still_valid(root, e)
+        ]
+        written = [
+            write_output(root, REPORTS[0], validation_report_xlsx(issues), "validation_report"),
+            write_output(root, REPORTS[1], validation_report_json(issues, period.code), "validation_report"),
+        ]
         inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
-        manifest = manifest_bytes(period.code, kept + written, inputs,
-                                  {"path": Path(policy.source).name, "sha256": policy.sha256})
+        manifest = manifest_bytes(
+            period.code, kept + written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256}
+        )
         write_output(root, "manifest.json", manifest, "manifest")
-    return RunSummary(period=period.code, outputs=root, documents=0, rejected_rows=rejected_row_count(issues),
-                      issues=list(issues), manifest=root / "manifest.json", rendered=0)
+    return RunSummary(
+        period=period.code,
+        outputs=root,
+        documents=0,
+        rejected_rows=rejected_row_count(issues),
+        issues=list(issues),
+        manifest=root / "manifest.json",
+        rendered=0,
+    )

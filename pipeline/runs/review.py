@@ -3,15 +3,22 @@
 A month without a record is shown as missing and left out of averages — never counted as
 zero — so a supplier that started mid-quarter is judged on the months it worked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.publish.history import HistoryStore
-from pipeline.config.policy import Policy
 from pipeline.compute.rollup import ReviewPeriod, roll_up
+from pipeline.config.policy import Policy
 from pipeline.documents.review import portfolio_review_context, review_block, supplier_review_context
+from pipeline.errors import ConfigError
+from pipeline.publish.history import HistoryStore
+from pipeline.publish.jobs import plan_documents
+from pipeline.publish.locking import period_lock
+from pipeline.publish.outputs import manifest_bytes, remove_stale, write_output
+from pipeline.runs.runner import PlainRunner, Runner
+
 
 @dataclass
 class ReviewSummary:
@@ -25,6 +32,7 @@ class ReviewSummary:
 
 def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> list:
     from pipeline.publish.jobs import make_job, safe_name
+
     codes = [m.code for m in review.months]
     results = store.current_results(codes)
     rolls = roll_up(results, review, policy)
@@ -32,40 +40,75 @@ def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> li
     actions = store.current_actions(codes)
     jobs = []
     for roll in rolls:
-        ctx = supplier_review_context(roll, review, policy,
-                                      [f for f in flags if f["supplier_id"] == roll.supplier_id],
-                                      [a for a in actions if a["supplier_id"] == roll.supplier_id], None)
-        jobs.append(make_job(f"reports/{safe_name(roll.supplier_id)}_review_{review.code}.docx", "periodic_review.docx",
-                             ctx, "periodic_review", roll.supplier_id))
+        ctx = supplier_review_context(
+            roll,
+            review,
+            policy,
+            [f for f in flags if f["supplier_id"] == roll.supplier_id],
+            [a for a in actions if a["supplier_id"] == roll.supplier_id],
+            None,
+        )
+        jobs.append(
+            make_job(
+                f"reports/{safe_name(roll.supplier_id)}_review_{review.code}.docx",
+                "periodic_review.docx",
+                ctx,
+                "periodic_review",
+                roll.supplier_id,
+            )
+        )
     if rolls:
-        jobs.append(make_job(f"summary/portfolio_{review.code}.docx", "periodic_portfolio.docx",
-                             portfolio_review_context(rolls, review, policy, flags, actions), "periodic_portfolio"))
+        jobs.append(
+            make_job(
+                f"summary/portfolio_{review.code}.docx",
+                "periodic_portfolio.docx",
+                portfolio_review_context(rolls, review, policy, flags, actions),
+                "periodic_portfolio",
+            )
+        )
     return jobs
 
 
-def run_review(outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
-    """Plain-Python periodic review (the flow wraps the same steps)."""
-    from pipeline.publish.locking import period_lock
-    from pipeline.publish.jobs import plan_documents
-    from pipeline.publish.jobs import render_and_write
-    from pipeline.publish.outputs import manifest_bytes, remove_stale, write_output
-
-    review = ReviewPeriod.parse(period_text)
+def render_review(run: Runner, outputs_dir: Path, review: ReviewPeriod, policy: Policy) -> ReviewSummary:
     store = HistoryStore.for_outputs(outputs_dir)
     root = outputs_dir / review.code
     with period_lock(outputs_dir, review.code):
         jobs = review_jobs(store, review, policy)
         if not jobs:
-            from pipeline.errors import ConfigError
-            raise ConfigError(f"历史数据库中没有{review_block(review)['zh']}的记录：请先运行这些月份的月度评估",
-                              f"the history store has no month of {review_block(review)['en']}: run the monthly review for those months first",
-                              file=store._where())
+            raise ConfigError(
+                f"历史数据库中没有{review_block(review)['zh']}的记录：请先运行这些月份的月度评估",
+                f"the history store has no month of {review_block(review)['en']}: "
+                "run the monthly review for those months first",
+                file=store.where(),
+            )
         todo, reused = plan_documents(root, jobs)
-        written = reused + render_and_write(root, todo)
+        written = reused + run.render(todo, root, len(todo))
         remove_stale(root, {w.path for w in written})
         recorded = sorted({r.period for r in store.current_results([m.code for m in review.months])})
         inputs = [{"path": f"history:{p}", "kind": "history", "sha256": "", "bytes": 0} for p in recorded]
-        manifest = manifest_bytes(review.code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
+        manifest = manifest_bytes(
+            review.code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256}
+        )
         write_output(root, "manifest.json", manifest, "manifest")
-    return ReviewSummary(review.code, root, len([j for j in jobs if j.doc_type == "periodic_review"]), len(written),
-                         len(recorded), root / "manifest.json")
+    return ReviewSummary(
+        review.code,
+        root,
+        len([j for j in jobs if j.doc_type == "periodic_review"]),
+        len(written),
+        len(recorded),
+        root / "manifest.json",
+    )
+
+
+def review(run: Runner, outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
+    """`vendorflow review`, declared once: the quarter's or year's roll-up of the months the
+    history store recorded, one report per supplier and a portfolio summary."""
+    period = ReviewPeriod.parse(period_text)
+    summary = run.stage("periodic-review", render_review, run, outputs_dir, period, policy)
+    run.announce("review", summary)
+    return summary
+
+
+def run_review(outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
+    """`vendorflow review` without Prefect, in one call."""
+    return review(PlainRunner(), outputs_dir, period_text, policy)

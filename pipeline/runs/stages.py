@@ -1,14 +1,16 @@
 """The stages every run begins with: intake and load, validate, the policy, the inputs' fingerprints."""
+
 from __future__ import annotations
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 from pipeline.config.aliases import Aliases, load_aliases
+from pipeline.config.policy import Policy, load_policy
 from pipeline.errors import ConfigError, Issue
 from pipeline.intake.folder import InputFile, archive_and_quarantine, discover
-from pipeline.load.reader import read_input
-from pipeline.load.reader import RawTable
-from pipeline.config.policy import Policy, load_policy
+from pipeline.load.reader import RawTable, read_input
 from pipeline.validation.records import Validated, validate_tables
 
 

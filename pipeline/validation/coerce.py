@@ -4,13 +4,15 @@ Excel date cells, 2026/10/31, 2026年10月31日; 95%, 95 or 0.95 for a rate; 1,2
 ￥1,234.50 for money; 是/否; enumerations in Chinese or English. A value that cannot be
 understood is passed on unchanged, so that validation reports it exactly as the user typed it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from pipeline.config.aliases import Aliases, fold
 
@@ -30,7 +32,7 @@ _UNIT_SUFFIX = re.compile(r"(天|日|次|人|项|个|小时|h|days?|hours?)$", r
 
 
 def nfkc(text: str) -> str:
-    if text.isascii():              # ASCII is already in NFKC form
+    if text.isascii():  # ASCII is already in NFKC form
         return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
 
@@ -78,7 +80,7 @@ def to_decimal(value: Any, *, allow_percent: bool = False) -> tuple[Decimal | No
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None, False
-        return Decimal(repr(value + 0.0)), False        # + 0.0: a -0.0 cell is plain 0
+        return Decimal(repr(value + 0.0)), False  # + 0.0: a -0.0 cell is plain 0
     if isinstance(value, str):
         text = _NUMBER_NOISE.sub("", nfkc(value))
         percent = text.endswith("%")
@@ -145,7 +147,7 @@ def coerce_value(value: Any, prop: dict, field: str, aliases: Aliases) -> Any:
     if kind == "string":
         text = to_text(value, normalise=bool(fmt or prop.get("pattern")))
         if fmt in ("uscc", "id-number-cn") and isinstance(text, str):
-            text = text.upper()      # capitals only: 91350100m… and …123x are the same codes as …M… and …X
+            text = text.upper()  # capitals only: 91350100m… and …123x are the same codes as …M… and …X
         return text
     return value
 
@@ -162,6 +164,7 @@ def coercer_for(prop: dict, field: str, aliases: Aliases) -> Callable[[Any], Any
         def enum(value: Any) -> Any:
             folded = fold(str(value))
             return table.get(folded, first.get(folded, value))
+
         return enum
     kind, fmt = prop.get("type"), prop.get("format")
     if kind == "string" and fmt is None:
@@ -171,6 +174,7 @@ def coercer_for(prop: dict, field: str, aliases: Aliases) -> Callable[[Any], Any
             if value.__class__ is str:
                 return nfkc(value) if normalise else value.strip()
             return to_text(value, normalise=normalise)
+
         return text
     if kind in ("number", "integer") and fmt is None:
         how = prop.get("x-coerce")
@@ -189,6 +193,7 @@ def coercer_for(prop: dict, field: str, aliases: Aliases) -> Callable[[Any], Any
             if integer:
                 return int(n) if n == n.to_integral_value() else n
             return n
+
         return number
     return lambda value: coerce_value(value, prop, field, aliases)
 
@@ -211,6 +216,7 @@ def compile_coercer(prop: dict, field: str, aliases: Aliases) -> Callable[[Any],
             folded = fold(str(value))
             return table.get(folded, first.get(folded, value))
     else:
+
         def slow(value: Any) -> Any:
             return coerce_value(value, prop, field, aliases)
 
@@ -232,6 +238,7 @@ def compile_coercer(prop: dict, field: str, aliases: Aliases) -> Callable[[Any],
             if len(memo) < MEMO_LIMIT:
                 memo[value] = result
             return result
+
     return coerce
 
 
@@ -239,8 +246,9 @@ def compile_coercers(schema: dict, aliases: Aliases) -> dict[str, Callable[[Any]
     return {fld: compile_coercer(prop, fld, aliases) for fld, prop in schema["properties"].items()}
 
 
-def coerce_record(cells: dict[str, Any], schema: dict, aliases: Aliases,
-                  coercers: dict[str, Callable[[Any], Any]] | None = None) -> dict[str, Any]:
+def coerce_record(
+    cells: dict[str, Any], schema: dict, aliases: Aliases, coercers: dict[str, Callable[[Any], Any]] | None = None
+) -> dict[str, Any]:
     if coercers is None:
         properties = schema["properties"]
         return {

@@ -8,19 +8,31 @@ full path (that only costs time) but never passes a row jsonschema would reject:
 keyword below mirrors jsonschema's meaning, and a schema using any other keyword gets no
 fast path at all (`compile_schema` returns None).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from jsonschema import FormatChecker
 
 Check = Callable[[Any], bool]
 
-_ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "default", "examples", "deprecated",
-                "readOnly", "writeOnly"}
+_ANNOTATIONS = {
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+}
 _NUMBER_TYPES = (int, float, Decimal)
 
 
@@ -32,7 +44,7 @@ def _property_check(prop: dict, formats: FormatChecker) -> Check | None:
     """One property's keywords as a single predicate (conservative: False means 'ask jsonschema')."""
     types: frozenset[type] | None = None
     choices: frozenset[str] | None = None
-    low = high = None            # (bound, inclusive)
+    low = high = None  # (bound, inclusive)
     min_len = max_len = None
     search = None
     fmt = None
@@ -41,7 +53,7 @@ def _property_check(prop: dict, formats: FormatChecker) -> Check | None:
             continue
         if key == "type":
             allowed: set[type] = set()
-            for kind in (value if isinstance(value, list) else [value]):
+            for kind in value if isinstance(value, list) else [value]:
                 if kind == "string":
                     allowed.add(str)
                 elif kind == "number":
@@ -109,6 +121,7 @@ def _property_check(prop: dict, formats: FormatChecker) -> Check | None:
         if fmt is not None and not conforms(v, fmt):
             return False
         return True
+
     return check
 
 
@@ -151,6 +164,7 @@ def _exact_condition(schema: dict) -> Check | None:
                 if v.__class__ is not str or v not in options:
                     return False
         return True
+
     return condition
 
 
@@ -159,16 +173,20 @@ class Compiled:
     """`properties`: a predicate per top-level property; `rest`: everything else about a
     row (required, closed object, allOf, if/then) with its sub-schemas checked in full.
     A row passes when every present property passes its predicate and `rest(row)`."""
+
     properties: dict[str, Check]
     rest: Callable[[dict], bool]
     required: frozenset[str] = frozenset()
     closed: bool = False
-    conditional: bool = False       # allOf / if-then: `rest` must look at each row
+    conditional: bool = False  # allOf / if-then: `rest` must look at each row
 
     def rest_is_trivial(self, fields: set[str]) -> bool:
         """For rows holding exactly `fields`, is `rest` certainly True? (no per-row call)"""
-        return (not self.conditional and self.required <= fields
-                and (not self.closed or set(self.properties).issuperset(fields)))
+        return (
+            not self.conditional
+            and self.required <= fields
+            and (not self.closed or set(self.properties).issuperset(fields))
+        )
 
     def check(self, row: dict) -> bool:
         if row.__class__ is not dict:
@@ -240,6 +258,7 @@ def _object_parts(schema: dict, formats: FormatChecker) -> Compiled | None:
             if branch is not None and not branch(row):
                 return False
         return True
+
     return Compiled(checks, rest, frozenset(required), closed, bool(extra_checks) or if_then is not None)
 
 

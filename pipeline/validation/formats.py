@@ -1,4 +1,5 @@
 """Custom JSON Schema formats: the identifiers a Chinese vendor file carries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,9 @@ from pipeline.identifiers import is_valid_id_number, is_valid_uscc
 _MOBILE = re.compile(r"^(\+?86[- ]?)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(\+?86[- ]?)?0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _SERVICE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

@@ -6,32 +6,43 @@ Rows that depend on a rejected row (an evaluation of a rejected supplier) are le
 and say why. Valid rows take a compiled fast path (fastcheck.py); only rows it cannot pass
 are given to jsonschema for the full list of their errors.
 """
+
 from __future__ import annotations
 
 import heapq
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from pipeline.config.aliases import Aliases
-from pipeline.validation.coerce import coercer_for, compile_coercers
-from pipeline.errors import Issue, display_value
-from pipeline.validation.fastcheck import compile_schema
-from pipeline.validation.formats import format_checker
 from pipeline.config.labels import label
+from pipeline.config.resources import load_schema
+from pipeline.errors import Issue, display_value
 from pipeline.identifiers import USCC_ALPHABET, uscc_check_char
 from pipeline.load.reader import RawRow, RawTable, gc_paused
-from pipeline.config.resources import load_schema
+from pipeline.validation.coerce import coercer_for, compile_coercers
+from pipeline.validation.fastcheck import compile_schema
+from pipeline.validation.formats import format_checker
 
-KINDS = ("suppliers", "contracts", "contract_items", "evaluations", "incidents", "candidates", "distribution",
-         "workers", "attendance")
+KINDS = (
+    "suppliers",
+    "contracts",
+    "contract_items",
+    "evaluations",
+    "incidents",
+    "candidates",
+    "distribution",
+    "workers",
+    "attendance",
+)
 
 
 @dataclass(slots=True)
@@ -67,7 +78,11 @@ def compiled(kind: str) -> tuple[dict, Draft202012Validator, Any]:
     schema = load_schema(kind)
     cached = _COMPILED.get(kind)
     if cached is None or cached[0] is not schema:
-        cached = (schema, Draft202012Validator(schema, format_checker=format_checker), compile_schema(schema, format_checker))
+        cached = (
+            schema,
+            Draft202012Validator(schema, format_checker=format_checker),
+            compile_schema(schema, format_checker),
+        )
         _COMPILED[kind] = cached
     return cached
 
@@ -77,22 +92,32 @@ def _validator(kind: str) -> Draft202012Validator:
 
 
 FORMAT_HINTS = {
-    "date": ("日期无效，应为 2026-10-31、2026/10/31 或 2026年10月31日 这样的日期",
-             "not a valid date; expected e.g. 2026-10-31, 2026/10/31 or 2026年10月31日"),
+    "date": (
+        "日期无效，应为 2026-10-31、2026/10/31 或 2026年10月31日 这样的日期",
+        "not a valid date; expected e.g. 2026-10-31, 2026/10/31 or 2026年10月31日",
+    ),
     "date-or-permanent": ("应为日期（如 2026-10-31）或“长期”", "expected a date (e.g. 2026-10-31) or 长期 (no expiry)"),
     "period": ("考核期间应为年月，如 2026-10", "expected a year and month, e.g. 2026-10"),
-    "uscc": ("统一社会信用代码无效：应为18位（数字及除I、O、Z、S、V外的大写字母），且第18位校验码正确",
-             "invalid unified social credit code: 18 characters (digits and capitals except I, O, Z, S, V) with a correct check character"),
-    "id-number-cn": ("居民身份证号无效：应为18位（17位数字加校验码，末位可为X），出生日期真实，且第18位校验码正确",
-                     "invalid resident ID number: 18 characters (17 digits and a check character, which may be X), "
-                     "a real birth date, and a correct check character"),
+    "uscc": (
+        "统一社会信用代码无效：应为18位（数字及除I、O、Z、S、V外的大写字母），且第18位校验码正确",
+        "invalid unified social credit code: 18 characters (digits and capitals except I, O, Z, S, V) with a correct check character",
+    ),
+    "id-number-cn": (
+        "居民身份证号无效：应为18位（17位数字加校验码，末位可为X），出生日期真实，且第18位校验码正确",
+        "invalid resident ID number: 18 characters (17 digits and a check character, which may be X), "
+        "a real birth date, and a correct check character",
+    ),
     "email": ("电子邮箱格式无效，如 name@example.com", "not a valid e-mail address, e.g. name@example.com"),
-    "phone-cn": ("电话号码无效：应为11位手机号（如 13812345678）或带区号的固话（如 021-62345678）",
-                 "not a valid phone number: an 11-digit mobile (e.g. 13812345678) or a landline with area code (e.g. 021-62345678)"),
+    "phone-cn": (
+        "电话号码无效：应为11位手机号（如 13812345678）或带区号的固话（如 021-62345678）",
+        "not a valid phone number: an 11-digit mobile (e.g. 13812345678) or a landline with area code (e.g. 021-62345678)",
+    ),
 }
 TYPE_WORDS = {
-    "number": ("数字", "a number"), "integer": ("整数", "a whole number"),
-    "string": ("文本", "text"), "boolean": ("是/否", "yes or no"),
+    "number": ("数字", "a number"),
+    "integer": ("整数", "a whole number"),
+    "string": ("文本", "text"),
+    "boolean": ("是/否", "yes or no"),
 }
 
 
@@ -105,17 +130,28 @@ def _fmt_bound(prop: dict, bound: Any) -> str:
 def id_number_problem(value: Any) -> tuple[str, str] | None:
     """What exactly is wrong with a 居民身份证号 (length, characters, birth date, check character)."""
     import datetime as _dt
+
     from pipeline.identifiers import id_birth_date, id_check_char
+
     if not isinstance(value, str):
         return None
     if len(value) != 18:
         extra = "（15位旧号码请换发为18位）" if len(value) == 15 else ""
-        return (f"居民身份证号应为18位，此处为{len(value)}位{extra}", f"a resident ID number has 18 characters, not {len(value)}")
+        return (
+            f"居民身份证号应为18位，此处为{len(value)}位{extra}",
+            f"a resident ID number has 18 characters, not {len(value)}",
+        )
     if not value[:17].isdigit() or not value[:17].isascii() or value[17] not in "0123456789X":
-        return "居民身份证号前17位应为数字，第18位为数字或X", "the first 17 characters are digits, the 18th a digit or X"
+        return (
+            "居民身份证号前17位应为数字，第18位为数字或X",
+            "the first 17 characters are digits, the 18th a digit or X",
+        )
     birth = id_birth_date(value)
     if birth is None or birth > _dt.date.today():
-        return (f"第7至14位的出生日期{value[6:14]}不是真实日期", f"positions 7-14 ({value[6:14]}) are not a real birth date")
+        return (
+            f"第7至14位的出生日期{value[6:14]}不是真实日期",
+            f"positions 7-14 ({value[6:14]}) are not a real birth date",
+        )
     expected = id_check_char(value[:17])
     if expected != value[17]:
         return f"校验码错误：第18位应为 {expected}", f"check character (the 18th) should be {expected}"
@@ -127,11 +163,16 @@ def uscc_problem(value: Any) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return None
     if len(value) != 18:
-        return (f"统一社会信用代码应为18位，此处为{len(value)}位", f"a unified social credit code has 18 characters, not {len(value)}")
+        return (
+            f"统一社会信用代码应为18位，此处为{len(value)}位",
+            f"a unified social credit code has 18 characters, not {len(value)}",
+        )
     for pos, ch in enumerate(value, start=1):
         if ch not in USCC_ALPHABET:
-            return (f"第{pos}位“{ch}”不是统一社会信用代码使用的字符（数字及除 I、O、Z、S、V 外的大写字母）",
-                    f"character {pos} '{ch}' cannot appear in a USCC (digits and capitals except I, O, Z, S, V)")
+            return (
+                f"第{pos}位“{ch}”不是统一社会信用代码使用的字符（数字及除 I、O、Z、S、V 外的大写字母）",
+                f"character {pos} '{ch}' cannot appear in a USCC (digits and capitals except I, O, Z, S, V)",
+            )
     expected = uscc_check_char(value[:17])
     if expected != value[17]:
         return f"校验位错误：应为 {expected}", f"check character should be {expected}"
@@ -153,25 +194,37 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
     v = error.validator
     if v == "required":
         if prop.get("x-rule") == "dispatch_permit":
-            return (f"劳务派遣供应商必须填写「{label_zh}」（劳务派遣经营许可证）",
-                    f"a labour-dispatch supplier needs its dispatch permit: {fld} is empty")
+            return (
+                f"劳务派遣供应商必须填写「{label_zh}」（劳务派遣经营许可证）",
+                f"a labour-dispatch supplier needs its dispatch permit: {fld} is empty",
+            )
         return f"必填项「{label_zh}」为空", f"required field {fld} is empty"
     if v == "enum":
         allowed = error.validator_value
-        return ("应为以下之一：" + "、".join(label(fld, c)[0] for c in allowed),
-                "must be one of: " + ", ".join(str(c) for c in allowed))
+        return (
+            "应为以下之一：" + "、".join(label(fld, c)[0] for c in allowed),
+            "must be one of: " + ", ".join(str(c) for c in allowed),
+        )
     if v == "type":
         zh, en = TYPE_WORDS.get(error.validator_value, (str(error.validator_value), str(error.validator_value)))
         if isinstance(raw, float) and abs(raw) >= 1e15:
-            return (f"应为{zh}：该数字超过15位，Excel已丢失末尾数字，请将单元格设为文本格式后重新填写",
-                    f"must be {en}: Excel kept only 15 digits of this number; format the cell as text and type it again")
+            return (
+                f"应为{zh}：该数字超过15位，Excel已丢失末尾数字，请将单元格设为文本格式后重新填写",
+                f"must be {en}: Excel kept only 15 digits of this number; format the cell as text and type it again",
+            )
         return f"应为{zh}", f"must be {en}"
     if v in ("minimum", "exclusiveMinimum"):
-        return f"应不小于{_fmt_bound(prop, error.validator_value)}", f"must be at least {_fmt_bound(prop, error.validator_value)}"
+        return (
+            f"应不小于{_fmt_bound(prop, error.validator_value)}",
+            f"must be at least {_fmt_bound(prop, error.validator_value)}",
+        )
     if v in ("maximum", "exclusiveMaximum"):
         if prop.get("x-coerce") == "rate":
             return "应在0%到100%之间（可写 95%、95 或 0.95）", "must be between 0% and 100% (95%, 95 or 0.95)"
-        return f"应不大于{_fmt_bound(prop, error.validator_value)}", f"must be at most {_fmt_bound(prop, error.validator_value)}"
+        return (
+            f"应不大于{_fmt_bound(prop, error.validator_value)}",
+            f"must be at most {_fmt_bound(prop, error.validator_value)}",
+        )
     if v == "format":
         if error.validator_value == "uscc" and (exact := uscc_problem(error.instance)):
             return exact
@@ -181,9 +234,15 @@ def messages_for(error: ValidationError, fld: str, label_zh: str, aliases: Alias
     if v == "pattern":
         if fld == "bank_account":
             return "银行账号应为8至32位数字（不含空格以外的符号）", "a bank account number is 8 to 32 digits"
-        return "编号只能包含字母、数字及 - _ . /，且以字母或数字开头", "a code may hold letters, digits and - _ . / and must start with a letter or digit"
+        return (
+            "编号只能包含字母、数字及 - _ . /，且以字母或数字开头",
+            "a code may hold letters, digits and - _ . / and must start with a letter or digit",
+        )
     if v == "maxLength":
-        return f"内容过长（最多{error.validator_value}个字符）", f"too long (at most {error.validator_value} characters)"
+        return (
+            f"内容过长（最多{error.validator_value}个字符）",
+            f"too long (at most {error.validator_value} characters)",
+        )
     if v == "minLength":
         return "不能为空", "must not be empty"
     if v == "const":
@@ -208,18 +267,32 @@ def control_character_issues(table: RawTable, raw: RawRow, aliases: Aliases) -> 
     issues = []
     for fld, value in raw.cells.items():
         if isinstance(value, str) and (match := _NOT_XML.search(value)):
-            issues.append(Issue(
-                file=table.file, row=raw.row, column=table.columns.get(fld, aliases.label_zh(fld)), kind=table.kind,
-                field=fld, value=display_value(value), code="control_character", rule="control_character",
-                sheet=table.sheet,
-                message_zh=f"含有不可见的控制字符（U+{ord(match.group()):04X}），文档无法承载，请删除后重新保存",
-                message_en=f"contains an invisible control character (U+{ord(match.group()):04X}) that documents cannot carry; remove it and save again",
-            ))
+            issues.append(
+                Issue(
+                    file=table.file,
+                    row=raw.row,
+                    column=table.columns.get(fld, aliases.label_zh(fld)),
+                    kind=table.kind,
+                    field=fld,
+                    value=display_value(value),
+                    code="control_character",
+                    rule="control_character",
+                    sheet=table.sheet,
+                    message_zh=f"含有不可见的控制字符（U+{ord(match.group()):04X}），文档无法承载，请删除后重新保存",
+                    message_en=f"contains an invisible control character (U+{ord(match.group()):04X}) that documents cannot carry; remove it and save again",
+                )
+            )
     return issues
 
 
-def row_issues(table: RawTable, raw: RawRow, data: dict[str, Any], validator: Draft202012Validator,
-               key_fields: list[str], aliases: Aliases) -> list[Issue]:
+def row_issues(
+    table: RawTable,
+    raw: RawRow,
+    data: dict[str, Any],
+    validator: Draft202012Validator,
+    key_fields: list[str],
+    aliases: Aliases,
+) -> list[Issue]:
     """Every problem of one row: control characters, then each schema error in field order."""
     errors = sorted(validator.iter_errors(data), key=lambda e: (_field_of(e), e.validator))
     found = control_character_issues(table, raw, aliases)
@@ -228,16 +301,26 @@ def row_issues(table: RawTable, raw: RawRow, data: dict[str, Any], validator: Dr
         fld = _field_of(error)
         label_zh = aliases.label_zh(fld)
         zh, en = messages_for(error, fld, label_zh, aliases, raw.cells.get(fld))
-        found.append(Issue(
-            file=table.file, row=raw.row, column=table.columns.get(fld, label_zh), kind=table.kind, field=fld,
-            value=display_value(raw.cells.get(fld)), message_zh=zh, message_en=en, key=key,
-            sheet=table.sheet, rule=rule_of(error),
-        ))
+        found.append(
+            Issue(
+                file=table.file,
+                row=raw.row,
+                column=table.columns.get(fld, label_zh),
+                kind=table.kind,
+                field=fld,
+                value=display_value(raw.cells.get(fld)),
+                message_zh=zh,
+                message_en=en,
+                key=key,
+                sheet=table.sheet,
+                rule=rule_of(error),
+            )
+        )
     return _unique(found)
 
 
 def _unknown(value: Any) -> tuple[Any, bool]:
-    return value, False          # a field the schema does not know: jsonschema will say so
+    return value, False  # a field the schema does not know: jsonschema will say so
 
 
 class _Missing:
@@ -247,7 +330,7 @@ class _Missing:
         return "<missing>"
 
 
-MISSING = _Missing()           # a cell the row does not have (blank)
+MISSING = _Missing()  # a cell the row does not have (blank)
 # types of which no two values compare equal across types (1, 1.0 and True do): safe dict keys
 _MEMO_SAFE = frozenset({str, float, type(None), _Missing})
 
@@ -259,7 +342,7 @@ def column_values(values: list[Any] | tuple, test, coerce, failed: set[int], gap
     is blank ("", spaces) into `gaps` (the value becomes MISSING)."""
     search = _NOT_XML.search
     types = set(map(type, values))
-    if not types <= _MEMO_SAFE:          # 1, 1.0 and True are equal dict keys but coerce differently
+    if not types <= _MEMO_SAFE:  # 1, 1.0 and True are equal dict keys but coerce differently
         got = list(values)
         for i, value in enumerate(values):
             if value is MISSING or value is None or (value.__class__ is str and (not value or value.isspace())):
@@ -303,7 +386,7 @@ def _always(_value: Any) -> bool:
 
 
 def _unknown_field(_value: Any) -> bool:
-    return False                # a field the schema does not know: jsonschema will say so
+    return False  # a field the schema does not know: jsonschema will say so
 
 
 def validate_table(table: RawTable, aliases: Aliases, fast: bool = True) -> tuple[list[Record], list[Issue]]:
@@ -338,7 +421,7 @@ def _validate_table(table: RawTable, aliases: Aliases, fast: bool) -> tuple[list
     # column by column: coerce and check each distinct value once
     if table.fields and all(raw.values is not None for raw in rows):
         fields = table.fields
-        raw_columns = list(zip(*map(_values_of, rows)))            # spreadsheets: a C-level transpose
+        raw_columns = list(zip(*map(_values_of, rows)))  # spreadsheets: a C-level transpose
     else:
         fields = list(dict.fromkeys(f for raw in rows for f in raw.cells))
         raw_columns = [[raw.cells.get(f, MISSING) for raw in rows] for f in fields]
@@ -372,15 +455,15 @@ def _validate_table(table: RawTable, aliases: Aliases, fast: bool) -> tuple[list
         if i in gaps:
             data = {f: v for f, v in data.items() if v is not MISSING}
         if not data:
-            continue                      # every cell blank (spaces): not a row
+            continue  # every cell blank (spaces): not a row
         if i not in failed and rest(data):
             extra.append((i, Record(kind, file, raw.row, data, columns, sheet)))
             continue
         before = len(records)
         slow(raw, data)
-        if len(records) > before:         # valid after all (the fast check is cautious)
+        if len(records) > before:  # valid after all (the fast check is cautious)
             extra.append((i, records.pop()))
-    if extra:                             # keep the rows' order
+    if extra:  # keep the rows' order
         merged = heapq.merge(zip(good, records), extra, key=lambda pair: pair[0]) if good else extra
         records = [rec for _, rec in merged]
     return records, issues
@@ -396,10 +479,20 @@ def _unique(issues: Iterable[Issue]) -> list[Issue]:
 
 
 def _issue(rec: Record, fld: str, aliases: Aliases, zh: str, en: str, rule: str) -> Issue:
-    return Issue(file=rec.file, row=rec.row, column=rec.columns.get(fld, aliases.label_zh(fld)),
-                 value=display_value(rec.data.get(fld)), message_zh=zh, message_en=en, kind=rec.kind,
-                 field=fld, key=rec.data.get(fld) if fld.endswith(("_id", "_no")) else None, code="cross_record",
-                 sheet=rec.sheet, rule=rule)
+    return Issue(
+        file=rec.file,
+        row=rec.row,
+        column=rec.columns.get(fld, aliases.label_zh(fld)),
+        value=display_value(rec.data.get(fld)),
+        message_zh=zh,
+        message_en=en,
+        kind=rec.kind,
+        field=fld,
+        key=rec.data.get(fld) if fld.endswith(("_id", "_no")) else None,
+        code="cross_record",
+        sheet=rec.sheet,
+        rule=rule,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -411,13 +504,17 @@ def _period_in_name(file: str) -> str | None:
 @dataclass(frozen=True)
 class Rejected:
     """Where a key's row was rejected, to tell the rows that depend on it."""
+
     place: str
     row: int | None
 
 
-def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
-                          present: set[str] | None = None,
-                          rejected: dict[str, dict[str, Rejected]] | None = None) -> dict[int, list[Issue]]:
+def cross_record_problems(
+    records: dict[str, list[Record]],
+    aliases: Aliases,
+    present: set[str] | None = None,
+    rejected: dict[str, dict[str, Rejected]] | None = None,
+) -> dict[int, list[Issue]]:
     """Rules between rows and between files. Returns issues keyed by id(record).
     References are checked only to kinds that were read (`present`; all when None).
     `rejected` (kind -> key -> where) tells a reference to a rejected row from an unknown one."""
@@ -435,7 +532,7 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
         key_of = itemgetter(*key) if len(key) > 1 else (lambda d, k=key[0]: (d[k],))
         plain = itemgetter(*key)
         if len(set(map(plain, map(_data_of, recs)))) == len(recs):
-            continue                                      # no duplicates: nothing to group
+            continue  # no duplicates: nothing to group
         first: dict[tuple, Record] = {}
         groups: dict[tuple, list[Record]] = {}
         for rec in recs:
@@ -448,9 +545,13 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
                 where = "、".join(f"{d.place} 第{d.row}行" for d in dupes)
                 where_en = ", ".join(f"{d.place} row {d.row}" for d in dupes)
                 for rec in dupes:
-                    flag(rec, key[-1], f"编号重复：{'/'.join(map(str, value))} 出现在 {where}，无法判断以哪一行为准",
-                         f"duplicate key {'/'.join(map(str, value))} in {where_en}; cannot tell which row is right",
-                         "unique_key")
+                    flag(
+                        rec,
+                        key[-1],
+                        f"编号重复：{'/'.join(map(str, value))} 出现在 {where}，无法判断以哪一行为准",
+                        f"duplicate key {'/'.join(map(str, value))} in {where_en}; cannot tell which row is right",
+                        "unique_key",
+                    )
 
     suppliers = {r.data["supplier_id"]: r for r in records.get("suppliers", [])}
     contracts = {r.data["contract_no"]: r for r in records.get("contracts", [])}
@@ -459,16 +560,27 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
 
     def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
         gone = rejected.get(ref_kind, {}).get(value)
-        noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(ref_kind, ("合同", "contract"))
+        noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(
+            ref_kind, ("合同", "contract")
+        )
         if gone is not None:
             where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
             where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
-            flag(rec, fld, f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
-                 f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
-                 f"rejected_{noun_en}")
+            flag(
+                rec,
+                fld,
+                f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
+                f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
+                f"rejected_{noun_en}",
+            )
         else:
-            flag(rec, fld, f"{noun_zh}编号{value}不在{zh_list}中", f"{noun_en} {value} is not in the {en_list}",
-                 f"unknown_{noun_en}")
+            flag(
+                rec,
+                fld,
+                f"{noun_zh}编号{value}不在{zh_list}中",
+                f"{noun_en} {value} is not in the {en_list}",
+                f"unknown_{noun_en}",
+            )
 
     for kind in ("contracts", "evaluations", "incidents", "workers") if checks_suppliers else ():
         recs = records.get(kind, [])
@@ -485,31 +597,62 @@ def cross_record_problems(records: dict[str, list[Record]], aliases: Aliases,
     for rec in records.get("contracts", []):
         d = rec.data
         if d["end_date"] < d["start_date"]:
-            flag(rec, "end_date", f"结束日期{d['end_date']}早于开始日期{d['start_date']}",
-                 f"end date {d['end_date']} is before start date {d['start_date']}", "date_order")
+            flag(
+                rec,
+                "end_date",
+                f"结束日期{d['end_date']}早于开始日期{d['start_date']}",
+                f"end date {d['end_date']} is before start date {d['start_date']}",
+                "date_order",
+            )
         if d.get("sign_date") and d["sign_date"] > d["end_date"]:
-            flag(rec, "sign_date", f"签订日期{d['sign_date']}晚于合同结束日期{d['end_date']}",
-                 f"sign date {d['sign_date']} is after the contract's end date {d['end_date']}", "date_order")
+            flag(
+                rec,
+                "sign_date",
+                f"签订日期{d['sign_date']}晚于合同结束日期{d['end_date']}",
+                f"sign date {d['sign_date']} is after the contract's end date {d['end_date']}",
+                "date_order",
+            )
         if "monthly_fee" not in d and d["contract_no"] not in items_by_contract:
-            flag(rec, "monthly_fee", "未填写月服务费，且没有服务项目明细可计算费用",
-                 "no monthly fee and no service items to compute it from", "missing_fee")
+            flag(
+                rec,
+                "monthly_fee",
+                "未填写月服务费，且没有服务项目明细可计算费用",
+                "no monthly fee and no service items to compute it from",
+                "missing_fee",
+            )
         item = rejected.get("contract_items", {}).get(d["contract_no"])
         if item is not None:
-            flag(rec, "contract_no",
-                 f"合同{d['contract_no']}的服务项目明细（{item.place} 第{item.row}行）被拒绝，合同费用无法完整计算，本合同随之排除",
-                 f"a service item of contract {d['contract_no']} ({item.place} row {item.row}) was rejected, so its fee "
-                 f"cannot be computed in full and the contract is left out too", "rejected_item")
+            flag(
+                rec,
+                "contract_no",
+                f"合同{d['contract_no']}的服务项目明细（{item.place} 第{item.row}行）被拒绝，合同费用无法完整计算，本合同随之排除",
+                f"a service item of contract {d['contract_no']} ({item.place} row {item.row}) was rejected, so its fee "
+                f"cannot be computed in full and the contract is left out too",
+                "rejected_item",
+            )
         supplier = suppliers.get(d["supplier_id"])
-        if d["contract_type"] == "labor_dispatch" and supplier is not None and not supplier.data.get("dispatch_permit_no"):
-            flag(rec, "contract_type",
-                 f"劳务派遣合同要求供应商持有劳务派遣经营许可证，但供应商{d['supplier_id']}未填写许可证编号",
-                 f"a labour-dispatch contract needs a supplier with a dispatch permit; supplier {d['supplier_id']} has none",
-                 "dispatch_permit")
+        if (
+            d["contract_type"] == "labor_dispatch"
+            and supplier is not None
+            and not supplier.data.get("dispatch_permit_no")
+        ):
+            flag(
+                rec,
+                "contract_type",
+                f"劳务派遣合同要求供应商持有劳务派遣经营许可证，但供应商{d['supplier_id']}未填写许可证编号",
+                f"a labour-dispatch contract needs a supplier with a dispatch permit; supplier {d['supplier_id']} has none",
+                "dispatch_permit",
+            )
     for rec in records.get("suppliers", []):
         d = rec.data
         if d.get("dispatch_permit_expiry") and not d.get("dispatch_permit_no"):
-            flag(rec, "dispatch_permit_no", "填写了劳务派遣许可证有效期，但缺少许可证编号",
-                 "a dispatch permit expiry date is given without the permit number", "dispatch_permit")
+            flag(
+                rec,
+                "dispatch_permit_no",
+                "填写了劳务派遣许可证有效期，但缺少许可证编号",
+                "a dispatch permit expiry date is given without the permit number",
+                "dispatch_permit",
+            )
     for kind in ("evaluations", "attendance"):
         _period_matches_name(records.get(kind, []), flag)
     return found
@@ -529,15 +672,27 @@ def _period_matches_name(evaluations: list[Record], flag) -> None:
         for rec in ours:
             if rec.data["period"] == expected:
                 continue
-            flag(rec, "period", f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
-                 f"period {rec.data['period']} does not match the period {expected} in the file name", "period_mismatch")
+            flag(
+                rec,
+                "period",
+                f"考核期间{rec.data['period']}与文件名中的期间{expected}不一致",
+                f"period {rec.data['period']} does not match the period {expected} in the file name",
+                "period_mismatch",
+            )
 
 
-def workforce_problems(records: dict[str, list[Record]], present: set[str] | None,
-                       rejected: dict[str, dict[str, Rejected]], contracts: dict[str, Record], flag, missing) -> None:
+def workforce_problems(
+    records: dict[str, list[Record]],
+    present: set[str] | None,
+    rejected: dict[str, dict[str, Rejected]],
+    contracts: dict[str, Record],
+    flag,
+    missing,
+) -> None:
     """Roster rows against their contracts, attendance rows against the roster."""
-    from pipeline.periods import Period
     from pipeline.compute.workforce import days_on_site, item_for_role
+    from pipeline.periods import Period
+
     checks_contracts = present is None or "contracts" in present
     items: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i in records.get("contract_items", []):
@@ -545,11 +700,21 @@ def workforce_problems(records: dict[str, list[Record]], present: set[str] | Non
     for rec in records.get("workers", []):
         d = rec.data
         if d.get("offboard_date") and d["offboard_date"] < d["onboard_date"]:
-            flag(rec, "offboard_date", f"离职日期{d['offboard_date']}早于入职日期{d['onboard_date']}",
-                 f"offboarding date {d['offboard_date']} is before the onboarding date {d['onboard_date']}", "date_order")
+            flag(
+                rec,
+                "offboard_date",
+                f"离职日期{d['offboard_date']}早于入职日期{d['onboard_date']}",
+                f"offboarding date {d['offboard_date']} is before the onboarding date {d['onboard_date']}",
+                "date_order",
+            )
         if d.get("safety_training_date") and d.get("offboard_date") and d["safety_training_date"] > d["offboard_date"]:
-            flag(rec, "safety_training_date", f"安全培训日期{d['safety_training_date']}晚于离职日期{d['offboard_date']}",
-                 f"safety training date {d['safety_training_date']} is after the offboarding date", "date_order")
+            flag(
+                rec,
+                "safety_training_date",
+                f"安全培训日期{d['safety_training_date']}晚于离职日期{d['offboard_date']}",
+                f"safety training date {d['safety_training_date']} is after the offboarding date",
+                "date_order",
+            )
         if not checks_contracts:
             continue
         contract = contracts.get(d["contract_no"])
@@ -558,23 +723,41 @@ def workforce_problems(records: dict[str, list[Record]], present: set[str] | Non
             continue
         c = contract.data
         if c["supplier_id"] != d["supplier_id"]:
-            flag(rec, "contract_no", f"合同{d['contract_no']}属于供应商{c['supplier_id']}，不是本行的供应商{d['supplier_id']}",
-                 f"contract {d['contract_no']} belongs to supplier {c['supplier_id']}, not {d['supplier_id']}",
-                 "contract_supplier")
+            flag(
+                rec,
+                "contract_no",
+                f"合同{d['contract_no']}属于供应商{c['supplier_id']}，不是本行的供应商{d['supplier_id']}",
+                f"contract {d['contract_no']} belongs to supplier {c['supplier_id']}, not {d['supplier_id']}",
+                "contract_supplier",
+            )
         if items.get(d["contract_no"]) and item_for_role(d["role"], items[d["contract_no"]]) is None:
             roles = "、".join(i["role_zh"] for i in items[d["contract_no"]])
-            flag(rec, "role", f"岗位“{d['role']}”不是合同{d['contract_no']}的服务项目（可选：{roles}）",
-                 f"role {d['role']!r} is not a service item of contract {d['contract_no']} "
-                 f"(one of: {', '.join(i.get('role_en') or i['role_zh'] for i in items[d['contract_no']])})", "unknown_role")
+            flag(
+                rec,
+                "role",
+                f"岗位“{d['role']}”不是合同{d['contract_no']}的服务项目（可选：{roles}）",
+                f"role {d['role']!r} is not a service item of contract {d['contract_no']} "
+                f"(one of: {', '.join(i.get('role_en') or i['role_zh'] for i in items[d['contract_no']])})",
+                "unknown_role",
+            )
         if c["contract_type"] == "labor_dispatch" and not d.get("post_nature"):
-            flag(rec, "post_nature", "被派遣劳动者须填写岗位性质（临时性、辅助性或替代性）",
-                 "a dispatched worker needs the nature of the post (temporary, auxiliary or substitute)", "post_nature")
+            flag(
+                rec,
+                "post_nature",
+                "被派遣劳动者须填写岗位性质（临时性、辅助性或替代性）",
+                "a dispatched worker needs the nature of the post (temporary, auxiliary or substitute)",
+                "post_nature",
+            )
     if "workers" not in records or (present is not None and "workers" not in present):
         if records.get("attendance"):
             for rec in records["attendance"]:
-                flag(rec, "worker_id", "未收到人员花名册，无法核对考勤；请一并提交 workers（人员花名册）文件",
-                     "no worker roster was received, so attendance cannot be checked; send the workers file too",
-                     "unknown_worker")
+                flag(
+                    rec,
+                    "worker_id",
+                    "未收到人员花名册，无法核对考勤；请一并提交 workers（人员花名册）文件",
+                    "no worker roster was received, so attendance cannot be checked; send the workers file too",
+                    "unknown_worker",
+                )
         return
     roster = {r.data["worker_id"]: r.data for r in records.get("workers", [])}
     for rec in records.get("attendance", []):
@@ -585,30 +768,52 @@ def workforce_problems(records: dict[str, list[Record]], present: set[str] | Non
             continue
         for fld, noun_zh, noun_en in (("supplier_id", "供应商", "supplier"), ("contract_no", "合同", "contract")):
             if d.get(fld) and d[fld] != worker[fld]:
-                flag(rec, fld, f"{noun_zh}{d[fld]}与花名册不一致（花名册为{worker[fld]}）",
-                     f"{noun_en} {d[fld]} differs from the roster ({worker[fld]})", "roster_mismatch")
+                flag(
+                    rec,
+                    fld,
+                    f"{noun_zh}{d[fld]}与花名册不一致（花名册为{worker[fld]}）",
+                    f"{noun_en} {d[fld]} differs from the roster ({worker[fld]})",
+                    "roster_mismatch",
+                )
         on_site = days_on_site(worker, Period.parse(d["period"]))
         if on_site == 0:
-            flag(rec, "days_worked", f"人员{d['worker_id']}在{d['period']}不在岗（入职{worker['onboard_date']}"
-                 + (f"，离职{worker['offboard_date']}" if worker.get("offboard_date") else "") + "），不应有出勤",
-                 f"worker {d['worker_id']} was not on site in {d['period']} (onboarded {worker['onboard_date']}"
-                 + (f", left {worker['offboard_date']}" if worker.get("offboard_date") else "") + "); no attendance expected",
-                 "attendance_days")
+            flag(
+                rec,
+                "days_worked",
+                f"人员{d['worker_id']}在{d['period']}不在岗（入职{worker['onboard_date']}"
+                + (f"，离职{worker['offboard_date']}" if worker.get("offboard_date") else "")
+                + "），不应有出勤",
+                f"worker {d['worker_id']} was not on site in {d['period']} (onboarded {worker['onboard_date']}"
+                + (f", left {worker['offboard_date']}" if worker.get("offboard_date") else "")
+                + "); no attendance expected",
+                "attendance_days",
+            )
         elif d["days_worked"] > on_site:
-            flag(rec, "days_worked", f"出勤{d['days_worked']}天，超过该人员本月在岗天数{on_site}天",
-                 f"{d['days_worked']} days worked, more than the {on_site} days the worker was on site this month",
-                 "attendance_days")
+            flag(
+                rec,
+                "days_worked",
+                f"出勤{d['days_worked']}天，超过该人员本月在岗天数{on_site}天",
+                f"{d['days_worked']} days worked, more than the {on_site} days the worker was on site this month",
+                "attendance_days",
+            )
 
 
-def _remember(rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None) -> None:
-    key = {"suppliers": "supplier_id", "contracts": "contract_no", "contract_items": "contract_no",
-           "workers": "worker_id"}.get(kind)
+def _remember(
+    rejected: dict[str, dict[str, Rejected]], kind: str, data: dict[str, Any], place: str, row: int | None
+) -> None:
+    key = {
+        "suppliers": "supplier_id",
+        "contracts": "contract_no",
+        "contract_items": "contract_no",
+        "workers": "worker_id",
+    }.get(kind)
     if key and isinstance(data.get(key), str):
         rejected.setdefault(kind, {}).setdefault(data[key], Rejected(place, row))
 
 
-def validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None = None,
-                    fast: bool = True) -> Validated:
+def validate_tables(
+    tables: list[RawTable], aliases: Aliases, present: set[str] | None = None, fast: bool = True
+) -> Validated:
     with gc_paused():
         return _validate_tables(tables, aliases, present, fast)
 

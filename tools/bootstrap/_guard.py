@@ -15,6 +15,7 @@ sha256 of the bytes a builder last wrote there, and :func:`write_template` decid
 Writes are atomic (a temporary file in the same folder, then ``os.replace``), so a template
 or the record is never half-written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,8 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 RECORD_NAME = ".bootstrap.json"
 
@@ -47,8 +48,7 @@ def load_record(folder: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     record = json.loads(text)
-    if not isinstance(record, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in record.items()):
+    if not isinstance(record, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in record.items()):
         raise SystemExit(f"{path}: 不是 文件名 → sha256 的映射 / not a mapping of file name to sha256")
     return record
 
@@ -94,14 +94,17 @@ def _shown(path: Path) -> str:
 
 
 def refusal_message(path: Path, *, recorded: bool) -> str:
-    why = ("与上次构建记录的 sha256 不同 / its sha256 differs from the one recorded at the last build"
-           if recorded else
-           f"{RECORD_NAME} 中没有它的构建记录 / {RECORD_NAME} has no record of building it")
+    why = (
+        "与上次构建记录的 sha256 不同 / its sha256 differs from the one recorded at the last build"
+        if recorded
+        else f"{RECORD_NAME} 中没有它的构建记录 / {RECORD_NAME} has no record of building it"
+    )
     return (
         f"{_shown(path)}: 模板已在 Word 中修改，未覆盖 / the template was edited since it was last built; "
         f"not overwritten ({why}).\n"
         f"  用 --force 覆盖 / --force overwrites it; "
-        f"用 --out DIR 在别处生成以便比较 / --out DIR builds elsewhere to compare.")
+        f"用 --out DIR 在别处生成以便比较 / --out DIR builds elsewhere to compare."
+    )
 
 
 def write_template(path: Path, data: bytes, *, force: bool) -> str:
@@ -133,11 +136,15 @@ def write_template(path: Path, data: bytes, *, force: bool) -> str:
 
 
 def add_arguments(ap: argparse.ArgumentParser, default_out: Path) -> None:
-    ap.add_argument("--out", type=Path, default=default_out,
-                    help=f"输出文件夹 / output folder (default: {default_out}); "
-                         f"its {RECORD_NAME} records what was built there")
-    ap.add_argument("--force", action="store_true",
-                    help="覆盖已修改的模板 / overwrite templates edited since the last build")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=default_out,
+        help=f"输出文件夹 / output folder (default: {default_out}); its {RECORD_NAME} records what was built there",
+    )
+    ap.add_argument(
+        "--force", action="store_true", help="覆盖已修改的模板 / overwrite templates edited since the last build"
+    )
 
 
 def build_all(builds: Iterable[tuple[str, Callable[[], bytes]]], out: Path, *, force: bool) -> int:
@@ -154,7 +161,9 @@ def build_all(builds: Iterable[tuple[str, Callable[[], bytes]]], out: Path, *, f
         if status == REFUSED:
             refused.append(name)
     if refused:
-        print(f"未覆盖 {len(refused)} 个模板 / {len(refused)} template(s) not overwritten: "
-              + ", ".join(refused), file=sys.stderr)
+        print(
+            f"未覆盖 {len(refused)} 个模板 / {len(refused)} template(s) not overwritten: " + ", ".join(refused),
+            file=sys.stderr,
+        )
         return 1
     return 0

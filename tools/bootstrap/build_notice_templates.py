@@ -27,6 +27,7 @@ address block, sender block with the seal placeholder, receipt slip). The contex
 template is documented by ``tests/fixtures/contexts/<template>.json``; every value arrives
 preformatted, so the templates place strings and do no arithmetic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,15 +43,32 @@ from docx.text.paragraph import Paragraph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _guard  # noqa: E402  (the only way a template is written)
 import build_templates as bt  # noqa: E402
-from build_templates import (CENTER, LABEL_FILL, LEFT, RIGHT, P, Table, _shade, bi,  # noqa: E402
-                             bullets, chart, ctl, flags_table, heading, letterhead, new_document,
-                             signature_table, supplier_cell, supplier_table)
+from build_templates import (  # noqa: E402
+    CENTER,
+    LABEL_FILL,
+    LEFT,
+    RIGHT,
+    P,
+    Table,
+    _shade,
+    bi,
+    bullets,
+    chart,
+    ctl,
+    flags_table,
+    heading,
+    letterhead,
+    new_document,
+    signature_table,
+    supplier_cell,
+    supplier_table,
+)
 
-ROOT = Path(__file__).resolve().parents[2]   # tools/bootstrap/ -> the repository
+ROOT = Path(__file__).resolve().parents[2]  # tools/bootstrap/ -> the repository
 DEFAULT_OUT = ROOT / "contract_templates"
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-ADDRESS_INDENT_CM = 4.3   # the widest label, "合同编号 Contract No.：", fits in front of it
+ADDRESS_INDENT_CM = 4.3  # the widest label, "合同编号 Contract No.：", fits in front of it
 
 
 # --------------------------------------------------------------------------- letter styles
@@ -63,10 +81,22 @@ def _first_line_chars(style, chars: int = 2, size_pt: float = 10.5) -> None:
     ind = pPr.find(qn("w:ind"))
     if ind is None:
         ind = OxmlElement("w:ind")
-        pPr.insert_element_before(ind, "w:contextualSpacing", "w:mirrorIndents",
-                                  "w:suppressOverlap", "w:jc", "w:textDirection",
-                                  "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-                                  "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+        pPr.insert_element_before(
+            ind,
+            "w:contextualSpacing",
+            "w:mirrorIndents",
+            "w:suppressOverlap",
+            "w:jc",
+            "w:textDirection",
+            "w:textAlignment",
+            "w:textboxTightWrap",
+            "w:outlineLvl",
+            "w:divId",
+            "w:cnfStyle",
+            "w:rPr",
+            "w:sectPr",
+            "w:pPrChange",
+        )
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(int(chars * size_pt * 20)))
 
@@ -81,26 +111,55 @@ def setup_letter_styles(doc) -> None:
     ps(doc, "Letter Item English", "Letter English", after=4, left_indent=Cm(1.5))
     ps(doc, "Salutation", size=10.5, before=10, after=0, line=1.3)
     ps(doc, "Salutation English", "English", after=6)
-    ps(doc, "Subject", size=11, bold=True, before=8, after=0, line=1.2,
-       fonts=(bt.HEAD_LATIN, bt.HEAD_CJK), keep_next=True)
+    ps(
+        doc,
+        "Subject",
+        size=11,
+        bold=True,
+        before=8,
+        after=0,
+        line=1.2,
+        fonts=(bt.HEAD_LATIN, bt.HEAD_CJK),
+        keep_next=True,
+    )
     ps(doc, "Subject English", "English", bold=True, after=2, keep_next=True)
-    addr = ps(doc, "Address Block", size=10, before=0, after=1, line=1.1,
-              left_indent=Cm(ADDRESS_INDENT_CM), keep_next=True)
+    addr = ps(
+        doc, "Address Block", size=10, before=0, after=1, line=1.1, left_indent=Cm(ADDRESS_INDENT_CM), keep_next=True
+    )
     addr.paragraph_format.first_line_indent = Cm(-ADDRESS_INDENT_CM)
     addr.paragraph_format.tab_stops.add_tab_stop(Cm(ADDRESS_INDENT_CM), WD_TAB_ALIGNMENT.LEFT)
-    ps(doc, "Receipt Title", size=12, bold=True, align=CENTER, before=8, after=4, line=1.0,
-       fonts=(bt.HEAD_LATIN, bt.HEAD_CJK), keep_next=True)
-    mark = ps(doc, "Internal Mark", size=9, bold=True, align=CENTER, before=0, after=8,
-              line=1.0, fonts=(bt.HEAD_LATIN, bt.HEAD_CJK))
+    ps(
+        doc,
+        "Receipt Title",
+        size=12,
+        bold=True,
+        align=CENTER,
+        before=8,
+        after=4,
+        line=1.0,
+        fonts=(bt.HEAD_LATIN, bt.HEAD_CJK),
+        keep_next=True,
+    )
+    mark = ps(
+        doc,
+        "Internal Mark",
+        size=9,
+        bold=True,
+        align=CENTER,
+        before=0,
+        after=8,
+        line=1.0,
+        fonts=(bt.HEAD_LATIN, bt.HEAD_CJK),
+    )
     _box(mark.element.get_or_add_pPr())
 
 
 def _box(pPr) -> None:
     """A thin border round the paragraph (the 内部文件 banner)."""
-    sides = "".join(f'<w:{s} w:val="single" w:sz="8" w:space="2" w:color="000000"/>'
-                    for s in ("top", "left", "bottom", "right"))
-    pPr.insert_element_before(parse_xml(f'<w:pBdr {nsdecls("w")}>{sides}</w:pBdr>'),
-                              *bt.PPR_AFTER_PBDR)
+    sides = "".join(
+        f'<w:{s} w:val="single" w:sz="8" w:space="2" w:color="000000"/>' for s in ("top", "left", "bottom", "right")
+    )
+    pPr.insert_element_before(parse_xml(f"<w:pBdr {nsdecls('w')}>{sides}</w:pBdr>"), *bt.PPR_AFTER_PBDR)
 
 
 def new_letter(title_zh, title_en, subject):
@@ -109,8 +168,8 @@ def new_letter(title_zh, title_en, subject):
     # (the old path, before tools/bootstrap/: it is in every shipped template's properties,
     # kept so a rebuild gives the same bytes)
     doc.core_properties.comments = (
-        "docxtpl template generated by tools/build_notice_templates.py; "
-        "context: tests/fixtures/contexts/*.json")
+        "docxtpl template generated by tools/build_notice_templates.py; context: tests/fixtures/contexts/*.json"
+    )
     return doc
 
 
@@ -123,8 +182,7 @@ def para(doc, zh, en, style="Letter Body", en_style="Letter English"):
     return P(doc, en, en_style)
 
 
-def address_block(doc, contract_line=("合同编号 Contract No.：", "{{ supplier.contract_nos }}"),
-                  formal=True):
+def address_block(doc, contract_line=("合同编号 Contract No.：", "{{ supplier.contract_nos }}"), formal=True):
     """致 / 地址 / 统一社会信用代码 / 联系人 / 合同编号 of 乙方, label then tab then value;
     long values wrap under the value, not under the label. ``formal=False`` (a thank-you
     letter) leaves out the registration code and the contract."""
@@ -175,12 +233,27 @@ def numbered(doc, name, var="f", none=None):
 def status_sentence(doc, zh_lead="根据上述情况，", en_lead="Accordingly, "):
     ctl(doc, "{%p if status_change.available %}")
     # the reason is a sentence of its own: it arrives with its own full stop
-    para(doc, [zh_lead, "贵司在我司供应商名录中的状态由“", "{{ status_change.from_zh }}",
-               "”调整为“", ("{{ status_change.to_zh }}", True), "”。调整原因：",
-               "{{ status_change.reason_zh }}"],
-         [en_lead, "your status in our supplier register changes from ",
-          "{{ status_change.from_en }}", " to ", ("{{ status_change.to_en }}", True),
-          ". Reason: ", "{{ status_change.reason_en }}"])
+    para(
+        doc,
+        [
+            zh_lead,
+            "贵司在我司供应商名录中的状态由“",
+            "{{ status_change.from_zh }}",
+            "”调整为“",
+            ("{{ status_change.to_zh }}", True),
+            "”。调整原因：",
+            "{{ status_change.reason_zh }}",
+        ],
+        [
+            en_lead,
+            "your status in our supplier register changes from ",
+            "{{ status_change.from_en }}",
+            " to ",
+            ("{{ status_change.to_en }}", True),
+            ". Reason: ",
+            "{{ status_change.reason_en }}",
+        ],
+    )
     ctl(doc, "{%p endif %}")
 
 
@@ -220,7 +293,7 @@ def sender_block(doc, closing=None):
         p.alignment = CENTER
         p.paragraph_format.space_after = Pt(0)
         if i == 0:
-            p.paragraph_format.space_before = Pt(6)   # the seal is stamped over the name and date
+            p.paragraph_format.space_before = Pt(6)  # the seal is stamped over the name and date
         if i == 3:
             p.paragraph_format.space_before = Pt(4)
         bt._runs(p, text)
@@ -240,33 +313,79 @@ def receipt(doc, doc_name_zh, doc_name_en):
     t = Table(doc, [17.0])
     tblPr = t.t._tbl.tblPr
     bt._remove(tblPr, "w:tblBorders")
-    tblPr.insert_element_before(parse_xml(
-        f'<w:tblBorders {nsdecls("w")}>' + "".join(
-            f'<w:{s} w:val="dashed" w:sz="6" w:space="0" w:color="000000"/>'
-            for s in ("top", "left", "bottom", "right")) + "</w:tblBorders>"),
-        "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-        "w:tblDescription", "w:tblPrChange")
-    row = t.row([[
-        ("Table English", "请沿虚线剪下，签署、盖章后交回　Please cut along the dashed line, sign, "
-                          "seal and return"),
-        ("Table Text", "回　执　Acknowledgement of Receipt"),
-        ("Table Text", ["{{ org.name_zh }}", "{{ org.department_zh }}", "："]),
-        ("Table Text", ["我司已于＿＿＿＿年＿＿月＿＿日收到贵司发出的《", doc_name_zh, "》（文号：",
-                        "{{ doc.no }}", "），对其内容已知悉。"]),
-        ("Table English", ["We acknowledge receipt on ______________ of your ", doc_name_en,
-                           " (ref. ", "{{ doc.no }}", ") and have noted its contents."]),
-        ("Table Text", [("签收单位（盖章）：", True), "{{ supplier.name_zh }}"]),
-        ("Table English", ["Recipient (seal): ", "{{ supplier.name_en }}"]),
-        ("Table Text", [("签收人（签字）：", True), "＿＿＿＿＿＿＿＿＿＿　　",
-                        ("日期：", True), "＿＿＿＿年＿＿月＿＿日"]),
-        ("Table English", "Received by (signature)　　　　　　　　　　　　　Date"),
-    ]])
+    tblPr.insert_element_before(
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + "".join(
+                f'<w:{s} w:val="dashed" w:sz="6" w:space="0" w:color="000000"/>'
+                for s in ("top", "left", "bottom", "right")
+            )
+            + "</w:tblBorders>"
+        ),
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
+        "w:tblPrChange",
+    )
+    row = t.row(
+        [
+            [
+                (
+                    "Table English",
+                    "请沿虚线剪下，签署、盖章后交回　Please cut along the dashed line, sign, seal and return",
+                ),
+                ("Table Text", "回　执　Acknowledgement of Receipt"),
+                ("Table Text", ["{{ org.name_zh }}", "{{ org.department_zh }}", "："]),
+                (
+                    "Table Text",
+                    [
+                        "我司已于＿＿＿＿年＿＿月＿＿日收到贵司发出的《",
+                        doc_name_zh,
+                        "》（文号：",
+                        "{{ doc.no }}",
+                        "），对其内容已知悉。",
+                    ],
+                ),
+                (
+                    "Table English",
+                    [
+                        "We acknowledge receipt on ______________ of your ",
+                        doc_name_en,
+                        " (ref. ",
+                        "{{ doc.no }}",
+                        ") and have noted its contents.",
+                    ],
+                ),
+                ("Table Text", [("签收单位（盖章）：", True), "{{ supplier.name_zh }}"]),
+                ("Table English", ["Recipient (seal): ", "{{ supplier.name_en }}"]),
+                (
+                    "Table Text",
+                    [
+                        ("签收人（签字）：", True),
+                        "＿＿＿＿＿＿＿＿＿＿　　",
+                        ("日期：", True),
+                        "＿＿＿＿年＿＿月＿＿日",
+                    ],
+                ),
+                ("Table English", "Received by (signature)　　　　　　　　　　　　　Date"),
+            ]
+        ]
+    )
     cell = row.cells[0]
     tcPr = cell._tc.get_or_add_tcPr()
-    tcPr.insert_element_before(parse_xml(
-        f'<w:tcMar {nsdecls("w")}><w:top w:w="120" w:type="dxa"/><w:left w:w="200" w:type="dxa"/>'
-        f'<w:bottom w:w="160" w:type="dxa"/><w:right w:w="200" w:type="dxa"/></w:tcMar>'),
-        "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+    tcPr.insert_element_before(
+        parse_xml(
+            f'<w:tcMar {nsdecls("w")}><w:top w:w="120" w:type="dxa"/><w:left w:w="200" w:type="dxa"/>'
+            f'<w:bottom w:w="160" w:type="dxa"/><w:right w:w="200" w:type="dxa"/></w:tcMar>'
+        ),
+        "w:textDirection",
+        "w:tcFitText",
+        "w:vAlign",
+        "w:hideMark",
+    )
     paras = cell.paragraphs
     paras[0].alignment = CENTER
     paras[1].style = doc.styles["Receipt Title"]
@@ -282,8 +401,12 @@ def receipt(doc, doc_name_zh, doc_name_en):
 
 
 def history_table(doc, none=("无历史记录", "No history")):
-    t = Table(doc, [7.0, 5.0, 5.0], aligns=[LEFT, RIGHT, CENTER],
-              header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade")])
+    t = Table(
+        doc,
+        [7.0, 5.0, 5.0],
+        aligns=[LEFT, RIGHT, CENTER],
+        header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade")],
+    )
     t.control("{%tr for h in history %}")
     t.row([["{{ h.period_zh }}", "\u3000", "{{ h.period_en }}"], "{{ h.score }}", "{{ h.grade }}"])
     t.control("{%tr endfor %}")
@@ -308,8 +431,10 @@ def kv_table(doc, rows, widths=(4.4, 12.6)):
 
 
 def doc_info(kind_zh="文号", kind_en="Ref. No."):
-    return ([f"{kind_zh} {kind_en}：", "{{ doc.no }}"],
-            ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"])
+    return (
+        [f"{kind_zh} {kind_en}：", "{{ doc.no }}"],
+        ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
+    )
 
 
 # --------------------------------------------------------------------------- 警告函
@@ -319,55 +444,96 @@ def build_warning_letter():
     doc = new_letter("警告函", "Warning Letter", "警告函 / Warning letter to a supplier")
     letterhead(doc, "警告函", "Warning Letter", *doc_info())
     address_block(doc)
-    subject(doc, ["关于", "{{ score.period_zh }}", "服务绩效问题的警告"],
-            ["Warning on service performance in ", "{{ score.period_en }}"])
+    subject(
+        doc,
+        ["关于", "{{ score.period_zh }}", "服务绩效问题的警告"],
+        ["Warning on service performance in ", "{{ score.period_en }}"],
+    )
     salutation(doc)
 
-    para(doc, ["根据双方签订的合同（合同编号：", "{{ supplier.contract_nos }}",
-               "）的约定及我司供应商管理相关规定，我司对贵司", "{{ score.period_zh }}",
-               "的服务绩效进行了考核。经核查，贵司存在以下问题："],
-         ["Under our contract with you (No. ", "{{ supplier.contract_nos }}",
-          ") and our supplier management rules, we have assessed your service performance for ",
-          "{{ score.period_en }}", ". We found the following:"])
+    para(
+        doc,
+        [
+            "根据双方签订的合同（合同编号：",
+            "{{ supplier.contract_nos }}",
+            "）的约定及我司供应商管理相关规定，我司对贵司",
+            "{{ score.period_zh }}",
+            "的服务绩效进行了考核。经核查，贵司存在以下问题：",
+        ],
+        [
+            "Under our contract with you (No. ",
+            "{{ supplier.contract_nos }}",
+            ") and our supplier management rules, we have assessed your service performance for ",
+            "{{ score.period_en }}",
+            ". We found the following:",
+        ],
+    )
     numbered(doc, "facts")
-    para(doc, "上述情况不符合合同约定的服务标准。我司特此向贵司提出书面警告，并要求如下：",
-         "This falls short of the service standards agreed in the contract. We hereby give "
-         "you a formal written warning and require the following:")
+    para(
+        doc,
+        "上述情况不符合合同约定的服务标准。我司特此向贵司提出书面警告，并要求如下：",
+        "This falls short of the service standards agreed in the contract. We hereby give "
+        "you a formal written warning and require the following:",
+    )
     ctl(doc, "{%p if deadline.available %}")
-    para(doc, ["一、请贵司高度重视，于本函发出之日起", ("{{ deadline.days }}", True), "日内（即",
-               ("{{ deadline.zh }}", True), "前）向我司提交书面改进计划，内容包括原因分析、"
-               "改进措施、责任人及完成时限；"],
-         ["1. Send us a written improvement plan within ", ("{{ deadline.days }}", True),
-          " days of this letter (by ", ("{{ deadline.en }}", True), "), setting out the causes, "
-          "the corrective measures, the persons responsible and the completion dates;"])
+    para(
+        doc,
+        [
+            "一、请贵司高度重视，于本函发出之日起",
+            ("{{ deadline.days }}", True),
+            "日内（即",
+            ("{{ deadline.zh }}", True),
+            "前）向我司提交书面改进计划，内容包括原因分析、改进措施、责任人及完成时限；",
+        ],
+        [
+            "1. Send us a written improvement plan within ",
+            ("{{ deadline.days }}", True),
+            " days of this letter (by ",
+            ("{{ deadline.en }}", True),
+            "), setting out the causes, the corrective measures, the persons responsible and the completion dates;",
+        ],
+    )
     ctl(doc, "{%p else %}")
-    para(doc, "一、请贵司高度重视，尽快向我司提交书面改进计划，内容包括原因分析、改进措施、"
-              "责任人及完成时限；",
-         "1. Send us a written improvement plan without delay, setting out the causes, the "
-         "corrective measures, the persons responsible and the completion dates;")
+    para(
+        doc,
+        "一、请贵司高度重视，尽快向我司提交书面改进计划，内容包括原因分析、改进措施、责任人及完成时限；",
+        "1. Send us a written improvement plan without delay, setting out the causes, the "
+        "corrective measures, the persons responsible and the completion dates;",
+    )
     ctl(doc, "{%p endif %}")
     ctl(doc, "{%p if requirements %}")
-    para(doc, "二、改进计划应重点针对以下指标：",
-         "2. The plan must address in particular the following indicators:")
+    para(doc, "二、改进计划应重点针对以下指标：", "2. The plan must address in particular the following indicators:")
     numbered(doc, "requirements", "q")
-    para(doc, "三、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
-         "3. Put the measures into effect at once, so that your performance meets the "
-         "contractual standards in the coming review periods.")
+    para(
+        doc,
+        "三、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
+        "3. Put the measures into effect at once, so that your performance meets the "
+        "contractual standards in the coming review periods.",
+    )
     ctl(doc, "{%p else %}")
-    para(doc, "二、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
-         "2. Put the measures into effect at once, so that your performance meets the "
-         "contractual standards in the coming review periods.")
+    para(
+        doc,
+        "二、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
+        "2. Put the measures into effect at once, so that your performance meets the "
+        "contractual standards in the coming review periods.",
+    )
     ctl(doc, "{%p endif %}")
     status_sentence(doc)
-    para(doc, "如贵司逾期未提交改进计划，或后续考核期内绩效仍未改善，我司将依据合同约定及供应商管理"
-              "相关规定发出整改通知书，并可采取调整供应商状态、暂停新增业务直至解除合同等措施，"
-              "由此产生的一切责任由贵司承担。",
-         "If the plan is not received in time, or your performance does not improve in the "
-         "following review periods, we will issue an improvement notice under the contract "
-         "and our supplier management rules and may change your supplier status, suspend new "
-         "work or terminate the contract; you will bear all liability arising from this.")
-    para(doc, "请贵司收到本函后签署下方回执并及时交回我司。",
-         "Please sign the receipt below and return it to us promptly.")
+    para(
+        doc,
+        "如贵司逾期未提交改进计划，或后续考核期内绩效仍未改善，我司将依据合同约定及供应商管理"
+        "相关规定发出整改通知书，并可采取调整供应商状态、暂停新增业务直至解除合同等措施，"
+        "由此产生的一切责任由贵司承担。",
+        "If the plan is not received in time, or your performance does not improve in the "
+        "following review periods, we will issue an improvement notice under the contract "
+        "and our supplier management rules and may change your supplier status, suspend new "
+        "work or terminate the contract; you will bear all liability arising from this.",
+    )
+    para(
+        doc,
+        "请贵司收到本函后签署下方回执并及时交回我司。",
+        "Please sign the receipt below and return it to us promptly.",
+    )
     para(doc, "特此函告。", "This letter serves as formal notice.")
     sender_block(doc)
 
@@ -381,59 +547,105 @@ def build_warning_letter():
 
 
 def build_improvement_notice():
-    doc = new_letter("整改通知书", "Improvement Notice",
-                     "整改通知书 / Notice to a supplier to rectify within a deadline")
+    doc = new_letter(
+        "整改通知书", "Improvement Notice", "整改通知书 / Notice to a supplier to rectify within a deadline"
+    )
     letterhead(doc, "整改通知书", "Improvement Notice", *doc_info())
     address_block(doc)
-    subject(doc, ["关于", "{{ score.period_zh }}", "服务绩效问题限期整改的通知"],
-            ["Rectification required by a deadline: service performance in ",
-             "{{ score.period_en }}"])
+    subject(
+        doc,
+        ["关于", "{{ score.period_zh }}", "服务绩效问题限期整改的通知"],
+        ["Rectification required by a deadline: service performance in ", "{{ score.period_en }}"],
+    )
     salutation(doc)
 
-    para(doc, ["根据双方签订的合同（合同编号：", "{{ supplier.contract_nos }}",
-               "）的约定及我司供应商管理相关规定，我司对贵司", "{{ score.period_zh }}",
-               "的服务绩效进行了考核。经核查，贵司存在以下问题，未达到合同约定的服务标准："],
-         ["Under our contract with you (No. ", "{{ supplier.contract_nos }}",
-          ") and our supplier management rules, we have assessed your service performance for ",
-          "{{ score.period_en }}", ". It does not meet the contractual service standards:"])
+    para(
+        doc,
+        [
+            "根据双方签订的合同（合同编号：",
+            "{{ supplier.contract_nos }}",
+            "）的约定及我司供应商管理相关规定，我司对贵司",
+            "{{ score.period_zh }}",
+            "的服务绩效进行了考核。经核查，贵司存在以下问题，未达到合同约定的服务标准：",
+        ],
+        [
+            "Under our contract with you (No. ",
+            "{{ supplier.contract_nos }}",
+            ") and our supplier management rules, we have assessed your service performance for ",
+            "{{ score.period_en }}",
+            ". It does not meet the contractual service standards:",
+        ],
+    )
     numbered(doc, "facts")
-    para(doc, "为保障服务质量，现要求贵司限期整改，具体如下：",
-         "To safeguard the quality of service, you are required to rectify these problems "
-         "as follows:")
+    para(
+        doc,
+        "为保障服务质量，现要求贵司限期整改，具体如下：",
+        "To safeguard the quality of service, you are required to rectify these problems as follows:",
+    )
 
     ctl(doc, "{%p if deadline.available %}")
-    para(doc, ["一、整改期限：贵司应于", ("{{ deadline.zh }}", True), "前（自本通知发出之日起",
-               "{{ deadline.days }}", "日内）完成整改。"],
-         ["1. Deadline: complete the rectification by ", ("{{ deadline.en }}", True),
-          " (within ", "{{ deadline.days }}", " days of this notice)."])
+    para(
+        doc,
+        [
+            "一、整改期限：贵司应于",
+            ("{{ deadline.zh }}", True),
+            "前（自本通知发出之日起",
+            "{{ deadline.days }}",
+            "日内）完成整改。",
+        ],
+        [
+            "1. Deadline: complete the rectification by ",
+            ("{{ deadline.en }}", True),
+            " (within ",
+            "{{ deadline.days }}",
+            " days of this notice).",
+        ],
+    )
     ctl(doc, "{%p else %}")
-    para(doc, "一、整改期限：贵司应立即开展整改，并在下一考核期结束前完成。",
-         "1. Deadline: start the rectification at once and complete it before the end of "
-         "the next review period.")
+    para(
+        doc,
+        "一、整改期限：贵司应立即开展整改，并在下一考核期结束前完成。",
+        "1. Deadline: start the rectification at once and complete it before the end of the next review period.",
+    )
     ctl(doc, "{%p endif %}")
-    para(doc, "二、整改要求：贵司应逐项分析原因、制定并落实整改措施，整改后应达到以下要求：",
-         "2. Requirements: analyse the cause of each problem, then plan and carry out "
-         "corrective measures; afterwards the following must be met:")
-    numbered(doc, "requirements", "q",
-             none=("达到合同约定的全部服务标准。", "All service standards agreed in the contract."))
-    para(doc, "三、整改方案与报告：贵司应尽快向我司提交书面整改方案（包括原因分析、整改措施、"
-              "责任人及完成时限），并于整改期限届满前提交整改完成报告及相关证明材料。",
-         "3. Plan and report: send us a written rectification plan (causes, measures, persons "
-         "responsible, completion dates) without delay, and a completion report with "
-         "supporting evidence before the deadline.")
-    para(doc, "四、复核：整改期限届满后，我司将通过现场检查、质量抽查及绩效考核等方式对整改情况"
-              "进行复核，贵司应予以配合。",
-         "4. Verification: after the deadline we will verify the rectification through site "
-         "inspections, quality checks and performance reviews; you shall co-operate.")
+    para(
+        doc,
+        "二、整改要求：贵司应逐项分析原因、制定并落实整改措施，整改后应达到以下要求：",
+        "2. Requirements: analyse the cause of each problem, then plan and carry out "
+        "corrective measures; afterwards the following must be met:",
+    )
+    numbered(
+        doc, "requirements", "q", none=("达到合同约定的全部服务标准。", "All service standards agreed in the contract.")
+    )
+    para(
+        doc,
+        "三、整改方案与报告：贵司应尽快向我司提交书面整改方案（包括原因分析、整改措施、"
+        "责任人及完成时限），并于整改期限届满前提交整改完成报告及相关证明材料。",
+        "3. Plan and report: send us a written rectification plan (causes, measures, persons "
+        "responsible, completion dates) without delay, and a completion report with "
+        "supporting evidence before the deadline.",
+    )
+    para(
+        doc,
+        "四、复核：整改期限届满后，我司将通过现场检查、质量抽查及绩效考核等方式对整改情况进行复核，贵司应予以配合。",
+        "4. Verification: after the deadline we will verify the rectification through site "
+        "inspections, quality checks and performance reviews; you shall co-operate.",
+    )
     status_sentence(doc, "整改期间，", "During the rectification period, ")
-    para(doc, "逾期未完成整改或经复核仍不合格的，我司将依据合同约定及供应商管理相关规定启动退出"
-              "程序，采取暂停合作直至解除合同等措施，并依约追究贵司的违约责任。",
-         "If the rectification is not completed by the deadline, or fails verification, we "
-         "will start the exit procedure under the contract and our supplier management rules, "
-         "which may lead to suspension of co-operation or termination of the contract, and "
-         "will hold you liable for breach of contract.")
-    para(doc, "请贵司收到本通知后签署下方回执并及时交回我司。",
-         "Please sign the receipt below and return it to us promptly.")
+    para(
+        doc,
+        "逾期未完成整改或经复核仍不合格的，我司将依据合同约定及供应商管理相关规定启动退出"
+        "程序，采取暂停合作直至解除合同等措施，并依约追究贵司的违约责任。",
+        "If the rectification is not completed by the deadline, or fails verification, we "
+        "will start the exit procedure under the contract and our supplier management rules, "
+        "which may lead to suspension of co-operation or termination of the contract, and "
+        "will hold you liable for breach of contract.",
+    )
+    para(
+        doc,
+        "请贵司收到本通知后签署下方回执并及时交回我司。",
+        "Please sign the receipt below and return it to us promptly.",
+    )
     para(doc, "特此通知。", "Notice is hereby given.")
     sender_block(doc)
 
@@ -447,64 +659,124 @@ def build_improvement_notice():
 
 
 def build_termination_notice():
-    doc = new_letter("解除合同通知书", "Notice of Contract Termination",
-                     "解除合同通知书 / Notice of termination of a supplier contract")
+    doc = new_letter(
+        "解除合同通知书",
+        "Notice of Contract Termination",
+        "解除合同通知书 / Notice of termination of a supplier contract",
+    )
     letterhead(doc, "解除合同通知书", "Notice of Contract Termination", *doc_info())
     address_block(doc, ("合同编号 Contract No.：", "{{ contract.no }}"))
-    subject(doc, ["关于解除合同（合同编号：", "{{ contract.no }}", "）的通知"],
-            ["Termination of Contract No. ", "{{ contract.no }}"])
+    subject(
+        doc,
+        ["关于解除合同（合同编号：", "{{ contract.no }}", "）的通知"],
+        ["Termination of Contract No. ", "{{ contract.no }}"],
+    )
     salutation(doc)
 
-    para(doc, ["我司与贵司签订的合同（合同编号：", ("{{ contract.no }}", True), "，合同期限自",
-               "{{ contract.start_zh }}", "至", "{{ contract.end_zh }}",
-               "）履行期间，贵司存在以下情形："],
-         ["During the performance of our contract with you (No. ", ("{{ contract.no }}", True),
-          ", term ", "{{ contract.start_en }}", " to ", "{{ contract.end_en }}",
-          "), the following occurred:"])
+    para(
+        doc,
+        [
+            "我司与贵司签订的合同（合同编号：",
+            ("{{ contract.no }}", True),
+            "，合同期限自",
+            "{{ contract.start_zh }}",
+            "至",
+            "{{ contract.end_zh }}",
+            "）履行期间，贵司存在以下情形：",
+        ],
+        [
+            "During the performance of our contract with you (No. ",
+            ("{{ contract.no }}", True),
+            ", term ",
+            "{{ contract.start_en }}",
+            " to ",
+            "{{ contract.end_en }}",
+            "), the following occurred:",
+        ],
+    )
     numbered(doc, "facts")
-    para(doc, "上述情形已构成违约。根据合同关于违约责任及合同解除的约定、"
-              "《中华人民共和国民法典》的有关规定及我司供应商管理相关规定，我司决定解除上述合同，"
-              "现通知如下：",
-         "This constitutes a breach of contract. Under the contract's provisions on liability and termination, the Civil "
-         "Code of the People's Republic of China and our supplier management rules, we hereby "
-         "terminate the contract, as follows:")
-    para(doc, ["一、解除日期：上述合同自", ("{{ doc.date_zh }}", True), "起解除。"],
-         ["1. Effective date: the contract is terminated with effect from ",
-          ("{{ doc.date_en }}", True), "."])
-    para(doc, ["二、工作交接：贵司应在", ("{{ handover.days }}", True), "日交接期内（即",
-               ("{{ handover.end_zh }}", True), "前）配合我司完成全部服务工作的移交，"
-               "交接期内应继续按合同约定的服务标准履行交接义务，确保我司业务不受影响。"],
-         ["2. Hand-over: within the ", ("{{ handover.days }}", True),
-          "-day hand-over period (by ", ("{{ handover.end_en }}", True), ") you shall hand "
-          "over all services to us, keeping to the contractual service standards during "
-          "the hand-over so that our business is not disrupted."])
-    para(doc, ["三、资料与数据：贵司应于", ("{{ handover.end_zh }}", True), "前，将因履行合同"
-               "而取得或形成的全部资料、文件、数据及其复制件（含电子数据）返还我司；无法返还的，"
-               "应在我司监督下彻底销毁，并向我司出具书面的返还及销毁确认书。贵司人员持有的门禁卡、"
-               "系统账号、设备等应一并交还，我司将同步注销其访问权限。"],
-         ["3. Materials and data: by ", ("{{ handover.end_en }}", True), ", return to us all "
-          "materials, documents and data obtained or produced in performing the contract, "
-          "with all copies (electronic data included); what cannot be returned shall be "
-          "destroyed completely under our supervision, and you shall give us a written "
-          "confirmation of return and destruction. Access cards, system accounts and equipment "
-          "held by your staff shall also be returned; we will revoke their access."])
-    para(doc, "四、保密义务：合同解除后，贵司仍应按合同约定继续履行保密义务。",
-         "4. Confidentiality: your confidentiality obligations under the contract survive "
-         "its termination.")
-    para(doc, "五、费用结算：截至解除之日已发生的服务费用，在扣除贵司依约应承担的违约金及赔偿"
-              "后，按合同约定据实结算。",
-         "5. Settlement: fees for services rendered up to the effective date will be settled "
-         "under the contract, after deduction of the liquidated damages and compensation you "
-         "owe under it.")
-    para(doc, "六、我司保留依据合同约定及法律规定追究贵司违约责任、要求赔偿损失的权利。",
-         "6. We reserve all rights under the contract and the law to hold you liable for the "
-         "breach and to claim compensation for our losses.")
+    para(
+        doc,
+        "上述情形已构成违约。根据合同关于违约责任及合同解除的约定、"
+        "《中华人民共和国民法典》的有关规定及我司供应商管理相关规定，我司决定解除上述合同，"
+        "现通知如下：",
+        "This constitutes a breach of contract. Under the contract's provisions on liability and termination, the Civil "
+        "Code of the People's Republic of China and our supplier management rules, we hereby "
+        "terminate the contract, as follows:",
+    )
+    para(
+        doc,
+        ["一、解除日期：上述合同自", ("{{ doc.date_zh }}", True), "起解除。"],
+        ["1. Effective date: the contract is terminated with effect from ", ("{{ doc.date_en }}", True), "."],
+    )
+    para(
+        doc,
+        [
+            "二、工作交接：贵司应在",
+            ("{{ handover.days }}", True),
+            "日交接期内（即",
+            ("{{ handover.end_zh }}", True),
+            "前）配合我司完成全部服务工作的移交，"
+            "交接期内应继续按合同约定的服务标准履行交接义务，确保我司业务不受影响。",
+        ],
+        [
+            "2. Hand-over: within the ",
+            ("{{ handover.days }}", True),
+            "-day hand-over period (by ",
+            ("{{ handover.end_en }}", True),
+            ") you shall hand "
+            "over all services to us, keeping to the contractual service standards during "
+            "the hand-over so that our business is not disrupted.",
+        ],
+    )
+    para(
+        doc,
+        [
+            "三、资料与数据：贵司应于",
+            ("{{ handover.end_zh }}", True),
+            "前，将因履行合同"
+            "而取得或形成的全部资料、文件、数据及其复制件（含电子数据）返还我司；无法返还的，"
+            "应在我司监督下彻底销毁，并向我司出具书面的返还及销毁确认书。贵司人员持有的门禁卡、"
+            "系统账号、设备等应一并交还，我司将同步注销其访问权限。",
+        ],
+        [
+            "3. Materials and data: by ",
+            ("{{ handover.end_en }}", True),
+            ", return to us all "
+            "materials, documents and data obtained or produced in performing the contract, "
+            "with all copies (electronic data included); what cannot be returned shall be "
+            "destroyed completely under our supervision, and you shall give us a written "
+            "confirmation of return and destruction. Access cards, system accounts and equipment "
+            "held by your staff shall also be returned; we will revoke their access.",
+        ],
+    )
+    para(
+        doc,
+        "四、保密义务：合同解除后，贵司仍应按合同约定继续履行保密义务。",
+        "4. Confidentiality: your confidentiality obligations under the contract survive its termination.",
+    )
+    para(
+        doc,
+        "五、费用结算：截至解除之日已发生的服务费用，在扣除贵司依约应承担的违约金及赔偿后，按合同约定据实结算。",
+        "5. Settlement: fees for services rendered up to the effective date will be settled "
+        "under the contract, after deduction of the liquidated damages and compensation you "
+        "owe under it.",
+    )
+    para(
+        doc,
+        "六、我司保留依据合同约定及法律规定追究贵司违约责任、要求赔偿损失的权利。",
+        "6. We reserve all rights under the contract and the law to hold you liable for the "
+        "breach and to claim compensation for our losses.",
+    )
     status_sentence(doc, "同时，", "In addition, ")
-    para(doc, "如有异议，请于收到本通知后及时以书面形式向我司提出；双方争议按合同约定的争议解决"
-              "方式处理。请贵司收到本通知后签署下方回执并及时交回我司。",
-         "Any objection must be raised with us in writing promptly after receipt of this "
-         "notice; disputes will be resolved as provided in the contract. Please sign the "
-         "receipt below and return it to us promptly.")
+    para(
+        doc,
+        "如有异议，请于收到本通知后及时以书面形式向我司提出；双方争议按合同约定的争议解决"
+        "方式处理。请贵司收到本通知后签署下方回执并及时交回我司。",
+        "Any objection must be raised with us in writing promptly after receipt of this "
+        "notice; disputes will be resolved as provided in the contract. Please sign the "
+        "receipt below and return it to us promptly.",
+    )
     para(doc, "特此通知。", "Notice is hereby given.")
     sender_block(doc)
     receipt(doc, "解除合同通知书", "Notice of Contract Termination")
@@ -515,34 +787,46 @@ def build_termination_notice():
 
 
 def build_commendation_letter():
-    doc = new_letter("表扬信", "Letter of Commendation",
-                     "表扬信 / Letter of commendation to a supplier")
+    doc = new_letter("表扬信", "Letter of Commendation", "表扬信 / Letter of commendation to a supplier")
     letterhead(doc, "表扬信", "Letter of Commendation", *doc_info())
     address_block(doc, formal=False)
     salutation(doc)
 
     # the score itself is in the facts and the history table, so it is not repeated here
-    para(doc, ["衷心感谢贵司长期以来对我司的大力支持！根据我司供应商绩效考核结果，贵司在",
-               "{{ score.period_zh }}", "的考核中表现优异："],
-         ["We sincerely thank you for your continued support. Our supplier performance "
-          "review for ", "{{ score.period_en }}", " found your performance outstanding:"])
+    para(
+        doc,
+        [
+            "衷心感谢贵司长期以来对我司的大力支持！根据我司供应商绩效考核结果，贵司在",
+            "{{ score.period_zh }}",
+            "的考核中表现优异：",
+        ],
+        [
+            "We sincerely thank you for your continued support. Our supplier performance review for ",
+            "{{ score.period_en }}",
+            " found your performance outstanding:",
+        ],
+    )
     numbered(doc, "facts")
     history_table(doc).t.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(0)
-    p = para(doc, "贵司在服务质量、交付准时、成本控制及合规管理等方面表现突出，为我司业务的顺利"
-                  "开展作出了积极贡献。我司特致函表扬，并向贵司及全体项目人员致以诚挚的感谢！"
-                  "我司将按照供应商管理相关规定中的奖惩措施对贵司予以激励，并期待与贵司继续"
-                  "深化长期合作。希望贵司继续保持良好的服务水平，再接再厉。",
-             "Your quality of service, punctual delivery, cost control and compliance have "
-             "been excellent and have contributed greatly to our business. We commend you "
-             "and thank you and all your project staff most sincerely. In line with the "
-             "rewards in our supplier management rules we will recognise this performance, "
-             "and we look forward to deepening our long-term partnership. We trust you will "
-             "keep up this high standard of service.")
+    p = para(
+        doc,
+        "贵司在服务质量、交付准时、成本控制及合规管理等方面表现突出，为我司业务的顺利"
+        "开展作出了积极贡献。我司特致函表扬，并向贵司及全体项目人员致以诚挚的感谢！"
+        "我司将按照供应商管理相关规定中的奖惩措施对贵司予以激励，并期待与贵司继续"
+        "深化长期合作。希望贵司继续保持良好的服务水平，再接再厉。",
+        "Your quality of service, punctual delivery, cost control and compliance have "
+        "been excellent and have contributed greatly to our business. We commend you "
+        "and thank you and all your project staff most sincerely. In line with the "
+        "rewards in our supplier management rules we will recognise this performance, "
+        "and we look forward to deepening our long-term partnership. We trust you will "
+        "keep up this high standard of service.",
+    )
     prev = p._p.getprevious()
     Paragraph(prev, p._parent).paragraph_format.space_before = Pt(8)
     status_sentence(doc, "", "")
-    sender_block(doc, closing=[("Normal", "此致", True), ("Normal", "敬礼！", False),
-                               ("English", "Yours faithfully,", False)])
+    sender_block(
+        doc, closing=[("Normal", "此致", True), ("Normal", "敬礼！", False), ("English", "Yours faithfully,", False)]
+    )
     return doc
 
 
@@ -550,8 +834,9 @@ def build_commendation_letter():
 
 
 def build_exit_review():
-    doc = new_letter("供应商退出评审表", "Supplier Exit Review",
-                     "供应商退出评审表（内部文件） / Supplier exit review (internal)")
+    doc = new_letter(
+        "供应商退出评审表", "Supplier Exit Review", "供应商退出评审表（内部文件） / Supplier exit review (internal)"
+    )
     sec = doc.sections[0]
     hp = sec.header.paragraphs[0]
     hp.style = doc.styles["Footer"]
@@ -559,29 +844,63 @@ def build_exit_review():
     bt._runs(hp, [("内部文件　不得外发", True), "　Internal — not to be sent to the supplier"])
 
     letterhead(doc, "供应商退出评审表", "Supplier Exit Review", *doc_info("编号", "No."))
-    P(doc, [("内部文件", True), "：仅供供应商管理部及审批人员使用，不得发送供应商。　",
-            ("INTERNAL", True), ": for the vendor office and approvers only; "
-            "not to be sent to the supplier."], "Internal Mark")
+    P(
+        doc,
+        [
+            ("内部文件", True),
+            "：仅供供应商管理部及审批人员使用，不得发送供应商。　",
+            ("INTERNAL", True),
+            ": for the vendor office and approvers only; not to be sent to the supplier.",
+        ],
+        "Internal Mark",
+    )
 
     heading(doc, "一、供应商基本信息", "Supplier")
-    kv_table(doc, [
-        (("供应商", "Supplier"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
-        (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
-        (("统一社会信用代码", "USCC"), "{{ supplier.uscc }}"),
-        (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
-        (("法定代表人 / 联系人", "Legal rep. / contact"),
-         ["{{ supplier.legal_rep }}", " / ", "{{ supplier.contact_name }}"]),
-        (("合同", "Contract"),
-         (["{{ contract.no }}", "（", "{{ contract.start_zh }}", "至", "{{ contract.end_zh }}",
-           "）"],
-          ["{{ contract.no }}", " (", "{{ contract.start_en }}", " – ", "{{ contract.end_en }}",
-           ")"])),
-        (("本期得分 / 评级", "Score / grade"),
-         (["{{ score.period_zh }}", "：", "{{ score.score }}", " 分，", "{{ score.grade }}",
-           "（", "{{ score.grade_zh }}", "）"],
-          ["{{ score.period_en }}", ": ", "{{ score.score }}", ", ", "{{ score.grade }}", " (",
-           "{{ score.grade_en }}", ")"])),
-    ])
+    kv_table(
+        doc,
+        [
+            (("供应商", "Supplier"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
+            (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
+            (("统一社会信用代码", "USCC"), "{{ supplier.uscc }}"),
+            (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
+            (
+                ("法定代表人 / 联系人", "Legal rep. / contact"),
+                ["{{ supplier.legal_rep }}", " / ", "{{ supplier.contact_name }}"],
+            ),
+            (
+                ("合同", "Contract"),
+                (
+                    ["{{ contract.no }}", "（", "{{ contract.start_zh }}", "至", "{{ contract.end_zh }}", "）"],
+                    ["{{ contract.no }}", " (", "{{ contract.start_en }}", " – ", "{{ contract.end_en }}", ")"],
+                ),
+            ),
+            (
+                ("本期得分 / 评级", "Score / grade"),
+                (
+                    [
+                        "{{ score.period_zh }}",
+                        "：",
+                        "{{ score.score }}",
+                        " 分，",
+                        "{{ score.grade }}",
+                        "（",
+                        "{{ score.grade_zh }}",
+                        "）",
+                    ],
+                    [
+                        "{{ score.period_en }}",
+                        ": ",
+                        "{{ score.score }}",
+                        ", ",
+                        "{{ score.grade }}",
+                        " (",
+                        "{{ score.grade_en }}",
+                        ")",
+                    ],
+                ),
+            ),
+        ],
+    )
 
     heading(doc, "二、退出事由", "Grounds for Exit")
     numbered(doc, "facts", none=("无 / None", None))
@@ -594,30 +913,57 @@ def build_exit_review():
 
     heading(doc, "五、供应商状态调整", "Supplier Status Change")
     ctl(doc, "{%p if status_change.available %}")
-    t = Table(doc, [4.2, 4.2, 8.6], aligns=[CENTER, CENTER, LEFT],
-              header=[("原状态", "From"), ("调整为", "To"), ("原因", "Reason")])
-    t.row([(["{{ status_change.from_zh }}"], ["{{ status_change.from_en }}"]),
-           (["{{ status_change.to_zh }}"], ["{{ status_change.to_en }}"]),
-           (["{{ status_change.reason_zh }}"], ["{{ status_change.reason_en }}"])])
+    t = Table(
+        doc,
+        [4.2, 4.2, 8.6],
+        aligns=[CENTER, CENTER, LEFT],
+        header=[("原状态", "From"), ("调整为", "To"), ("原因", "Reason")],
+    )
+    t.row(
+        [
+            (["{{ status_change.from_zh }}"], ["{{ status_change.from_en }}"]),
+            (["{{ status_change.to_zh }}"], ["{{ status_change.to_en }}"]),
+            (["{{ status_change.reason_zh }}"], ["{{ status_change.reason_en }}"]),
+        ]
+    )
     ctl(doc, "{%p else %}")
     P(doc, "不调整状态 / No status change")
     ctl(doc, "{%p endif %}")
 
     heading(doc, "六、退出交接安排", "Exit Hand-over")
-    P(doc, ["交接期 ", ("{{ handover.days }}", True), " 日，至 ", ("{{ handover.end_zh }}", True),
-            " 止。交接完成后逐项确认："])
-    P(doc, ["Hand-over period: ", ("{{ handover.days }}", True), " days, ending ",
-            ("{{ handover.end_en }}", True), ". Confirm each item when done:"], "English")
-    t = Table(doc, [1.0, 8.6, 3.6, 3.8], aligns=[CENTER, LEFT, CENTER, LEFT],
-              header=[("序号", "No."), ("事项", "Item"), ("完成情况", "Done"),
-                      ("确认人 / 日期", "Confirmed by / date")])
+    P(
+        doc,
+        [
+            "交接期 ",
+            ("{{ handover.days }}", True),
+            " 日，至 ",
+            ("{{ handover.end_zh }}", True),
+            " 止。交接完成后逐项确认：",
+        ],
+    )
+    P(
+        doc,
+        [
+            "Hand-over period: ",
+            ("{{ handover.days }}", True),
+            " days, ending ",
+            ("{{ handover.end_en }}", True),
+            ". Confirm each item when done:",
+        ],
+        "English",
+    )
+    t = Table(
+        doc,
+        [1.0, 8.6, 3.6, 3.8],
+        aligns=[CENTER, LEFT, CENTER, LEFT],
+        header=[("序号", "No."), ("事项", "Item"), ("完成情况", "Done"), ("确认人 / 日期", "Confirmed by / date")],
+    )
     items = [
         ("发出解除合同通知书并取得签收回执", "Termination notice sent, receipt signed"),
         ("服务工作移交，业务连续性确认", "Services handed over, continuity confirmed"),
         ("资料、文件及数据返还", "Materials, documents and data returned"),
         ("无法返还数据的销毁确认书", "Written confirmation of data destruction"),
-        ("门禁卡、系统账号及设备收回，访问权限注销", "Access cards, accounts, equipment "
-                                              "returned; access revoked"),
+        ("门禁卡、系统账号及设备收回，访问权限注销", "Access cards, accounts, equipment returned; access revoked"),
         ("费用结算（扣除违约金及赔偿）", "Final settlement (after liquidated damages)"),
         ("备选供应商启用或服务内部承接", "Back-up supplier engaged or service taken in-house"),
     ]
@@ -633,15 +979,23 @@ def build_exit_review():
 
     heading(doc, "八、审批", "Approval")
     t = Table(doc, [3.6, 13.4], first_column=True)
-    approvers = (("经办人", "Prepared by"), ("部门负责人意见", "Head of department"),
-                 ("分管领导审批", "Executive in charge"))
+    approvers = (
+        ("经办人", "Prepared by"),
+        ("部门负责人意见", "Head of department"),
+        ("分管领导审批", "Executive in charge"),
+    )
     for n, (zh, en) in enumerate(approvers):
-        r = t.row([(zh, en), [
-            ("Table Text", "□ 同意退出　　□ 不同意　　□ 其他："),
-            ("Table English", "Agree to exit / Do not agree / Other:"),
-            ("Table Text", ""),
-            ("Table Text", "签字 Signature：＿＿＿＿＿＿＿＿＿＿　　日期 Date：＿＿＿＿＿＿＿＿"),
-        ]])
+        r = t.row(
+            [
+                (zh, en),
+                [
+                    ("Table Text", "□ 同意退出　　□ 不同意　　□ 其他："),
+                    ("Table English", "Agree to exit / Do not agree / Other:"),
+                    ("Table Text", ""),
+                    ("Table Text", "签字 Signature：＿＿＿＿＿＿＿＿＿＿　　日期 Date：＿＿＿＿＿＿＿＿"),
+                ],
+            ]
+        )
         _shade(r.cells[0], LABEL_FILL)
         last = r.cells[1].paragraphs[-1]
         last.paragraph_format.space_before = Pt(18)
@@ -665,82 +1019,149 @@ def periodic_letterhead(doc, zh, en_lead, doc_no_label=("文件编号", "Doc. No
     P(doc, [en_lead, "{{ review.en }}"], "Subtitle")
     if note:
         P(doc, note, "Organisation English")
-    P(doc, [f"{doc_no_label[0]} {doc_no_label[1]}：", "{{ doc.no }}", "\t", "日期 Date：",
-            "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"], "Document Info")
+    P(
+        doc,
+        [
+            f"{doc_no_label[0]} {doc_no_label[1]}：",
+            "{{ doc.no }}",
+            "\t",
+            "日期 Date：",
+            "{{ doc.date_zh }}",
+            " / ",
+            "{{ doc.date_en }}",
+        ],
+        "Document Info",
+    )
 
 
 def review_period_cell():
-    return (["{{ review.zh }}", "（", "{{ review.start_zh }}", "至", "{{ review.end_zh }}", "）"],
-            ["{{ review.en }}", " (", "{{ review.start_en }}", " – ", "{{ review.end_en }}", ")"])
+    return (
+        ["{{ review.zh }}", "（", "{{ review.start_zh }}", "至", "{{ review.end_zh }}", "）"],
+        ["{{ review.en }}", " (", "{{ review.start_en }}", " – ", "{{ review.end_en }}", ")"],
+    )
 
 
 def build_periodic_review():
-    doc = new_letter("供应商季度/年度绩效评审报告", "Supplier Periodic Performance Review",
-                     "供应商季度/年度绩效评审 / Supplier quarterly or annual performance review")
+    doc = new_letter(
+        "供应商季度/年度绩效评审报告",
+        "Supplier Periodic Performance Review",
+        "供应商季度/年度绩效评审 / Supplier quarterly or annual performance review",
+    )
     periodic_letterhead(doc, "绩效评审报告", "Supplier Performance Review — ")
 
     heading(doc, "一、基本信息", "General Information")
-    kv_table(doc, [
-        (("供应商", "Supplier"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
-        (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
-        (("统一社会信用代码", "USCC"), "{{ supplier.uscc }}"),
-        (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
-        (("合同编号", "Contract"), "{{ supplier.contract_nos }}"),
-        (("供应商联系人", "Supplier contact"), "{{ supplier.contact_name }}"),
-        (("评审期间", "Review period"), review_period_cell()),
-        (("评审类型", "Review type"), (["{{ review.kind_zh }}", "评审"],
-                                      ["{{ review.kind_en }}"])),
-    ], widths=(4.0, 13.0))
+    kv_table(
+        doc,
+        [
+            (("供应商", "Supplier"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
+            (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
+            (("统一社会信用代码", "USCC"), "{{ supplier.uscc }}"),
+            (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
+            (("合同编号", "Contract"), "{{ supplier.contract_nos }}"),
+            (("供应商联系人", "Supplier contact"), "{{ supplier.contact_name }}"),
+            (("评审期间", "Review period"), review_period_cell()),
+            (("评审类型", "Review type"), (["{{ review.kind_zh }}", "评审"], ["{{ review.kind_en }}"])),
+        ],
+        widths=(4.0, 13.0),
+    )
 
     heading(doc, "二、综合评价", "Overall Result")
     t = Table(doc, [3.4, 4.1, 3.4, 6.1], aligns=[CENTER] * 4)
-    r = t.row([("平均得分", "Average score"), [("Key Figure", "{{ summary.average }}")],
-               ("评级", "Grade"),
-               [("Key Figure", "{{ summary.grade }}"),
-                ("Table Text", ["{{ summary.grade_zh }}", " ", "{{ summary.grade_en }}"])]])
+    r = t.row(
+        [
+            ("平均得分", "Average score"),
+            [("Key Figure", "{{ summary.average }}")],
+            ("评级", "Grade"),
+            [
+                ("Key Figure", "{{ summary.grade }}"),
+                ("Table Text", ["{{ summary.grade_zh }}", " ", "{{ summary.grade_en }}"]),
+            ],
+        ]
+    )
     _shade(r.cells[0], LABEL_FILL)
     _shade(r.cells[2], LABEL_FILL)
-    p = P(doc, ["本期应考核月份中，有记录 ", ("{{ summary.recorded }}", True), " 个月，缺失 ",
-                ("{{ summary.missing }}", True), " 个月。"])
+    p = P(
+        doc,
+        [
+            "本期应考核月份中，有记录 ",
+            ("{{ summary.recorded }}", True),
+            " 个月，缺失 ",
+            ("{{ summary.missing }}", True),
+            " 个月。",
+        ],
+    )
     p.paragraph_format.space_before = Pt(6)
-    P(doc, ["Months with a record: ", ("{{ summary.recorded }}", True), "; missing: ",
-            ("{{ summary.missing }}", True), "."], "English")
+    P(
+        doc,
+        [
+            "Months with a record: ",
+            ("{{ summary.recorded }}", True),
+            "; missing: ",
+            ("{{ summary.missing }}", True),
+            ".",
+        ],
+        "English",
+    )
     ctl(doc, "{%p if summary.missing_note_zh %}")
     P(doc, [("注：", True), "{{ summary.missing_note_zh }}"])
     P(doc, [("Note: ", True), "{{ summary.missing_note_en }}"], "English")
     ctl(doc, "{%p endif %}")
 
     heading(doc, "三、月度明细", "Month by Month")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
-      ).paragraph_format.keep_with_next = True
-    t = Table(doc, [3.6, 1.9, 1.7, 2.8, 2.8, 4.2], aligns=[LEFT, RIGHT, CENTER, RIGHT, RIGHT,
-                                                           RIGHT],
-              header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade"),
-                      ("扣款", "Penalties"), ("奖励", "Rewards"), ("应付金额", "Payable")])
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
+    t = Table(
+        doc,
+        [3.6, 1.9, 1.7, 2.8, 2.8, 4.2],
+        aligns=[LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("考核期间", "Period"),
+            ("得分", "Score"),
+            ("评级", "Grade"),
+            ("扣款", "Penalties"),
+            ("奖励", "Rewards"),
+            ("应付金额", "Payable"),
+        ],
+    )
     t.control("{%tr for m in months %}")
-    month_row = t.row([[("Table Text", "{{ m.period_zh }}"), ("Table English", "{{ m.period_en }}"),
-            ("Table Text", "{%p if not m.recorded %}"),
-            ("Table English", "（无记录 No record）"),
-            ("Table Text", "{%p endif %}")],
-           "{{ m.score }}", "{{ m.grade }}", "{{ m.penalties }}", "{{ m.rewards }}",
-           "{{ m.payable }}"])
-    keep_row_with_next(month_row)   # the months stay with their total (at most 12 rows)
+    month_row = t.row(
+        [
+            [
+                ("Table Text", "{{ m.period_zh }}"),
+                ("Table English", "{{ m.period_en }}"),
+                ("Table Text", "{%p if not m.recorded %}"),
+                ("Table English", "（无记录 No record）"),
+                ("Table Text", "{%p endif %}"),
+            ],
+            "{{ m.score }}",
+            "{{ m.grade }}",
+            "{{ m.penalties }}",
+            "{{ m.rewards }}",
+            "{{ m.payable }}",
+        ]
+    )
+    keep_row_with_next(month_row)  # the months stay with their total (at most 12 rows)
     t.control("{%tr endfor %}")
     t.control("{%tr if not months %}")
     t.none_row()
     t.control("{%tr endif %}")
-    t.row([("合计", "Total"), "{{ summary.penalties }}", "{{ summary.rewards }}",
-           "{{ summary.payable }}"], span=[3, 1, 1, 1], bold=True, fill=LABEL_FILL,
-          aligns=[RIGHT, RIGHT, RIGHT, RIGHT])
-    P(doc, [("应付金额合计（大写）：", True), "{{ summary.payable_words_zh }}"]
-      ).paragraph_format.space_before = Pt(4)
+    t.row(
+        [("合计", "Total"), "{{ summary.penalties }}", "{{ summary.rewards }}", "{{ summary.payable }}"],
+        span=[3, 1, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, [("应付金额合计（大写）：", True), "{{ summary.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)
     P(doc, [("Total payable in words: ", True), "{{ summary.payable_words_en }}"], "English")
     chart(doc, "chart")
 
     heading(doc, "四、关键绩效指标平均得分", "KPI Averages")
-    t = Table(doc, [8.0, 4.5, 4.5], aligns=[LEFT, RIGHT, RIGHT],
-              header=[("指标", "KPI"), ("平均得分", "Average score"),
-                      ("计入期数", "Periods counted")])
+    t = Table(
+        doc,
+        [8.0, 4.5, 4.5],
+        aligns=[LEFT, RIGHT, RIGHT],
+        header=[("指标", "KPI"), ("平均得分", "Average score"), ("计入期数", "Periods counted")],
+    )
     t.control("{%tr for k in kpis %}")
     t.row([(["{{ k.name_zh }}"], ["{{ k.name_en }}"]), "{{ k.average }}", "{{ k.periods }}"])
     t.control("{%tr endfor %}")
@@ -749,8 +1170,7 @@ def build_periodic_review():
     t.control("{%tr endif %}")
 
     heading(doc, "五、问题事件统计", "Incidents by Type")
-    t = Table(doc, [11.0, 6.0], aligns=[LEFT, RIGHT],
-              header=[("事件类型", "Type"), ("次数", "Count")])
+    t = Table(doc, [11.0, 6.0], aligns=[LEFT, RIGHT], header=[("事件类型", "Type"), ("次数", "Count")])
     t.control("{%tr for i in incident_counts %}")
     t.row([(["{{ i.type_zh }}"], ["{{ i.type_en }}"]), "{{ i.count }}"])
     t.control("{%tr endfor %}")
@@ -767,91 +1187,172 @@ def build_periodic_review():
     heading(doc, "八、评审结论", "Conclusion")
     bi(doc, "{{ conclusion_zh }}", "{{ conclusion_en }}")
 
-    signature_table(doc, [
-        [("Table Text", ("评审人（签字）", True)), ("Table English", "Reviewer (signature)"),
-         ("space", 18), ("line", "")],
-        [("Table Text", ("审核人（签字）", True)), ("Table English", "Approved by (signature)"),
-         ("space", 18), ("line", "")],
-        [("Table Text", ("日期", True)), ("Table English", "Date"), ("space", 18),
-         ("line", "")],
-    ])
+    signature_table(
+        doc,
+        [
+            [
+                ("Table Text", ("评审人（签字）", True)),
+                ("Table English", "Reviewer (signature)"),
+                ("space", 18),
+                ("line", ""),
+            ],
+            [
+                ("Table Text", ("审核人（签字）", True)),
+                ("Table English", "Approved by (signature)"),
+                ("space", 18),
+                ("line", ""),
+            ],
+            [("Table Text", ("日期", True)), ("Table English", "Date"), ("space", 18), ("line", "")],
+        ],
+    )
     return doc
 
 
 def build_periodic_portfolio():
-    doc = new_letter("供应商季度/年度绩效汇总报告", "Supplier Portfolio Review",
-                     "供应商季度/年度绩效汇总（管理层） / Supplier portfolio review for management")
-    periodic_letterhead(doc, "绩效汇总报告", "Supplier Portfolio Review — ",
-                        note="报送：公司管理层　For the attention of management")
+    doc = new_letter(
+        "供应商季度/年度绩效汇总报告",
+        "Supplier Portfolio Review",
+        "供应商季度/年度绩效汇总（管理层） / Supplier portfolio review for management",
+    )
+    periodic_letterhead(
+        doc, "绩效汇总报告", "Supplier Portfolio Review — ", note="报送：公司管理层　For the attention of management"
+    )
 
     heading(doc, "一、概况", "Overview")
-    P(doc, ["评审期间：", "{{ review.zh }}", "（", "{{ review.start_zh }}", "至",
-            "{{ review.end_zh }}", "）。纳入评审供应商 ", ("{{ counts.suppliers }}", True),
-            " 家；本期有记录的月份 ", ("{{ counts.months_recorded }}", True), " 个，缺失 ",
-            ("{{ counts.months_missing }}", True), " 个。平均得分仅按有记录的月份计算，"
-            "缺失月份不计为0分。"])
-    P(doc, ["Review period: ", "{{ review.en }}", " (", "{{ review.start_en }}", " – ",
-            "{{ review.end_en }}", "). Suppliers reviewed: ", ("{{ counts.suppliers }}", True),
-            "; months with records: ", ("{{ counts.months_recorded }}", True), "; missing: ",
-            ("{{ counts.months_missing }}", True), ". Averages use the recorded months only; "
-            "a missing month is not counted as 0."], "English")
+    P(
+        doc,
+        [
+            "评审期间：",
+            "{{ review.zh }}",
+            "（",
+            "{{ review.start_zh }}",
+            "至",
+            "{{ review.end_zh }}",
+            "）。纳入评审供应商 ",
+            ("{{ counts.suppliers }}", True),
+            " 家；本期有记录的月份 ",
+            ("{{ counts.months_recorded }}", True),
+            " 个，缺失 ",
+            ("{{ counts.months_missing }}", True),
+            " 个。平均得分仅按有记录的月份计算，缺失月份不计为0分。",
+        ],
+    )
+    P(
+        doc,
+        [
+            "Review period: ",
+            "{{ review.en }}",
+            " (",
+            "{{ review.start_en }}",
+            " – ",
+            "{{ review.end_en }}",
+            "). Suppliers reviewed: ",
+            ("{{ counts.suppliers }}", True),
+            "; months with records: ",
+            ("{{ counts.months_recorded }}", True),
+            "; missing: ",
+            ("{{ counts.months_missing }}", True),
+            ". Averages use the recorded months only; a missing month is not counted as 0.",
+        ],
+        "English",
+    )
     ctl(doc, "{%p if counts.missing_periods_zh %}")
     P(doc, [("缺失月份：", True), "{{ counts.missing_periods_zh }}"])
     P(doc, [("Missing months: ", True), "{{ counts.missing_periods_en }}"], "English")
     ctl(doc, "{%p endif %}")
 
     heading(doc, "二、评级分布", "Grade Distribution")
-    t = Table(doc, [2.5, 7.5, 3.5, 3.5], aligns=[CENTER, LEFT, RIGHT, RIGHT],
-              header=[("评级", "Grade"), ("含义", "Meaning"), ("供应商数", "Suppliers"),
-                      ("占比", "Share")])
+    t = Table(
+        doc,
+        [2.5, 7.5, 3.5, 3.5],
+        aligns=[CENTER, LEFT, RIGHT, RIGHT],
+        header=[("评级", "Grade"), ("含义", "Meaning"), ("供应商数", "Suppliers"), ("占比", "Share")],
+    )
     t.control("{%tr for g in grades %}")
-    t.row([[("Table Text", ("{{ g.grade }}", True))],
-           (["{{ g.label_zh }}"], ["{{ g.label_en }}"]), "{{ g.count }}", "{{ g.share }}"])
+    t.row(
+        [
+            [("Table Text", ("{{ g.grade }}", True))],
+            (["{{ g.label_zh }}"], ["{{ g.label_en }}"]),
+            "{{ g.count }}",
+            "{{ g.share }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     chart(doc, "chart")
 
     heading(doc, "三、供应商排名", "Supplier Ranking")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
-      ).paragraph_format.keep_with_next = True
-    t = Table(doc, [1.1, 4.2, 1.6, 1.6, 1.2, 1.3, 1.8, 1.8, 2.4],
-              aligns=[CENTER, LEFT, CENTER, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("排名", "Rank"), ("供应商", "Supplier"), ("月数", "Months"),
-                      ("平均分", "Average"), ("评级", "Grade"), ("趋势", "Trend"),
-                      ("扣款", "Penalties"), ("奖励", "Rewards"), ("应付金额", "Payable")])
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
+    t = Table(
+        doc,
+        [1.1, 4.2, 1.6, 1.6, 1.2, 1.3, 1.8, 1.8, 2.4],
+        aligns=[CENTER, LEFT, CENTER, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("排名", "Rank"),
+            ("供应商", "Supplier"),
+            ("月数", "Months"),
+            ("平均分", "Average"),
+            ("评级", "Grade"),
+            ("趋势", "Trend"),
+            ("扣款", "Penalties"),
+            ("奖励", "Rewards"),
+            ("应付金额", "Payable"),
+        ],
+    )
     t.control("{%tr for s in rows %}")
-    t.row(["{{ s.rank }}", supplier_cell("s"), "{{ s.months }}", "{{ s.average }}",
-           "{{ s.grade }}", "{{ s.trend }}", "{{ s.penalties }}", "{{ s.rewards }}",
-           "{{ s.payable }}"])
+    t.row(
+        [
+            "{{ s.rank }}",
+            supplier_cell("s"),
+            "{{ s.months }}",
+            "{{ s.average }}",
+            "{{ s.grade }}",
+            "{{ s.trend }}",
+            "{{ s.penalties }}",
+            "{{ s.rewards }}",
+            "{{ s.payable }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     t.control("{%tr if not rows %}")
     t.none_row()
     t.control("{%tr endif %}")
-    t.row([("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}",
-           "{{ totals.payable }}"], span=[6, 1, 1, 1], bold=True, fill=LABEL_FILL,
-          aligns=[RIGHT, RIGHT, RIGHT, RIGHT])
-    P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]
-      ).paragraph_format.space_before = Pt(4)
+    t.row(
+        [("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}", "{{ totals.payable }}"],
+        span=[6, 1, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)
     P(doc, [("Total payable in words: ", True), "{{ totals.payable_words_en }}"], "English")
     P(doc, "趋势：评审期内最后一个已评级月份的得分减去第一个已评级月份的得分。", "Table English")
-    P(doc, "Trend: the score of the last rated month in the period minus that of the first.",
-      "Table English")
+    P(doc, "Trend: the score of the last rated month in the period minus that of the first.", "Table English")
 
     heading(doc, "四、风险预警", "Risk Flags")
-    supplier_table(doc, "risks", [5.0, 2.2, 9.8], [("严重程度", "Severity"), ("风险描述", "Risk")],
-                   [(["{{ x.severity_zh }}"], ["{{ x.severity_en }}"]),
-                    (["{{ x.zh }}"], ["{{ x.en }}"])], aligns=[LEFT, CENTER, LEFT],
-                   none=("本期无风险预警", "No risk flags in this period"))
+    supplier_table(
+        doc,
+        "risks",
+        [5.0, 2.2, 9.8],
+        [("严重程度", "Severity"), ("风险描述", "Risk")],
+        [(["{{ x.severity_zh }}"], ["{{ x.severity_en }}"]), (["{{ x.zh }}"], ["{{ x.en }}"])],
+        aligns=[LEFT, CENTER, LEFT],
+        none=("本期无风险预警", "No risk flags in this period"),
+    )
 
     heading(doc, "五、处理措施", "Actions Taken")
-    supplier_table(doc, "actions", [5.0, 3.6, 8.4], [("措施", "Action"), ("事由", "Reason")],
-                   [(["{{ x.action_zh }}"], ["{{ x.action_en }}"]),
-                    (["{{ x.zh }}"], ["{{ x.en }}"])],
-                   none=("本期无处理措施", "No actions in this period"))
+    supplier_table(
+        doc,
+        "actions",
+        [5.0, 3.6, 8.4],
+        [("措施", "Action"), ("事由", "Reason")],
+        [(["{{ x.action_zh }}"], ["{{ x.action_en }}"]), (["{{ x.zh }}"], ["{{ x.en }}"])],
+        none=("本期无处理措施", "No actions in this period"),
+    )
 
-    P(doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT
-      ).paragraph_format.space_before = Pt(18)
-    P(doc, ["Prepared by: ", "{{ org.department_en }}", ", ", "{{ org.name_en }}"], "English",
-      align=RIGHT)
+    P(
+        doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT
+    ).paragraph_format.space_before = Pt(18)
+    P(doc, ["Prepared by: ", "{{ org.department_en }}", ", ", "{{ org.name_en }}"], "English", align=RIGHT)
     return doc
 
 
@@ -872,8 +1373,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     _guard.add_arguments(ap, DEFAULT_OUT)
     args = ap.parse_args(argv)
-    return _guard.build_all(((name, lambda build=build: bt.deterministic_bytes(build()))
-                             for name, build in TEMPLATES.items()), args.out, force=args.force)
+    return _guard.build_all(
+        ((name, lambda build=build: bt.deterministic_bytes(build())) for name, build in TEMPLATES.items()),
+        args.out,
+        force=args.force,
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ docxtpl conventions used here:
   * ``{%tr ... %}``  in a table row   -> the whole row is replaced by the tag (row loops);
   * ``{%p ... %}``   in a paragraph   -> the whole paragraph is replaced by the tag.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,7 @@ from docx.text.paragraph import Paragraph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _guard  # noqa: E402  (the only way a template is written)
 
-ROOT = Path(__file__).resolve().parents[2]   # tools/bootstrap/ -> the repository
+ROOT = Path(__file__).resolve().parents[2]  # tools/bootstrap/ -> the repository
 DEFAULT_OUT = ROOT / "contract_templates"
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -69,8 +70,8 @@ HEAD_LATIN, HEAD_CJK = "Arial", "SimHei"
 PAGE_W, PAGE_H, MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 TEXT_W_CM = 17.0
 
-HEADER_FILL = "D9D9D9"   # table header row
-LABEL_FILL = "F2F2F2"    # label column of key/value tables, subtotal rows
+HEADER_FILL = "D9D9D9"  # table header row
+LABEL_FILL = "F2F2F2"  # label column of key/value tables, subtotal rows
 
 LEFT, CENTER, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -113,9 +114,22 @@ def _remove(parent, *tags) -> None:
             parent.remove(el)
 
 
-def _para_style(doc, name, base="Normal", *, size=None, bold=None, align=None,
-                before=None, after=None, line=None, fonts=None, keep_next=None,
-                left_indent=None, next_style=None):
+def _para_style(
+    doc,
+    name,
+    base="Normal",
+    *,
+    size=None,
+    bold=None,
+    align=None,
+    before=None,
+    after=None,
+    line=None,
+    fonts=None,
+    keep_next=None,
+    left_indent=None,
+    next_style=None,
+):
     styles = doc.styles
     try:
         st = styles[name]
@@ -134,9 +148,22 @@ def _para_style(doc, name, base="Normal", *, size=None, bold=None, align=None,
         if szCs is None:
             szCs = OxmlElement("w:szCs")
             rPr.insert_element_before(
-                szCs, "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText",
-                "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-                "w:specVanish", "w:oMath")
+                szCs,
+                "w:highlight",
+                "w:u",
+                "w:effect",
+                "w:bdr",
+                "w:shd",
+                "w:fitText",
+                "w:vertAlign",
+                "w:rtl",
+                "w:cs",
+                "w:em",
+                "w:lang",
+                "w:eastAsianLayout",
+                "w:specVanish",
+                "w:oMath",
+            )
         szCs.set(qn("w:val"), str(int(size * 2)))
     if bold is not None:
         f.bold = bold
@@ -159,7 +186,7 @@ def _para_style(doc, name, base="Normal", *, size=None, bold=None, align=None,
 
 
 TABLE_STYLE_XML = f"""
-<w:style {nsdecls('w')} w:type="table" w:customStyle="1" w:styleId="VendorflowTable">
+<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="VendorflowTable">
   <w:name w:val="Vendorflow Table"/>
   <w:basedOn w:val="TableNormal"/>
   <w:uiPriority w:val="59"/>
@@ -223,8 +250,7 @@ def setup_styles(doc) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
 
-    normal = _para_style(doc, "Normal", None, size=10.5, after=3, line=1.15,
-                         fonts=(BODY_LATIN, BODY_CJK))
+    normal = _para_style(doc, "Normal", None, size=10.5, after=3, line=1.15, fonts=(BODY_LATIN, BODY_CJK))
     _set_lang(_rpr(normal.element))
     normal.paragraph_format.widow_control = True
 
@@ -235,14 +261,36 @@ def setup_styles(doc) -> None:
         _remove(pPr, "w:pBdr", "w:numPr", "w:contextualSpacing")
         _remove(rPr, "w:color", "w:spacing", "w:kern", "w:i", "w:iCs")
 
-    _para_style(doc, "Title", size=18, bold=True, align=CENTER, before=6, after=2, line=1.0,
-                fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
-    _para_style(doc, "Subtitle", size=12, bold=False, align=CENTER, before=0, after=10,
-                line=1.0, fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
-    _para_style(doc, "Heading 1", size=14, bold=True, before=12, after=6, line=1.0,
-                fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
-    _para_style(doc, "Heading 2", size=12, bold=True, before=8, after=4, line=1.0,
-                fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
+    _para_style(
+        doc,
+        "Title",
+        size=18,
+        bold=True,
+        align=CENTER,
+        before=6,
+        after=2,
+        line=1.0,
+        fonts=(HEAD_LATIN, HEAD_CJK),
+        keep_next=True,
+    )
+    _para_style(
+        doc,
+        "Subtitle",
+        size=12,
+        bold=False,
+        align=CENTER,
+        before=0,
+        after=10,
+        line=1.0,
+        fonts=(HEAD_LATIN, HEAD_CJK),
+        keep_next=True,
+    )
+    _para_style(
+        doc, "Heading 1", size=14, bold=True, before=12, after=6, line=1.0, fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True
+    )
+    _para_style(
+        doc, "Heading 2", size=12, bold=True, before=8, after=4, line=1.0, fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True
+    )
     for sid in ("TitleChar", "SubtitleChar", "Heading1Char", "Heading2Char"):
         el = root.find(f"{qn('w:style')}[@{qn('w:styleId')}='{sid}']")
         if el is not None:
@@ -251,8 +299,18 @@ def setup_styles(doc) -> None:
             _set_fonts(rPr, HEAD_LATIN, HEAD_CJK)
 
     # Letterhead (organisation name above the title).
-    _para_style(doc, "Organisation", size=14, bold=True, align=CENTER, before=0, after=0,
-                line=1.0, fonts=(HEAD_LATIN, HEAD_CJK), keep_next=True)
+    _para_style(
+        doc,
+        "Organisation",
+        size=14,
+        bold=True,
+        align=CENTER,
+        before=0,
+        after=0,
+        line=1.0,
+        fonts=(HEAD_LATIN, HEAD_CJK),
+        keep_next=True,
+    )
     _para_style(doc, "Organisation English", "Organisation", size=9, bold=False, after=8)
     # Document number / date line under the title, with a rule below it.
     meta = _para_style(doc, "Document Info", size=9, align=LEFT, before=0, after=12, line=1.0)
@@ -264,8 +322,7 @@ def setup_styles(doc) -> None:
     _para_style(doc, "List English", "English", left_indent=Twips(360))
     lb = _para_style(doc, "List Bullet", after=0)
     _remove(lb.element.find(qn("w:pPr")), "w:contextualSpacing")
-    _para_style(doc, "Key Figure", size=16, bold=True, align=CENTER, after=0, line=1.0,
-                fonts=(HEAD_LATIN, HEAD_CJK))
+    _para_style(doc, "Key Figure", size=16, bold=True, align=CENTER, after=0, line=1.0, fonts=(HEAD_LATIN, HEAD_CJK))
 
     # Table paragraphs (9 pt).
     _para_style(doc, "Table Text", size=9, before=0, after=0, line=1.0)
@@ -404,8 +461,7 @@ def new_document(title_zh: str, title_en: str, subject: str):
     cp.keywords = "vendorflow; docxtpl template"
     # (the old path, before tools/bootstrap/: it is in every shipped template's properties,
     # kept so a rebuild gives the same bytes)
-    cp.comments = ("docxtpl template generated by tools/build_templates.py; "
-                   "context: tests/fixtures/contexts/*.json")
+    cp.comments = "docxtpl template generated by tools/build_templates.py; context: tests/fixtures/contexts/*.json"
     cp.category = "template"
     cp.language = "zh-CN"
     cp.created = FIXED_TIME
@@ -420,6 +476,7 @@ def _field(paragraph, instr: str) -> None:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         r._r.append(el)
+
     fld("begin")
     r = paragraph.add_run()
     it = OxmlElement("w:instrText")
@@ -490,18 +547,44 @@ def letterhead(doc, title_zh, title_en, meta_left, meta_right, note=None):
 
 
 PPR_AFTER_PBDR = (
-    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def _rule_below(pPr, size=8) -> None:
     """A single black line below the paragraph (w:pBdr/w:bottom)."""
     pPr.insert_element_before(
-        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="{size}" w:space="1" '
-                  f'w:color="000000"/></w:pBdr>'), *PPR_AFTER_PBDR)
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="{size}" w:space="1" w:color="000000"/></w:pBdr>'
+        ),
+        *PPR_AFTER_PBDR,
+    )
 
 
 def _shade(cell, fill: str) -> None:
@@ -511,9 +594,20 @@ def _shade(cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcPr.insert_element_before(shd, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
-                               "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
-                               "w:cellDel", "w:cellMerge", "w:tcPrChange")
+    tcPr.insert_element_before(
+        shd,
+        "w:noWrap",
+        "w:tcMar",
+        "w:textDirection",
+        "w:tcFitText",
+        "w:vAlign",
+        "w:hideMark",
+        "w:headers",
+        "w:cellIns",
+        "w:cellDel",
+        "w:cellMerge",
+        "w:tcPrChange",
+    )
 
 
 class Table:
@@ -522,8 +616,7 @@ class Table:
     Column widths are preferred widths (cm, adding up to the 17 cm text width); the table
     itself is 100 % of the page width with autofit layout ("AutoFit to window")."""
 
-    def __init__(self, doc, widths_cm, aligns=None, header=None, style="Vendorflow Table",
-                 first_column=False):
+    def __init__(self, doc, widths_cm, aligns=None, header=None, style="Vendorflow Table", first_column=False):
         assert abs(sum(widths_cm) - TEXT_W_CM) < 0.01, (widths_cm, sum(widths_cm))
         self.widths = [Cm(w) for w in widths_cm]
         self.aligns = aligns or [LEFT] * len(widths_cm)
@@ -541,8 +634,7 @@ class Table:
         look.set(qn("w:lastColumn"), "0")
         look.set(qn("w:noHBand"), "1")
         look.set(qn("w:noVBand"), "1")
-        look.set(qn("w:val"), "%04X" % ((0x20 if header else 0) | (0x80 if first_column else 0)
-                                        | 0x200 | 0x400))
+        look.set(qn("w:val"), "%04X" % ((0x20 if header else 0) | (0x80 if first_column else 0) | 0x200 | 0x400))
         for col, w in zip(self.t.columns, self.widths):
             col.width = w
         if header:
@@ -607,9 +699,13 @@ class Table:
         styles = self.t.part.document.styles
         if isinstance(content, tuple):
             paras = [("Table Text", content[0]), ("Table English", content[1])]
-        elif isinstance(content, list) and content and isinstance(content[0], tuple) \
-                and len(content[0]) == 2 and content[0][0] in (
-                    "Table Text", "Table English", "Table Heading", "Key Figure", "Normal"):
+        elif (
+            isinstance(content, list)
+            and content
+            and isinstance(content[0], tuple)
+            and len(content[0]) == 2
+            and content[0][0] in ("Table Text", "Table English", "Table Heading", "Key Figure", "Normal")
+        ):
             paras = content
         else:
             paras = [("Table Text", content)]
@@ -624,17 +720,24 @@ class Table:
 
     def none_row(self, text=("无", "None")):
         """Full-width "无 / None" row for an empty list."""
-        return self.row([f"{text[0]} / {text[1]}"], span=[len(self.widths)],
-                        aligns=[CENTER])
+        return self.row([f"{text[0]} / {text[1]}"], span=[len(self.widths)], aligns=[CENTER])
 
 
 def _cell_bottom_rule(cell) -> None:
     tcPr = cell._tc.get_or_add_tcPr()
     tcPr.insert_element_before(
-        parse_xml(f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="0" '
-                  f'w:color="000000"/></w:tcBorders>'),
-        "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-        "w:hideMark")
+        parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="0" '
+            f'w:color="000000"/></w:tcBorders>'
+        ),
+        "w:shd",
+        "w:noWrap",
+        "w:tcMar",
+        "w:textDirection",
+        "w:tcFitText",
+        "w:vAlign",
+        "w:hideMark",
+    )
 
 
 def signature_table(doc, blocks, gap_cm=0.8):
@@ -704,8 +807,7 @@ def bullets(doc, name: str, none=("无", "None"), item="a"):
 
 def flags_table(doc, name: str, none=("无", "None")):
     """Risk flags (severity_zh/en, zh, en) as a two-column table."""
-    t = Table(doc, [2.6, 14.4], aligns=[CENTER, LEFT],
-              header=[("严重程度", "Severity"), ("风险描述", "Description")])
+    t = Table(doc, [2.6, 14.4], aligns=[CENTER, LEFT], header=[("严重程度", "Severity"), ("风险描述", "Description")])
     t.control(f"{{%tr for f in {name} %}}")
     t.row([(["{{ f.severity_zh }}"], ["{{ f.severity_en }}"]), (["{{ f.zh }}"], ["{{ f.en }}"])])
     t.control("{%tr endfor %}")
@@ -719,11 +821,18 @@ def flags_table(doc, name: str, none=("无", "None")):
 
 
 def build_review_report():
-    doc = new_document("供应商月度绩效评估报告", "Supplier Monthly Performance Review",
-                       "供应商月度绩效评估 / Supplier monthly performance review")
-    letterhead(doc, "供应商月度绩效评估报告", "Supplier Monthly Performance Review",
-               ["文件编号 Doc. No.：", "{{ doc.no }}"],
-               ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"])
+    doc = new_document(
+        "供应商月度绩效评估报告",
+        "Supplier Monthly Performance Review",
+        "供应商月度绩效评估 / Supplier monthly performance review",
+    )
+    letterhead(
+        doc,
+        "供应商月度绩效评估报告",
+        "Supplier Monthly Performance Review",
+        ["文件编号 Doc. No.：", "{{ doc.no }}"],
+        ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
+    )
 
     # 一、基本信息
     heading(doc, "一、基本信息", "General Information")
@@ -731,16 +840,17 @@ def build_review_report():
     info = [
         (("供应商", "Supplier"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
         (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
-        (("类别", "Category"),
-         (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
-        (("供应商状态", "Supplier status"),
-         (["{{ supplier.status_zh }}"], ["{{ supplier.status_en }}"])),
+        (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
+        (("供应商状态", "Supplier status"), (["{{ supplier.status_zh }}"], ["{{ supplier.status_en }}"])),
         (("合同编号", "Contract"), "{{ supplier.contract_nos }}"),
         (("供应商联系人", "Supplier contact"), "{{ supplier.contact_name }}"),
-        (("考核期间", "Review period"),
-         (["{{ period.zh }}", "（", "{{ period.start_zh }}", "至", "{{ period.end_zh }}", "）"],
-          ["{{ period.en }}", " (", "{{ period.start_en }}", " – ", "{{ period.end_en }}",
-           ")"])),
+        (
+            ("考核期间", "Review period"),
+            (
+                ["{{ period.zh }}", "（", "{{ period.start_zh }}", "至", "{{ period.end_zh }}", "）"],
+                ["{{ period.en }}", " (", "{{ period.start_en }}", " – ", "{{ period.end_en }}", ")"],
+            ),
+        ),
         (("评估人", "Evaluator"), "{{ evaluation.evaluator }}"),
     ]
     for label, value in info:
@@ -749,14 +859,32 @@ def build_review_report():
 
     # 二、关键绩效指标
     heading(doc, "二、关键绩效指标", "Key Performance Indicators")
-    t = Table(doc, [3.7, 2.2, 2.1, 3.0, 1.7, 1.9, 2.4],
-              aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("指标", "KPI"), ("实际值", "Actual"), ("目标值", "Target"),
-                      ("零分线", "Floor"), ("得分", "Score"), ("权重", "Weight"),
-                      ("加权得分", "Weighted")])
+    t = Table(
+        doc,
+        [3.7, 2.2, 2.1, 3.0, 1.7, 1.9, 2.4],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("指标", "KPI"),
+            ("实际值", "Actual"),
+            ("目标值", "Target"),
+            ("零分线", "Floor"),
+            ("得分", "Score"),
+            ("权重", "Weight"),
+            ("加权得分", "Weighted"),
+        ],
+    )
     t.control("{%tr for k in kpis %}")
-    t.row([(["{{ k.name_zh }}"], ["{{ k.name_en }}"]), "{{ k.actual }}", "{{ k.target }}",
-           "{{ k.floor }}", "{{ k.score }}", "{{ k.weight }}", "{{ k.weighted }}"])
+    t.row(
+        [
+            (["{{ k.name_zh }}"], ["{{ k.name_en }}"]),
+            "{{ k.actual }}",
+            "{{ k.target }}",
+            "{{ k.floor }}",
+            "{{ k.score }}",
+            "{{ k.weight }}",
+            "{{ k.weighted }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     ctl(doc, "{%p if weights_renormalised %}")
     P(doc, [("注：", True), "{{ na_note_zh }}"], "Normal").paragraph_format.space_before = Pt(4)
@@ -767,21 +895,53 @@ def build_review_report():
     heading(doc, "三、综合评价", "Overall Result")
     ctl(doc, "{%p if evaluation.rated %}")
     t = Table(doc, [3.4, 4.1, 3.4, 6.1], aligns=[CENTER] * 4)
-    r = t.row([("综合得分", "Total score"),
-               [("Key Figure", "{{ total.score }}")],
-               ("评级", "Grade"),
-               [("Key Figure", "{{ total.grade }}"),
-                ("Table Text", ["{{ total.grade_zh }}", " ", "{{ total.grade_en }}"])]])
+    r = t.row(
+        [
+            ("综合得分", "Total score"),
+            [("Key Figure", "{{ total.score }}")],
+            ("评级", "Grade"),
+            [
+                ("Key Figure", "{{ total.grade }}"),
+                ("Table Text", ["{{ total.grade_zh }}", " ", "{{ total.grade_en }}"]),
+            ],
+        ]
+    )
     _shade(r.cells[0], LABEL_FILL)
     _shade(r.cells[2], LABEL_FILL)
     ctl(doc, "{%p if previous.available %}")
-    P(doc, ["较上期（", "{{ previous.period_zh }}", "：", "{{ previous.score }}", "分，评级 ",
-            "{{ previous.grade }}", "）变动 ", ("{{ previous.change }}", True), " 分（",
-            "{{ previous.direction_zh }}", "）。"]).paragraph_format.space_before = Pt(6)
-    P(doc, ["Change on the previous period (", "{{ previous.period_en }}", ": ",
-            "{{ previous.score }}", ", grade ", "{{ previous.grade }}", "): ",
-            ("{{ previous.change }}", True), " points (", "{{ previous.direction_en }}", ")."],
-      "English")
+    P(
+        doc,
+        [
+            "较上期（",
+            "{{ previous.period_zh }}",
+            "：",
+            "{{ previous.score }}",
+            "分，评级 ",
+            "{{ previous.grade }}",
+            "）变动 ",
+            ("{{ previous.change }}", True),
+            " 分（",
+            "{{ previous.direction_zh }}",
+            "）。",
+        ],
+    ).paragraph_format.space_before = Pt(6)
+    P(
+        doc,
+        [
+            "Change on the previous period (",
+            "{{ previous.period_en }}",
+            ": ",
+            "{{ previous.score }}",
+            ", grade ",
+            "{{ previous.grade }}",
+            "): ",
+            ("{{ previous.change }}", True),
+            " points (",
+            "{{ previous.direction_en }}",
+            ").",
+        ],
+        "English",
+    )
     ctl(doc, "{%p else %}")
     P(doc, "上期无评估结果，本期不作环比。").paragraph_format.space_before = Pt(6)
     P(doc, "No result is available for the previous period, so no change is shown.", "English")
@@ -795,22 +955,22 @@ def build_review_report():
     ctl(doc, "{%p endif %}")
     ctl(doc, "{%p else %}")
     P(doc, [("本期未评级：", True), "不计算综合得分和评级。"])
-    P(doc, [("Not rated this period: ", True), "no total score or grade is given."],
-      "English")
+    P(doc, [("Not rated this period: ", True), "no total score or grade is given."], "English")
     ctl(doc, "{%p endif %}")
 
     # 四、绩效趋势
     heading(doc, "四、绩效趋势", "Performance Trend")
     ctl(doc, "{%p if trend.available %}")
     P(doc, ["趋势得分（", "{{ trend.method_zh }}", "）：", ("{{ trend.score }}", True), " 分。"])
-    P(doc, ["Trend score (", "{{ trend.method_en }}", "): ", ("{{ trend.score }}", True), "."],
-      "English")
-    t = Table(doc, [5.6, 3.8, 3.0, 4.6], aligns=[LEFT, RIGHT, CENTER, RIGHT],
-              header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade"),
-                      ("较上期", "Change")])
+    P(doc, ["Trend score (", "{{ trend.method_en }}", "): ", ("{{ trend.score }}", True), "."], "English")
+    t = Table(
+        doc,
+        [5.6, 3.8, 3.0, 4.6],
+        aligns=[LEFT, RIGHT, CENTER, RIGHT],
+        header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade"), ("较上期", "Change")],
+    )
     t.control("{%tr for h in trend.rows %}")
-    t.row([(["{{ h.period_zh }}"], ["{{ h.period_en }}"]), "{{ h.score }}", "{{ h.grade }}",
-           "{{ h.change }}"])
+    t.row([(["{{ h.period_zh }}"], ["{{ h.period_en }}"]), "{{ h.score }}", "{{ h.grade }}", "{{ h.change }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not trend.rows %}")
     t.none_row()
@@ -823,16 +983,30 @@ def build_review_report():
 
     # 五、问题事件
     heading(doc, "五、问题事件", "Incidents")
-    t = Table(doc, [2.5, 3.0, 2.2, 1.9, 1.5, 5.9],
-              aligns=[LEFT, LEFT, LEFT, CENTER, RIGHT, LEFT],
-              header=[("编号", "ID"), ("日期", "Date"), ("类型", "Type"),
-                      ("严重程度", "Severity"), ("延误天数", "Days late"),
-                      ("描述", "Description")])
+    t = Table(
+        doc,
+        [2.5, 3.0, 2.2, 1.9, 1.5, 5.9],
+        aligns=[LEFT, LEFT, LEFT, CENTER, RIGHT, LEFT],
+        header=[
+            ("编号", "ID"),
+            ("日期", "Date"),
+            ("类型", "Type"),
+            ("严重程度", "Severity"),
+            ("延误天数", "Days late"),
+            ("描述", "Description"),
+        ],
+    )
     t.control("{%tr for i in incidents %}")
-    t.row(["{{ i.id }}", (["{{ i.date_zh }}"], ["{{ i.date_en }}"]),
-           (["{{ i.type_zh }}"], ["{{ i.type_en }}"]),
-           (["{{ i.severity_zh }}"], ["{{ i.severity_en }}"]),
-           '{{ i.days_late or "—" }}', "{{ i.description }}"])
+    t.row(
+        [
+            "{{ i.id }}",
+            (["{{ i.date_zh }}"], ["{{ i.date_en }}"]),
+            (["{{ i.type_zh }}"], ["{{ i.type_en }}"]),
+            (["{{ i.severity_zh }}"], ["{{ i.severity_en }}"]),
+            '{{ i.days_late or "—" }}',
+            "{{ i.description }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     t.control("{%tr if not incidents %}")
     t.none_row(("本期无问题事件", "No incidents this period"))
@@ -840,25 +1014,42 @@ def build_review_report():
 
     # 六、扣款与奖励
     heading(doc, "六、扣款与奖励", "Penalties and Rewards")
-    t = Table(doc, [2.6, 11.2, 3.2], aligns=[LEFT, LEFT, RIGHT],
-              header=[("类别", "Type"), ("事由", "Description"),
-                      ("金额（{{ money.currency }}）", "Amount ({{ money.currency }})")])
+    t = Table(
+        doc,
+        [2.6, 11.2, 3.2],
+        aligns=[LEFT, LEFT, RIGHT],
+        header=[
+            ("类别", "Type"),
+            ("事由", "Description"),
+            ("金额（{{ money.currency }}）", "Amount ({{ money.currency }})"),
+        ],
+    )
     t.control("{%tr for p in penalties %}")
     t.row([("扣款", "Penalty"), (["{{ p.zh }}"], ["{{ p.en }}"]), "{{ p.amount }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not penalties %}")
     t.row([("扣款", "Penalty"), ("无", "None"), "—"])
     t.control("{%tr endif %}")
-    t.row([("扣款合计", "Total penalties"), "{{ money.penalty_total }}"], span=[2, 1],
-          bold=True, fill=LABEL_FILL, aligns=[RIGHT, RIGHT])
+    t.row(
+        [("扣款合计", "Total penalties"), "{{ money.penalty_total }}"],
+        span=[2, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[RIGHT, RIGHT],
+    )
     t.control("{%tr for r in rewards %}")
     t.row([("奖励", "Reward"), (["{{ r.zh }}"], ["{{ r.en }}"]), "{{ r.amount }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not rewards %}")
     t.row([("奖励", "Reward"), ("无", "None"), "—"])
     t.control("{%tr endif %}")
-    t.row([("奖励合计", "Total rewards"), "{{ money.reward_total }}"], span=[2, 1],
-          bold=True, fill=LABEL_FILL, aligns=[RIGHT, RIGHT])
+    t.row(
+        [("奖励合计", "Total rewards"), "{{ money.reward_total }}"],
+        span=[2, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[RIGHT, RIGHT],
+    )
     ctl(doc, "{%p if money.cap_applied %}")
     P(doc, [("封顶说明：", True), "{{ money.cap_note_zh }}"]).paragraph_format.space_before = Pt(4)
     P(doc, [("Cap: ", True), "{{ money.cap_note_en }}"], "English")
@@ -881,14 +1072,24 @@ def build_review_report():
     heading(doc, "十、供应商反馈", "Supplier Feedback")
     bi(doc, "{{ feedback_zh }}", "{{ feedback_en }}")
 
-    signature_table(doc, [
-        [("Table Text", ("评估人（签字）", True)), ("Table English", "Evaluator (signature)"),
-         ("space", 18), ("line", "")],
-        [("Table Text", ("审核人（签字）", True)), ("Table English", "Reviewer (signature)"),
-         ("space", 18), ("line", "")],
-        [("Table Text", ("日期", True)), ("Table English", "Date"), ("space", 18),
-         ("line", "")],
-    ])
+    signature_table(
+        doc,
+        [
+            [
+                ("Table Text", ("评估人（签字）", True)),
+                ("Table English", "Evaluator (signature)"),
+                ("space", 18),
+                ("line", ""),
+            ],
+            [
+                ("Table Text", ("审核人（签字）", True)),
+                ("Table English", "Reviewer (signature)"),
+                ("space", 18),
+                ("line", ""),
+            ],
+            [("Table Text", ("日期", True)), ("Table English", "Date"), ("space", 18), ("line", "")],
+        ],
+    )
     return doc
 
 
@@ -896,59 +1097,98 @@ def build_review_report():
 
 
 def build_settlement_statement():
-    doc = new_document("供应商月度结算单", "Supplier Monthly Settlement Statement",
-                       "供应商月度结算 / Supplier monthly settlement")
-    letterhead(doc, "供应商月度结算单", "Supplier Monthly Settlement Statement",
-               ["结算单编号 Statement No.：", "{{ doc.no }}"],
-               ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"])
+    doc = new_document(
+        "供应商月度结算单", "Supplier Monthly Settlement Statement", "供应商月度结算 / Supplier monthly settlement"
+    )
+    letterhead(
+        doc,
+        "供应商月度结算单",
+        "Supplier Monthly Settlement Statement",
+        ["结算单编号 Statement No.：", "{{ doc.no }}"],
+        ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
+    )
 
     heading(doc, "一、结算双方", "Parties")
     t = Table(doc, [4.0, 13.0], first_column=True)
     rows = [
-        (("甲方（付款方）", "Party A (Buyer)"),
-         (["{{ org.name_zh }}"], ["{{ org.name_en }}"])),
-        (("乙方（收款方）", "Party B (Supplier)"),
-         (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
+        (("甲方（付款方）", "Party A (Buyer)"), (["{{ org.name_zh }}"], ["{{ org.name_en }}"])),
+        (("乙方（收款方）", "Party B (Supplier)"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
         (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
-        (("类别", "Category"),
-         (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
+        (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
         (("统一社会信用代码", "Unified social credit code"), "{{ supplier.uscc }}"),
         (("开户银行", "Bank"), "{{ supplier.bank_name }}"),
         (("银行账号", "Bank account"), "{{ supplier.bank_account }}"),
-        (("结算期间", "Settlement period"),
-         (["{{ period.start_zh }}", "至", "{{ period.end_zh }}", "（", "{{ period.zh }}", "）"],
-          ["{{ period.start_en }}", " – ", "{{ period.end_en }}", " (", "{{ period.en }}",
-           ")"])),
+        (
+            ("结算期间", "Settlement period"),
+            (
+                ["{{ period.start_zh }}", "至", "{{ period.end_zh }}", "（", "{{ period.zh }}", "）"],
+                ["{{ period.start_en }}", " – ", "{{ period.end_en }}", " (", "{{ period.en }}", ")"],
+            ),
+        ),
     ]
     for label, value in rows:
         r = t.row([label, value])
         _shade(r.cells[0], LABEL_FILL)
 
     heading(doc, "二、合同信息", "Contracts")
-    t = Table(doc, [2.8, 3.0, 2.5, 1.9, 1.6, 2.4, 2.8],
-              aligns=[LEFT, LEFT, RIGHT, CENTER, CENTER, CENTER, CENTER],
-              header=[("合同编号", "Contract No."), ("合同类型", "Type"),
-                      ("月服务费", "Monthly fee"), ("币种", "Currency"), ("税率", "Tax rate"),
-                      ("付款期限（天）", "Payment (days)"),
-                      ("违约金上限", "Penalty cap")])
+    t = Table(
+        doc,
+        [2.8, 3.0, 2.5, 1.9, 1.6, 2.4, 2.8],
+        aligns=[LEFT, LEFT, RIGHT, CENTER, CENTER, CENTER, CENTER],
+        header=[
+            ("合同编号", "Contract No."),
+            ("合同类型", "Type"),
+            ("月服务费", "Monthly fee"),
+            ("币种", "Currency"),
+            ("税率", "Tax rate"),
+            ("付款期限（天）", "Payment (days)"),
+            ("违约金上限", "Penalty cap"),
+        ],
+    )
     t.control("{%tr for c in contracts %}")
-    t.row(["{{ c.no }}",
-           [("Table Text", "{{ c.type_zh }}"), ("Table English", "{{ c.type_en }}"),
-            ("Table Text", "{%p if c.prorated_zh %}"),
-            ("Table Text", "{{ c.prorated_zh }}"), ("Table English", "{{ c.prorated_en }}"),
-            ("Table Text", "{%p endif %}")],
-           "{{ c.monthly_fee }}", "{{ c.currency }}", "{{ c.tax_rate }}",
-           "{{ c.payment_days }}",
-           (["月服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of monthly fee"])])
+    t.row(
+        [
+            "{{ c.no }}",
+            [
+                ("Table Text", "{{ c.type_zh }}"),
+                ("Table English", "{{ c.type_en }}"),
+                ("Table Text", "{%p if c.prorated_zh %}"),
+                ("Table Text", "{{ c.prorated_zh }}"),
+                ("Table English", "{{ c.prorated_en }}"),
+                ("Table Text", "{%p endif %}"),
+            ],
+            "{{ c.monthly_fee }}",
+            "{{ c.currency }}",
+            "{{ c.tax_rate }}",
+            "{{ c.payment_days }}",
+            (["月服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of monthly fee"]),
+        ]
+    )
     t.control("{%tr endfor %}")
 
     heading(doc, "三、服务明细", "Service Items")
-    t = Table(doc, [3.0, 5.0, 2.2, 3.2, 3.6], aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
-              header=[("合同编号", "Contract No."), ("岗位", "Role"), ("人数", "Headcount"),
-                      ("单价（元）", "Unit price (CNY)"), ("金额（元）", "Amount (CNY)")])
+    t = Table(
+        doc,
+        [3.0, 5.0, 2.2, 3.2, 3.6],
+        aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("合同编号", "Contract No."),
+            ("岗位", "Role"),
+            ("人数", "Headcount"),
+            ("单价（元）", "Unit price (CNY)"),
+            ("金额（元）", "Amount (CNY)"),
+        ],
+    )
     t.control("{%tr for it in items %}")
-    t.row(["{{ it.contract_no }}", (["{{ it.role_zh }}"], ["{{ it.role_en }}"]),
-           "{{ it.headcount }}", "{{ it.unit_price }}", "{{ it.amount }}"])
+    t.row(
+        [
+            "{{ it.contract_no }}",
+            (["{{ it.role_zh }}"], ["{{ it.role_en }}"]),
+            "{{ it.headcount }}",
+            "{{ it.unit_price }}",
+            "{{ it.amount }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     t.control("{%tr if not items %}")
     t.none_row()
@@ -956,70 +1196,143 @@ def build_settlement_statement():
 
     # Labour contracts settled on attendance (workforce.py): per role, then reconciled.
     ctl(doc, "{%p for a in attendance %}")
-    heading(doc, "按实际出勤结算：合同 {{ a.contract_no }}", "Settled on attendance: contract {{ a.contract_no }}",
-            level=2)
+    heading(
+        doc, "按实际出勤结算：合同 {{ a.contract_no }}", "Settled on attendance: contract {{ a.contract_no }}", level=2
+    )
     bi(doc, "{{ a.rule_zh }}", "{{ a.rule_en }}")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
-      ).paragraph_format.keep_with_next = True
-    t = Table(doc, [3.2, 2.1, 1.6, 1.8, 2.3, 1.6, 2.0, 2.4],
-              aligns=[LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("岗位", "Role"), ("人数（出勤/合同）", "People (worked / contract)"),
-                      ("出勤天数", "Days"), ("日单价", "Daily rate"), ("出勤金额", "Days × rate"),
-                      ("加班时长", "OT hours"), ("加班费", "Overtime"), ("小计", "Subtotal")])
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
+    t = Table(
+        doc,
+        [3.2, 2.1, 1.6, 1.8, 2.3, 1.6, 2.0, 2.4],
+        aligns=[LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("岗位", "Role"),
+            ("人数（出勤/合同）", "People (worked / contract)"),
+            ("出勤天数", "Days"),
+            ("日单价", "Daily rate"),
+            ("出勤金额", "Days × rate"),
+            ("加班时长", "OT hours"),
+            ("加班费", "Overtime"),
+            ("小计", "Subtotal"),
+        ],
+    )
     t.control("{%tr for r in a.roles %}")
-    t.row([(["{{ r.role_zh }}"], ["{{ r.role_en }}"]), ["{{ r.headcount }}", " / ", "{{ r.contracted }}"],
-           "{{ r.days }}", "{{ r.daily_rate }}", "{{ r.regular }}", "{{ r.overtime_hours }}",
-           "{{ r.overtime }}", "{{ r.amount }}"])
+    t.row(
+        [
+            (["{{ r.role_zh }}"], ["{{ r.role_en }}"]),
+            ["{{ r.headcount }}", " / ", "{{ r.contracted }}"],
+            "{{ r.days }}",
+            "{{ r.daily_rate }}",
+            "{{ r.regular }}",
+            "{{ r.overtime_hours }}",
+            "{{ r.overtime }}",
+            "{{ r.amount }}",
+        ]
+    )
     t.control("{%tr endfor %}")
-    t.row([("合计", "Total"), ["{{ a.total.headcount }}", " / ", "{{ a.total.contracted }}"], "{{ a.total.days }}",
-           "{{ a.total.regular }}", "{{ a.total.overtime_hours }}", "{{ a.total.overtime }}", "{{ a.total.amount }}"],
-          span=[1, 1, 1, 2, 1, 1, 1], bold=True, fill=LABEL_FILL,
-          aligns=[CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT])
-    P(doc, [("与合同月服务费核对", True), "　", ("Reconciliation with the contract fee", True)]
-      ).paragraph_format.keep_with_next = True
-    t = Table(doc, [13.0, 4.0], aligns=[LEFT, RIGHT],
-              header=[("项目", "Item"), ("金额（元）", "Amount (CNY)")])
+    t.row(
+        [
+            ("合计", "Total"),
+            ["{{ a.total.headcount }}", " / ", "{{ a.total.contracted }}"],
+            "{{ a.total.days }}",
+            "{{ a.total.regular }}",
+            "{{ a.total.overtime_hours }}",
+            "{{ a.total.overtime }}",
+            "{{ a.total.amount }}",
+        ],
+        span=[1, 1, 1, 2, 1, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(
+        doc, [("与合同月服务费核对", True), "　", ("Reconciliation with the contract fee", True)]
+    ).paragraph_format.keep_with_next = True
+    t = Table(doc, [13.0, 4.0], aligns=[LEFT, RIGHT], header=[("项目", "Item"), ("金额（元）", "Amount (CNY)")])
     t.control("{%tr for x in a.reconcile %}")
     t.row([(["{{ x.zh }}"], ["{{ x.en }}"]), "{{ x.amount }}"])
     t.control("{%tr endfor %}")
-    t.row([("差额（按出勤结算金额－合同月服务费）", "Difference (on attendance − contract fee)"), "{{ a.difference }}"],
-          bold=True, fill=LABEL_FILL)
+    t.row(
+        [("差额（按出勤结算金额－合同月服务费）", "Difference (on attendance − contract fee)"), "{{ a.difference }}"],
+        bold=True,
+        fill=LABEL_FILL,
+    )
     bi(doc, "{{ a.explain_zh }}", "{{ a.explain_en }}")
     ctl(doc, "{%p endfor %}")
 
     heading(doc, "四、结算明细", "Settlement Details")
-    t = Table(doc, [1.1, 5.6, 1.2, 2.6, 6.5], aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT],
-              header=[("序号", "No."), ("项目", "Item"), ("增减", "±"),
-                      ("金额（元）", "Amount (CNY)"), ("大写", "In words")])
+    t = Table(
+        doc,
+        [1.1, 5.6, 1.2, 2.6, 6.5],
+        aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT],
+        header=[("序号", "No."), ("项目", "Item"), ("增减", "±"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
+    )
     t.control("{%tr for l in lines %}")
-    t.row(["{{ l.no }}", (["{{ l.item_zh }}"], ["{{ l.item_en }}"]), "{{ l.sign }}",
-           "{{ l.amount }}", (["{{ l.words_zh }}"], ["{{ l.words_en }}"])])
+    t.row(
+        [
+            "{{ l.no }}",
+            (["{{ l.item_zh }}"], ["{{ l.item_en }}"]),
+            "{{ l.sign }}",
+            "{{ l.amount }}",
+            (["{{ l.words_zh }}"], ["{{ l.words_en }}"]),
+        ]
+    )
     t.control("{%tr endfor %}")
-    t.row([("合计（应付金额）", "Total payable"), "{{ total.amount }}",
-           (["{{ total.words_zh }}"], ["{{ total.words_en }}"])],
-          span=[3, 1, 1], bold=True, fill=LABEL_FILL, aligns=[CENTER, RIGHT, LEFT])
+    t.row(
+        [
+            ("合计（应付金额）", "Total payable"),
+            "{{ total.amount }}",
+            (["{{ total.words_zh }}"], ["{{ total.words_en }}"]),
+        ],
+        span=[3, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[CENTER, RIGHT, LEFT],
+    )
 
     heading(doc, "五、税费", "Tax")
     ctl(doc, "{%p if tax.included %}")
     P(doc, ["上述合计金额为含税金额，增值税税率 ", "{{ tax.rate }}", "。"])
     P(doc, ["The total above includes VAT at ", "{{ tax.rate }}", "."], "English")
-    t = Table(doc, [4.4, 2.8, 9.8], aligns=[LEFT, RIGHT, LEFT],
-              header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")])
-    t.row([("其中不含税金额", "of which net of tax"), "{{ tax.net }}",
-           (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"])])
-    t.row([(["税额（", "{{ tax.rate }}", "）"], ["VAT (", "{{ tax.rate }}", ")"]),
-           "{{ tax.tax }}", (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"])])
+    t = Table(
+        doc,
+        [4.4, 2.8, 9.8],
+        aligns=[LEFT, RIGHT, LEFT],
+        header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
+    )
+    t.row(
+        [
+            ("其中不含税金额", "of which net of tax"),
+            "{{ tax.net }}",
+            (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"]),
+        ]
+    )
+    t.row(
+        [
+            (["税额（", "{{ tax.rate }}", "）"], ["VAT (", "{{ tax.rate }}", ")"]),
+            "{{ tax.tax }}",
+            (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"]),
+        ]
+    )
     ctl(doc, "{%p else %}")
     P(doc, ["上述合计金额为不含税金额，增值税按税率 ", "{{ tax.rate }}", " 另行计收。"])
-    P(doc, ["The total above is net of tax; VAT at ", "{{ tax.rate }}", " is added on top."],
-      "English")
-    t = Table(doc, [4.4, 2.8, 9.8], aligns=[LEFT, RIGHT, LEFT],
-              header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")])
-    t.row([("不含税金额", "Amount net of tax"), "{{ tax.net }}",
-           (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"])])
-    t.row([(["增值税额（", "{{ tax.rate }}", "，另计）"], ["VAT (", "{{ tax.rate }}",
-                                                        ", added on top)"]),
-           "{{ tax.tax }}", (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"])])
+    P(doc, ["The total above is net of tax; VAT at ", "{{ tax.rate }}", " is added on top."], "English")
+    t = Table(
+        doc,
+        [4.4, 2.8, 9.8],
+        aligns=[LEFT, RIGHT, LEFT],
+        header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
+    )
+    t.row(
+        [("不含税金额", "Amount net of tax"), "{{ tax.net }}", (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"])]
+    )
+    t.row(
+        [
+            (["增值税额（", "{{ tax.rate }}", "，另计）"], ["VAT (", "{{ tax.rate }}", ", added on top)"]),
+            "{{ tax.tax }}",
+            (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"]),
+        ]
+    )
     ctl(doc, "{%p endif %}")
 
     heading(doc, "六、付款条件", "Payment Terms")
@@ -1033,32 +1346,72 @@ def build_settlement_statement():
     P(doc, "无 / None")
     ctl(doc, "{%p endif %}")
 
-    signature_table(doc, [
-        [("Table Text", ("甲方（盖章）", True)), ("Table English", "Party A – Buyer (seal)"),
-         ("Table Text", "{{ org.name_zh }}"), ("Table English", "{{ org.name_en }}"),
-         ("space", 24), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
-        [("Table Text", ("乙方（盖章）", True)), ("Table English", "Party B – Supplier (seal)"),
-         ("Table Text", "{{ supplier.name_zh }}"), ("Table English", "{{ supplier.name_en }}"),
-         ("space", 24), ("line", "授权代表签字 Signature："), ("line", "日期 Date：")],
-    ])
+    signature_table(
+        doc,
+        [
+            [
+                ("Table Text", ("甲方（盖章）", True)),
+                ("Table English", "Party A – Buyer (seal)"),
+                ("Table Text", "{{ org.name_zh }}"),
+                ("Table English", "{{ org.name_en }}"),
+                ("space", 24),
+                ("line", "授权代表签字 Signature："),
+                ("line", "日期 Date："),
+            ],
+            [
+                ("Table Text", ("乙方（盖章）", True)),
+                ("Table English", "Party B – Supplier (seal)"),
+                ("Table Text", "{{ supplier.name_zh }}"),
+                ("Table English", "{{ supplier.name_en }}"),
+                ("space", 24),
+                ("line", "授权代表签字 Signature："),
+                ("line", "日期 Date："),
+            ],
+        ],
+    )
 
     # The roster annex: the only place a worker's full name and ID number are printed.
     ctl(doc, "{%p if roster %}")
     heading(doc, "附件：人员考勤明细", "Annex: Worker Attendance").paragraph_format.page_break_before = True
-    bi(doc, "本附件载有个人信息，仅供双方核对本期结算使用，请妥善保管，不得转作他用。",
-       "This annex holds personal data, for both parties to check this statement only; keep it safe and use it for "
-       "nothing else.")
-    t = Table(doc, [0.9, 1.5, 1.3, 3.7, 3.3, 1.3, 1.3, 1.8, 1.9],
-              aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
-              header=[("序号", "No."), ("工号", "Worker ID"), ("姓名", "Name"), ("身份证号", "ID number"),
-                      ("岗位", "Role"), ("出勤", "Days"), ("加班", "OT hours"), ("金额（元）", "Amount"),
-                      ("备注", "Note")])
+    bi(
+        doc,
+        "本附件载有个人信息，仅供双方核对本期结算使用，请妥善保管，不得转作他用。",
+        "This annex holds personal data, for both parties to check this statement only; keep it safe and use it for "
+        "nothing else.",
+    )
+    t = Table(
+        doc,
+        [0.9, 1.5, 1.3, 3.7, 3.3, 1.3, 1.3, 1.8, 1.9],
+        aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
+        header=[
+            ("序号", "No."),
+            ("工号", "Worker ID"),
+            ("姓名", "Name"),
+            ("身份证号", "ID number"),
+            ("岗位", "Role"),
+            ("出勤", "Days"),
+            ("加班", "OT hours"),
+            ("金额（元）", "Amount"),
+            ("备注", "Note"),
+        ],
+    )
     t.control("{%tr for w in roster %}")
-    t.row(["{{ w.no }}", "{{ w.worker_id }}", "{{ w.name }}", "{{ w.id_number }}",
-           (["{{ w.role_zh }}", "{% if w.post_nature_zh %}（{{ w.post_nature_zh }}）{% endif %}"],
-            ["{{ w.role_en }}", "{% if w.post_nature_en %} ({{ w.post_nature_en|lower }}){% endif %}"]),
-           "{{ w.days }}", "{{ w.overtime_hours }}", "{{ w.amount }}",
-           (["{{ w.note_zh }}"], ["{{ w.note_en }}"])])
+    t.row(
+        [
+            "{{ w.no }}",
+            "{{ w.worker_id }}",
+            "{{ w.name }}",
+            "{{ w.id_number }}",
+            (
+                ["{{ w.role_zh }}", "{% if w.post_nature_zh %}（{{ w.post_nature_zh }}）{% endif %}"],
+                ["{{ w.role_en }}", "{% if w.post_nature_en %} ({{ w.post_nature_en|lower }}){% endif %}"],
+            ),
+            "{{ w.days }}",
+            "{{ w.overtime_hours }}",
+            "{{ w.amount }}",
+            (["{{ w.note_zh }}"], ["{{ w.note_en }}"]),
+        ]
+    )
     t.control("{%tr endfor %}")
     ctl(doc, "{%p endif %}")
     return doc
@@ -1070,8 +1423,7 @@ def build_settlement_statement():
 def supplier_table(doc, name, widths, header, cells, aligns=None, none=("无", "None")):
     """A row-per-item table over ``name`` whose first column is the supplier
     (``supplier`` / ``supplier_en``, "S004 南京数衡…"), with a "无 / None" row when empty."""
-    t = Table(doc, widths, aligns=aligns or [LEFT] * len(widths),
-              header=[("供应商", "Supplier")] + header)
+    t = Table(doc, widths, aligns=aligns or [LEFT] * len(widths), header=[("供应商", "Supplier")] + header)
     t.control(f"{{%tr for x in {name} %}}")
     t.row([(["{{ x.supplier }}"], ["{{ x.supplier_en }}"])] + cells)
     t.control("{%tr endfor %}")
@@ -1082,131 +1434,249 @@ def supplier_table(doc, name, widths, header, cells, aligns=None, none=("无", "
 
 
 def supplier_cell(var: str):
-    """"S001 上海锦程…" / English name / category, in one table cell."""
-    return [("Table Text", [(f"{{{{ {var}.id }}}}", True), " ", f"{{{{ {var}.name_zh }}}}"]),
-            ("Table English", f"{{{{ {var}.name_en }}}}"),
-            ("Table English", [f"{{{{ {var}.category_zh }}}}", " · ", f"{{{{ {var}.category_en }}}}"])]
+    """ "S001 上海锦程…" / English name / category, in one table cell."""
+    return [
+        ("Table Text", [(f"{{{{ {var}.id }}}}", True), " ", f"{{{{ {var}.name_zh }}}}"]),
+        ("Table English", f"{{{{ {var}.name_en }}}}"),
+        ("Table English", [f"{{{{ {var}.category_zh }}}}", " · ", f"{{{{ {var}.category_en }}}}"]),
+    ]
 
 
 def build_portfolio_summary():
-    doc = new_document("供应商月度绩效汇总", "Supplier Portfolio Summary",
-                       "供应商月度绩效汇总（管理层） / Supplier portfolio summary for management")
-    letterhead(doc, "供应商月度绩效汇总", "Supplier Portfolio Summary",
-               ["文件编号 Doc. No.：", "{{ doc.no }}"],
-               ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
-               note="报送：公司管理层　For the attention of management")
+    doc = new_document(
+        "供应商月度绩效汇总",
+        "Supplier Portfolio Summary",
+        "供应商月度绩效汇总（管理层） / Supplier portfolio summary for management",
+    )
+    letterhead(
+        doc,
+        "供应商月度绩效汇总",
+        "Supplier Portfolio Summary",
+        ["文件编号 Doc. No.：", "{{ doc.no }}"],
+        ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
+        note="报送：公司管理层　For the attention of management",
+    )
 
     heading(doc, "一、概况", "Overview")
-    P(doc, ["考核期间：", "{{ period.zh }}", "（", "{{ period.start_zh }}", "至",
-            "{{ period.end_zh }}", "）。纳入考核供应商 ", ("{{ counts.suppliers }}", True),
-            " 家，已评估 ", ("{{ counts.evaluated }}", True), " 家，其中已评级 ",
-            ("{{ counts.rated }}", True), " 家；数据校验未通过、被拒绝的输入行 ",
-            ("{{ counts.rejected_rows }}", True), " 行（见第十部分）。"])
-    P(doc, ["Review period: ", "{{ period.en }}", " (", "{{ period.start_en }}", " – ",
-            "{{ period.end_en }}", "). Suppliers in scope: ", ("{{ counts.suppliers }}", True),
-            "; evaluated: ", ("{{ counts.evaluated }}", True), "; rated: ",
-            ("{{ counts.rated }}", True), "; input rows rejected by validation: ",
-            ("{{ counts.rejected_rows }}", True), " (see Section 10)."], "English")
+    P(
+        doc,
+        [
+            "考核期间：",
+            "{{ period.zh }}",
+            "（",
+            "{{ period.start_zh }}",
+            "至",
+            "{{ period.end_zh }}",
+            "）。纳入考核供应商 ",
+            ("{{ counts.suppliers }}", True),
+            " 家，已评估 ",
+            ("{{ counts.evaluated }}", True),
+            " 家，其中已评级 ",
+            ("{{ counts.rated }}", True),
+            " 家；数据校验未通过、被拒绝的输入行 ",
+            ("{{ counts.rejected_rows }}", True),
+            " 行（见第十部分）。",
+        ],
+    )
+    P(
+        doc,
+        [
+            "Review period: ",
+            "{{ period.en }}",
+            " (",
+            "{{ period.start_en }}",
+            " – ",
+            "{{ period.end_en }}",
+            "). Suppliers in scope: ",
+            ("{{ counts.suppliers }}", True),
+            "; evaluated: ",
+            ("{{ counts.evaluated }}", True),
+            "; rated: ",
+            ("{{ counts.rated }}", True),
+            "; input rows rejected by validation: ",
+            ("{{ counts.rejected_rows }}", True),
+            " (see Section 10).",
+        ],
+        "English",
+    )
 
     heading(doc, "二、评级分布", "Grade Distribution")
-    t = Table(doc, [2.5, 7.5, 3.5, 3.5], aligns=[CENTER, LEFT, RIGHT, RIGHT],
-              header=[("评级", "Grade"), ("含义", "Meaning"), ("供应商数", "Suppliers"),
-                      ("占比", "Share")])
+    t = Table(
+        doc,
+        [2.5, 7.5, 3.5, 3.5],
+        aligns=[CENTER, LEFT, RIGHT, RIGHT],
+        header=[("评级", "Grade"), ("含义", "Meaning"), ("供应商数", "Suppliers"), ("占比", "Share")],
+    )
     t.control("{%tr for g in grades %}")
-    t.row([[("Table Text", ("{{ g.grade }}", True))],
-           (["{{ g.label_zh }}"], ["{{ g.label_en }}"]), "{{ g.count }}", "{{ g.share }}"])
+    t.row(
+        [
+            [("Table Text", ("{{ g.grade }}", True))],
+            (["{{ g.label_zh }}"], ["{{ g.label_en }}"]),
+            "{{ g.count }}",
+            "{{ g.share }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     chart(doc, "grade_chart")
 
     heading(doc, "三、供应商绩效明细", "Supplier Results")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
-      ).paragraph_format.keep_with_next = True
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
     # id and category ride in the supplier cell: ten narrow columns made headers and
     # amounts wrap letter by letter on a portrait page
-    t = Table(doc, [1.1, 5.8, 1.4, 1.2, 1.5, 1.8, 1.8, 2.4],
-              aligns=[CENTER, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
-              header=[("排名", "Rank"), ("供应商", "Supplier"), ("得分", "Score"),
-                      ("评级", "Grade"), ("较上期", "Change"), ("扣款", "Penalties"),
-                      ("奖励", "Rewards"), ("应付金额", "Payable")])
+    t = Table(
+        doc,
+        [1.1, 5.8, 1.4, 1.2, 1.5, 1.8, 1.8, 2.4],
+        aligns=[CENTER, LEFT, RIGHT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("排名", "Rank"),
+            ("供应商", "Supplier"),
+            ("得分", "Score"),
+            ("评级", "Grade"),
+            ("较上期", "Change"),
+            ("扣款", "Penalties"),
+            ("奖励", "Rewards"),
+            ("应付金额", "Payable"),
+        ],
+    )
     t.control("{%tr for s in rows %}")
-    t.row(["{{ s.rank }}", supplier_cell("s"), "{{ s.score }}", "{{ s.grade }}",
-           "{{ s.change }}", "{{ s.penalties }}", "{{ s.rewards }}", "{{ s.payable }}"])
+    t.row(
+        [
+            "{{ s.rank }}",
+            supplier_cell("s"),
+            "{{ s.score }}",
+            "{{ s.grade }}",
+            "{{ s.change }}",
+            "{{ s.penalties }}",
+            "{{ s.rewards }}",
+            "{{ s.payable }}",
+        ]
+    )
     t.control("{%tr endfor %}")
     t.control("{%tr if not rows %}")
     t.none_row()
     t.control("{%tr endif %}")
-    t.row([("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}",
-           "{{ totals.payable }}"], span=[5, 1, 1, 1], bold=True, fill=LABEL_FILL,
-          aligns=[RIGHT, RIGHT, RIGHT, RIGHT])
-    P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]
-      ).paragraph_format.space_before = Pt(4)
+    t.row(
+        [("合计", "Total"), "{{ totals.penalties }}", "{{ totals.rewards }}", "{{ totals.payable }}"],
+        span=[5, 1, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)
     P(doc, [("Total payable in words: ", True), "{{ totals.payable_words_en }}"], "English")
 
     heading(doc, "四、需关注事项", "Needs Attention")
     bullets(doc, "attention")
 
     heading(doc, "五、风险预警", "Risk Flags")
-    supplier_table(doc, "risks", [5.0, 2.2, 9.8], [("严重程度", "Severity"), ("风险描述", "Risk")],
-                   [(["{{ x.severity_zh }}"], ["{{ x.severity_en }}"]),
-                    (["{{ x.zh }}"], ["{{ x.en }}"])], aligns=[LEFT, CENTER, LEFT],
-                   none=("本期无风险预警", "No risk flags this period"))
+    supplier_table(
+        doc,
+        "risks",
+        [5.0, 2.2, 9.8],
+        [("严重程度", "Severity"), ("风险描述", "Risk")],
+        [(["{{ x.severity_zh }}"], ["{{ x.severity_en }}"]), (["{{ x.zh }}"], ["{{ x.en }}"])],
+        aligns=[LEFT, CENTER, LEFT],
+        none=("本期无风险预警", "No risk flags this period"),
+    )
 
     heading(doc, "六、处理措施", "Actions Taken")
-    supplier_table(doc, "actions", [5.0, 3.6, 8.4], [("措施", "Action"), ("事由", "Reason")],
-                   [(["{{ x.action_zh }}"], ["{{ x.action_en }}"]),
-                    (["{{ x.zh }}"], ["{{ x.en }}"])],
-                   none=("本期无处理措施", "No actions this period"))
+    supplier_table(
+        doc,
+        "actions",
+        [5.0, 3.6, 8.4],
+        [("措施", "Action"), ("事由", "Reason")],
+        [(["{{ x.action_zh }}"], ["{{ x.action_en }}"]), (["{{ x.zh }}"], ["{{ x.en }}"])],
+        none=("本期无处理措施", "No actions this period"),
+    )
 
     heading(doc, "七、证照到期提醒", "Licences and Permits Expiring")
-    supplier_table(doc, "expiring", [5.0, 4.6, 4.6, 2.8],
-                   [("证照", "Document"), ("到期日", "Expires on"), ("剩余天数", "Days left")],
-                   [(["{{ x.item_zh }}"], ["{{ x.item_en }}"]),
-                    (["{{ x.date_zh }}"], ["{{ x.date_en }}"]), "{{ x.days }}"],
-                   aligns=[LEFT, LEFT, LEFT, RIGHT],
-                   none=("近期无到期证照", "Nothing expiring soon"))
+    supplier_table(
+        doc,
+        "expiring",
+        [5.0, 4.6, 4.6, 2.8],
+        [("证照", "Document"), ("到期日", "Expires on"), ("剩余天数", "Days left")],
+        [(["{{ x.item_zh }}"], ["{{ x.item_en }}"]), (["{{ x.date_zh }}"], ["{{ x.date_en }}"]), "{{ x.days }}"],
+        aligns=[LEFT, LEFT, LEFT, RIGHT],
+        none=("近期无到期证照", "Nothing expiring soon"),
+    )
 
     heading(doc, "八、供应商状态调整", "Supplier Status Changes")
-    supplier_table(doc, "status_changes", [5.0, 2.4, 2.4, 7.2],
-                   [("原状态", "From"), ("调整为", "To"), ("原因", "Reason")],
-                   [(["{{ x.from_zh }}"], ["{{ x.from_en }}"]),
-                    (["{{ x.to_zh }}"], ["{{ x.to_en }}"]),
-                    (["{{ x.reason_zh }}"], ["{{ x.reason_en }}"])],
-                   aligns=[LEFT, CENTER, CENTER, LEFT],
-                   none=("本期无状态调整", "No status changes this period"))
+    supplier_table(
+        doc,
+        "status_changes",
+        [5.0, 2.4, 2.4, 7.2],
+        [("原状态", "From"), ("调整为", "To"), ("原因", "Reason")],
+        [
+            (["{{ x.from_zh }}"], ["{{ x.from_en }}"]),
+            (["{{ x.to_zh }}"], ["{{ x.to_en }}"]),
+            (["{{ x.reason_zh }}"], ["{{ x.reason_en }}"]),
+        ],
+        aligns=[LEFT, CENTER, CENTER, LEFT],
+        none=("本期无状态调整", "No status changes this period"),
+    )
 
     heading(doc, "九、外包用工", "Outsourced Workforce")
     bi(doc, "{{ workforce.dispatch_zh }}", "{{ workforce.dispatch_en }}")
     ctl(doc, "{%p if workforce.rows %}")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT
-      ).paragraph_format.keep_with_next = True
-    supplier_table(doc, "workforce.rows", [4.0, 1.5, 1.7, 1.5, 2.4, 2.4, 2.2, 1.3],
-                   [("在岗", "On site"), ("出勤", "Worked"), ("天数", "Days"),
-                    ("合同月服务费", "Contract fee"), ("按出勤结算", "On attendance"), ("差额", "Difference"),
-                    ("风险", "Flags")],
-                   ["{{ x.on_site }}", "{{ x.headcount }}", "{{ x.days }}", "{{ x.contract_fee }}",
-                    "{{ x.amount }}", "{{ x.difference }}", "{{ x.flags }}"],
-                   aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT])
-    bi(doc, "用工风险（体检、背景调查、安全培训、年龄、临时性岗位期限、重复在册、考勤缺失）逐项列于第五部分风险预警。",
-       "Workforce flags (health check, background check, safety training, age, temporary posts, double rosters, "
-       "missing attendance) are listed one by one under Risk Flags (Section 5).")
+    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
+    supplier_table(
+        doc,
+        "workforce.rows",
+        [4.0, 1.5, 1.7, 1.5, 2.4, 2.4, 2.2, 1.3],
+        [
+            ("在岗", "On site"),
+            ("出勤", "Worked"),
+            ("天数", "Days"),
+            ("合同月服务费", "Contract fee"),
+            ("按出勤结算", "On attendance"),
+            ("差额", "Difference"),
+            ("风险", "Flags"),
+        ],
+        [
+            "{{ x.on_site }}",
+            "{{ x.headcount }}",
+            "{{ x.days }}",
+            "{{ x.contract_fee }}",
+            "{{ x.amount }}",
+            "{{ x.difference }}",
+            "{{ x.flags }}",
+        ],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    bi(
+        doc,
+        "用工风险（体检、背景调查、安全培训、年龄、临时性岗位期限、重复在册、考勤缺失）逐项列于第五部分风险预警。",
+        "Workforce flags (health check, background check, safety training, age, temporary posts, double rosters, "
+        "missing attendance) are listed one by one under Risk Flags (Section 5).",
+    )
     ctl(doc, "{%p endif %}")
 
     heading(doc, "十、被拒绝的输入数据", "Rejected Input")
-    t = Table(doc, [4.6, 1.0, 2.6, 1.6, 7.2], aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
-              header=[("文件", "File"), ("行", "Row"), ("列", "Column"), ("值", "Value"),
-                      ("问题", "Issue")])
+    t = Table(
+        doc,
+        [4.6, 1.0, 2.6, 1.6, 7.2],
+        aligns=[LEFT, RIGHT, LEFT, LEFT, LEFT],
+        header=[("文件", "File"), ("行", "Row"), ("列", "Column"), ("值", "Value"), ("问题", "Issue")],
+    )
     t.control("{%tr for x in rejected %}")
-    t.row(["{{ x.file }}", "{{ x.row }}", "{{ x.column }}", "{{ x.value }}",
-           (["{{ x.message_zh }}"], ["{{ x.message_en }}"])])
+    t.row(
+        [
+            "{{ x.file }}",
+            "{{ x.row }}",
+            "{{ x.column }}",
+            "{{ x.value }}",
+            (["{{ x.message_zh }}"], ["{{ x.message_en }}"]),
+        ]
+    )
     t.control("{%tr endfor %}")
     t.control("{%tr if not rejected %}")
     t.none_row()
     t.control("{%tr endif %}")
 
-    P(doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT
-      ).paragraph_format.space_before = Pt(18)
-    P(doc, ["Prepared by: ", "{{ org.department_en }}", ", ", "{{ org.name_en }}"], "English",
-      align=RIGHT)
+    P(
+        doc, ["编制：", "{{ org.name_zh }}", " ", "{{ org.department_zh }}"], align=RIGHT
+    ).paragraph_format.space_before = Pt(18)
+    P(doc, ["Prepared by: ", "{{ org.department_en }}", ", ", "{{ org.name_en }}"], "English", align=RIGHT)
     return doc
 
 
@@ -1246,8 +1716,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     _guard.add_arguments(ap, DEFAULT_OUT)
     args = ap.parse_args(argv)
-    return _guard.build_all(((name, lambda build=build: deterministic_bytes(build()))
-                             for name, build in TEMPLATES.items()), args.out, force=args.force)
+    return _guard.build_all(
+        ((name, lambda build=build: deterministic_bytes(build())) for name, build in TEMPLATES.items()),
+        args.out,
+        force=args.force,
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1207 @@
+"""The declared shape of every document context: what each template may read.
+
+One `TypedDict` per template (`ReviewReportContext` for review_report.docx, …), built from
+small shared blocks (`Org`, `Period`, `Doc`, …) and row shapes (`list[KpiRow]`). Every value
+a builder hands a template is preformatted text (`str`) or a switch (`bool`); pictures are
+`pipeline.render.Image`, or "" when there is none (`Image | str`). No key is optional today:
+the builders always fill every key, with "" or "—" when there is nothing to say.
+
+`SHAPES` maps a template file name to its shape. `conforms(context, shape)` walks a context
+against its shape at run time and says what does not fit (a wrong type, a missing key, a key
+the shape does not declare: the declared shape is the contract between code and template).
+`example_context(shape)` builds a placeholder context from a shape, for checks that need one
+(`vendorflow templates check` finds template fields the shape does not provide).
+
+Only `pipeline.render` is imported here: the builders import this module's names, never the
+reverse.
+"""
+
+import types
+import typing
+from typing import Any, NotRequired, Required, TypedDict, Union, get_args, get_origin, is_typeddict
+
+from pipeline.render import Image
+
+# Annotations are real objects here, not strings (no `from __future__ import annotations`):
+# on Python 3.11 a TypedDict sees NotRequired only in an evaluated annotation.
+
+# --------------------------------------------------------------------------- shared blocks
+
+
+class ZhEn(TypedDict):
+    """One bilingual sentence or cell (facts, notes, drivers, gate results, …)."""
+
+    zh: str
+    en: str
+
+
+class Org(TypedDict):
+    """The company issuing the document (policy.yaml)."""
+
+    name_zh: str
+    name_en: str
+    department_zh: str
+    department_en: str
+
+
+class Period(TypedDict):
+    """The month a monthly document is about."""
+
+    code: str
+    zh: str
+    en: str
+    start_zh: str
+    start_en: str
+    end_zh: str
+    end_en: str
+
+
+class Doc(TypedDict):
+    """The document's own number and date."""
+
+    no: str
+    date_zh: str
+    date_en: str
+
+
+class Amount(TypedDict):
+    """A sum of money in figures, in a sentence each language, and in words."""
+
+    figures: str
+    zh: str
+    en: str
+    words_zh: str
+    words_en: str
+
+
+class FlagRow(TypedDict):
+    severity_zh: str
+    severity_en: str
+    zh: str
+    en: str
+
+
+class AmountRow(TypedDict):
+    """A labelled amount (penalty and reward lines, reconciliation steps)."""
+
+    zh: str
+    en: str
+    amount: str
+
+
+class ScoreHistoryRow(TypedDict):
+    period_zh: str
+    period_en: str
+    score: str
+    grade: str
+
+
+class SupplierParty(TypedDict):
+    """A supplier as a notice or a periodic review addresses it."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    uscc: str
+    legal_rep: str
+    address_zh: str
+    address_en: str
+    contact_name: str
+    contract_nos: str
+    category_zh: str
+    category_en: str
+
+
+class GradeCountRow(TypedDict):
+    grade: str
+    label_zh: str
+    label_en: str
+    count: str
+    share: str
+
+
+class PortfolioTotals(TypedDict):
+    payable: str
+    payable_words_zh: str
+    payable_words_en: str
+    penalties: str
+    rewards: str
+
+
+class RejectedRow(TypedDict):
+    """An input row set aside by validation (the value masked where it is personal data)."""
+
+    file: str
+    row: str
+    column: str
+    value: str
+    message_zh: str
+    message_en: str
+
+
+class RiskRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    severity_zh: str
+    severity_en: str
+    zh: str
+    en: str
+
+
+class PortfolioActionRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    action_zh: str
+    action_en: str
+    zh: str
+    en: str
+
+
+# --------------------------------------------------------------------------- notices
+
+
+class NoticeScore(TypedDict):
+    period_zh: str
+    period_en: str
+    score: str
+    grade: str
+    grade_zh: str
+    grade_en: str
+
+
+class Deadline(TypedDict):
+    available: bool
+    zh: str
+    en: str
+    days: str
+
+
+class StatusChange(TypedDict):
+    available: bool
+    from_zh: str
+    from_en: str
+    to_zh: str
+    to_en: str
+    reason_zh: str
+    reason_en: str
+
+
+class NoticeContract(TypedDict):
+    no: str
+    start_zh: str
+    start_en: str
+    end_zh: str
+    end_en: str
+
+
+class Handover(TypedDict):
+    days: str
+    end_zh: str
+    end_en: str
+
+
+class NoticeContext(TypedDict):
+    """What `documents.monthly.notice_context` fills for every consequence notice; the five
+    notice templates below share it."""
+
+    org: Org
+    period: Period
+    doc: Doc
+    supplier: SupplierParty
+    score: NoticeScore
+    history: list[ScoreHistoryRow]
+    facts: list[ZhEn]
+    requirements: list[ZhEn]
+    deadline: Deadline
+    status_change: StatusChange
+    contract: NoticeContract
+    handover: Handover
+    flags: list[FlagRow]
+    recommendation_zh: str
+    recommendation_en: str
+
+
+class WarningLetterContext(NoticeContext):
+    """warning_letter.docx, filled by `documents.monthly.notice_context`."""
+
+
+class ImprovementNoticeContext(NoticeContext):
+    """improvement_notice.docx, filled by `documents.monthly.notice_context`."""
+
+
+class TerminationNoticeContext(NoticeContext):
+    """termination_notice.docx, filled by `documents.monthly.notice_context`."""
+
+
+class CommendationLetterContext(NoticeContext):
+    """commendation_letter.docx, filled by `documents.monthly.notice_context`
+    (its `requirements` are always empty)."""
+
+
+class ExitReviewContext(NoticeContext):
+    """exit_review.docx, filled by `documents.monthly.notice_context`."""
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+class ContractHead(TypedDict):
+    no: str
+    type: str
+    type_zh: str
+    type_en: str
+    title_zh: str
+    title_en: str
+    signed: bool
+    sign_date_zh: str
+    sign_date_en: str
+    sign_place_zh: str
+    sign_place_en: str
+    counterparts: str
+    counterparts_en: str
+    counterparts_each: str
+    counterparts_each_en: str
+
+
+class Term(TypedDict):
+    start_zh: str
+    start_en: str
+    end_zh: str
+    end_en: str
+    length_zh: str
+    length_en: str
+    default: bool
+    default_years: str
+
+
+class PartyA(TypedDict):
+    name_zh: str
+    name_en: str
+    uscc: str
+    legal_rep: str
+    address_zh: str
+    address_en: str
+    contact_name: str
+    contact_name_en: str
+    contact_phone: str
+    contact_email: str
+
+
+class PartyB(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    uscc: str
+    legal_rep: str
+    address_zh: str
+    address_en: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    bank_name: str
+    bank_account: str
+    category_zh: str
+    category_en: str
+
+
+class Scope(TypedDict):
+    category: str
+    zh: str
+    en: str
+
+
+class ContractItemRow(TypedDict):
+    no: str
+    role_zh: str
+    role_en: str
+    headcount: str
+    unit_price: str
+    amount: str
+
+
+class ItemsTotal(TypedDict):
+    headcount: str
+    figures: str
+    zh: str
+    en: str
+    words_zh: str
+    words_en: str
+
+
+class Price(TypedDict):
+    currency: str
+    currency_zh: str
+    currency_en: str
+    monthly_fee: Amount
+    from_items: bool
+    lump_sum: bool
+    tax_included: bool
+    tax_known: bool
+    tax_rate: str
+    payment_days: str
+    net: Amount
+    tax: Amount
+    gross: Amount
+    has_total: bool
+    months: str
+    total: Amount
+
+
+class DataTerms(TypedDict):
+    level: str
+    level_zh: str
+    level_en: str
+    strict: bool
+    nda: bool
+    nda_date_zh: str
+    nda_date_en: str
+
+
+class SlaKpiRow(TypedDict):
+    name_zh: str
+    name_en: str
+    weight: str
+    target: str
+    floor: str
+    method_zh: str
+    method_en: str
+
+
+class SlaGradeRow(TypedDict):
+    grade: str
+    range: str
+    label_zh: str
+    label_en: str
+    reward: str
+
+
+class SlaIncidentRow(TypedDict):
+    type_zh: str
+    type_en: str
+    low: str
+    medium: str
+    high: str
+    critical: str
+
+
+class SlaRewardRow(TypedDict):
+    grade: str
+    pct: str
+    figures: str
+    zh: str
+    en: str
+    words_zh: str
+    words_en: str
+
+
+class Sla(TypedDict):
+    kpis: list[SlaKpiRow]
+    grades: list[SlaGradeRow]
+    incidents: list[SlaIncidentRow]
+    late_pct_per_day: str
+    late_per_day: Amount
+    cap_pct: str
+    cap: Amount
+    rewards: list[SlaRewardRow]
+    min_applicable_weight: str
+
+
+class Termination(TypedDict):
+    force_majeure_days: str
+    handover_days: str
+    cure_days: str
+    termination_notice_days: str
+    security_notice_hours: str
+    data_return_days: str
+    permit_notice_days: str
+    consecutive_d_grades: str
+
+
+class Disputes(TypedDict):
+    agreed: bool
+    arbitration: bool
+    venue_zh: str
+    venue_en: str
+
+
+class Language(TypedDict):
+    zh_prevails: bool
+    prevailing_zh: str
+    prevailing_en: str
+
+
+class Dispatch(TypedDict):
+    permit_no: str
+    permit_expiry_zh: str
+    permit_expiry_en: str
+    expires_in_term: bool
+
+
+class ContractContext(TypedDict):
+    """What `documents.contracts.contract_context` fills for every contract; the three
+    contract templates below share it (`dispatch` is filled for every type, blank when the
+    supplier holds no dispatch permit)."""
+
+    contract: ContractHead
+    term: Term
+    party_a: PartyA
+    party_b: PartyB
+    scope: Scope
+    items: list[ContractItemRow]
+    items_total: ItemsTotal
+    price: Price
+    data: DataTerms
+    sla: Sla
+    termination: Termination
+    disputes: Disputes
+    language: Language
+    dispatch: Dispatch
+
+
+class ContractServiceContext(ContractContext):
+    """contract_service.docx, filled by `documents.contracts.contract_context`."""
+
+
+class ContractLaborOutsourcingContext(ContractContext):
+    """contract_labor_outsourcing.docx, filled by `documents.contracts.contract_context`."""
+
+
+class ContractLaborDispatchContext(ContractContext):
+    """contract_labor_dispatch.docx, filled by `documents.contracts.contract_context`."""
+
+
+# --------------------------------------------------------------------------- monthly review
+
+
+class ReviewSupplier(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    category_zh: str
+    category_en: str
+    status_zh: str
+    status_en: str
+    contract_nos: str
+    contact_name: str
+
+
+class Evaluation(TypedDict):
+    rated: bool
+    evaluator: str
+    comment: str
+
+
+class ReviewKpiRow(TypedDict):
+    name_zh: str
+    name_en: str
+    actual: str
+    target: str
+    floor: str
+    score: str
+    weight: str
+    weighted: str
+    applicable: bool
+
+
+class ReviewTotal(TypedDict):
+    score: str
+    grade: str
+    grade_zh: str
+    grade_en: str
+
+
+class Previous(TypedDict):
+    available: bool
+    period_zh: str
+    period_en: str
+    score: str
+    grade: str
+    change: str
+    direction_zh: str
+    direction_en: str
+
+
+class IncidentRow(TypedDict):
+    id: str
+    date_zh: str
+    date_en: str
+    type_zh: str
+    type_en: str
+    severity_zh: str
+    severity_en: str
+    days_late: str
+    description: str
+
+
+class ReviewMoney(TypedDict):
+    currency: str
+    penalty_total: str
+    reward_total: str
+    cap_applied: bool
+    cap_note_zh: str
+    cap_note_en: str
+
+
+class TrendRow(TypedDict):
+    period_zh: str
+    period_en: str
+    score: str
+    grade: str
+    change: str
+
+
+class Trend(TypedDict):
+    available: bool
+    method_zh: str
+    method_en: str
+    score: str
+    rows: list[TrendRow]
+    chart: Image | str  # "" when there is no trend to draw
+
+
+class ReviewReportContext(TypedDict):
+    """review_report.docx, filled by `documents.monthly.review_context`."""
+
+    org: Org
+    period: Period
+    doc: Doc
+    supplier: ReviewSupplier
+    evaluation: Evaluation
+    kpis: list[ReviewKpiRow]
+    weights_renormalised: bool
+    na_note_zh: str
+    na_note_en: str
+    total: ReviewTotal
+    previous: Previous
+    drivers: list[ZhEn]
+    incidents: list[IncidentRow]
+    penalties: list[AmountRow]
+    rewards: list[AmountRow]
+    money: ReviewMoney
+    feedback_zh: str
+    feedback_en: str
+    trend: Trend
+    flags: list[FlagRow]
+    actions: list[ZhEn]
+
+
+# --------------------------------------------------------------------------- settlement
+
+
+class SettlementSupplier(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    uscc: str
+    bank_name: str
+    bank_account: str
+    category_zh: str
+    category_en: str
+
+
+class SettlementContractRow(TypedDict):
+    no: str
+    type_zh: str
+    type_en: str
+    monthly_fee: str
+    currency: str
+    tax_rate: str
+    payment_days: str
+    cap_pct: str
+    prorated_zh: str
+    prorated_en: str
+
+
+class SettlementItemRow(TypedDict):
+    contract_no: str
+    role_zh: str
+    role_en: str
+    headcount: str
+    unit_price: str
+    amount: str
+
+
+class SettlementLineRow(TypedDict):
+    no: str
+    item_zh: str
+    item_en: str
+    sign: str
+    amount: str
+    words_zh: str
+    words_en: str
+
+
+class SettlementTotal(TypedDict):
+    amount: str
+    words_zh: str
+    words_en: str
+
+
+class SettlementTax(TypedDict):
+    included: bool
+    rate: str
+    net: str
+    net_words_zh: str
+    net_words_en: str
+    tax: str
+    tax_words_zh: str
+    tax_words_en: str
+
+
+class Payment(TypedDict):
+    days: str
+    zh: str
+    en: str
+
+
+class AttendanceRoleRow(TypedDict):
+    role_zh: str
+    role_en: str
+    unit_price: str
+    daily_rate: str
+    contracted: str
+    headcount: str
+    days: str
+    overtime_hours: str
+    regular: str
+    overtime: str
+    amount: str
+
+
+class AttendanceTotal(TypedDict):
+    headcount: str
+    days: str
+    overtime_hours: str
+    regular: str
+    overtime: str
+    amount: str
+    contracted: str
+
+
+class AttendanceRow(TypedDict):
+    """One dispatch contract settled on attendance."""
+
+    contract_no: str
+    working_days: str
+    rule_zh: str
+    rule_en: str
+    roles: list[AttendanceRoleRow]
+    total: AttendanceTotal
+    reconcile: list[AmountRow]
+    contract_fee: str
+    difference: str
+    explain_zh: str
+    explain_en: str
+
+
+class RosterRow(TypedDict):
+    no: str
+    worker_id: str
+    name: str
+    id_number: str
+    contract_no: str
+    role_zh: str
+    role_en: str
+    post_nature_zh: str
+    post_nature_en: str
+    days: str
+    overtime_hours: str
+    amount: str
+    note_zh: str
+    note_en: str
+
+
+class SettlementStatementContext(TypedDict):
+    """settlement_statement.docx, filled by `documents.monthly.settlement_context`."""
+
+    org: Org
+    period: Period
+    doc: Doc
+    supplier: SettlementSupplier
+    contracts: list[SettlementContractRow]
+    items: list[SettlementItemRow]
+    lines: list[SettlementLineRow]
+    total: SettlementTotal
+    tax: SettlementTax
+    payment: Payment
+    notes: list[ZhEn]
+    attendance: list[AttendanceRow]
+    roster: list[RosterRow]
+
+
+# --------------------------------------------------------------------------- monthly portfolio
+
+
+class PortfolioCounts(TypedDict):
+    suppliers: str
+    evaluated: str
+    rated: str
+    rejected_rows: str
+
+
+class PortfolioRow(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    category_zh: str
+    category_en: str
+    score: str
+    grade: str
+    change: str
+    penalties: str
+    rewards: str
+    payable: str
+    rank: str
+
+
+class ExpiringRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    item_zh: str
+    item_en: str
+    date_zh: str
+    date_en: str
+    days: str
+
+
+class StatusChangeRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    from_zh: str
+    from_en: str
+    to_zh: str
+    to_en: str
+    reason_zh: str
+    reason_en: str
+
+
+class WorkforceRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    on_site: str
+    headcount: str
+    days: str
+    contract_fee: str
+    amount: str
+    difference: str
+    flags: str
+
+
+class Workforce(TypedDict):
+    available: bool
+    dispatch_zh: str
+    dispatch_en: str
+    rows: list[WorkforceRow]
+
+
+class PortfolioSummaryContext(TypedDict):
+    """portfolio_summary.docx, filled by `documents.monthly.portfolio_context`."""
+
+    org: Org
+    period: Period
+    doc: Doc
+    counts: PortfolioCounts
+    grades: list[GradeCountRow]
+    rows: list[PortfolioRow]
+    totals: PortfolioTotals
+    rejected: list[RejectedRow]
+    grade_chart: Image | str  # "" when no supplier was rated
+    risks: list[RiskRow]
+    actions: list[PortfolioActionRow]
+    expiring: list[ExpiringRow]
+    status_changes: list[StatusChangeRow]
+    attention: list[ZhEn]
+    workforce: Workforce
+
+
+# --------------------------------------------------------------------------- periodic review
+
+
+class ReviewPeriodBlock(TypedDict):
+    """The quarter or year a periodic review covers."""
+
+    code: str
+    zh: str
+    en: str
+    start_zh: str
+    start_en: str
+    end_zh: str
+    end_en: str
+    kind_zh: str
+    kind_en: str
+
+
+class MonthRow(TypedDict):
+    period_zh: str
+    period_en: str
+    recorded: bool
+    score: str
+    grade: str
+    penalties: str
+    rewards: str
+    payable: str
+
+
+class PeriodicSummary(TypedDict):
+    recorded: str
+    missing: str
+    missing_note_zh: str
+    missing_note_en: str
+    average: str
+    grade: str
+    grade_zh: str
+    grade_en: str
+    penalties: str
+    rewards: str
+    payable: str
+    payable_words_zh: str
+    payable_words_en: str
+
+
+class PeriodicKpiRow(TypedDict):
+    name_zh: str
+    name_en: str
+    average: str
+    periods: str
+
+
+class IncidentCountRow(TypedDict):
+    type_zh: str
+    type_en: str
+    count: str
+
+
+class PeriodicReviewContext(TypedDict):
+    """periodic_review.docx, filled by `documents.review.supplier_review_context`."""
+
+    org: Org
+    review: ReviewPeriodBlock
+    doc: Doc
+    supplier: SupplierParty
+    months: list[MonthRow]
+    summary: PeriodicSummary
+    kpis: list[PeriodicKpiRow]
+    incident_counts: list[IncidentCountRow]
+    flags: list[FlagRow]
+    actions: list[ZhEn]
+    chart: Image | str  # "" when fewer than two months are rated
+    conclusion_zh: str
+    conclusion_en: str
+
+
+class PeriodicPortfolioCounts(TypedDict):
+    suppliers: str
+    months_recorded: str
+    months_missing: str
+    missing_periods_zh: str
+    missing_periods_en: str
+
+
+class PeriodicPortfolioRow(TypedDict):
+    rank: str
+    id: str
+    name_zh: str
+    name_en: str
+    category_zh: str
+    category_en: str
+    months: str
+    average: str
+    grade: str
+    trend: str
+    penalties: str
+    rewards: str
+    payable: str
+
+
+class PeriodicPortfolioContext(TypedDict):
+    """periodic_portfolio.docx, filled by `documents.review.portfolio_review_context`."""
+
+    org: Org
+    review: ReviewPeriodBlock
+    doc: Doc
+    counts: PeriodicPortfolioCounts
+    grades: list[GradeCountRow]
+    rows: list[PeriodicPortfolioRow]
+    totals: PortfolioTotals
+    risks: list[RiskRow]
+    actions: list[PortfolioActionRow]
+    chart: Image | str  # "" when no supplier was rated
+
+
+# --------------------------------------------------------------------------- selection
+
+
+class SelectionEvent(TypedDict):
+    id: str
+    title: str
+    date_zh: str
+    date_en: str
+    currency: str
+    count: str
+    admitted: str
+    ranked: str
+    not_ranked: str
+    summary_zh: str
+    summary_en: str
+
+
+class CriterionRow(TypedDict):
+    name_zh: str
+    name_en: str
+    weight: str
+    method_zh: str
+    method_en: str
+
+
+class GateRuleRow(TypedDict):
+    name_zh: str
+    name_en: str
+    rule_zh: str
+    rule_en: str
+    in_force_zh: str
+    in_force_en: str
+
+
+class GateResultRow(TypedDict):
+    """One candidate against every admission gate."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    licence: ZhEn
+    permit: ZhEn
+    background: ZhEn
+    site: ZhEn
+    blacklist: ZhEn
+    min_score: ZhEn
+    result_zh: str
+    result_en: str
+
+
+class ScoreRow(TypedDict):
+    rank: str
+    id: str
+    name_zh: str
+    name_en: str
+    quote: str
+    scores: list[str]  # one per criterion, in the order of `criteria`
+    total: str
+    status_zh: str
+    status_en: str
+    note_zh: str
+    note_en: str
+
+
+class ExcludedRow(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    gates_zh: str
+    gates_en: str
+    total: str
+
+
+class Candidate(TypedDict):
+    """The winner or the backup; every value "" when there is none."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    total: str
+    rank: str
+    quote: str
+
+
+class Recommendation(TypedDict):
+    made: bool
+    has_backup: bool
+    winner: Candidate
+    backup: Candidate
+    reasons: list[ZhEn]
+    backup_reasons: list[ZhEn]
+
+
+class SelectionReportContext(TypedDict):
+    """selection_report.docx, filled by `documents.selection.report_context`; `chart` is
+    "" there and becomes an Image in `documents.selection.render_report`."""
+
+    org: Org
+    doc: Doc
+    event: SelectionEvent
+    criteria: list[CriterionRow]
+    weight_total: str
+    gate_rules: list[GateRuleRow]
+    gate_rows: list[GateResultRow]
+    score_rows: list[ScoreRow]
+    formula_zh: str
+    formula_en: str
+    tie_rule_zh: str
+    tie_rule_en: str
+    chart: Image | str
+    excluded: list[ExcludedRow]
+    recommendation: Recommendation
+    rejected: list[RejectedRow]
+    notes: list[ZhEn]
+
+
+# --------------------------------------------------------------------------- the map
+
+
+SHAPES: dict[str, type] = {
+    "review_report.docx": ReviewReportContext,
+    "settlement_statement.docx": SettlementStatementContext,
+    "portfolio_summary.docx": PortfolioSummaryContext,
+    "warning_letter.docx": WarningLetterContext,
+    "improvement_notice.docx": ImprovementNoticeContext,
+    "termination_notice.docx": TerminationNoticeContext,
+    "commendation_letter.docx": CommendationLetterContext,
+    "exit_review.docx": ExitReviewContext,
+    "contract_service.docx": ContractServiceContext,
+    "contract_labor_outsourcing.docx": ContractLaborOutsourcingContext,
+    "contract_labor_dispatch.docx": ContractLaborDispatchContext,
+    "periodic_review.docx": PeriodicReviewContext,
+    "periodic_portfolio.docx": PeriodicPortfolioContext,
+    "selection_report.docx": SelectionReportContext,
+}
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, types.UnionType)
+
+
+def _name(tp: Any) -> str:
+    if tp is type(None):
+        return "None"
+    if _is_union(tp):
+        return " | ".join(_name(a) for a in get_args(tp))
+    if get_origin(tp) is list:
+        args = get_args(tp)
+        return f"list[{_name(args[0])}]" if args else "list"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _got(value: Any) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _fields(shape: type) -> dict[str, tuple[Any, bool]]:
+    """Each key's type and whether it is required. NotRequired is read from the hint too:
+    a TypedDict written under `from __future__ import annotations` cannot see it itself."""
+    fields = {}
+    for key, hint in typing.get_type_hints(shape, include_extras=True).items():
+        required = key in shape.__required_keys__
+        if get_origin(hint) in (NotRequired, Required):
+            required = get_origin(hint) is Required
+            (hint,) = get_args(hint)
+        fields[key] = (hint, required)
+    return fields
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _check(value: Any, tp: Any, where: str) -> list[str]:
+    if tp is Any:
+        return []
+    if _is_union(tp):
+        arms = get_args(tp)
+        for arm in arms:
+            if not _check(value, arm, where):
+                return []
+        if isinstance(value, dict):  # a dict that nearly fits its TypedDict arm: say why
+            shaped = [a for a in arms if is_typeddict(a)]
+            if len(shaped) == 1:
+                return _check(value, shaped[0], where)
+        return [f"{where or 'context'}: expected {_name(tp)}, got {_got(value)}"]
+    if is_typeddict(tp):
+        if not isinstance(value, dict):
+            return [f"{where or 'context'}: expected {_name(tp)}, got {_got(value)}"]
+        problems = []
+        fields = _fields(tp)
+        for key, (_, required) in fields.items():
+            if key not in value and required:
+                problems.append(f"{where}: missing key {key!r}" if where else f"missing key {key!r}")
+        for key, item in value.items():
+            if key not in fields:
+                problems.append(f"unexpected key {key!r} in {where}" if where else f"unexpected key {key!r}")
+            else:
+                problems += _check(item, fields[key][0], _at(where, str(key)))
+        return problems
+    if get_origin(tp) is list:
+        if not isinstance(value, list):
+            return [f"{where or 'context'}: expected {_name(tp)}, got {_got(value)}"]
+        (item_tp,) = get_args(tp) or (Any,)
+        problems = []
+        for i, item in enumerate(value):
+            problems += _check(item, item_tp, f"{where}[{i}]")
+        return problems
+    if tp is type(None) or tp is None:
+        ok = value is None
+    elif tp is bool:
+        ok = isinstance(value, bool)
+    elif tp is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif tp is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, tp)  # str, Image
+    return [] if ok else [f"{where or 'context'}: expected {_name(tp)}, got {_got(value)}"]
+
+
+def conforms(value: Any, shape: Any, where: str = "") -> list[str]:
+    """What does not fit the declared shape, one readable line each; [] when it conforms.
+    `where` names the value in the messages ("settlement" → "settlement.lines[2].amount")."""
+    return _check(value, shape, where)
+
+
+# --------------------------------------------------------------------------- a placeholder
+
+
+# a 1×1 white PNG: enough for an Image wherever a picture may go
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8ffff3f0005fe02fedccc59e70000000049454e44ae426082"
+)
+
+
+def _example(tp: Any, images: bool) -> Any:
+    if tp is Any:
+        return "x"
+    if _is_union(tp):
+        arms = [a for a in get_args(tp) if a is not type(None)]
+        if Image in arms:
+            return Image(TINY_PNG, width_mm=10) if images else ""
+        return _example(arms[0], images) if arms else None
+    if is_typeddict(tp):
+        return {key: _example(item, images) for key, (item, _) in _fields(tp).items()}
+    if get_origin(tp) is list:
+        (item_tp,) = get_args(tp) or (Any,)
+        return [_example(item_tp, images)]
+    if tp is Image:
+        return Image(TINY_PNG, width_mm=10) if images else ""
+    if tp is bool:
+        return False
+    if tp is int:
+        return 0
+    if tp is float:
+        return 0.0
+    if tp is type(None) or tp is None:
+        return None
+    return "x"
+
+
+def example_context(shape: type, *, images: bool = True) -> dict[str, Any]:
+    """A placeholder context with every key of the shape (optional ones too): every str
+    "x", every list one row, every picture a tiny PNG (or "" with images=False)."""
+    return _example(shape, images)
+
+
+def known_example(template_name: str) -> dict[str, Any] | None:
+    """An example context for a template the program fills, for `render.checks` (injected there,
+    so that render/ never imports documents/)."""
+    shape = SHAPES.get(template_name)
+    return example_context(shape) if shape is not None else None
