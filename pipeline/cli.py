@@ -17,10 +17,22 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import ConfigError, Issue, VendorflowError
+from pipeline.periods import Period
 from pipeline.privacy import mask_field
+from pipeline.settings import Settings
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def quiet_prefect(level: str = "WARNING") -> None:
+    """Before Prefect is imported: quiet logs, and no telemetry write racing the ephemeral API
+    for its SQLite file (it prints "database is locked" tracebacks otherwise). Prefect itself
+    reads these from the environment, so this edge sets them there; Prefect is imported
+    inside the commands that run a flow, so `validate` and `template` start in a blink."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
@@ -65,11 +77,7 @@ def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int =
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    # Before prefect is imported: quiet logs, and no telemetry write racing the ephemeral
-    # API for its SQLite file (it prints "database is locked" tracebacks otherwise).
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.orchestration import flows
@@ -160,7 +168,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             issues.append(unknown_kind_issue(path.name))
             unreadable = True
             continue
-        file_tables = read_input(InputFile(path, kind, sha256_of(path), path.stat().st_size), aliases)
+        file_tables = read_input(
+            InputFile(path, kind, sha256_of(path), path.stat().st_size), aliases, args.settings.limits
+        )
         unreadable |= any(i.row is None and i.code in ("unreadable", "refused") for t in file_tables for i in t.issues)
         tables.extend(file_tables)
     validated = validate_tables(tables, aliases, present={t.kind for t in tables})
@@ -241,9 +251,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     from pipeline.orchestration.watch import watch
 
     if not args.inputs.is_dir():
@@ -254,9 +262,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the monthly deployment on its cron schedule (a local Prefect server if none is set)."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect("INFO")
     from pipeline.orchestration.schedule import resolve_schedule
     from pipeline.orchestration.serve import serve
 
@@ -276,9 +282,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_select(args: argparse.Namespace) -> int:
     """Supplier selection for one event: admission gates, weighted ranking, comparison report."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     from pipeline.documents.selection import gate_detail, tie_notes
     from pipeline.runs.selection import find_selection_policy
 
@@ -317,9 +321,7 @@ def cmd_select(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     from pipeline.compute.rollup import ReviewPeriod
 
     try:
@@ -355,12 +357,8 @@ def _print_warnings(warnings: Sequence[Issue], limit: int = 50) -> None:
 
 def cmd_contracts(args: argparse.Namespace) -> int:
     """One bilingual contract per contract record; optional PDFs through LibreOffice."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     if args.period:
-        from pipeline.periods import Period
-
         try:
             Period.parse(args.period)
         except ValueError as exc:
@@ -398,11 +396,10 @@ def cmd_contracts(args: argparse.Namespace) -> int:
 
 def cmd_templates(args: argparse.Namespace) -> int:
     """Check templates without rendering: broken tags, full-width braces, unknown fields."""
-    from pipeline.config.resources import templates_dir
     from pipeline.documents.shapes import known_example
     from pipeline.render.checks import check_dir, errors
 
-    folder = Path(args.dir) if args.dir else templates_dir()
+    folder = Path(args.dir) if args.dir else args.settings.templates
     if not folder.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(folder))
     problems = check_dir(folder, known=known_example)
@@ -424,16 +421,14 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_distribute(args: argparse.Namespace) -> int:
     """Send each supplier its own documents (or, with --dry-run, write them as .eml files)."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    quiet_prefect()
     from pipeline.distribute.delivery import group_label, load_settings, mask_address
     from pipeline.distribute.mailer import smtp_settings
     from pipeline.errors import IsolationError
 
-    load_settings(args.policy or args.inputs / "policy.yaml")  # bad settings stop here, before Prefect starts
-    if not args.dry_run:
-        smtp_settings()
+    load_settings(args.policy or args.inputs / "policy.yaml", args.settings.environ)  # bad settings stop here,
+    if not args.dry_run:  # before Prefect starts
+        smtp_settings(args.settings.environ)
     from pipeline.orchestration import flows as dflow
 
     words = {
@@ -647,14 +642,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("run", "distribute") and getattr(args, "period", None):
-        from pipeline.periods import Period
-
         try:
             Period.parse(args.period)
         except ValueError as exc:
             err_console.print(f"[red]{escape(str(exc))}[/red]")
             return 2
     try:
+        args.settings = Settings.from_env()  # the environment, read once, here
         return args.func(args)
     except VendorflowError as exc:  # every error the project raises: its message, never a traceback
         err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.privacy import mask_field, mask_personal
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -48,7 +50,6 @@ class Issue:
     rule: str = ""  # the check that failed: required, enum, maximum, format:uscc, unique_key, …
 
     def as_dict(self) -> dict[str, Any]:
-        from pipeline.privacy import mask_personal
 
         return asdict(self) | {
             "value": mask_personal(self.field, self.value),
@@ -83,7 +84,6 @@ class Issue:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        from pipeline.privacy import mask_field
 
         value = "" if self.value is None else f" 值 value「{mask_field(self.field, self.value)}」:"
         return f"{self.location()}:{value} {self.message_zh} / {self.message_en}"

@@ -593,14 +593,20 @@ def test_resend_sends_a_supplier_its_documents_again_under_a_new_message_id(offi
 
 
 def test_the_monthly_flow_can_distribute_as_its_last_step(office, server, prefect_harness):
+    from pipeline.config.policy import read_policy
     from pipeline.orchestration.flows import PrefectRunner, distribute_flow
     from pipeline.runs.distribution import distribute_after_monthly
+    from pipeline.settings import Settings
 
-    assert (
-        distribute_after_monthly(PrefectRunner(), PERIOD, office / "outputs", office / "inputs") is None
-    )  # off by default
+    def after_monthly():
+        settings, config = Settings.from_env(), read_policy(office / "inputs" / "policy.yaml")
+        return distribute_after_monthly(
+            PrefectRunner(settings), settings, config, PERIOD, office / "outputs", office / "inputs"
+        )
+
+    assert after_monthly() is None  # off by default
     set_distribution(office / "inputs", send_after_monthly_run=True)
-    report = distribute_after_monthly(PrefectRunner(), PERIOD, office / "outputs", office / "inputs")
+    report = after_monthly()
     assert report.exit_code == 0 and len(server.delivered) == len(report.outcomes) > 0
     rerun = distribute_flow(period=PERIOD, outputs=str(office / "outputs"), inputs=str(office / "inputs"))
     assert rerun.outcomes == [] and rerun.exit_code == 0

@@ -14,13 +14,15 @@ from craft_xlsx import write_xlsx
 
 from pipeline.config.aliases import load_aliases
 from pipeline.intake.folder import InputFile, kind_of, sha256_of
-from pipeline.intake.guard import ENV_MAX_FILE_MB, ENV_MAX_ROWS, ENV_MAX_UNCOMPRESSED_MB, ENV_MAX_ZIP_RATIO
 from pipeline.load.reader import read_input
+from pipeline.settings import ENV_MAX_FILE_MB, ENV_MAX_ROWS, ENV_MAX_UNCOMPRESSED_MB, ENV_MAX_ZIP_RATIO, Settings
 
 
 def refusal(path: Path):
-    """The single file-level issue reading `path` gives (and no rows)."""
-    tables = read_input(InputFile(path, kind_of(path.name), sha256_of(path), path.stat().st_size), load_aliases(None))
+    """The single file-level issue reading `path` gives (and no rows), with the limits the
+    environment sets (read at the edge, as the command line does)."""
+    file = InputFile(path, kind_of(path.name), sha256_of(path), path.stat().st_size)
+    tables = read_input(file, load_aliases(None), Settings.from_env().limits)
     assert all(not t.rows for t in tables)
     (issue,) = [i for t in tables for i in t.issues]
     assert issue.row is None and issue.message_zh and issue.message_en and issue.file == path.name
@@ -136,11 +138,13 @@ def test_csv_and_json_have_the_same_row_limit(tmp_path, monkeypatch):
 
 def test_limits_come_from_the_environment_and_a_bad_value_is_a_configuration_error(monkeypatch):
     from pipeline.errors import ConfigError
-    from pipeline.intake.guard import limits
+
+    def limits():
+        return Settings.from_env().limits
 
     assert limits().max_file_bytes == 50 * 1024 * 1024 and limits().max_rows == 200_000
     monkeypatch.setenv(ENV_MAX_ZIP_RATIO, "250")
     assert limits().max_zip_ratio == 250
     monkeypatch.setenv(ENV_MAX_ROWS, "lots")
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=ENV_MAX_ROWS):
         limits()

@@ -15,10 +15,10 @@ from pipeline.compute.codes import CODES, FLAGS
 from pipeline.compute.consequences import Reason
 from pipeline.compute.month import compute_month
 from pipeline.compute.risk import Flag
-from pipeline.config.messages import CatalogueError, catalogue, load, parse
+from pipeline.config.messages import CatalogueError, load, parse
 from pipeline.config.policy import policy_from_dict
 from pipeline.config.resources import schemas_dir
-from pipeline.documents.messages import joined, rules_markdown, text
+from pipeline.documents.messages import catalogue, joined, rules_markdown, text
 from pipeline.documents.monthly import attention_items
 from pipeline.periods import Period
 

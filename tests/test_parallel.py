@@ -109,13 +109,23 @@ def test_a_render_error_in_a_worker_reaches_the_caller_naming_the_document(tmp_p
 
 
 def test_the_worker_count_is_configurable(monkeypatch):
-    monkeypatch.setenv(parallel.WORKERS_ENV, "3")
-    assert parallel.default_workers() == 3
-    monkeypatch.setenv(parallel.WORKERS_ENV, "many")
-    with pytest.raises(ValueError, match=parallel.WORKERS_ENV):
-        parallel.default_workers()
-    monkeypatch.delenv(parallel.WORKERS_ENV)
-    assert parallel.default_workers() >= 1
+    from pipeline.errors import ConfigError
+    from pipeline.settings import ENV_WORKERS, Settings
+
+    monkeypatch.setenv(ENV_WORKERS, "3")
+    assert parallel.default_workers(Settings.from_env().render_workers) == 3
+    monkeypatch.setenv(ENV_WORKERS, "many")
+    with pytest.raises(ConfigError, match=ENV_WORKERS):
+        Settings.from_env()
+    monkeypatch.delenv(ENV_WORKERS)
+    assert Settings.from_env().render_workers is None and parallel.default_workers(None) >= 1
+
+
+def test_the_forkserver_preloads_modules_that_exist():
+    import importlib
+
+    for name in parallel.PRELOAD:
+        importlib.import_module(name)
 
 
 def test_the_months_jobs_cross_process_boundaries(policy, sample_inputs):
@@ -136,7 +146,7 @@ def test_the_flow_renders_on_the_pool_and_matches_the_plain_run(tmp_path, prefec
     inputs = tmp_path / "inputs"
     shutil.copytree(SAMPLE_INPUTS, inputs)
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
-    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    monkeypatch.setenv("VENDORFLOW_RENDER_WORKERS", "2")
     pooled = monthly_flow(inputs=str(inputs), outputs=str(tmp_path / "flow"))
     plain = run_month(inputs, tmp_path / "plain")
     assert pooled.documents == plain.documents > 30

@@ -82,7 +82,7 @@ def test_the_monthly_flow_renders_on_the_cluster_named_in_the_environment(
     from pipeline.orchestration import flows
 
     flows.monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "pool"), period="2026-10")
-    monkeypatch.setenv(dask_render.ADDRESS_ENV, local.scheduler_address)
+    monkeypatch.setenv("VENDORFLOW_DASK_ADDRESS", local.scheduler_address)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("the local pool was used although a Dask address is set")

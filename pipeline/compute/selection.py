@@ -18,7 +18,6 @@ Plain functions over plain data; documents and Prefect live elsewhere.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +25,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from pipeline.compute import codes
+from pipeline.config.policy import PolicyFile, read_policy
 from pipeline.config.resources import load_schema
 from pipeline.errors import ConfigError, Issue, UnknownEvent, display_value
 
@@ -152,20 +151,12 @@ def _dec(value: Any) -> Decimal:
 
 def load_selection_policy(path: str | Path) -> SelectionPolicy:
     """The `selection:` section of the policy file, checked before anything is read."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)
-        ) from exc
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            "评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)
-        ) from exc
-    return selection_policy_from_dict(data, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+    return selection_policy(read_policy(path))
+
+
+def selection_policy(policy_file: PolicyFile) -> SelectionPolicy:
+    """The `selection:` section of an already-read policy file."""
+    return selection_policy_from_dict(policy_file.data, source=policy_file.source, sha256=policy_file.sha256)
 
 
 def selection_policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> SelectionPolicy:

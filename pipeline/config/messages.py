@@ -8,7 +8,6 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -137,10 +136,3 @@ def load(path: Path | None = None, required: Mapping[str, Iterable[str]] | None 
     path = path or schemas_dir() / "messages.yaml"
     with open(path, encoding="utf-8") as f:
         return parse(yaml.safe_load(f), path.name, required)
-
-
-@cache
-def catalogue() -> Catalogue:
-    from pipeline.compute.codes import CODES  # the codes the core emits (a leaf module: no cycle)
-
-    return load(required=CODES)

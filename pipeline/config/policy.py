@@ -8,8 +8,10 @@ gaps) so that a bad edit stops the run before any document is written.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +131,27 @@ def _dec(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def load_policy(path: str | Path) -> Policy:
+@dataclass(frozen=True)
+class PolicyFile:
+    """policy.yaml read and parsed once. Every section is built from this same data: the
+    scoring policy here, `selection` by `compute.selection`, `distribution` by
+    `distribute.delivery`, `schedule` by `orchestration.schedule`; each checked by its schema."""
+
+    data: Any  # as parsed: a mapping when the file is well formed (the schemas say what is wrong otherwise)
+    source: str
+    sha256: str
+
+    @cached_property
+    def policy(self) -> Policy:
+        return policy_from_dict(self.data, source=self.source, sha256=self.sha256)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        value = self.data.get(name) if isinstance(self.data, Mapping) else None
+        return value if isinstance(value, Mapping) else {}
+
+
+def read_policy(path: str | Path) -> PolicyFile:
+    """The one reader of policy.yaml: bytes, checksum and YAML, with a bilingual error naming the file."""
     path = Path(path)
     try:
         raw_bytes = path.read_bytes()
@@ -143,7 +165,12 @@ def load_policy(path: str | Path) -> Policy:
         raise ConfigError(
             "评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)
         ) from exc
-    return policy_from_dict(data, source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest())
+    return PolicyFile(data, str(path), hashlib.sha256(raw_bytes).hexdigest())
+
+
+def load_policy(path: str | Path) -> Policy:
+    """The scoring policy of policy.yaml (every other section is read from the same `PolicyFile`)."""
+    return read_policy(path).policy
 
 
 def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> Policy:

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from pipeline.compute.consequences import ACTION_LABELS
+from pipeline.config.policy import PolicyFile, read_policy
 from pipeline.distribute import mailer
 from pipeline.documents.formatting import period_en, period_zh
 from pipeline.errors import ConfigError, DocumentChanged, IsolationError, Issue
@@ -86,15 +85,17 @@ def split_addresses(text: str) -> list[str]:
     return [a for a in text.split() if a]
 
 
-def load_settings(policy_path: Path, environ: Mapping[str, str] | None = None) -> Settings:
-    """The policy's `distribution:` section (schema-checked by load_policy) with the
-    environment's overrides: VENDORFLOW_INTERNAL_RECIPIENTS and VENDORFLOW_SMTP_MAX_MB."""
-    from pipeline.config.policy import load_policy
+def load_settings(policy_path: Path, environ: Mapping[str, str] = MappingProxyType({})) -> Settings:
+    """The `distribution:` section of the policy file at `policy_path` (see `distribution_settings`)."""
+    return distribution_settings(read_policy(policy_path), environ)
 
-    env = os.environ if environ is None else environ
-    policy = load_policy(policy_path)
-    raw = yaml.safe_load(Path(policy.source).read_bytes().decode("utf-8-sig")) or {}
-    section = raw.get("distribution") or {}
+
+def distribution_settings(policy_file: PolicyFile, environ: Mapping[str, str] = MappingProxyType({})) -> Settings:
+    """The policy's `distribution:` section (schema-checked with the whole policy) with the
+    environment's overrides: VENDORFLOW_INTERNAL_RECIPIENTS and VENDORFLOW_SMTP_MAX_MB."""
+    env = environ
+    policy = policy_file.policy
+    section = policy_file.section("distribution")
     org = policy.organisation
     problems: list[str] = []
     recipients = list(section.get("internal_recipients") or [])

@@ -55,16 +55,17 @@ class SmtpSettings:
         return f"{self.host}:{self.port} ({self.security})"
 
 
-def sender_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+def sender_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
     """(display name, address) of VENDORFLOW_SMTP_FROM, or ("", "") when unset; also used by dry runs."""
-    env = os.environ if environ is None else environ
+    env = environ
     name, addr = parseaddr(env.get("VENDORFLOW_SMTP_FROM", "").strip())
     return name, addr
 
 
-def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings:
-    """The server from VENDORFLOW_SMTP_*; anything missing or inconsistent stops the run before sending."""
-    env = os.environ if environ is None else environ
+def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings:
+    """The server from VENDORFLOW_SMTP_* (the settings' snapshot of the environment); anything
+    missing or inconsistent stops the run before sending."""
+    env = environ
     problems: list[str] = []
     host = env.get("VENDORFLOW_SMTP_HOST", "").strip()
     if not host:

@@ -33,7 +33,7 @@ _CJK_FAMILIES = (
 
 @lru_cache(maxsize=1)
 def _pyplot():
-    import matplotlib
+    import matplotlib  # ~0.5 s: loaded only when a chart is drawn
 
     matplotlib.use("Agg")
     from matplotlib import font_manager, pyplot
@@ -129,7 +129,7 @@ def score_trend(
 
 
 def _canvas_png(fig) -> bytes:
-    from PIL import Image as PILImage
+    from PIL import Image as PILImage  # with matplotlib, only when drawing
 
     pixels = fig.canvas.buffer_rgba()
     buffer = io.BytesIO()

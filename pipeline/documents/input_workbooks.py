@@ -22,6 +22,7 @@ from pipeline.config.aliases import Aliases, fold, load_aliases
 from pipeline.config.labels import label
 from pipeline.config.resources import load_schema, schemas_dir
 from pipeline.errors import ConfigError
+from pipeline.intake.folder import kind_of
 from pipeline.render.workbooks import workbook_bytes
 
 ROWS = 1000  # rows prepared with formats and drop-downs
@@ -61,7 +62,6 @@ def available_kinds() -> list[str]:
 
 def resolve_kind(text: str) -> str:
     """suppliers, 供应商, Suppliers.xlsx … -> suppliers."""
-    from pipeline.intake.folder import kind_of
 
     kind = text if text in LAYOUT else kind_of(text)
     if kind not in available_kinds():

@@ -7,12 +7,20 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pipeline.compute import codes
 from pipeline.config.labels import label
-from pipeline.config.messages import Catalogue, catalogue
+from pipeline.config.messages import Catalogue, load
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
+
+
+@cache
+def catalogue() -> Catalogue:
+    """schemas/messages.yaml, loaded once and checked against every code the core emits."""
+    return load(required=codes.CODES)
+
 
 PEOPLE_SHOWN = 8  # workers named in one flag; the rest counted
 

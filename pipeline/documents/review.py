@@ -11,7 +11,7 @@ from pipeline.compute.risk import SEVERITY_ORDER
 from pipeline.compute.rollup import ReviewPeriod, SupplierRollup
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
-from pipeline.documents.charts import grade_distribution
+from pipeline.documents.charts import grade_distribution, score_trend
 from pipeline.documents.formatting import date_en, date_zh, fixed, money, period_block, signed, words
 from pipeline.documents.monthly import DASH, SEVERITY, org_block
 from pipeline.render.engine import Image
@@ -106,8 +106,6 @@ def supplier_review_context(
     chart: Any = ""
     rated_months = [(m, r) for m, r in roll.months if r is not None and r.rated]
     if len(rated_months) >= 2:
-        from pipeline.documents.charts import score_trend
-
         shown = (
             roll.months
             if review.kind == "quarterly"

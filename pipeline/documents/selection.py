@@ -8,12 +8,15 @@ PNG on any machine, with no missing-glyph boxes; its bilingual caption is in the
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -28,12 +31,12 @@ from pipeline.compute.selection import (
     plain_number,
 )
 from pipeline.config.labels import label
-from pipeline.config.resources import load_schema
+from pipeline.config.resources import SHIPPED_TEMPLATES, load_schema
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
 from pipeline.documents.messages import text
 from pipeline.errors import Issue
+from pipeline.render import Image, render_docx
 from pipeline.render.environment import normalise_zip
-from pipeline.render.facade import render_docx
 from pipeline.render.workbooks import fill_sheet, safe_cell, workbook_bytes
 
 TEMPLATE = "selection_report.docx"
@@ -431,7 +434,7 @@ def report_context(result: EventResult, issues: Sequence[Issue]) -> dict[str, An
 
 def chart_png(result: EventResult) -> bytes:
     """Horizontal bars of weighted totals, rank 1 on top; reproducible bytes."""
-    import matplotlib
+    import matplotlib  # ~0.5 s: loaded only when the event's chart is drawn
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -569,7 +572,6 @@ def fit_table_grids(body) -> None:
 
 def fit_grids(docx: bytes) -> bytes:
     """fit_table_grids on a rendered document's bytes (reproducible zip again)."""
-    from lxml import etree
 
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
@@ -584,14 +586,14 @@ def fit_grids(docx: bytes) -> bytes:
     return normalise_zip(out.getvalue())
 
 
-def render_report(context: dict[str, Any], chart: bytes | None, document: str = "") -> bytes:
+def render_report(
+    context: dict[str, Any], chart: bytes | None, document: str = "", templates: Path = SHIPPED_TEMPLATES
+) -> bytes:
     """Through the shared render_docx (sandboxed, autoescaped, StrictUndefined); the chart
     goes in as a render.Image, and the score table's grid is fitted to its cells afterwards."""
-    from pipeline.render.engine import Image
-
     full = dict(context)
     full["chart"] = Image(chart, width_mm=CHART_WIDTH_MM) if chart else ""
-    return fit_grids(render_docx(TEMPLATE, full, document or TEMPLATE))
+    return fit_grids(render_docx(str(templates / TEMPLATE), full, document or TEMPLATE))
 
 
 # --------------------------------------------------------------------------- workbooks
@@ -702,7 +704,6 @@ def winner_row_workbook(result: EventResult, labels: dict[str, str]) -> bytes | 
     w = result.winner
     if w is None:
         return None
-    import datetime as dt
 
     fields = list(load_schema("suppliers")["properties"])
     required = set(load_schema("suppliers").get("required", []))

@@ -9,17 +9,15 @@ names workers by worker ID and a masked ID number.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.compute.money import ZERO
+from pipeline.compute.month import MonthResult
 from pipeline.compute.settlement import Settlement
 from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio, RolePay
 from pipeline.config.labels import label
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
 from pipeline.documents.messages import text
-
-if TYPE_CHECKING:
-    from pipeline.compute.month import MonthResult
 
 DASH = "—"
 WORKFORCE_CODES = (

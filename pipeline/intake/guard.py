@@ -2,65 +2,26 @@
 
 A dropped file is checked from the outside first: its size, and for a workbook the zip
 directory (uncompressed sizes, compression ratio, macros) and the number of rows of each
-sheet, counted from the compressed stream without building the sheet. Limits come from
-environment variables so an office with bigger files can raise them without a code change.
+sheet, counted from the compressed stream without building the sheet. The limits (`Limits`)
+come from the deployment's settings (`pipeline.settings`), so an office with bigger files can
+raise them without a code change.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 from pipeline.errors import Issue
-
-ENV_MAX_FILE_MB = "VENDORFLOW_MAX_FILE_MB"
-ENV_MAX_UNCOMPRESSED_MB = "VENDORFLOW_MAX_UNCOMPRESSED_MB"
-ENV_MAX_ZIP_RATIO = "VENDORFLOW_MAX_ZIP_RATIO"
-ENV_MAX_ROWS = "VENDORFLOW_MAX_ROWS"
-MB = 1024 * 1024
+from pipeline.settings import ENV_MAX_FILE_MB, ENV_MAX_ROWS, MB, Limits
 
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlsb", ".xlam"}
 # spreadsheet formats we do not read: the office can re-save them as .xlsx in one step
 RESAVE_SUFFIXES = {".xls", ".et", ".ods", ".numbers", ".wps", ".ett", ".xlt", ".xltx"}
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_file_bytes: int
-    max_uncompressed_bytes: int
-    max_zip_ratio: float
-    max_rows: int
-
-
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        from pipeline.errors import ConfigError
-
-        raise ConfigError(
-            f"环境变量 {name} 应为数字，当前为“{raw}”", f"environment variable {name} must be a number, not '{raw}'"
-        ) from None
-    return value if value > 0 else default
-
-
-def limits() -> Limits:
-    """Read at each call, so a test or an operator can change them without a restart."""
-    return Limits(
-        max_file_bytes=int(_env_number(ENV_MAX_FILE_MB, 50) * MB),
-        max_uncompressed_bytes=int(_env_number(ENV_MAX_UNCOMPRESSED_MB, 500) * MB),
-        max_zip_ratio=_env_number(ENV_MAX_ZIP_RATIO, 100),
-        max_rows=int(_env_number(ENV_MAX_ROWS, 200_000)),
-    )
 
 
 def _issue(file: str, kind: str, zh: str, en: str, code: str, rule: str) -> Issue:
@@ -73,10 +34,9 @@ def _mb(n: float) -> str:
     return f"{n / MB:.1f} MB" if n >= MB else f"{n / 1024:.0f} KB"
 
 
-def check_file(path: Path, kind: str) -> Issue | None:
+def check_file(path: Path, kind: str, lim: Limits) -> Issue | None:
     """The first reason to refuse `path` as a whole, or None when it may be parsed."""
     name, suffix = path.name, path.suffix.lower()
-    lim = limits()
     if suffix in MACRO_SUFFIXES:
         return _issue(
             name,
@@ -129,9 +89,8 @@ def check_file(path: Path, kind: str) -> Issue | None:
     return None
 
 
-def check_workbook(path: Path, kind: str, lim: Limits | None = None) -> Issue | None:
+def check_workbook(path: Path, kind: str, lim: Limits) -> Issue | None:
     """Zip directory first (nothing inflated), then rows per sheet from the compressed stream."""
-    lim = lim or limits()
     name = path.name
     try:
         with zipfile.ZipFile(path) as z:

@@ -19,11 +19,15 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import charset_normalizer
+import python_calamine
+
 from pipeline.config.aliases import Aliases, fold
 from pipeline.config.resources import load_schema
 from pipeline.errors import Issue, UnreadableFile, display_value
 from pipeline.intake.folder import InputFile
-from pipeline.intake.guard import ENV_MAX_ROWS, check_file, limits
+from pipeline.intake.guard import check_file
+from pipeline.settings import ENV_MAX_ROWS, Limits
 
 HEADER_SCAN_ROWS = 30
 _HEADER_PARTS = re.compile(r"[\r\n/|]+")
@@ -237,10 +241,11 @@ def table_from_grid(
     return table
 
 
-def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, tuple[str, ...]]) -> list[RawTable]:
+def read_workbook(
+    path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, tuple[str, ...]], max_rows: int = Limits.max_rows
+) -> list[RawTable]:
     """One table per kind in `sheets` (kind -> preferred sheet names): the sheet so named,
     else the first unused sheet whose header row names that kind's fields."""
-    import python_calamine
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -256,7 +261,6 @@ def read_workbook(path: Path, *, kind: str, aliases: Aliases, sheets: dict[str, 
         ) from exc
     names = list(workbook.sheet_names)
     grids: dict[str, list[list[Any]]] = {}
-    max_rows = limits().max_rows
 
     def table(sheet: str, table_kind: str) -> RawTable:
         if sheet not in grids:
@@ -368,8 +372,6 @@ def decode_text(raw: bytes, file: str, kind: str) -> str:
             return text
     guess = ""
     try:
-        import charset_normalizer
-
         best = charset_normalizer.from_bytes(raw[:200_000]).best()
         guess = best.encoding if best is not None else ""
     except Exception:  # detection is only for the message
@@ -403,9 +405,8 @@ def _too_many_rows(file: str, kind: str, rows: int) -> UnreadableFile:
     )
 
 
-def read_csv(path: Path, *, kind: str, aliases: Aliases) -> RawTable:
+def read_csv(path: Path, *, kind: str, aliases: Aliases, max_rows: int = Limits.max_rows) -> RawTable:
     text = decode_text(path.read_bytes(), path.name, kind)
-    max_rows = limits().max_rows
     if text.count("\n") > max_rows + HEADER_SCAN_ROWS:
         raise _too_many_rows(path.name, kind, max_rows)
     try:
@@ -431,7 +432,9 @@ def read_csv(path: Path, *, kind: str, aliases: Aliases) -> RawTable:
         return table_from_grid(grid, kind=kind, file=path.name, aliases=aliases)
 
 
-def read_json(path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str] | None = None) -> list[RawTable]:
+def read_json(
+    path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str] | None = None, max_rows: int = Limits.max_rows
+) -> list[RawTable]:
     """A list of objects, or an object holding the list under the kind's name or "records".
     `nested` names child lists to lift into their own kind (contract items)."""
     try:
@@ -452,8 +455,8 @@ def read_json(path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str]
                 rule="json_shape",
             )
         )
-    if len(data) > limits().max_rows:
-        raise _too_many_rows(path.name, kind, limits().max_rows)
+    if len(data) > max_rows:
+        raise _too_many_rows(path.name, kind, max_rows)
     main = RawTable(kind=kind, file=path.name)
     children = {child: RawTable(kind=child, file=path.name) for child in (nested or {}).values()}
     for number, item in enumerate(data, start=1):
@@ -504,20 +507,20 @@ def _map_keys(item: dict, table: RawTable, aliases: Aliases) -> dict[str, Any]:
     return cells
 
 
-def read_input(file: InputFile, aliases: Aliases) -> list[RawTable]:
+def read_input(file: InputFile, aliases: Aliases, limits: Limits = Limits()) -> list[RawTable]:
     """All tables in one input file; a file refused or unreadable becomes one file-level issue."""
-    refused = check_file(file.path, file.kind)
+    refused = check_file(file.path, file.kind, limits)
     if refused is not None:
         return [RawTable(kind=file.kind, file=file.path.name, issues=[refused])]
     suffix = file.path.suffix.lower()
     try:
         if suffix == ".xlsx":
             sheets = WORKBOOK_SHEETS.get(file.kind, {file.kind: ()})
-            return read_workbook(file.path, kind=file.kind, aliases=aliases, sheets=sheets)
+            return read_workbook(file.path, kind=file.kind, aliases=aliases, sheets=sheets, max_rows=limits.max_rows)
         if suffix == ".csv":
-            return [read_csv(file.path, kind=file.kind, aliases=aliases)]
+            return [read_csv(file.path, kind=file.kind, aliases=aliases, max_rows=limits.max_rows)]
         nested = {"items": "contract_items"} if file.kind == "contracts" else None
-        return read_json(file.path, kind=file.kind, aliases=aliases, nested=nested)
+        return read_json(file.path, kind=file.kind, aliases=aliases, nested=nested, max_rows=limits.max_rows)
     except UnreadableFile as exc:
         return [RawTable(kind=file.kind, file=file.path.name, issues=[exc.issue])]
     except MemoryError:

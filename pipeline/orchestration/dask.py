@@ -16,38 +16,32 @@ the whole month's contexts.
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.errors import DaskUnavailable
-from pipeline.orchestration.parallel import RENDER_CHUNK, lazy_chunks, render_chunk, vendorflow_settings
+from pipeline.orchestration.parallel import RENDER_CHUNK, lazy_chunks, render_chunk, resolved
 from pipeline.publish.outputs import Written
+from pipeline.settings import ENV_DASK_ADDRESS
 
-ADDRESS_ENV = "VENDORFLOW_DASK_ADDRESS"
 IN_FLIGHT_PER_THREAD = 2  # chunks queued per worker thread: busy workers, bounded memory
-
-
-def dask_address() -> str | None:
-    """The Dask scheduler to render on (e.g. tcp://10.0.0.5:8786), or None for the local pool."""
-    return os.environ.get(ADDRESS_ENV, "").strip() or None
 
 
 def connect(address: str, timeout: float = 30):
     try:
-        from distributed import Client
+        from distributed import Client  # the optional [scale] extra
     except ImportError as exc:
         raise DaskUnavailable(
-            f"已设置 {ADDRESS_ENV}，但未安装 dask.distributed；请安装 vendorflow[scale] / "
-            f"{ADDRESS_ENV} is set but dask.distributed is not installed: pip install 'vendorflow[scale]'"
+            f"已设置 {ENV_DASK_ADDRESS}，但未安装 dask.distributed；请安装 vendorflow[scale] / "
+            f"{ENV_DASK_ADDRESS} is set but dask.distributed is not installed: pip install 'vendorflow[scale]'"
         ) from exc
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise DaskUnavailable(
-            f"无法连接 Dask 调度器 {address}（{ADDRESS_ENV}）/ cannot reach the Dask scheduler "
-            f"{address} ({ADDRESS_ENV}): {exc}"
+            f"无法连接 Dask 调度器 {address}（{ENV_DASK_ADDRESS}）/ cannot reach the Dask scheduler "
+            f"{address} ({ENV_DASK_ADDRESS}): {exc}"
         ) from exc
 
 
@@ -70,14 +64,14 @@ def render_on_dask(
         return []
     own = client is None
     if own:
-        client = connect(address or dask_address() or "")
+        client = connect(address or "")
     try:
         threads = max(1, sum(client.nthreads().values()))
         size = max(1, min(chunk, math.ceil(total / threads)))
-        parts = lazy_chunks(jobs, size)
+        parts = lazy_chunks(resolved(jobs), size)
         results: dict[int, list[Written]] = {}
-        settings, where = vendorflow_settings(), str(Path(root).resolve())
-        from distributed import as_completed
+        where = str(Path(root).resolve())
+        from distributed import as_completed  # the optional [scale] extra
 
         limit = threads * IN_FLIGHT_PER_THREAD
         run = uuid.uuid4().hex
@@ -90,7 +84,7 @@ def render_on_dask(
                 return None
             i = next(counter)
             # pure=False: two chunks are never merged or cached by Dask; each writes its files
-            future = client.submit(render_chunk, where, part, settings, pure=False, key=f"vendorflow-render-{run}-{i}")
+            future = client.submit(render_chunk, where, part, pure=False, key=f"vendorflow-render-{run}-{i}")
             index[future.key] = i
             return future
 

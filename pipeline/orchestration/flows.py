@@ -31,6 +31,7 @@ from pipeline.runs.distribution import distribution
 from pipeline.runs.monthly import RunSummary, monthly
 from pipeline.runs.review import ReviewSummary, review
 from pipeline.runs.selection import SelectionSummary, selection
+from pipeline.settings import Settings
 
 _progress: Callable[..., None] | None = None
 
@@ -45,7 +46,8 @@ def set_progress(callback: Callable[..., None] | None) -> None:
 class PrefectRunner:
     """Executes a run's declaration with each stage as a Prefect task run."""
 
-    def __init__(self, progress: Callable[..., None] | None = None) -> None:
+    def __init__(self, settings: Settings, progress: Callable[..., None] | None = None) -> None:
+        self.settings = settings
         self.progress = progress
         self._tasks: dict[tuple[str, Callable], Any] = {}
 
@@ -61,11 +63,11 @@ class PrefectRunner:
 
     def render(self, jobs: Iterable[Job], root: Path, total: int) -> list[Written]:
         logger = get_run_logger()
-        address = dask_render.dask_address()
+        address = self.settings.dask_address
         if address:
             logger.info("rendering up to %d documents on the Dask cluster at %s", total, address)
             return dask_render.render_on_dask(jobs, root, address, progress=self.progress, total=total)
-        workers = parallel.default_workers()
+        workers = parallel.default_workers(self.settings.render_workers)
         logger.info("rendering up to %d documents on %d processes", total, workers)
         return parallel.render_many(jobs, root, workers=workers, progress=self.progress, total=total)
 
@@ -173,6 +175,10 @@ ANNOUNCE = {
 # --------------------------------------------------------------------------- flows
 
 
+# Each flow is a worker's edge: it reads the deployment's settings once (`Settings.from_env()`)
+# and passes them down with its parameters.
+
+
 @flow(name="vendorflow-monthly", log_prints=False)
 def monthly_flow(
     inputs: str = "inputs",
@@ -185,8 +191,10 @@ def monthly_flow(
 ) -> RunSummary:
     """The monthly review. `period`: YYYY-MM; none for the latest in the inputs; or
     "previous-month" (scheduled runs): the month before the run's scheduled time in `timezone`."""
+    settings = Settings.from_env()
     return monthly(
-        PrefectRunner(_progress),
+        PrefectRunner(settings, _progress),
+        settings,
         Path(inputs),
         Path(outputs),
         period_for_run(period, timezone),
@@ -199,7 +207,8 @@ def monthly_flow(
 @flow(name="vendorflow-review", log_prints=False)
 def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml") -> ReviewSummary:
     """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store."""
-    return review(PrefectRunner(), Path(outputs), period, load_policy(policy))
+    settings = Settings.from_env()
+    return review(PrefectRunner(settings), settings, Path(outputs), period, load_policy(policy))
 
 
 @flow(name="vendorflow-contracts", log_prints=False)
@@ -214,8 +223,16 @@ def contracts_flow(
     """A template that would fail, or --pdf without LibreOffice, comes back as a value (the
     ConfigError) for the command line to report before anything is written."""
     try:
+        settings = Settings.from_env()
         return contracts(
-            PrefectRunner(), Path(inputs), Path(outputs), period, templates, pdf, Path(policy) if policy else None
+            PrefectRunner(settings),
+            settings,
+            Path(inputs),
+            Path(outputs),
+            period,
+            templates,
+            pdf,
+            Path(policy) if policy else None,
         )
     except ConfigError as exc:
         get_run_logger().info("%s", exc)
@@ -229,7 +246,10 @@ def selection_flow(
     """An event ID that no candidates row carries is a user's typo, not a crash: it comes back
     as a value (UnknownEvent, a ConfigError) for the command line to report."""
     try:
-        return selection(PrefectRunner(), Path(inputs), Path(outputs), event, Path(policy) if policy else None)
+        settings = Settings.from_env()
+        return selection(
+            PrefectRunner(settings), settings, Path(inputs), Path(outputs), event, Path(policy) if policy else None
+        )
     except ConfigError as exc:
         get_run_logger().info("%s", exc)
         return exc
@@ -245,8 +265,10 @@ def distribute_flow(
     resend: Sequence[str] = (),
     wait_seconds: float = 0,
 ):
+    settings = Settings.from_env()
     return distribution(
-        PrefectRunner(_progress),
+        PrefectRunner(settings, _progress),
+        settings,
         period,
         Path(outputs),
         Path(inputs),

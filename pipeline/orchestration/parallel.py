@@ -21,28 +21,27 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
 from pipeline.errors import WorkerError
+from pipeline.publish.jobs import Job, render_and_write
 from pipeline.publish.outputs import Written
+from pipeline.render import template_path
 
 RENDER_CHUNK = 25
 MAX_TASKS_PER_CHILD = 200  # chunks a worker renders before it is replaced
 MIN_PARALLEL = 300  # fewer documents than this render in the calling process
 IN_FLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: busy workers, bounded memory
-WORKERS_ENV = "VENDORFLOW_RENDER_WORKERS"
-_PRELOAD = ["pipeline.monthly", "pipeline.fastrender", "pipeline.prewarm"]
+# imported once by the forkserver, so every worker starts with the renderer and compiled templates
+PRELOAD = ["pipeline.publish.jobs", "pipeline.render.engine", "pipeline.orchestration.prewarm"]
 
 
-def default_workers() -> int:
-    """VENDORFLOW_RENDER_WORKERS if set (1 = render in this process), else the usable cores."""
-    configured = os.environ.get(WORKERS_ENV, "").strip()
+def default_workers(configured: int | None = None) -> int:
+    """The settings' VENDORFLOW_RENDER_WORKERS when given (1 = render in this process), else the usable cores."""
     if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise ValueError(f"{WORKERS_ENV} 应为正整数 / must be a positive integer, got {configured!r}") from None
+        return max(1, configured)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
@@ -52,25 +51,21 @@ def default_workers() -> int:
 def _context():
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
+        ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return multiprocessing.get_context("spawn")
 
 
-def vendorflow_settings() -> dict[str, str]:
-    """The caller's VENDORFLOW_* settings (templates folder, …): a forkserver's workers
-    would otherwise see the environment as it was when the forkserver started."""
-    return {k: v for k, v in os.environ.items() if k.startswith("VENDORFLOW_")}
+def resolved(jobs: Iterable[Job]) -> Iterator[Job]:
+    """Jobs whose template is a bare name get its path here, in the caller's process, so a
+    worker never has to know the templates folder (the runs already give paths)."""
+    for job in jobs:
+        path = template_path(job.template)
+        yield job if str(path) == job.template else replace(job, template=str(path))
 
 
-def render_chunk(root: str, jobs: Sequence, settings: dict[str, str] | None = None) -> list[Written]:
+def render_chunk(root: str, jobs: Sequence[Job]) -> list[Written]:
     """One task: render and write a chunk of documents (runs in a worker process)."""
-    from pipeline.publish.jobs import render_and_write
-
-    if settings is not None:
-        for key in [k for k in os.environ if k.startswith("VENDORFLOW_") and k not in settings]:
-            del os.environ[key]
-        os.environ.update(settings)
     try:
         return render_and_write(Path(root), jobs)
     except Exception as exc:
@@ -118,21 +113,18 @@ def render_many(
     workers = workers or default_workers()
     min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
     if total == 0 or workers <= 1 or total < max(min_parallel, 2):
-        from pipeline.publish.jobs import render_and_write
-
         return render_and_write(root, jobs, progress)
     size = max(1, min(chunk, math.ceil(total / workers)))  # every core busy on small runs
-    parts = lazy_chunks(jobs, size)
+    parts = lazy_chunks(resolved(jobs), size)
     results: dict[int, list[Written]] = {}
     # Workers are recycled in waves: a fresh pool per `workers × max_tasks_per_child` chunks.
     # (ProcessPoolExecutor's own max_tasks_per_child hung on Python 3.11.7 once workers
     # began to be replaced: 200 documents, 2 workers, 2 tasks per child never finished.)
     per_wave = max(1, max_tasks_per_child) * workers
     context = _context()
-    settings = vendorflow_settings()
     start = 0
     while True:
-        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, settings, progress, results)
+        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, progress, results)
         if done_here == 0:
             break
         start += done_here
@@ -146,7 +138,6 @@ def _run_wave(
     root: str,
     workers: int,
     context,
-    settings: dict[str, str],
     progress,
     results: dict[int, list[Written]],
 ) -> int:
@@ -158,14 +149,14 @@ def _run_wave(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     submitted = 0
     try:
-        pending = {pool.submit(render_chunk, root, first, settings): start}
+        pending = {pool.submit(render_chunk, root, first): start}
         submitted = 1
         while pending:
             while submitted < per_wave and len(pending) < workers * IN_FLIGHT_PER_WORKER:
                 part = next(parts, None)
                 if part is None:
                     break
-                pending[pool.submit(render_chunk, root, part, settings)] = start + submitted
+                pending[pool.submit(render_chunk, root, part)] = start + submitted
                 submitted += 1
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -6,5 +6,6 @@ the cache is keyed by modification time and size."""
 from __future__ import annotations
 
 from pipeline.render.engine import prepare_all
+from pipeline.settings import Settings
 
-prepare_all()
+prepare_all(Settings.from_env().templates)  # a worker process's edge: the settings it was started with

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cronsim import CronSim, CronSimError
+
+from pipeline.config.policy import read_policy
 from pipeline.errors import ConfigError
 from pipeline.periods import Period
 
@@ -45,7 +48,6 @@ def zone(timezone: str) -> ZoneInfo:
 
 def check_schedule(cron: str, timezone: str) -> Schedule:
     """A valid schedule, or a bilingual ConfigError naming the bad value."""
-    from cronsim import CronSim, CronSimError
 
     zone(timezone)
     try:
@@ -60,7 +62,6 @@ def check_schedule(cron: str, timezone: str) -> Schedule:
 
 def next_runs(schedule: Schedule, after: dt.datetime, count: int = 3) -> list[dt.datetime]:
     """The next `count` times the schedule fires after `after`, in the schedule's time zone."""
-    from cronsim import CronSim
 
     if after.tzinfo is None:
         after = after.replace(tzinfo=dt.UTC)
@@ -76,7 +77,7 @@ def period_for_run(
     if period != PREVIOUS_MONTH:
         return period
     if scheduled is None:
-        from prefect.runtime import flow_run
+        from prefect.runtime import flow_run  # only inside a scheduled flow run
 
         scheduled = lambda: flow_run.scheduled_start_time  # noqa: E731
     return previous_month(scheduled(), timezone)
@@ -86,13 +87,10 @@ def schedule_settings(policy_path: Path | None) -> dict[str, str]:
     """The optional `schedule:` section of policy.yaml (checked by its schema)."""
     if policy_path is None or not policy_path.is_file():
         return {}
-    import yaml
 
-    from pipeline.config.policy import load_policy
-
-    load_policy(policy_path)  # a policy that does not match its schema stops here
-    data = yaml.safe_load(policy_path.read_text(encoding="utf-8-sig")) or {}
-    return {k: str(v) for k, v in (data.get("schedule") or {}).items()}
+    policy_file = read_policy(policy_path)
+    policy_file.policy  # noqa: B018  (a policy that does not match its schema stops here)
+    return {k: str(v) for k, v in policy_file.section("schedule").items()}
 
 
 def resolve_schedule(cron: str | None, timezone: str | None, policy_path: Path | None) -> Schedule:

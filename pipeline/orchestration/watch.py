@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.intake.folder import CONFIG_FILES, is_input_name, kind_of, sha256_of
+from pipeline.publish.outputs import atomic_write
 
 LEDGER_NAME = ".vendorflow-processed.json"
 MONTHLY_KINDS = {"suppliers", "contracts", "evaluations", "incidents"}
@@ -56,7 +57,6 @@ class Ledger:
             return cls()
 
     def save(self, inputs_dir: Path) -> None:
-        from pipeline.publish.outputs import atomic_write
 
         body = {"digests": self.digests, "stats": self.stats}
         atomic_write(inputs_dir / LEDGER_NAME, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -112,7 +112,8 @@ def triggers_monthly(name: str) -> bool:
 
 def run_monthly_flow(inputs_dir: Path, outputs_dir: Path) -> int:
     """The default runner: the Prefect monthly flow over the whole drop folder."""
-    from pipeline.orchestration import flows
+
+    from pipeline.orchestration import flows  # Prefect (~0.7 s) only once a run is due, not to watch
 
     summary = flows.monthly_flow(inputs=str(inputs_dir), outputs=str(outputs_dir))
     return summary.exit_code
@@ -207,7 +208,7 @@ def watch(
 ) -> Watcher:
     """Watch until `stop_event` is set (or Ctrl+C). watchfiles wakes the loop on changes; a
     tick every `poll` seconds lets settling files become complete without a new event."""
-    import watchfiles
+    import watchfiles  # only while watching
 
     watcher = Watcher(inputs_dir, outputs_dir, runner=runner, settle=settle, report=report)
     report(f"监视 Watching {inputs_dir}（文件稳定 {settle:g} 秒后处理 / files count after {settle:g}s unchanged）")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import os
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
@@ -120,7 +119,8 @@ sends = sa.Table(
 
 
 def default_url(outputs_dir: Path) -> str:
-    return os.environ.get("VENDORFLOW_HISTORY_URL") or f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
+    """The embedded default: an SQLite file beside the period folders."""
+    return f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
 
 
 def _now() -> str:
@@ -149,8 +149,9 @@ class HistoryStore:
         return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else self.url.split("@")[-1]
 
     @classmethod
-    def for_outputs(cls, outputs_dir: Path) -> HistoryStore:
-        return cls(default_url(outputs_dir))
+    def for_outputs(cls, outputs_dir: Path, url: str | None = None) -> HistoryStore:
+        """The store at `url` (the settings' VENDORFLOW_HISTORY_URL), else the SQLite file in `outputs_dir`."""
+        return cls(url or default_url(outputs_dir))
 
     def begin_run(self, flow: str, period: str, policy_sha256: str, inputs: Sequence[dict[str, Any]]) -> str:
         run_id = str(uuid.uuid4())

@@ -95,7 +95,7 @@ class Part:
 
 def read_parts(path: Path) -> list[Part]:
     """The parts docxtpl renders, prepared exactly as docxtpl prepares them."""
-    from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate  # docxtpl's own patching, only when checking
 
     tpl = DocxTemplate(io.BytesIO(path.read_bytes()))
     tpl.init_docx()

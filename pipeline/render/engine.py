@@ -1,5 +1,8 @@
 """Compiled docx templates: docxtpl's language, without docxtpl's per-document set-up.
 
+(docxtpl and python-docx are imported inside the functions that prepare a template or place a
+picture, so a worker that renders from prepared templates never pays for loading them.)
+
 docxtpl reloads the .docx, re-patches its XML and compiles a new Jinja template on every
 render(); for our templates that is most of the time a document costs. Here each template
 is prepared once per process (docxtpl's own patch_xml output for the body, every header,
@@ -676,13 +679,11 @@ def docxtpl_bound(value: Any) -> Any:
     return None
 
 
-def prepare_all(folder: Path | None = None) -> list[str]:
+def prepare_all(folder: Path) -> list[str]:
     """Prepare every template in the folder now (a pool's forkserver does this once).
     A template that cannot be prepared is left for its first document to report."""
-    from pipeline.config.resources import templates_dir
-
     done = []
-    for path in sorted((folder or templates_dir()).glob("*.docx")):
+    for path in sorted(folder.glob("*.docx")):
         if path.name.startswith("~$"):
             continue
         try:

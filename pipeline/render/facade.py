@@ -15,15 +15,21 @@ import io
 from pathlib import Path
 from typing import Any
 
-from pipeline.config.resources import templates_dir
 from pipeline.errors import RenderError
 from pipeline.render.engine import DocxtplImageHost, docxtpl_bound
 from pipeline.render.engine import render as render_compiled
 from pipeline.render.environment import file_bytes, jinja_env, normalise_zip
+from pipeline.settings import Settings
 
 
-def template_path(name: str) -> Path:
-    return templates_dir() / name
+def template_path(name: str | Path, templates: Path | None = None) -> Path:
+    """A template given by path stays as it is (the runs resolve theirs from the settings); a
+    bare name is looked up in `templates`, else in the folder VENDORFLOW_TEMPLATES names (read
+    here, at the public API's edge, for callers embedding the renderer), else the shipped one."""
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    return (templates or Settings.from_env().templates) / path
 
 
 def template_bytes(name: str) -> bytes:

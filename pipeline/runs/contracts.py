@@ -10,6 +10,7 @@ the same documents.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,17 +19,19 @@ from typing import Any
 from pipeline.config.contract_terms import ContractTerms, load_terms
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
-from pipeline.config.resources import templates_dir
+from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.contracts import city_of, contract_context
 from pipeline.documents.formatting import date_en, date_zh
 from pipeline.documents.shapes import known_example
-from pipeline.errors import ConfigError, Issue, display_value
+from pipeline.errors import ConfigError, Issue, PdfUnavailable, display_value
 from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import Written, manifest_bytes, remove_stale, write_output
+from pipeline.render import pdf as libreoffice
 from pipeline.render.checks import check_template, errors
 from pipeline.runs.runner import PlainRunner, Runner
-from pipeline.runs.stages import Loaded, find_policy, load_stage, validate_stage
+from pipeline.runs.stages import Loaded, find_policy, input_fingerprints, load_stage, validate_stage
+from pipeline.settings import Limits, Settings
 from pipeline.validation.records import Record, Validated
 
 TEMPLATES = {
@@ -223,8 +226,9 @@ def templates_needed(plan: ContractPlan) -> list[Path]:
     return sorted({Path(j.template) for j in plan.jobs})
 
 
-def resolve_templates(templates: str | Path | None) -> Path:
-    return Path(templates) if templates else templates_dir()
+def resolve_templates(templates: str | Path | None, default: Path = SHIPPED_TEMPLATES) -> Path:
+    """--templates DIR when given, else the settings' templates folder."""
+    return Path(templates) if templates else default
 
 
 # --------------------------------------------------------------------------- publish
@@ -250,15 +254,14 @@ def previous_other_files(root: Path) -> list[Written]:
 def pdf_stage(root: Path, documents: Sequence[Written], timeout: int | None = None) -> list[Written]:
     """One LibreOffice process for the whole batch, in a scratch folder; each PDF then
     lands in contracts/ whole, like every other output."""
-    import tempfile
-
-    from pipeline.render.pdf import to_pdf
 
     if not documents:
         return []
     written = []
     with tempfile.TemporaryDirectory(prefix="vendorflow-contract-pdf-") as scratch:
-        pdfs = to_pdf([root / d.path for d in documents], Path(scratch), timeout=timeout or 120 + 10 * len(documents))
+        pdfs = libreoffice.to_pdf(
+            [root / d.path for d in documents], Path(scratch), timeout=timeout or 120 + 10 * len(documents)
+        )
         for doc, pdf in zip(documents, pdfs):
             rel = doc.path[: -len(".docx")] + ".pdf"
             written.append(write_output(root, rel, pdf.read_bytes(), PDF_DOC_TYPE, doc.supplier_id))
@@ -272,7 +275,7 @@ def publish_contracts(
     others = previous_other_files(root)
     written = list(documents) + others
     remove_stale(root, {w.path for w in written})
-    inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
+    inputs = input_fingerprints(loaded)
     inputs.append(
         {
             "path": Path(terms.source).name,
@@ -323,11 +326,8 @@ def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
             details=problems,
         )
     if pdf:
-        from pipeline.errors import PdfUnavailable
-        from pipeline.render.pdf import soffice
-
         try:
-            soffice()
+            libreoffice.soffice()
         except PdfUnavailable as exc:
             raise ConfigError(
                 "未安装 LibreOffice（soffice），无法生成 PDF；去掉 --pdf 可只生成 Word 文件，或先安装 LibreOffice"
@@ -339,18 +339,25 @@ def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
 
 
 def plan_stage(
-    validated: Validated, policy: Policy, templates: str | Path | None, period: str | None, terms: ContractTerms
+    validated: Validated,
+    policy: Policy,
+    templates: str | Path | None,
+    period: str | None,
+    terms: ContractTerms,
+    default_templates: Path = SHIPPED_TEMPLATES,
 ) -> tuple[ContractPlan, Path]:
-    template_dir = resolve_templates(templates)
+    template_dir = resolve_templates(templates, default_templates)
     plan = contract_jobs(validated, policy, terms, template_dir, period)
     plan.issues = contract_issues(validated.issues) + plan.issues
     return plan, template_dir
 
 
-def load_contract_inputs(inputs_dir: Path, policy_path: Path | None) -> tuple[Loaded, Validated, Policy, ContractTerms]:
+def load_contract_inputs(
+    inputs_dir: Path, policy_path: Path | None, limits: Limits = Limits()
+) -> tuple[Loaded, Validated, Policy, ContractTerms]:
     policy = find_policy(inputs_dir, policy_path)
     terms = load_terms()
-    loaded = load_stage(inputs_dir)
+    loaded = load_stage(inputs_dir, limits)
     return loaded, validate_stage(loaded), policy, terms
 
 
@@ -361,6 +368,7 @@ def render_contracts(run: Runner, root: Path, jobs: Sequence[Job]) -> list[Writt
 
 def contracts(
     run: Runner,
+    settings: Settings,
     inputs_dir: Path,
     outputs_dir: Path,
     period: str | None = None,
@@ -372,9 +380,9 @@ def contracts(
     LibreOffice, stops the run (ConfigError) before anything is written; the folder's period
     lock is held while it is written, as for every run that writes an output folder."""
     loaded, validated, policy, terms = run.stage(
-        "contracts-load-and-validate", load_contract_inputs, inputs_dir, policy_path
+        "contracts-load-and-validate", load_contract_inputs, inputs_dir, policy_path, settings.limits
     )
-    plan, template_dir = plan_stage(validated, policy, templates, period, terms)
+    plan, template_dir = plan_stage(validated, policy, templates, period, terms, settings.templates)
     preflight(plan, template_dir, pdf)
     root = outputs_dir / plan.folder
     with period_lock(outputs_dir, plan.folder):
@@ -395,6 +403,8 @@ def run_contracts(
     templates: str | Path | None = None,
     pdf: bool = False,
     policy_path: Path | None = None,
+    settings: Settings | None = None,
 ) -> ContractRunSummary:
-    """The whole `contracts` command without Prefect, in one call."""
-    return contracts(PlainRunner(), inputs_dir, outputs_dir, period, templates, pdf, policy_path)
+    """The whole `contracts` command without Prefect, in one call (without `settings`, the environment's)."""
+    settings = settings or Settings.from_env()
+    return contracts(PlainRunner(), settings, inputs_dir, outputs_dir, period, templates, pdf, policy_path)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pipeline.config.policy import PolicyFile, read_policy
 from pipeline.distribute import mailer
 from pipeline.distribute.delivery import (
     BUNDLES,
@@ -30,7 +31,7 @@ from pipeline.distribute.delivery import (
     compose,
     contacts_from,
     contents_text,
-    load_settings,
+    distribution_settings,
     mask_address,
     plan_distribution,
     read_document,
@@ -44,6 +45,8 @@ from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import atomic_write
 from pipeline.runs.runner import Runner
 from pipeline.runs.stages import load_stage
+from pipeline.settings import Limits
+from pipeline.settings import Settings as DeploymentSettings
 from pipeline.validation.records import validate_tables
 
 TransportFactory = Callable[[Any, int, float], Any]
@@ -58,15 +61,21 @@ def run_distribution(
     dry_run: bool = False,
     resend: Iterable[str] = (),
     environ: Mapping[str, str] | None = None,
+    deployment: DeploymentSettings | None = None,
+    policy_file: PolicyFile | None = None,
     transport_factory: TransportFactory | None = None,
     wait_seconds: float = 0,
     progress: Callable[[Outcome], None] | None = None,
 ) -> Report:
     """Plan, check, then send (or, in a dry run, write .eml files to outbox/), recording each
-    message in the ledger as it goes so a crash or a rerun never sends a document twice."""
+    message in the ledger as it goes so a crash or a rerun never sends a document twice.
+    `deployment` is the settings read at the edge; without it, from `environ` (or the process's
+    environment: this is also the Python API's entry point)."""
+    deployment = deployment or DeploymentSettings.from_env(environ)
+    environ = deployment.environ
 
     code = Period.parse(period).code
-    settings = load_settings(policy_path or inputs_dir / "policy.yaml", environ)
+    settings = distribution_settings(policy_file or read_policy(policy_path or inputs_dir / "policy.yaml"), environ)
     smtp = None if dry_run else mailer.smtp_settings(environ)  # bad settings stop here, before any work
     name, addr = (smtp.from_name, smtp.from_addr) if smtp else mailer.sender_from_env(environ)
     sender = Sender(addr or "vendorflow@localhost", name or f"{settings.sender_short_zh}{settings.dept_zh}")
@@ -75,8 +84,8 @@ def run_distribution(
     report = Report(code, dry_run)
     with period_lock(outputs_dir, code, wait_seconds):  # the documents cannot change under us; one sender at a time
         documents = read_manifest(root, code)
-        contacts = load_contacts(inputs_dir)
-        store = HistoryStore.for_outputs(outputs_dir)
+        contacts = load_contacts(inputs_dir, deployment.limits)
+        store = HistoryStore.for_outputs(outputs_dir, deployment.history_url)
         plan = plan_distribution(
             code, documents, contacts, settings.internal_recipients, store.sent_documents(code), resend
         )
@@ -249,10 +258,10 @@ def _remove_stale(folder: Path, keep: set[str], suffix: str) -> None:
                 p.unlink()
 
 
-def load_contacts(inputs_dir: Path) -> Contacts:
+def load_contacts(inputs_dir: Path, limits: Limits = Limits()) -> Contacts:
     """The supplier master and distribution list as they are now in the inputs folder
     (read and validated like any run; nothing there is moved or changed)."""
-    loaded = load_stage(inputs_dir)
+    loaded = load_stage(inputs_dir, limits)
     tables = [t for t in loaded.tables if t.kind in ("suppliers", "distribution")]
     validated = validate_tables(tables, loaded.aliases, present={"suppliers", "distribution"})
     supplier_issues = [i for i in validated.issues if i.kind == "suppliers"]
@@ -265,6 +274,7 @@ def load_contacts(inputs_dir: Path) -> Contacts:
 
 def distribution(
     run: Runner,
+    settings: DeploymentSettings,
     period: str,
     outputs_dir: Path,
     inputs_dir: Path,
@@ -286,17 +296,32 @@ def distribution(
         resend=list(resend),
         wait_seconds=wait_seconds,
         progress=run.progress,
+        deployment=settings,
     )
     run.announce("distribution", report)
     return report
 
 
 def distribute_after_monthly(
-    run: Runner, period: str, outputs_dir: Path, inputs_dir: Path, policy_path: Path | None = None
+    run: Runner,
+    settings: DeploymentSettings,
+    config: PolicyFile,
+    period: str,
+    outputs_dir: Path,
+    inputs_dir: Path,
+    policy_path: Path | None = None,
 ) -> Report | None:
     """The monthly run's last step when the policy says `distribution.send_after_monthly_run: true`
     (called after the period lock is released). None when not configured."""
-    settings = load_settings(policy_path or inputs_dir / "policy.yaml")
-    if not settings.send_after_monthly_run:
+    if not distribution_settings(config, settings.environ).send_after_monthly_run:
         return None
-    return run.stage("distribute", run_distribution, period, outputs_dir, inputs_dir, policy_path)
+    return run.stage(
+        "distribute",
+        run_distribution,
+        period,
+        outputs_dir,
+        inputs_dir,
+        policy_path,
+        deployment=settings,
+        policy_file=config,
+    )

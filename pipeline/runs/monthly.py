@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pipeline.compute.month import MonthResult, PastResult, compute_month, latest_period
 from pipeline.config.policy import Policy
+from pipeline.config.resources import SHIPPED_TEMPLATES
+from pipeline.documents.messages import joined, text
 from pipeline.documents.monthly import notice_context, portfolio_context, review_context, settlement_context
 from pipeline.documents.scoreboard import scoreboard_bytes
 from pipeline.errors import ConfigError, Issue
@@ -36,7 +38,8 @@ from pipeline.publish.outputs import (
 )
 from pipeline.runs.distribution import distribute_after_monthly
 from pipeline.runs.runner import PlainRunner, Runner
-from pipeline.runs.stages import Loaded, find_policy, input_fingerprints, load_stage, validate_stage
+from pipeline.runs.stages import Loaded, input_fingerprints, load_stage, policy_file, validate_stage
+from pipeline.settings import Settings
 from pipeline.validation.coerce import to_period
 from pipeline.validation.records import Validated
 
@@ -84,10 +87,10 @@ def choose_period(validated: Validated, requested: str | None, loaded: Loaded | 
     return latest
 
 
-def history_stage(outputs_dir: Path, period: Period) -> tuple[HistoryStore, list[PastResult]]:
+def history_stage(outputs_dir: Path, period: Period, url: str | None = None) -> tuple[HistoryStore, list[PastResult]]:
     """Open the store before anything is written (a damaged store stops the run cleanly) and
     read what earlier periods recorded."""
-    store = HistoryStore.for_outputs(outputs_dir)
+    store = HistoryStore.for_outputs(outputs_dir, url)
     return store, [r for r in store.current_results() if r.period < period.code]
 
 
@@ -97,7 +100,6 @@ def compute_stage(validated: Validated, policy: Policy, period: Period, past: Se
 
 def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written: Sequence[Written]) -> None:
     """The period's results, flags, actions and documents, superseding an earlier run of it."""
-    from pipeline.documents.messages import joined, text  # the words of flags and reasons: the catalogue
 
     rows, flag_rows, action_rows = [], [], []
     for sm in result.suppliers:
@@ -161,8 +163,10 @@ def rejected_row_count(issues: Sequence[Issue]) -> int:
     return len({(i.file, i.sheet, i.row) for i in issues if i.row is not None})
 
 
-def document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> list[Job]:
-    return list(iter_document_jobs(result, policy, issues))
+def document_jobs(
+    result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path = SHIPPED_TEMPLATES
+) -> list[Job]:
+    return list(iter_document_jobs(result, policy, issues, templates))
 
 
 def count_documents(result: MonthResult) -> int:
@@ -174,7 +178,9 @@ def count_documents(result: MonthResult) -> int:
     return n
 
 
-def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Issue]) -> Iterator[Job]:
+def iter_document_jobs(
+    result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path = SHIPPED_TEMPLATES
+) -> Iterator[Job]:
     """The month's documents one at a time: each context (chart pictures included) is built
     only when the renderer asks for it, so a large month never holds them all."""
     period = result.period
@@ -185,7 +191,7 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
         jobs.append(
             make_job(
                 f"reports/{name}_review_{code}.docx",
-                TEMPLATES["review_report"],
+                str(templates / TEMPLATES["review_report"]),
                 review_context(sm, policy, period),
                 "review_report",
                 sm.supplier_id,
@@ -195,7 +201,7 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
             jobs.append(
                 make_job(
                     f"settlements/{name}_settlement_{code}.docx",
-                    TEMPLATES["settlement_statement"],
+                    str(templates / TEMPLATES["settlement_statement"]),
                     settlement_context(sm, policy, period),
                     "settlement_statement",
                     sm.supplier_id,
@@ -205,7 +211,7 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
             jobs.append(
                 make_job(
                     f"notices/{name}_{action.action}_{code}.docx",
-                    f"{action.action}.docx",
+                    str(templates / f"{action.action}.docx"),
                     notice_context(sm, action, policy, period),
                     action.action,
                     sm.supplier_id,
@@ -215,7 +221,7 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
                 jobs.append(
                     make_job(
                         f"notices/{name}_exit_review_{code}.docx",
-                        "exit_review.docx",
+                        str(templates / "exit_review.docx"),
                         notice_context(sm, action, policy, period, "exit_review"),
                         "exit_review",
                         sm.supplier_id,
@@ -225,7 +231,7 @@ def iter_document_jobs(result: MonthResult, policy: Policy, issues: Sequence[Iss
     jobs.append(
         make_job(
             f"summary/portfolio_{code}.docx",
-            TEMPLATES["portfolio_summary"],
+            str(templates / TEMPLATES["portfolio_summary"]),
             portfolio_context(result, policy, issues, rejected_row_count(issues)),
             "portfolio_summary",
         )
@@ -288,7 +294,7 @@ def publish_stage(
 
 
 def render_stage(
-    run: Runner, root: Path, result: MonthResult, policy: Policy, issues: Sequence[Issue]
+    run: Runner, root: Path, result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path
 ) -> tuple[list[Written], int]:
     """Every document of the month: contexts built as the renderer asks for them (a month never
     holds them all), unchanged documents kept; returns every manifest entry and how many were
@@ -296,13 +302,14 @@ def render_stage(
     total = count_documents(result)
     if run.progress:
         run.progress(0, total)
-    plan = plan_stream(root, iter_document_jobs(result, policy, issues), run.progress)
+    plan = plan_stream(root, iter_document_jobs(result, policy, issues, templates), run.progress)
     rendered = run.render(plan.todo, root, total)
     return plan.reused + rendered, len(rendered)
 
 
 def monthly(
     run: Runner,
+    settings: Settings,
     inputs_dir: Path,
     outputs_dir: Path,
     period: str | None = None,
@@ -311,21 +318,31 @@ def monthly(
     strict: bool = False,
 ) -> RunSummary:
     """The monthly review, declared once: intake and load → validate → compute → render →
-    publish → record. `run` executes each stage (plainly, or as Prefect tasks)."""
-    policy = run.stage("load-policy", find_policy, inputs_dir, policy_path)
-    loaded = run.stage("intake-and-load", load_stage, inputs_dir)
+    publish → record. `run` executes each stage (plainly, or as Prefect tasks); `settings` are
+    the deployment's (templates folder, history store, input limits), read once at the edge."""
+    config = run.stage("load-policy", policy_file, inputs_dir, policy_path)
+    policy = config.policy
+    loaded = run.stage("intake-and-load", load_stage, inputs_dir, settings.limits)
     validated = run.stage("validate", validate_stage, loaded)
     chosen = choose_period(validated, period, loaded)
     if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
         return run.stage("reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
-        store, past = run.stage("open-history", history_stage, outputs_dir, chosen)
+        store, past = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
         result = run.stage("compute", compute_stage, validated, policy, chosen, past)
         run_id = store.begin_run("monthly", chosen.code, policy.sha256, input_fingerprints(loaded))
         try:
             written, rendered = run.stage(
-                "render-documents", render_stage, run, root, result, policy, validated.issues, retries=1
+                "render-documents",
+                render_stage,
+                run,
+                root,
+                result,
+                policy,
+                validated.issues,
+                settings.templates,
+                retries=1,
             )
             manifest = run.stage("publish", publish_stage, root, result, policy, loaded, validated.issues, written)
             run.stage("record-history", record_stage, store, run_id, result, manifest_files(manifest), retries=2)
@@ -343,7 +360,8 @@ def monthly(
         rendered=rendered,
     )
     run.announce("monthly", summary, result)
-    distribute_after_monthly(run, chosen.code, outputs_dir, inputs_dir, policy_path)  # only when the policy says so
+    # the last step, after the lock is released, when the policy says so
+    distribute_after_monthly(run, settings, config, chosen.code, outputs_dir, inputs_dir, policy_path)
     return summary
 
 
@@ -355,9 +373,12 @@ def run_month(
     progress: Callable[..., None] | None = None,
     wait_seconds: float = 0,
     strict: bool = False,
+    settings: Settings | None = None,
 ) -> RunSummary:
-    """The whole month without Prefect, in one call."""
-    return monthly(PlainRunner(progress), inputs_dir, outputs_dir, period, policy_path, wait_seconds, strict)
+    """The whole month without Prefect, in one call (the Python API's edge: without `settings`,
+    the environment's)."""
+    settings = settings or Settings.from_env()
+    return monthly(PlainRunner(progress), settings, inputs_dir, outputs_dir, period, policy_path, wait_seconds, strict)
 
 
 REPORTS = ("errors/validation_report.xlsx", "errors/validation_report.json")
@@ -387,7 +408,7 @@ def reject_run(
             write_output(root, REPORTS[0], validation_report_xlsx(issues), "validation_report"),
             write_output(root, REPORTS[1], validation_report_json(issues, period.code), "validation_report"),
         ]
-        inputs = [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
+        inputs = input_fingerprints(loaded)
         manifest = manifest_bytes(
             period.code, kept + written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256}
         )

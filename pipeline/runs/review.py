@@ -11,13 +11,15 @@ from pathlib import Path
 
 from pipeline.compute.rollup import ReviewPeriod, roll_up
 from pipeline.config.policy import Policy
+from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.review import portfolio_review_context, review_block, supplier_review_context
 from pipeline.errors import ConfigError
 from pipeline.publish.history import HistoryStore
-from pipeline.publish.jobs import plan_documents
+from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import manifest_bytes, remove_stale, write_output
 from pipeline.runs.runner import PlainRunner, Runner
+from pipeline.settings import Settings
 
 
 @dataclass
@@ -30,9 +32,10 @@ class ReviewSummary:
     manifest: Path
 
 
-def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> list:
-    from pipeline.publish.jobs import make_job, safe_name
-
+def review_jobs(
+    store: HistoryStore, review: ReviewPeriod, policy: Policy, templates: Path = SHIPPED_TEMPLATES
+) -> list[Job]:
+    """One periodic review per supplier with a recorded month, and the portfolio's."""
     codes = [m.code for m in review.months]
     results = store.current_results(codes)
     rolls = roll_up(results, review, policy)
@@ -51,7 +54,7 @@ def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> li
         jobs.append(
             make_job(
                 f"reports/{safe_name(roll.supplier_id)}_review_{review.code}.docx",
-                "periodic_review.docx",
+                str(templates / "periodic_review.docx"),
                 ctx,
                 "periodic_review",
                 roll.supplier_id,
@@ -61,7 +64,7 @@ def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> li
         jobs.append(
             make_job(
                 f"summary/portfolio_{review.code}.docx",
-                "periodic_portfolio.docx",
+                str(templates / "periodic_portfolio.docx"),
                 portfolio_review_context(rolls, review, policy, flags, actions),
                 "periodic_portfolio",
             )
@@ -69,11 +72,13 @@ def review_jobs(store: HistoryStore, review: ReviewPeriod, policy: Policy) -> li
     return jobs
 
 
-def render_review(run: Runner, outputs_dir: Path, review: ReviewPeriod, policy: Policy) -> ReviewSummary:
-    store = HistoryStore.for_outputs(outputs_dir)
+def render_review(
+    run: Runner, settings: Settings, outputs_dir: Path, review: ReviewPeriod, policy: Policy
+) -> ReviewSummary:
+    store = HistoryStore.for_outputs(outputs_dir, settings.history_url)
     root = outputs_dir / review.code
     with period_lock(outputs_dir, review.code):
-        jobs = review_jobs(store, review, policy)
+        jobs = review_jobs(store, review, policy, settings.templates)
         if not jobs:
             raise ConfigError(
                 f"历史数据库中没有{review_block(review)['zh']}的记录：请先运行这些月份的月度评估",
@@ -100,15 +105,15 @@ def render_review(run: Runner, outputs_dir: Path, review: ReviewPeriod, policy: 
     )
 
 
-def review(run: Runner, outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
+def review(run: Runner, settings: Settings, outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
     """`vendorflow review`, declared once: the quarter's or year's roll-up of the months the
     history store recorded, one report per supplier and a portfolio summary."""
     period = ReviewPeriod.parse(period_text)
-    summary = run.stage("periodic-review", render_review, run, outputs_dir, period, policy)
+    summary = run.stage("periodic-review", render_review, run, settings, outputs_dir, period, policy)
     run.announce("review", summary)
     return summary
 
 
-def run_review(outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
-    """`vendorflow review` without Prefect, in one call."""
-    return review(PlainRunner(), outputs_dir, period_text, policy)
+def run_review(outputs_dir: Path, period_text: str, policy: Policy, settings: Settings | None = None) -> ReviewSummary:
+    """`vendorflow review` without Prefect, in one call (without `settings`, the environment's)."""
+    return review(PlainRunner(), settings or Settings.from_env(), outputs_dir, period_text, policy)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.compute.selection import EventResult, SelectionPolicy, evaluate_event, load_selection_policy
+from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.selection import chart_png, render_report, report_context, table_workbook, winner_row_workbook
 from pipeline.errors import Issue
 from pipeline.publish.jobs import safe_name
@@ -26,7 +27,8 @@ from pipeline.publish.outputs import (
     write_output,
 )
 from pipeline.runs.runner import PlainRunner, Runner
-from pipeline.runs.stages import Loaded, load_stage, validate_stage
+from pipeline.runs.stages import Loaded, input_fingerprints, load_stage, validate_stage
+from pipeline.settings import Limits, Settings
 from pipeline.validation.records import Validated
 
 # --------------------------------------------------------------------------- the run
@@ -71,7 +73,9 @@ def evaluate_stage(validated, aliases, policy: SelectionPolicy, event_id: str) -
     )
 
 
-def publish_selection(outputs_dir: Path, result: EventResult, loaded, labels: dict[str, str]) -> SelectionSummary:
+def publish_selection(
+    outputs_dir: Path, result: EventResult, loaded, labels: dict[str, str], templates: Path = SHIPPED_TEMPLATES
+) -> SelectionSummary:
     """Report, table, winner row, error report when input was rejected; manifest last."""
 
     name = safe_name(result.event_id)
@@ -82,7 +86,7 @@ def publish_selection(outputs_dir: Path, result: EventResult, loaded, labels: di
         write_output(
             root,
             f"selection_{name}.docx",
-            render_report(context, chart_png(result), f"selection {result.event_id}"),
+            render_report(context, chart_png(result), f"selection {result.event_id}", templates),
             "selection_report",
         ),
         write_output(root, f"selection_{name}.xlsx", table_workbook(result), "selection_table"),
@@ -103,11 +107,7 @@ def publish_selection(outputs_dir: Path, result: EventResult, loaded, labels: di
             )
         )
     remove_stale(root, {w.path for w in written})
-    inputs = [
-        {"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes}
-        for f in loaded.files
-        if f.kind in ("candidates", "suppliers")
-    ]
+    inputs = input_fingerprints(loaded, kinds=("candidates", "suppliers"))
     policy = result.policy
     write_output(
         root,
@@ -122,34 +122,57 @@ def find_selection_policy(inputs_dir: Path, policy_path: Path | None) -> Selecti
     return load_selection_policy(policy_path or inputs_dir / "policy.yaml")
 
 
-def load_candidates(inputs_dir: Path):
-    loaded = load_stage(inputs_dir)
+def load_candidates(inputs_dir: Path, limits: Limits = Limits()) -> tuple[Loaded, Validated]:
+    loaded = load_stage(inputs_dir, limits)
     return loaded, validate_stage(loaded)
 
 
 def evaluate_and_publish(
-    outputs_dir: Path, loaded: Loaded, validated: Validated, policy: SelectionPolicy, event_id: str
+    outputs_dir: Path,
+    loaded: Loaded,
+    validated: Validated,
+    policy: SelectionPolicy,
+    event_id: str,
+    templates: Path = SHIPPED_TEMPLATES,
 ) -> SelectionSummary:
     result = evaluate_stage(validated, loaded.aliases, policy, event_id)
     with period_lock(outputs_dir, f"selection-{safe_name(result.event_id)}"):
-        return publish_selection(outputs_dir, result, loaded, dict(loaded.aliases.labels))
+        return publish_selection(outputs_dir, result, loaded, dict(loaded.aliases.labels), templates)
 
 
 def selection(
-    run: Runner, inputs_dir: Path, outputs_dir: Path, event_id: str, policy_path: Path | None = None
+    run: Runner,
+    settings: Settings,
+    inputs_dir: Path,
+    outputs_dir: Path,
+    event_id: str,
+    policy_path: Path | None = None,
 ) -> SelectionSummary:
     """`vendorflow select`, declared once: the selection policy, the inputs, then the event's
     gates and ranking with its report, table, winner row and manifest (under the event's lock).
     An event ID that no candidates row carries raises UnknownEvent (a ConfigError)."""
     policy = run.stage("load-selection-policy", find_selection_policy, inputs_dir, policy_path)
-    loaded, validated = run.stage("intake-load-validate", load_candidates, inputs_dir)
-    summary = run.stage("evaluate-and-publish", evaluate_and_publish, outputs_dir, loaded, validated, policy, event_id)
+    loaded, validated = run.stage("intake-load-validate", load_candidates, inputs_dir, settings.limits)
+    summary = run.stage(
+        "evaluate-and-publish",
+        evaluate_and_publish,
+        outputs_dir,
+        loaded,
+        validated,
+        policy,
+        event_id,
+        settings.templates,
+    )
     run.announce("selection", summary)
     return summary
 
 
 def run_selection(
-    inputs_dir: Path, outputs_dir: Path, event_id: str, policy_path: Path | None = None
+    inputs_dir: Path,
+    outputs_dir: Path,
+    event_id: str,
+    policy_path: Path | None = None,
+    settings: Settings | None = None,
 ) -> SelectionSummary:
     """`vendorflow select` without Prefect, in one call."""
-    return selection(PlainRunner(), inputs_dir, outputs_dir, event_id, policy_path)
+    return selection(PlainRunner(), settings or Settings.from_env(), inputs_dir, outputs_dir, event_id, policy_path)

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.aliases import Aliases, load_aliases
-from pipeline.config.policy import Policy, load_policy
+from pipeline.config.policy import Policy, PolicyFile, read_policy
 from pipeline.errors import ConfigError, Issue
 from pipeline.intake.folder import InputFile, archive_and_quarantine, discover
 from pipeline.load.reader import RawTable, read_input
+from pipeline.settings import Limits
 from pipeline.validation.records import Validated, validate_tables
 
 
@@ -22,14 +23,15 @@ class Loaded:
     aliases: Aliases
 
 
-def load_stage(inputs_dir: Path, today=None) -> Loaded:
+def load_stage(inputs_dir: Path, limits: Limits = Limits(), today=None) -> Loaded:
+    """Every input archived before it is read, then read within the hostile-input `limits`."""
     if not inputs_dir.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(inputs_dir))
     aliases = load_aliases(inputs_dir)
     files, issues = discover(inputs_dir)
     # every input is archived before it is read; files unusable as a whole go to rejected/
     archive_and_quarantine(inputs_dir, files, issues, today)
-    tables = [t for f in files for t in read_input(f, aliases)]
+    tables = [t for f in files for t in read_input(f, aliases, limits)]
     archive_and_quarantine(inputs_dir, [], [i for t in tables for i in t.issues], today)
     return Loaded(files, tables, issues, aliases)
 
@@ -40,10 +42,21 @@ def validate_stage(loaded: Loaded) -> Validated:
     return validated
 
 
+def policy_file(inputs_dir: Path, policy_path: Path | None) -> PolicyFile:
+    """policy.yaml (or --policy) read once, its scoring policy checked: a bad policy stops the run here."""
+    read = read_policy(policy_path or inputs_dir / "policy.yaml")
+    read.policy  # noqa: B018  (checked now, before anything is read or written)
+    return read
+
+
 def find_policy(inputs_dir: Path, policy_path: Path | None) -> Policy:
-    path = policy_path or inputs_dir / "policy.yaml"
-    return load_policy(path)
+    return policy_file(inputs_dir, policy_path).policy
 
 
-def input_fingerprints(loaded: Loaded) -> list[dict[str, Any]]:
-    return [{"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes} for f in loaded.files]
+def input_fingerprints(loaded: Loaded, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The manifest's record of the inputs a run read (of `kinds` only, when given)."""
+    return [
+        {"path": f.path.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.bytes}
+        for f in loaded.files
+        if kinds is None or f.kind in kinds
+    ]

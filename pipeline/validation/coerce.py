@@ -244,15 +244,3 @@ def compile_coercer(prop: dict, field: str, aliases: Aliases) -> Callable[[Any],
 
 def compile_coercers(schema: dict, aliases: Aliases) -> dict[str, Callable[[Any], Any]]:
     return {fld: compile_coercer(prop, fld, aliases) for fld, prop in schema["properties"].items()}
-
-
-def coerce_record(
-    cells: dict[str, Any], schema: dict, aliases: Aliases, coercers: dict[str, Callable[[Any], Any]] | None = None
-) -> dict[str, Any]:
-    if coercers is None:
-        properties = schema["properties"]
-        return {
-            field: coerce_value(value, properties[field], field, aliases) if field in properties else value
-            for field, value in cells.items()
-        }
-    return {field: coercers[field](value) if field in coercers else value for field, value in cells.items()}

@@ -9,6 +9,7 @@ are given to jsonschema for the full list of their errors.
 
 from __future__ import annotations
 
+import datetime as _dt
 import heapq
 import re
 from collections import defaultdict
@@ -22,12 +23,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from pipeline.compute.workforce import days_on_site, item_for_role
 from pipeline.config.aliases import Aliases
 from pipeline.config.labels import label
 from pipeline.config.resources import load_schema
 from pipeline.errors import Issue, display_value
-from pipeline.identifiers import USCC_ALPHABET, uscc_check_char
+from pipeline.identifiers import USCC_ALPHABET, id_birth_date, id_check_char, uscc_check_char
 from pipeline.load.reader import RawRow, RawTable, gc_paused
+from pipeline.periods import Period
 from pipeline.validation.coerce import coercer_for, compile_coercers
 from pipeline.validation.fastcheck import compile_schema
 from pipeline.validation.formats import format_checker
@@ -87,10 +90,6 @@ def compiled(kind: str) -> tuple[dict, Draft202012Validator, Any]:
     return cached
 
 
-def _validator(kind: str) -> Draft202012Validator:
-    return compiled(kind)[1]
-
-
 FORMAT_HINTS = {
     "date": (
         "日期无效，应为 2026-10-31、2026/10/31 或 2026年10月31日 这样的日期",
@@ -129,9 +128,6 @@ def _fmt_bound(prop: dict, bound: Any) -> str:
 
 def id_number_problem(value: Any) -> tuple[str, str] | None:
     """What exactly is wrong with a 居民身份证号 (length, characters, birth date, check character)."""
-    import datetime as _dt
-
-    from pipeline.identifiers import id_birth_date, id_check_char
 
     if not isinstance(value, str):
         return None
@@ -317,10 +313,6 @@ def row_issues(
             )
         )
     return _unique(found)
-
-
-def _unknown(value: Any) -> tuple[Any, bool]:
-    return value, False  # a field the schema does not know: jsonschema will say so
 
 
 class _Missing:
@@ -690,8 +682,6 @@ def workforce_problems(
     missing,
 ) -> None:
     """Roster rows against their contracts, attendance rows against the roster."""
-    from pipeline.compute.workforce import days_on_site, item_for_role
-    from pipeline.periods import Period
 
     checks_contracts = present is None or "contracts" in present
     items: dict[str, list[dict[str, Any]]] = defaultdict(list)

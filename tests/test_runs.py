@@ -1,0 +1,84 @@
+"""Each run is declared once: the plain runner and the Prefect flow execute the same stages,
+and every run that writes an output folder holds that folder's period lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import PeriodBusy
+from pipeline.publish.locking import period_lock
+from pipeline.runs.contracts import run_contracts
+from pipeline.runs.monthly import monthly
+from pipeline.runs.runner import PlainRunner
+from pipeline.settings import Settings
+
+MONTHLY_STAGES = [
+    "load-policy",
+    "intake-and-load",
+    "validate",
+    "open-history",
+    "compute",
+    "render-documents",
+    "publish",
+    "record-history",
+]
+
+
+class Recording(PlainRunner):
+    """The plain runner, noting each stage's name as it runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stages: list[str] = []
+
+    def stage(self, name, fn, *args, retries=0, **kwargs):
+        self.stages.append(name)
+        return super().stage(name, fn, *args, retries=retries, **kwargs)
+
+
+def test_the_monthly_run_is_the_declared_sequence_of_stages(sample_inputs, tmp_path):
+    runner = Recording()
+    summary = monthly(runner, Settings(), sample_inputs, tmp_path / "out", "2026-10")
+    assert runner.stages == MONTHLY_STAGES
+    assert summary.documents == 37 and summary.exit_code == 0
+
+
+def test_the_flow_runs_the_same_stages_as_task_runs(sample_inputs, tmp_path, prefect_harness):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from pipeline.orchestration.flows import monthly_flow
+
+    state = monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "out"), period="2026-10", return_state=True)
+    assert state.is_completed() and state.result().documents == 37
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    by_start = sorted(runs, key=lambda r: r.expected_start_time)
+    assert [r.name.rsplit("-", 1)[0] for r in by_start] == MONTHLY_STAGES
+
+
+def test_the_contracts_run_waits_for_its_folder_s_lock(sample_inputs, tmp_path):
+    out = tmp_path / "out"
+    with period_lock(out, "2026-10"), pytest.raises(PeriodBusy) as busy:
+        run_contracts(sample_inputs, out, period="2026-10")
+    assert busy.value.period == "2026-10"
+    assert not (out / "2026-10" / "manifest.json").exists()  # nothing written while another run held the folder
+    summary = run_contracts(sample_inputs, out, period="2026-10")  # free again: the run completes
+    assert summary.documents > 0 and (out / "2026-10" / "manifest.json").is_file()
+
+
+def test_settings_come_from_the_environment_once_and_are_typed(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("VENDORFLOW_TEMPLATES", str(tmp_path))
+    monkeypatch.setenv("VENDORFLOW_HISTORY_URL", "sqlite:///x.sqlite")
+    monkeypatch.setenv("VENDORFLOW_MAX_ROWS", "12")
+    settings = Settings.from_env()
+    assert settings.templates == tmp_path and settings.history_url == "sqlite:///x.sqlite"
+    assert settings.limits.max_rows == 12 and settings.environ["VENDORFLOW_MAX_ROWS"] == "12"
+    monkeypatch.setenv("VENDORFLOW_MAX_ROWS", "99")
+    assert settings.limits.max_rows == 12  # a snapshot: nothing below reads the environment again
+    with pytest.raises(TypeError):
+        settings.environ["VENDORFLOW_MAX_ROWS"] = "1"  # read-only
