@@ -11,11 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline.config.policy import read_policy
 from pipeline.errors import ConfigError, Issue, VendorflowError
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
@@ -33,6 +35,73 @@ def quiet_prefect(level: str = "WARNING") -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+LOG: dict[str, Any] = {}  # where this command's Prefect log went (for the error message), and how to undo it
+
+
+def log_prefect_to_file(outputs: Path) -> Path | None:
+    """Prefect's log (and any traceback it prints) goes to <outputs>/.logs/vendorflow.log, not
+    the terminal: the user sees our one bilingual message, which names this file."""
+    import logging
+
+    folder = outputs / ".logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(folder / "vendorflow.log", encoding="utf-8")
+    except OSError:
+        return None  # an unwritable outputs folder is reported by the preflight check
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    removed = []
+    for name in ("", "uvicorn"):
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if type(h).__name__ == "PrefectConsoleHandler"]:
+            logger.removeHandler(old)
+            removed.append((logger, old))
+        logger.addHandler(handler)
+    LOG.update(path=folder / "vendorflow.log", handler=handler, removed=removed)
+    return LOG["path"]
+
+
+def restore_logging() -> None:
+    """Undo `log_prefect_to_file` (main() calls it last, so an embedding program keeps its logging)."""
+    import logging
+
+    handler = LOG.pop("handler", None)
+    if handler is not None:
+        for name in ("", "uvicorn"):
+            logging.getLogger(name).removeHandler(handler)
+        handler.close()
+    for logger, old in LOG.pop("removed", []):
+        logger.addHandler(old)
+    LOG.pop("path", None)
+
+
+def check_inputs(inputs: Path, policy: Path | None) -> None:
+    """Before Prefect starts (seconds): the inputs folder exists and its policy is usable."""
+    if not inputs.is_dir():
+        raise ConfigError(
+            "输入文件夹不存在：请用 --inputs 指定放置月度表格的文件夹",
+            "the inputs folder does not exist: give the folder with the monthly spreadsheets with --inputs",
+            file=str(inputs),
+        )
+    read_policy(policy or inputs / "policy.yaml").policy  # noqa: B018  (a bad policy stops here)
+
+
+def check_outputs(outputs: Path) -> None:
+    """The outputs folder can be created and written, before anything runs."""
+    try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        probe = outputs / f".vendorflow-write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"输出文件夹无法写入（{exc.strerror or exc}）：请检查权限或磁盘空间，或用 --outputs 指定其他文件夹",
+            f"the outputs folder cannot be written ({exc.strerror or exc}): check its permissions and free space, "
+            "or give another folder with --outputs",
+            file=str(outputs),
+        ) from None
 
 
 def _print_issues(issues: Sequence[Issue], limit: int = 50) -> None:
@@ -77,11 +146,15 @@ def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int =
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    check_inputs(args.inputs, args.policy)
+    check_outputs(args.outputs)
     quiet_prefect()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.orchestration import flows
     from pipeline.runs.monthly import RunSummary
+
+    log_prefect_to_file(args.outputs)
 
     progress = Progress(
         TextColumn("渲染文档 Rendering documents"),
@@ -329,8 +402,23 @@ def cmd_review(args: argparse.Namespace) -> int:
     except ValueError as exc:
         err_console.print(escape(str(exc)))
         return 2
+    if not args.outputs.is_dir():
+        raise ConfigError(
+            "输出文件夹不存在：请用 --outputs 指定月度评估写入的文件夹",
+            "the outputs folder does not exist: give the folder the monthly reviews were written to with --outputs",
+            file=str(args.outputs),
+        )
+    if args.settings.history_url is None and not (args.outputs / "history.sqlite").is_file():
+        raise ConfigError(
+            "该文件夹中没有历史数据库（history.sqlite）：请先运行这些月份的月度评估（vendorflow run --period YYYY-MM）",
+            "there is no history store (history.sqlite) in this folder: run the monthly review for those months "
+            "first (vendorflow run --period YYYY-MM)",
+            file=str(args.outputs),
+        )
+    read_policy(args.policy).policy  # noqa: B018  (a bad or missing policy stops here, before Prefect)
     from pipeline.orchestration import flows
 
+    log_prefect_to_file(args.outputs)
     summary = flows.review_flow(period=args.period, outputs=str(args.outputs), policy=str(args.policy))
     console.print(
         f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
@@ -429,7 +517,15 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     load_settings(args.policy or args.inputs / "policy.yaml", args.settings.environ)  # bad settings stop here,
     if not args.dry_run:  # before Prefect starts
         smtp_settings(args.settings.environ)
+    if not (args.outputs / args.period / "manifest.json").is_file():
+        raise ConfigError(
+            f"{args.period} 没有已生成的文件：请先运行 vendorflow run --period {args.period}",
+            f"there are no outputs for {args.period} to send: run vendorflow run --period {args.period} first",
+            file=str(args.outputs / args.period),
+        )
     from pipeline.orchestration import flows as dflow
+
+    log_prefect_to_file(args.outputs)
 
     words = {
         "sent": "已发送 sent",
@@ -652,7 +748,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except VendorflowError as exc:  # every error the project raises: its message, never a traceback
         err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")
+        if "path" in LOG:
+            err_console.print(f"详细日志 Details: {escape(str(LOG['path']))}", soft_wrap=True)
         return exc.exit_code
+    finally:
+        restore_logging()
 
 
 if __name__ == "__main__":

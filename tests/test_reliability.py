@@ -269,3 +269,21 @@ def test_full_disk_is_reported_clearly_and_nothing_half_written_stays(sample_inp
     _all_docx_open(root)
     monkeypatch.setattr(publish.os, "fdopen", real_fdopen)
     assert run_month(sample_inputs, out).documents == 37
+
+
+def test_published_files_are_readable_as_the_umask_allows(sample_inputs, tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    finally:
+        os.umask(old)
+    files = [p for p in summary.outputs.rglob("*") if p.is_file()]
+    assert files and {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o644}
+    old = os.umask(0o077)  # a private umask keeps them private
+    try:
+        again = run_month(sample_inputs, tmp_path / "private", period="2026-10")
+    finally:
+        os.umask(old)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in again.outputs.rglob("*") if p.is_file()} == {0o600}

@@ -51,6 +51,18 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec (Linu
         pass
 
 
+def _signal(process: subprocess.Popen, force: bool) -> None:
+    """SIGTERM (or SIGKILL when `force`) to the process's group on POSIX; terminate or kill on Windows."""
+    if hasattr(os, "killpg"):
+        os.killpg(process.pid, signal.SIGKILL if force else signal.SIGTERM)
+    elif force:
+        process.kill()
+    elif process.poll() is None:
+        process.terminate()
+    else:
+        raise ProcessLookupError(process.pid)
+
+
 class LocalServer:
     """`prefect server start` on 127.0.0.1 in its own process group, its own PREFECT_HOME."""
 
@@ -124,19 +136,21 @@ class LocalServer:
             return ""
 
     def stop(self, timeout: float = 20) -> None:
-        """SIGTERM to the whole process group, SIGKILL after `timeout` seconds."""
+        """Ask the server to stop (SIGTERM to its whole process group), then force it after
+        `timeout` seconds. Windows has no process groups to signal: the process itself is
+        terminated, then killed."""
         process = self.process
         if process is None:
             return
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+        for force, wait in ((False, timeout), (True, 10)):
             try:
-                os.killpg(process.pid, sig)
+                _signal(process, force)
             except (ProcessLookupError, PermissionError):
                 break
             try:
                 process.wait(wait)
                 try:  # the leader is gone; anything it left in its group goes too
-                    os.killpg(process.pid, signal.SIGKILL)
+                    _signal(process, True)
                 except (ProcessLookupError, PermissionError):
                     pass
                 break

@@ -1,44 +1,51 @@
 """One run per period at a time: two runs writing the same folder would interleave files.
 
-An advisory lock (flock) per period under outputs/.locks/; it is released by the kernel
-when the process ends, so a killed run never leaves a stale lock behind.
+A lock file per period under outputs/.locks/, held through `filelock` (an advisory lock the
+operating system releases when the process ends, on Linux, macOS and Windows alike, so a killed
+run never leaves a stale lock behind). Beside it, `<period>.holder` says who holds it, for the
+message a second run shows.
 """
 
 from __future__ import annotations
 
-import fcntl
+import getpass
 import os
-import time
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from pipeline.errors import PeriodBusy
+
+
+def _holder() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment (a container, a service account)
+        user = "?"
+    return f"pid {os.getpid()} ({user}@{socket.gethostname()})"
 
 
 @contextmanager
 def period_lock(outputs_dir: Path, period: str, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold `period`'s lock, waiting up to `wait_seconds` for another run to finish (PeriodBusy after)."""
     lock_dir = outputs_dir / ".locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
-    path = lock_dir / f"{period}.lock"
-    with open(path, "a+") as handle:
-        deadline = time.monotonic() + max(wait_seconds, 0)
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    raise PeriodBusy(period, handle.read().strip() or "unknown process") from None
-                time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+    holder = lock_dir / f"{period}.holder"
+    lock = FileLock(lock_dir / f"{period}.lock", is_singleton=False)
+    try:
+        lock.acquire(timeout=max(wait_seconds, 0), poll_interval=0.2)
+    except Timeout:
         try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            who = holder.read_text(encoding="utf-8").strip()
+        except OSError:
+            who = ""
+        raise PeriodBusy(period, who or "unknown process") from None
+    try:
+        holder.write_text(_holder(), encoding="utf-8")
+        yield
+    finally:
+        holder.unlink(missing_ok=True)
+        lock.release()

@@ -48,7 +48,17 @@ class Written:
         return entry
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """`data` at `path` whole or not at all: written to a temporary name beside it, flushed to
+    disk, then renamed; readable as the user's umask allows (0644 under 0022), as a file written
+    the ordinary way would be, not the 0600 a temporary file starts with."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +67,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         if tmp:

@@ -32,7 +32,7 @@ def to_pdf(documents: list[Path], outdir: Path, timeout: int = 300) -> list[Path
         subprocess.run(
             [
                 soffice(),
-                f"-env:UserInstallation=file://{profile}",
+                f"-env:UserInstallation={Path(profile).as_uri()}",  # file:///C:/… on Windows too
                 "--headless",
                 "--norestore",
                 "--convert-to",

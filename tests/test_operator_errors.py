@@ -1,0 +1,104 @@
+"""Ordinary mistakes end in one bilingual message naming the thing, with DESIGN.md's exit code,
+and never a traceback on the terminal (Prefect's log, tracebacks included, goes to a file)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import ROOT
+
+from pipeline.publish.locking import period_lock
+
+
+def vendorflow(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The command as a user runs it, from another folder, with the test's Prefect home."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def cannot_run(done: subprocess.CompletedProcess, *named: str) -> str:
+    text = done.stdout + done.stderr
+    assert done.returncode == 2, text
+    assert "Traceback" not in text and "无法运行 Cannot run" in text, text
+    flat = " ".join(text.split())
+    for thing in named:
+        assert thing in flat, (thing, text)
+    return flat
+
+
+def test_a_missing_inputs_folder_is_named(tmp_path):
+    cannot_run(
+        vendorflow("run", "--inputs", str(tmp_path / "nowhere"), "--outputs", str(tmp_path / "out"), cwd=tmp_path),
+        str(tmp_path / "nowhere"),
+        "the inputs folder does not exist",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_policy_typo_names_the_policy_before_anything_runs(sample_inputs, tmp_path):
+    policy = sample_inputs / "policy.yaml"
+    data = yaml.safe_load(policy.read_text(encoding="utf-8"))
+    data["kpis"][0]["weight"] = "thirty"  # a typo in one weight
+    policy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cannot_run(
+        vendorflow("run", "--inputs", str(sample_inputs), "--outputs", str(tmp_path / "out"), cwd=tmp_path),
+        "policy.yaml",
+        "the policy does not match its schema",
+    )
+
+
+def test_an_outputs_folder_that_cannot_be_written_is_named(sample_inputs, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cannot_run(
+        vendorflow("run", "--inputs", str(sample_inputs), "--outputs", str(blocker / "out"), cwd=tmp_path),
+        "the outputs folder cannot be written",
+    )
+
+
+def test_review_without_history_and_distribute_without_outputs_say_what_to_run_first(sample_inputs, tmp_path):
+    (tmp_path / "empty").mkdir()
+    cannot_run(
+        vendorflow("review", "--period", "2026-Q3", "--outputs", str(tmp_path / "empty"), cwd=tmp_path),
+        "no history store",
+        "vendorflow run --period",
+    )
+    cannot_run(
+        vendorflow(
+            "distribute",
+            "--period",
+            "2026-10",
+            "--dry-run",
+            "--inputs",
+            str(sample_inputs),
+            "--outputs",
+            str(tmp_path / "empty"),
+            cwd=tmp_path,
+        ),
+        "no outputs for 2026-10",
+        "vendorflow run --period 2026-10",
+    )
+
+
+def test_an_error_inside_the_flow_reaches_the_terminal_as_one_message_and_the_log_has_the_rest(sample_inputs, tmp_path):
+    out = tmp_path / "out"
+    with period_lock(out, "2026-10"):  # another run holds the month
+        flat = cannot_run(
+            vendorflow(
+                "run", "--period", "2026-10", "--inputs", str(sample_inputs), "--outputs", str(out), cwd=tmp_path
+            ),
+            "another run of period 2026-10 is in progress",
+            "vendorflow.log",
+        )
+    log = out / ".logs" / "vendorflow.log"
+    assert str(log) in flat and "PeriodBusy" in log.read_text(encoding="utf-8")
