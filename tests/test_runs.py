@@ -59,6 +59,8 @@ def test_the_flow_runs_the_same_stages_as_task_runs(sample_inputs, tmp_path, pre
         )
     by_start = sorted(runs, key=lambda r: r.expected_start_time)
     assert [r.name.rsplit("-", 1)[0] for r in by_start] == MONTHLY_STAGES
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(state.state_details.flow_run_id).name == "monthly-2026-10"
 
 
 def test_the_contracts_run_waits_for_its_folder_s_lock(sample_inputs, tmp_path):

@@ -175,11 +175,27 @@ ANNOUNCE = {
 # --------------------------------------------------------------------------- flows
 
 
+def run_name(kind: str, parameter: str) -> Callable[[], str]:
+    """A flow run named after what it does and its period or event (monthly-2026-10,
+    review-2026-Q3, select-SEL-2026-11) instead of Prefect's random words."""
+
+    def name() -> str:
+        from prefect.runtime import flow_run  # inside a flow run only
+
+        params = flow_run.parameters
+        value = params.get(parameter)
+        if kind == "monthly":
+            value = period_for_run(value, params.get("timezone") or "Asia/Shanghai")
+        return f"{kind}-{value or 'latest'}"
+
+    return name
+
+
 # Each flow is a worker's edge: it reads the deployment's settings once (`Settings.from_env()`)
 # and passes them down with its parameters.
 
 
-@flow(name="vendorflow-monthly", log_prints=False)
+@flow(name="vendorflow-monthly", flow_run_name=run_name("monthly", "period"), log_prints=False)
 def monthly_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",
@@ -204,14 +220,14 @@ def monthly_flow(
     )
 
 
-@flow(name="vendorflow-review", log_prints=False)
+@flow(name="vendorflow-review", flow_run_name=run_name("review", "period"), log_prints=False)
 def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml") -> ReviewSummary:
     """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store."""
     settings = Settings.from_env()
     return review(PrefectRunner(settings), settings, Path(outputs), period, load_policy(policy))
 
 
-@flow(name="vendorflow-contracts", log_prints=False)
+@flow(name="vendorflow-contracts", flow_run_name=run_name("contracts", "period"), log_prints=False)
 def contracts_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",
@@ -239,7 +255,7 @@ def contracts_flow(
         return exc
 
 
-@flow(name="vendorflow-select", log_prints=False)
+@flow(name="vendorflow-select", flow_run_name=run_name("select", "event"), log_prints=False)
 def selection_flow(
     event: str, inputs: str = "inputs", outputs: str = "outputs", policy: str | None = None
 ) -> SelectionSummary | ConfigError:
@@ -255,7 +271,7 @@ def selection_flow(
         return exc
 
 
-@flow(name="vendorflow-distribute", log_prints=False)
+@flow(name="vendorflow-distribute", flow_run_name=run_name("distribute", "period"), log_prints=False)
 def distribute_flow(
     period: str,
     outputs: str = "outputs",
