@@ -195,7 +195,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "no documents were written[/red]"
             )
     grades = "  ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items())) or "—"
-    console.print(f"[bold]期间 Period {summary.period}[/bold]  评级 Grades  {grades}")
+    why = "（输入中最新的考核期间 the latest period in the inputs）" if summary.chosen == "latest" else ""
+    console.print(f"[bold]期间 Period {summary.period}[/bold]{why}  评级 Grades  {grades}")
+    if summary.stopped:
+        err_console.print(
+            f"[red]{summary.period} 的绩效评估全部被拒绝：未生成文档，只写了校验报告；改正后重新运行（不会改用更早的月份）/ "
+            f"every evaluation of {summary.period} was rejected: no documents, only the validation report; "
+            "correct the rows and run again (an earlier month is never used instead)[/red]"
+        )
     console.print(
         f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
         f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}"

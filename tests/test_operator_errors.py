@@ -102,3 +102,32 @@ def test_an_error_inside_the_flow_reaches_the_terminal_as_one_message_and_the_lo
         )
     log = out / ".logs" / "vendorflow.log"
     assert str(log) in flat and "PeriodBusy" in log.read_text(encoding="utf-8")
+
+
+def test_a_rejected_month_is_reported_and_never_replaced_by_an_older_one(sample_inputs, tmp_path, capsys):
+    import shutil
+
+    from pipeline.cli import main
+
+    # a copy of October's evaluations dropped beside the original: every October row is a duplicate
+    shutil.copy(sample_inputs / "evaluations_2026-10.xlsx", sample_inputs / "evaluations_2026-10 (copy).xlsx")
+    out = tmp_path / "out"
+    assert main(["run", "--inputs", str(sample_inputs), "--outputs", str(out)]) == 1
+    captured = capsys.readouterr()
+    said = " ".join((captured.out + captured.err).split())
+    assert "Period 2026-10" in said and "the latest period in the inputs" in said
+    assert "every evaluation of 2026-10 was rejected" in said
+    assert not (out / "2026-09").exists()  # September is not processed in October's place
+    written = sorted(p.relative_to(out / "2026-10").as_posix() for p in (out / "2026-10").rglob("*") if p.is_file())
+    assert written == ["errors/validation_report.json", "errors/validation_report.xlsx", "manifest.json"]
+
+
+def test_a_month_without_evaluations_says_so_instead_of_an_empty_portfolio(sample_inputs, tmp_path):
+    import pytest
+
+    from pipeline.errors import ConfigError
+    from pipeline.runs.monthly import run_month
+
+    with pytest.raises(ConfigError, match="no evaluations for 2026-11"):
+        run_month(sample_inputs, tmp_path / "out", period="2026-11")
+    assert not (tmp_path / "out" / "2026-11").exists()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.compute.month import MonthResult, PastResult, compute_month, latest_period
+from pipeline.compute.month import MonthResult, PastResult, compute_month
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.messages import joined, text
@@ -61,24 +61,30 @@ class RunSummary:
     issues: list[Issue] = field(default_factory=list)
     manifest: Path | None = None
     rendered: int = 0  # documents rendered this run (the rest were unchanged)
+    chosen: str = "requested"  # requested (--period) | latest (the latest period in the inputs)
+    stopped: bool = False  # the period's evaluations were all rejected: the report only, no documents
 
     @property
     def exit_code(self) -> int:
         return 1 if self.issues else 0
 
 
+def named_periods(validated: Validated, loaded: Loaded | None) -> set[Period]:
+    """Every period an evaluation row names, valid or rejected."""
+    named = {Period.parse(e["period"]) for e in validated.data("evaluations")}
+    for table in loaded.tables if loaded is not None else ():
+        if table.kind == "evaluations":
+            texts = {p for r in table.rows if isinstance(p := to_period(r.cells.get("period")), str)}
+            named |= {Period.parse(p) for p in texts if _PERIOD_TEXT.match(p)}
+    return named
+
+
 def choose_period(validated: Validated, requested: str | None, loaded: Loaded | None = None) -> Period:
-    """The period asked for; else the latest valid evaluation's; else, when every evaluation
-    was rejected, the latest period the evaluation files name, so the rejection is still reported."""
+    """The period asked for; else the latest period any evaluation row names, valid or not. It is
+    never an older month because the latest one's rows were rejected: that month is reported."""
     if requested:
         return Period.parse(requested)
-    latest = latest_period(validated.data("evaluations"))
-    if latest is None and loaded is not None:
-        named = set()
-        for table in loaded.tables:
-            if table.kind == "evaluations":
-                named |= {p for r in table.rows if isinstance(p := to_period(r.cells.get("period")), str)}
-        latest = max((Period.parse(p) for p in named if _PERIOD_TEXT.match(p)), default=None)
+    latest = max(named_periods(validated, loaded), default=None)
     if latest is None:
         raise ConfigError(
             "输入中没有有效的绩效评估记录，无法确定考核期间；请用 --period 指定",
@@ -325,8 +331,27 @@ def monthly(
     loaded = run.stage("intake-and-load", load_stage, inputs_dir, settings.limits)
     validated = run.stage("validate", validate_stage, loaded)
     chosen = choose_period(validated, period, loaded)
+    how = "requested" if period else "latest"
+    evaluated = any(e["period"] == chosen.code for e in validated.data("evaluations"))
+    if not evaluated and (validated.issues or chosen in named_periods(validated, loaded)):
+        # the month's evaluations were rejected (or depend on rejected rows): report that, and never
+        # fall back to an older month
+        summary = run.stage(
+            "reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds
+        )
+        return replace(summary, chosen=how, stopped=True)
+    if not evaluated:
+        raise ConfigError(
+            f"输入中没有 {chosen.code} 的绩效评估：请放入该月的评估表（如 evaluations_{chosen.code}.xlsx），或用 --period 指定其他月份",
+            f"the inputs have no evaluations for {chosen.code}: add that month's evaluations "
+            f"(e.g. evaluations_{chosen.code}.xlsx) or give another month with --period",
+            file=str(inputs_dir),
+        )
     if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
-        return run.stage("reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds)
+        summary = run.stage(
+            "reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds
+        )
+        return replace(summary, chosen=how)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
@@ -358,6 +383,7 @@ def monthly(
         issues=validated.issues,
         manifest=manifest,
         rendered=rendered,
+        chosen=how,
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so
