@@ -396,8 +396,9 @@ def stages(inputs: Path, outputs: Path):
     """Load, validate and compute in this process: (policy, validated, loaded, result, past)."""
     from pipeline.periods import Period
     from pipeline.runs import monthly
+    from pipeline.runs.stages import find_policy
 
-    policy = monthly.find_policy(inputs, None)
+    policy = find_policy(inputs, None)
     loaded = monthly.load_stage(inputs)
     validated = monthly.validate_stage(loaded)
     store, past = monthly.history_stage(outputs, Period.parse(PERIOD))
@@ -424,30 +425,21 @@ def seed_history(inputs: Path, outputs: Path) -> int:
 
 
 def plain_run(inputs: Path, outputs: Path, workers: int | None) -> dict:
-    """What monthly_flow does, stage by stage, without Prefect (parallel rendering included)."""
+    """The monthly run's own declaration without Prefect: a plain runner that renders on the
+    same process pool as the flow (parallel rendering included)."""
     from pipeline.orchestration import parallel
-    from pipeline.publish.locking import period_lock
     from pipeline.runs import monthly
+    from pipeline.runs.runner import PlainRunner
+    from pipeline.settings import Settings
+
+    class PoolRunner(PlainRunner):
+        def render(self, jobs, root, total):
+            return parallel.render_many(jobs, root, workers=workers or parallel.default_workers(), total=total)
 
     start = time.perf_counter()
-    policy = monthly.find_policy(inputs, None)
-    loaded = monthly.load_stage(inputs)
-    validated = monthly.validate_stage(loaded)
-    chosen = monthly.choose_period(validated, PERIOD, loaded)
-    root = outputs / chosen.code
-    with period_lock(outputs, chosen.code, 0):
-        store, past = monthly.history_stage(outputs, chosen)
-        result = monthly.compute_stage(validated, policy, chosen, past)
-        run_id = store.begin_run("monthly", chosen.code, policy.sha256, monthly.input_fingerprints(loaded))
-        plan = monthly.plan_stream(root, monthly.iter_document_jobs(result, policy, validated.issues))
-        rendered = parallel.render_many(
-            plan.todo, root, workers=workers or parallel.default_workers(), total=monthly.count_documents(result)
-        )
-        documents = plan.reused + rendered
-        manifest = monthly.publish_stage(root, result, policy, loaded, validated.issues, documents)
-        monthly.record_stage(store, run_id, result, monthly.manifest_files(manifest))
+    summary = monthly.monthly(PoolRunner(), Settings.from_env(), inputs, outputs, PERIOD)
     return {
-        "documents": len(documents),
+        "documents": summary.documents,
         "seconds": time.perf_counter() - start,
         "prefect_imported": "prefect" in sys.modules,
     }

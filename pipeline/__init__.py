@@ -15,6 +15,7 @@ The sub-packages are the stages of the data flow, in order:
     orchestration/  the same runs as Prefect flows; serve, watch, process pool, Dask
     cli.py          the `vendorflow` command line
 
-Shared vocabulary at the top: `errors` (every exception and its exit code; bilingual issues),
-`periods` (a month), `identifiers` (USCC and ID-number checks), `privacy` (masking).
+Shared at the top: `errors` (every exception and its exit code; bilingual issues), `settings`
+(the environment, read once at the edge), `periods` (a month), `identifiers` (USCC and ID-number
+checks), `privacy` (masking).
 """
