@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import read_policy
 from pipeline.errors import ConfigError, Issue, VendorflowError
 from pipeline.periods import Period
@@ -207,6 +208,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
         f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}"
     )
+    if summary.notices:  # what the office must follow up (a termination above all)
+        console.print("通知 Notices issued:", soft_wrap=True)
+        for supplier_id, notice in summary.notices:
+            zh, en = ACTION_LABELS.get(notice, (notice, notice))
+            console.print(f"  {escape(supplier_id)}  {zh} {en}", soft_wrap=True)
     console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
     return summary.exit_code
 

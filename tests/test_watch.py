@@ -84,12 +84,12 @@ def test_watch_runs_the_monthly_flow_when_a_file_lands_and_once_per_content(tmp_
     runs: list[int] = []
     said: list[str] = []
 
-    def runner(inputs_dir: Path, outputs_dir: Path) -> int:
+    def runner(inputs_dir: Path, outputs_dir: Path):
         from pipeline.orchestration.watch import run_monthly_flow
 
-        code = run_monthly_flow(inputs_dir, outputs_dir)  # the real Prefect flow
-        runs.append(code)
-        return code
+        summary = run_monthly_flow(inputs_dir, outputs_dir)  # the real Prefect flow
+        runs.append(summary.exit_code)
+        return summary
 
     stop = threading.Event()
     thread = threading.Thread(
@@ -109,6 +109,8 @@ def test_watch_runs_the_monthly_flow_when_a_file_lands_and_once_per_content(tmp_
         part.rename(inputs / "evaluations_2026-10.xlsx")
         wait_for(lambda: len(runs) == 2, 90)
         assert runs == [0, 0] and (outputs / "2026-10" / "manifest.json").exists()
+        finished = [s for s in said if "Monthly flow finished" in s]
+        assert "Period 2026-10" in finished[-1] and "S004 termination_notice" in finished[-1]
         # the same bytes dropped again (a re-save, a second copy) are not processed again
         (inputs / "evaluations_2026-10.xlsx").write_bytes((SAMPLE_INPUTS / "evaluations_2026-10.xlsx").read_bytes())
         time.sleep(2.0)
@@ -125,3 +127,18 @@ def wait_for(condition, seconds: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_every_input_kind_but_candidates_triggers_the_monthly_flow():
+    from pipeline.orchestration.watch import triggers_monthly
+
+    for name in ("attendance_2026-10.xlsx", "workers.xlsx", "evaluations_2026-10.xlsx", "policy.yaml", "notes.xlsx"):
+        assert triggers_monthly(name), name
+    assert not triggers_monthly("candidates.xlsx")  # announced: run vendorflow select
+
+
+def test_putting_back_an_earlier_version_runs_again_and_a_copy_under_another_name_does_not():
+    # the folder held v2 when last processed; v1 had been processed before that
+    ledger = Ledger(digests={"v1": {}, "v2": {}}, folder=["v2"])
+    assert new_content([("attendance_2026-10.xlsx", "v1")], ledger) == [("attendance_2026-10.xlsx", "v1")]
+    assert new_content([("attendance_2026-10 (copy).xlsx", "v2")], ledger) == []

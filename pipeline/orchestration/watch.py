@@ -26,7 +26,7 @@ from pipeline.intake.folder import CONFIG_FILES, is_input_name, kind_of, sha256_
 from pipeline.publish.outputs import atomic_write
 
 LEDGER_NAME = ".vendorflow-processed.json"
-MONTHLY_KINDS = {"suppliers", "contracts", "evaluations", "incidents"}
+SELECTION_KINDS = {"candidates"}  # announced: a selection event is run by hand, for its --event
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,14 @@ class Seen:
 @dataclass
 class Ledger:
     """What was processed: sha256 -> first name and time; (name, size, mtime) -> sha256 so
-    an unchanged file is not hashed again on every tick."""
+    an unchanged file is not hashed again on every tick; and `folder`, the contents (sha256s)
+    of the drop folder when it was last processed: a run is due when that content changes,
+    so putting back an earlier version of a file runs again, while the same bytes dropped a
+    second time under another name do not."""
 
     digests: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: dict[str, list] = field(default_factory=dict)
+    folder: list[str] | None = None  # None: a ledger from before (then what was ever processed counts)
 
     def known_stat(self, name: str, size: int, mtime: float) -> bool:
         entry = self.stats.get(name)
@@ -52,13 +56,18 @@ class Ledger:
     def load(cls, inputs_dir: Path) -> Ledger:
         try:
             data = json.loads((inputs_dir / LEDGER_NAME).read_text(encoding="utf-8"))
-            return cls(digests=dict(data.get("digests", {})), stats=dict(data.get("stats", {})))
+            folder = data.get("folder")
+            return cls(
+                digests=dict(data.get("digests", {})),
+                stats=dict(data.get("stats", {})),
+                folder=list(folder) if isinstance(folder, list) else None,
+            )
         except (OSError, ValueError, AttributeError):
             return cls()
 
     def save(self, inputs_dir: Path) -> None:
 
-        body = {"digests": self.digests, "stats": self.stats}
+        body = {"digests": self.digests, "stats": self.stats, "folder": self.folder}
         atomic_write(inputs_dir / LEDGER_NAME, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
@@ -94,29 +103,46 @@ def decide(state: Mapping[str, Seen], ledger: Ledger, now: float, settle: float)
 
 
 def new_content(hashed: Iterable[tuple[str, str]], ledger: Ledger) -> list[tuple[str, str]]:
-    """(name, sha256) pairs whose content was never processed (the same bytes under another
-    name or dropped again count as processed)."""
+    """(name, sha256) pairs whose content the folder did not hold when it was last processed
+    (the same bytes under another name, or dropped again, count as processed)."""
+    current = set(ledger.folder) if ledger.folder is not None else set(ledger.digests)
     seen: set[str] = set()
     out = []
     for name, digest in hashed:
-        if digest not in ledger.digests and digest not in seen:
+        if digest not in current and digest not in seen:
             seen.add(digest)
             out.append((name, digest))
     return out
 
 
 def triggers_monthly(name: str) -> bool:
-    """Monthly data, the office's configuration, and files the run must report (unknown kind)."""
-    return name in CONFIG_FILES or kind_of(name) in MONTHLY_KINDS or kind_of(name) is None
+    """Every input kind but a selection's candidates (rosters and attendance re-settle the month),
+    the office's configuration, and files the run must report (unknown kind)."""
+    return name in CONFIG_FILES or kind_of(name) not in SELECTION_KINDS
 
 
-def run_monthly_flow(inputs_dir: Path, outputs_dir: Path) -> int:
-    """The default runner: the Prefect monthly flow over the whole drop folder."""
+def run_monthly_flow(inputs_dir: Path, outputs_dir: Path):
+    """The default runner: the Prefect monthly flow over the whole drop folder (its RunSummary)."""
 
     from pipeline.orchestration import flows  # Prefect (~0.7 s) only once a run is due, not to watch
 
-    summary = flows.monthly_flow(inputs=str(inputs_dir), outputs=str(outputs_dir))
-    return summary.exit_code
+    return flows.monthly_flow(inputs=str(inputs_dir), outputs=str(outputs_dir))
+
+
+def summary_text(summary) -> str:
+    """A run's outcome in one line: period, grades, notices, problems and where the report is."""
+    grades = " ".join(f"{g}:{n}" for g, n in sorted(summary.grades.items())) or "—"
+    notices = ", ".join(f"{sid} {notice}" for sid, notice in summary.notices) or "—"
+    text = (
+        f"期间 Period {summary.period}  评级 Grades {grades}  文档 Documents {summary.documents}  "
+        f"通知 Notices {notices}  (exit {summary.exit_code})"
+    )
+    if summary.issues:
+        report = summary.outputs / "errors" / "validation_report.xlsx"
+        text += f"\n  问题 Problems: {len(summary.issues)}（{summary.rejected_rows} 行 rows）→ {report}"
+    if summary.stopped:
+        text += "\n  该月的评估全部被拒绝，未生成文档 / every evaluation of the month was rejected: no documents"
+    return text
 
 
 @dataclass
@@ -183,14 +209,19 @@ class Watcher:
             result.ran = True
             self.runs += 1
             try:
-                result.exit_code = self.runner(self.inputs_dir, self.outputs_dir)
-                self.report(f"月度流程完成 Monthly flow finished (exit {result.exit_code})")
+                outcome = self.runner(self.inputs_dir, self.outputs_dir)
+                result.exit_code = getattr(outcome, "exit_code", outcome)
+                if hasattr(outcome, "period"):
+                    self.report(f"月度流程完成 Monthly flow finished: {summary_text(outcome)}")
+                else:
+                    self.report(f"月度流程完成 Monthly flow finished (exit {result.exit_code})")
             except Exception as exc:  # a bad file or policy must not stop the watcher
                 result.error = str(exc)
                 self.report(f"月度流程失败，继续监视 Monthly flow failed, still watching: {exc}")
         # a rejected file has moved to rejected/; forget what is no longer in the folder
         present = {n for n, _, _ in scan(self.inputs_dir)}
         self.ledger.stats = {n: v for n, v in self.ledger.stats.items() if n in present}
+        self.ledger.folder = sorted({v[2] for n, v in self.ledger.stats.items() if is_input_name(n)})
         self.ledger.save(self.inputs_dir)
         return result
 

@@ -63,6 +63,7 @@ class RunSummary:
     rendered: int = 0  # documents rendered this run (the rest were unchanged)
     chosen: str = "requested"  # requested (--period) | latest (the latest period in the inputs)
     stopped: bool = False  # the period's evaluations were all rejected: the report only, no documents
+    notices: tuple[tuple[str, str], ...] = ()  # (supplier_id, notice) issued this run, in document order
 
     @property
     def exit_code(self) -> int:
@@ -384,6 +385,7 @@ def monthly(
         manifest=manifest,
         rendered=rendered,
         chosen=how,
+        notices=tuple((sm.supplier_id, a.action) for sm in result.suppliers for a in sm.actions),
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so
