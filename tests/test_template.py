@@ -117,7 +117,7 @@ def fill(path: Path, kind: str) -> None:
     from pipeline.config.resources import load_schema
 
     wb = load_workbook(path)
-    for ws in wb.worksheets:
+    for ws in wb.worksheets[:-1]:  # the last sheet is the instructions
         table = "contract_items" if ws.title == "服务项目" else kind
         fields = [str(c.value).split("\n")[1] for c in ws[1]]
         assert fields == list(load_schema(table)["properties"])  # one column per schema field
@@ -172,7 +172,7 @@ def test_template_explains_each_column_and_offers_the_choices(tmp_path):
         if main(["template", "contracts", "-o", str(tmp_path / "c.xlsx")]) == 0
         else None
     )
-    assert [w.title for w in items.worksheets] == ["合同", "服务项目"]
+    assert [w.title for w in items.worksheets] == ["合同", "服务项目", "填写说明 Instructions"]
 
 
 def test_template_never_overwrites_and_refuses_unknown_kinds(tmp_path, capsys):
@@ -189,3 +189,22 @@ def test_template_is_the_same_file_every_time(tmp_path):
     from pipeline.documents.input_workbooks import template_bytes
 
     assert template_bytes("contracts") == template_bytes("contracts")
+
+
+def test_a_template_prints_one_page_wide_with_its_header_on_every_page_and_explains_itself(tmp_path):
+    from pipeline.config.resources import load_schema
+    from pipeline.runs.blank_workbook import write_template
+
+    path = write_template("suppliers", tmp_path / "suppliers.xlsx")
+    wb = load_workbook(path)
+    data, notes = wb.worksheets
+    assert data.page_setup.orientation == "landscape" and data.page_setup.fitToWidth == 1
+    assert data.sheet_properties.pageSetUpPr.fitToPage and data.print_title_rows == "$1:$1"
+    headers = {str(c.value).split("\n")[1]: c.column_letter for c in data[1]}
+    assert data.column_dimensions[headers["bank_account"]].width >= 21  # a 19-digit account shows whole
+    listed = {r[1] for r in notes.iter_rows(values_only=True) if r[1]}
+    assert set(load_schema("suppliers")["properties"]) <= listed  # every column explained
+    assert "Instructions" in notes.title and "do not change or delete it" in str(notes["A2"].value)
+    evaluations = load_workbook(write_template("evaluations", tmp_path / "evaluations.xlsx")).worksheets[0]
+    rate = {str(c.value).split("\n")[1]: c.column_letter for c in evaluations[1]}["on_time_rate"]
+    assert evaluations.column_dimensions[rate].number_format == "0.0%"

@@ -9,6 +9,7 @@ not turn 2026-10 into a date), and a frozen header row.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -208,6 +209,8 @@ def _number_format(prop: dict) -> str | None:
     fmt, kind = prop.get("format"), prop.get("type")
     if fmt in ("date", "date-or-permanent"):
         return "yyyy-mm-dd"
+    if prop.get("x-coerce") == "rate":
+        return "0.0%"  # 0.95 shows as 95.0%
     if kind == "string":
         return "@"  # ids, codes, phone and account numbers stay exactly as typed
     return None
@@ -232,7 +235,9 @@ def fill_template_sheet(ws, kind: str, aliases: Aliases) -> None:
         comment.width, comment.height = 320, 150
         cell.comment = comment
         letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = min(40, max(12, len(zh) * 2 + 4, len(fld) + 3))
+        # wide enough for the header and for the longest value the schema allows (a 19-digit account)
+        longest = min(_longest(prop), 40) + 2
+        ws.column_dimensions[letter].width = min(44, max(12, len(zh) * 2 + 4, len(fld) + 3, longest))
         number_format = _number_format(prop)
         if number_format:
             ws.column_dimensions[letter].number_format = number_format
@@ -240,6 +245,92 @@ def fill_template_sheet(ws, kind: str, aliases: Aliases) -> None:
         if rule is not None:
             rule.add(f"{letter}2:{letter}{ROWS + 1}")
             ws.add_data_validation(rule)
+    _printable(ws)
+
+
+def _longest(prop: dict) -> int:
+    """The most characters a valid value has: maxLength, else the pattern's largest {m,n}."""
+    if prop.get("type") != "string":
+        return 0
+    if "maxLength" in prop:
+        return prop["maxLength"]
+    bounds = [int(n) for n in re.findall(r"\{\d+,(\d+)\}", prop.get("pattern", ""))]
+    return max(bounds, default=0)
+
+
+def _printable(ws) -> None:
+    """A clerk prints it: A4 landscape, one page wide, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+
+
+INSTRUCTIONS = (
+    ("填写说明", "How to fill in this workbook"),
+    (
+        "每行一条记录；第一行是表头，请勿修改或删除表头。",
+        "One record per row; row 1 is the header: do not change or delete it.",
+    ),
+    (
+        "标 * 的列必填；表头的批注说明该列应填写的内容。",
+        "Columns marked * are required; each header's comment says what it takes.",
+    ),
+    (
+        "日期写作 2026-10-31（或 2026/10/31、2026年10月31日）；是/否 与枚举值请从下拉列表选择。",
+        "Dates as 2026-10-31 (or 2026/10/31, 2026年10月31日); yes/no and listed values from the drop-downs.",
+    ),
+    (
+        "编号、电话、银行账号等按文本保存，请勿加空格；比率可写 95%、95 或 0.95。",
+        "IDs, phone and account numbers are kept as text: no spaces; rates as 95%, 95 or 0.95.",
+    ),
+    (
+        "保存为 .xlsx，文件名以表格类型开头（如 suppliers_2026-10.xlsx），放入输入文件夹；可先用 vendorflow validate 检查。",
+        "Save as .xlsx with a name starting with its kind (e.g. suppliers_2026-10.xlsx) in the inputs folder; "
+        "check it first with vendorflow validate.",
+    ),
+)
+
+
+def instructions_sheet(wb, kinds: list[str], aliases: Aliases) -> None:
+    """A last sheet (never read as data: it has no header the reader knows) that says how to fill
+    the others and lists every column with what it takes."""
+    ws = wb.create_sheet("填写说明 Instructions")
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 22
+    ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 10, 90
+    for n, (zh, en) in enumerate(INSTRUCTIONS, start=1):
+        cell = ws.cell(row=n, column=1, value=f"{zh}\n{en}" if n > 1 else f"{zh} {en}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=4)
+        ws.row_dimensions[n].height = 20 if n == 1 else 34
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    row = len(INSTRUCTIONS) + 2
+    for kind in kinds:
+        schema = load_schema(kind)
+        required = set(schema.get("required", []))
+        conditional = _conditional_required(schema)
+        for col, text in enumerate(
+            ("列（表头）Column", "字段 Field", "必填 Required", "填写内容 What it takes"), start=1
+        ):
+            ws.cell(row=row, column=col, value=text).font = Font(bold=True)
+        row += 1
+        for fld, prop in schema["properties"].items():
+            ws.cell(row=row, column=1, value=aliases.label_zh(fld))
+            ws.cell(row=row, column=2, value=fld)
+            ws.cell(
+                row=row,
+                column=3,
+                value="是 yes" if fld in required else ("视情况 some cases" if fld in conditional else "否 no"),
+            )
+            what = ws.cell(row=row, column=4, value=describe(fld, prop, fld in required, conditional.get(fld), aliases))
+            what.alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+        row += 1
+    _printable(ws)
+    ws.print_title_rows = None
 
 
 def template_bytes(kind: str, aliases: Aliases | None = None) -> bytes:
@@ -250,4 +341,5 @@ def template_bytes(kind: str, aliases: Aliases | None = None) -> bytes:
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = sheet
         fill_template_sheet(ws, table_kind, aliases)
+    instructions_sheet(wb, [table_kind for table_kind, _ in LAYOUT[kind]], aliases)
     return workbook_bytes(wb)
