@@ -20,6 +20,7 @@ from rich.table import Table
 from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import read_policy
 from pipeline.errors import ConfigError, Issue, VendorflowError
+from pipeline.orchestration.serve import DEFAULT_PORT, running_server
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
 from pipeline.settings import Settings
@@ -28,14 +29,23 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
-def quiet_prefect(level: str = "WARNING") -> None:
+def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
     """Before Prefect is imported: quiet logs, and no telemetry write racing the ephemeral API
-    for its SQLite file (it prints "database is locked" tracebacks otherwise). Prefect itself
-    reads these from the environment, so this edge sets them there; Prefect is imported
-    inside the commands that run a flow, so `validate` and `template` start in a blink."""
+    for its SQLite file (it prints "database is locked" tracebacks otherwise). With `outputs`,
+    the run keeps its Prefect history in <outputs>/.prefect, the home `vendorflow serve` uses,
+    and reports to that server when one is running there, so every run shows in its UI.
+    Prefect reads these from the environment, so this edge sets them there (an operator's own
+    PREFECT_HOME or PREFECT_API_URL wins). Prefect is imported inside the commands that run a
+    flow, so `validate` and `template` start in a blink."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    if outputs is not None:
+        home = (outputs / ".prefect").resolve()  # where `serve` keeps its server for these outputs
+        os.environ.setdefault("PREFECT_HOME", str(home))
+        url = None if os.environ.get("PREFECT_API_URL") else running_server(home)
+        if url:
+            os.environ["PREFECT_API_URL"] = url
 
 
 LOG: dict[str, Any] = {}  # where this command's Prefect log went (for the error message), and how to undo it
@@ -149,7 +159,7 @@ def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int =
 def cmd_run(args: argparse.Namespace) -> int:
     check_inputs(args.inputs, args.policy)
     check_outputs(args.outputs)
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.orchestration import flows
@@ -337,7 +347,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     from pipeline.orchestration.watch import watch
 
     if not args.inputs.is_dir():
@@ -362,13 +372,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.policy,
         schedule,
         server_timeout=args.server_timeout,
+        port=args.port,
         report=lambda text: console.print(escape(text), soft_wrap=True),
     )
 
 
 def cmd_select(args: argparse.Namespace) -> int:
     """Supplier selection for one event: admission gates, weighted ranking, comparison report."""
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     from pipeline.documents.selection import gate_detail, tie_notes
     from pipeline.runs.selection import find_selection_policy
 
@@ -407,7 +418,7 @@ def cmd_select(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     from pipeline.compute.rollup import ReviewPeriod
 
     try:
@@ -458,7 +469,7 @@ def _print_warnings(warnings: Sequence[Issue], limit: int = 50) -> None:
 
 def cmd_contracts(args: argparse.Namespace) -> int:
     """One bilingual contract per contract record; optional PDFs through LibreOffice."""
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     if args.period:
         try:
             Period.parse(args.period)
@@ -522,7 +533,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_distribute(args: argparse.Namespace) -> int:
     """Send each supplier its own documents (or, with --dry-run, write them as .eml files)."""
-    quiet_prefect()
+    quiet_prefect(outputs=args.outputs)
     from pipeline.distribute.delivery import group_label, load_settings, mask_address
     from pipeline.distribute.mailer import smtp_settings
     from pipeline.errors import IsolationError
@@ -678,6 +689,12 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--inputs", type=Path, default=Path("inputs"))
     srv.add_argument("--outputs", type=Path, default=Path("outputs"))
     srv.add_argument("--policy", type=Path, help="默认 inputs/policy.yaml / default: policy.yaml in the inputs folder")
+    srv.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"本地 Prefect 服务器（及界面）的端口，默认 {DEFAULT_PORT} / the local Prefect server's (and UI's) port",
+    )
     srv.add_argument(
         "--server-timeout",
         type=float,

@@ -196,9 +196,19 @@ def _port_open(port: int) -> bool:
 
 def test_vendorflow_serve_starts_its_own_server_and_stops_it_on_sigterm(tmp_path, sample_inputs):
     out, log = tmp_path / "out", tmp_path / "serve.log"
+    given = serve.free_port()
     with open(log, "wb") as sink:
         process = subprocess.Popen(
-            [str(BIN / "vendorflow"), "serve", "--inputs", str(sample_inputs), "--outputs", str(out)],
+            [
+                str(BIN / "vendorflow"),
+                "serve",
+                "--inputs",
+                str(sample_inputs),
+                "--outputs",
+                str(out),
+                "--port",
+                str(given),
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
             cwd=tmp_path,
@@ -221,12 +231,42 @@ def test_vendorflow_serve_starts_its_own_server_and_stops_it_on_sigterm(tmp_path
         assert deployment["parameters"]["inputs"] == str(sample_inputs.resolve())
         assert _get(f"http://127.0.0.1:{port}/api/deployments/name/vendorflow-review/vendorflow-review")["name"]
         assert "0 6 1 * * (Asia/Shanghai)" in text() and "-01 06:00 CST" in text()  # the next runs it will make
+        assert port == given and (out / ".prefect" / "server.json").is_file()
+
+        # a run from the command line reports to this server: it shows in its UI, named for its month
+        run = subprocess.run(
+            [
+                str(BIN / "vendorflow"),
+                "run",
+                "--period",
+                "2026-10",
+                "--inputs",
+                str(sample_inputs),
+                "--outputs",
+                str(out),
+            ],
+            cwd=tmp_path,
+            env=_clean_env(tmp_path / "cli-home"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/flow_runs/filter",
+            data=json.dumps({"flow_runs": {"name": {"any_": ["monthly-2026-10"]}}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as answer:
+            (seen,) = json.loads(answer.read())
+        assert seen["state"]["type"] == "COMPLETED"
 
         process.send_signal(signal.SIGTERM)
         assert process.wait(60) == 0, text()
         assert "已停止 Stopped" in text() and "Stopping the local Prefect server" in text()
         assert not _alive(server_pid), "the Prefect server outlived `vendorflow serve`"
         assert not _group_alive(server_pid) and not _port_open(port)
+        assert not (out / ".prefect" / "server.json").exists()  # no CLI run looks for a stopped server
     finally:
         _stop_group(process)
         if server_pid and _alive(server_pid):
@@ -241,6 +281,8 @@ def test_the_server_dies_with_a_killed_serve(tmp_path, sample_inputs):
             [
                 str(BIN / "vendorflow"),
                 "serve",
+                "--port",
+                str(serve.free_port()),
                 "--inputs",
                 str(sample_inputs),
                 "--outputs",

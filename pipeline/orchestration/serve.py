@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import json
 import os
 import signal
 import socket
@@ -36,6 +37,30 @@ REVIEW_DEPLOYMENT = "vendorflow-review"
 
 
 # ----------------------------------------------------------------------------- local server
+
+
+DEFAULT_PORT = 4200  # Prefect's own default: the UI is where a Prefect user looks for it
+SERVER_FILE = "server.json"  # in the Prefect home while `serve` runs: how CLI runs find its server
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def running_server(home: Path, timeout: float = 1.0) -> str | None:
+    """The API URL of a `serve` running with this Prefect home, if it answers now."""
+    try:
+        url = json.loads((home / SERVER_FILE).read_text(encoding="utf-8"))["url"]
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as answer:
+            return url if answer.status == 200 else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -228,8 +253,10 @@ def serve(
     schedule: Schedule,
     report: Callable[[str], None] = print,
     server_timeout: float = 120,
+    port: int = DEFAULT_PORT,
 ) -> int:
-    """Serve until stopped; a local server is started (and stopped) when none is configured."""
+    """Serve until stopped; a local server is started (and stopped) when none is configured, on
+    `port`, and announced in its Prefect home so that CLI runs report to it (and show in its UI)."""
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     server: LocalServer | None = None
     try:
@@ -237,7 +264,12 @@ def serve(
         if url:
             report(f"使用 Prefect 服务器 Using the Prefect server at {url}")
         else:
-            server = LocalServer(outputs / ".prefect")
+            if not port_free(port):
+                raise ConfigError(
+                    f"端口 {port} 已被占用：可能已有 vendorflow serve 在运行；请用 --port 指定其他端口",
+                    f"port {port} is in use (is vendorflow serve already running?): give another with --port",
+                )
+            server = LocalServer(outputs / ".prefect", port)
             report(
                 f"启动本地 Prefect 服务器 Starting a local Prefect server on {server.url} "
                 f"(PREFECT_HOME {server.home}) …"
@@ -245,6 +277,7 @@ def serve(
             url = server.start(server_timeout)
             report(f"服务器已就绪 Server ready: {url.removesuffix('/api')}  (进程 pid {server.process.pid})")
             os.environ["PREFECT_API_URL"] = url
+            (server.home / SERVER_FILE).write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
         when = ", ".join(t.strftime("%Y-%m-%d %H:%M %Z") for t in next_runs(schedule, dt.datetime.now(dt.UTC)))
         report(
             f"计划 Schedule: {schedule.cron} ({schedule.timezone}) — 处理上个月 for the previous month; "
@@ -257,6 +290,7 @@ def serve(
     finally:
         if server is not None:
             report("正在停止本地 Prefect 服务器 Stopping the local Prefect server …")
+            (server.home / SERVER_FILE).unlink(missing_ok=True)
             server.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
