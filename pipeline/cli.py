@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,10 @@ from pipeline.settings import Settings
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
@@ -352,7 +358,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     if not args.inputs.is_dir():
         raise ConfigError("输入文件夹不存在", "the inputs folder does not exist", file=str(args.inputs))
-    watch(args.inputs, args.outputs, settle=args.settle, report=lambda text: console.print(escape(text)))
+    # SIGTERM (systemd's stop) ends the loop like Ctrl+C: the process then exits normally, and the
+    # Prefect server a run started is stopped with it instead of outliving the command
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) if _main_thread() else None
+    try:
+        watch(
+            args.inputs,
+            args.outputs,
+            settle=args.settle,
+            stop_event=stop,
+            report=lambda text: console.print(escape(text)),
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    console.print("已停止监视 Stopped watching.")
     return 0
 
 

@@ -194,8 +194,14 @@ def test_prefect_artifacts_show_the_scoreboard_and_summary(flow_run):
     summary = Artifact.get(f"monthly-{PERIOD}")
     assert table is not None and summary is not None
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
-    assert {r["supplier"] for r in rows} == evaluated_suppliers(PERIOD)
-    assert "grades" in summary.data and "risk flags" in summary.data
+    assert {r["供应商 supplier"] for r in rows} == evaluated_suppliers(PERIOD)
+    s004 = next(r for r in rows if r["供应商 supplier"] == "S004")
+    assert "解除合同通知书 Contract termination notice" in s004["通知 notices"]  # both languages
+    assert (
+        "评级 grades" in summary.data
+        and "风险 risk flags" in summary.data
+        and "月度评估 Monthly review" in summary.data
+    )
     assert "6225" not in json.dumps(rows) and "13812345678" not in summary.data  # no bank accounts or phones
 
 

@@ -142,3 +142,46 @@ def test_putting_back_an_earlier_version_runs_again_and_a_copy_under_another_nam
     ledger = Ledger(digests={"v1": {}, "v2": {}}, folder=["v2"])
     assert new_content([("attendance_2026-10.xlsx", "v1")], ledger) == [("attendance_2026-10.xlsx", "v1")]
     assert new_content([("attendance_2026-10 (copy).xlsx", "v2")], ledger) == []
+
+
+def test_sigterm_stops_watch_and_the_prefect_server_its_run_started(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    from test_serve import BIN, _clean_env, _group_alive, _stop_group, _wait_for
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs, ignore=shutil.ignore_patterns("archive", "rejected", ".vendorflow-*"))
+    log = tmp_path / "watch.log"
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            [
+                str(BIN / "vendorflow"),
+                "watch",
+                "--inputs",
+                str(inputs),
+                "--outputs",
+                str(tmp_path / "out"),
+                "--settle",
+                "0.5",
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=_clean_env(tmp_path / "home", COLUMNS="200"),
+            start_new_session=True,  # its own process group: whatever it starts is in it
+        )
+    try:
+        text = lambda: log.read_text(encoding="utf-8", errors="replace")  # noqa: E731
+        _wait_for(lambda: "Monthly flow finished" in text() or process.poll() is not None, 180, "the first run", log)
+        process.send_signal(signal.SIGTERM)  # as systemd stops a service
+        assert process.wait(60) == 0, text()
+        assert "Stopped watching" in text() and "Traceback" not in text()
+        deadline = time.monotonic() + 20
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _group_alive(process.pid), "a process watch started outlived it"
+    finally:
+        _stop_group(process)
+        assert not os.path.exists(tmp_path / "out" / ".prefect" / "server.json")

@@ -18,6 +18,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
+from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import load_policy
 from pipeline.distribute.delivery import group_label
 from pipeline.errors import ConfigError
@@ -85,17 +86,20 @@ def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
         key=f"scoreboard-{code}",
         table=[
             {
-                "supplier": sm.supplier_id,
-                "name": sm.supplier["name_zh"],
-                "score": float(sm.card.total) if sm.card.rated else None,
-                "grade": sm.card.band.grade if sm.card.rated else "—",
-                "flags": len(sm.flags),
-                "actions": ", ".join(a.action for a in sm.actions),
-                "payable": float(sm.settlement.payable) if sm.settlement else None,
+                "供应商 supplier": sm.supplier_id,
+                "名称 name": sm.supplier["name_zh"],
+                "英文名称 English name": sm.supplier.get("name_en", ""),
+                "总分 score": float(sm.card.total) if sm.card.rated else None,
+                "评级 grade": sm.card.band.grade if sm.card.rated else "—",
+                "风险 flags": len(sm.flags),
+                "通知 notices": ", ".join(
+                    f"{ACTION_LABELS[a.action][0]} {ACTION_LABELS[a.action][1]}" for a in sm.actions
+                ),
+                "应付 payable": float(sm.settlement.payable) if sm.settlement else None,
             }
             for sm in result.suppliers
         ],
-        description=f"vendorflow scoreboard {code}",
+        description=f"vendorflow 评分 scoreboard {code}",
     )
     grades = " | ".join(f"{g}: {n}" for g, n in sorted(summary.grades.items()))
     flags = result.all_flags()
@@ -106,11 +110,11 @@ def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
     create_markdown_artifact(
         key=f"monthly-{code}",
         markdown=(
-            f"# Monthly review {code}\n\n- documents: {summary.documents} (rendered this run: {summary.rendered})\n"
-            f"- grades: {grades}\n- risk flags: {len(flags)} ({by_severity})\n- notices: {actions}\n"
-            f"- rejected rows: {summary.rejected_rows}\n- outputs: `{summary.outputs}`\n"
+            f"# 月度评估 Monthly review {code}\n\n- 文档 documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}）\n"
+            f"- 评级 grades: {grades}\n- 风险 risk flags: {len(flags)} ({by_severity})\n- 通知 notices: {actions}\n"
+            f"- 被拒绝的行 rejected rows: {summary.rejected_rows}\n- 输出 outputs: `{summary.outputs}`\n"
         ),
-        description="vendorflow monthly run summary",
+        description="vendorflow 月度评估 monthly run summary",
     )
 
 
@@ -118,11 +122,11 @@ def _contracts_artifacts(summary: ContractRunSummary, _: Any) -> None:
     create_markdown_artifact(
         key=f"contracts-{summary.folder}".lower().replace("_", "-"),
         markdown=(
-            f"# Contracts {summary.folder}\n\n- contracts: {summary.documents}\n- PDFs: {summary.pdfs}\n"
-            f"- records left out: {len(summary.issues)}\n- warnings: {len(summary.warnings)}\n"
-            f"- outputs: `{summary.outputs}`\n"
+            f"# 合同 Contracts {summary.folder}\n\n- 合同 contracts: {summary.documents}\n- PDF: {summary.pdfs}\n"
+            f"- 未生成 records left out: {len(summary.issues)}\n- 请复核 warnings: {len(summary.warnings)}\n"
+            f"- 输出 outputs: `{summary.outputs}`\n"
         ),
-        description="vendorflow contracts run summary",
+        description="vendorflow 合同 contracts run summary",
     )
 
 
@@ -140,11 +144,11 @@ def _review_artifacts(summary: ReviewSummary, _: Any) -> None:
     create_markdown_artifact(
         key=f"review-{summary.code.lower()}",
         markdown=(
-            f"# Periodic review {summary.code}\n\n- suppliers: {summary.suppliers}\n"
-            f"- months recorded: {summary.months_recorded}\n- documents: {summary.documents}\n"
-            f"- outputs: `{summary.outputs}`\n"
+            f"# 定期评审 Periodic review {summary.code}\n\n- 供应商 suppliers: {summary.suppliers}\n"
+            f"- 有记录的月份 months recorded: {summary.months_recorded}\n- 文档 documents: {summary.documents}\n"
+            f"- 输出 outputs: `{summary.outputs}`\n"
         ),
-        description="vendorflow periodic review summary",
+        description="vendorflow 定期评审 periodic review summary",
     )
 
 
@@ -153,13 +157,13 @@ def _distribution_artifacts(report: Any, _: Any) -> None:
     create_markdown_artifact(
         key=f"distribution-{report.period}",
         markdown=(
-            f"# Distribution {report.period}{dry}\n\n"
-            f"- sent: {len(report.groups('sent'))} ({', '.join(map(group_label, report.groups('sent'))) or '—'})\n"
-            f"- skipped (already sent): {len(report.groups('skipped'))}\n"
-            f"- failed: {len(report.groups('failed'))} ({', '.join(map(group_label, report.groups('failed'))) or '—'})\n"
-            f"- messages: {len(report.outcomes)}\n"
+            f"# 分发 Distribution {report.period}{dry}\n\n"
+            f"- 已发送 sent: {len(report.groups('sent'))} ({', '.join(map(group_label, report.groups('sent'))) or '—'})\n"
+            f"- 已跳过（此前已发送）skipped (already sent): {len(report.groups('skipped'))}\n"
+            f"- 失败 failed: {len(report.groups('failed'))} ({', '.join(map(group_label, report.groups('failed'))) or '—'})\n"
+            f"- 邮件 messages: {len(report.outcomes)}\n"
         ),
-        description="vendorflow distribution summary (ids and counts only)",
+        description="vendorflow 分发 distribution summary (ids and counts only)",
     )
 
 
