@@ -21,7 +21,7 @@ from rich.table import Table
 
 from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import read_policy
-from pipeline.errors import ConfigError, Issue, VendorflowError
+from pipeline.errors import EXIT_CANNOT_RUN, ConfigError, Issue, VendorflowError
 from pipeline.orchestration.serve import DEFAULT_PORT, running_server
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
@@ -48,7 +48,12 @@ def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if outputs is not None:
         home = (outputs / ".prefect").resolve()  # where `serve` keeps its server for these outputs
-        os.environ.setdefault("PREFECT_HOME", str(home))
+        if "PREFECT_HOME" not in os.environ:
+            try:
+                home.mkdir(parents=True, exist_ok=True)  # Prefect's database is created in it
+                os.environ["PREFECT_HOME"] = str(home)
+            except OSError:
+                pass  # an unwritable outputs folder: Prefect's own default home, and the run reports the folder
         url = None if os.environ.get("PREFECT_API_URL") else running_server(home)
         if url:
             os.environ["PREFECT_API_URL"] = url
@@ -802,8 +807,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "path" in LOG:
             err_console.print(f"详细日志 Details: {escape(str(LOG['path']))}", soft_wrap=True)
         return exc.exit_code
+    except Exception as exc:  # a fault of ours or of a library: one line here, the traceback in the log
+        where = write_traceback(exc)
+        err_console.print(
+            f"[red]意外错误，运行未完成 Unexpected error, the run did not finish:[/red] "
+            f"{escape(type(exc).__name__)}: {escape(str(exc)[:300])}"
+        )
+        err_console.print(f"详细日志 Details: {escape(str(where))}", soft_wrap=True)
+        return EXIT_CANNOT_RUN
     finally:
         restore_logging()
+
+
+def write_traceback(exc: BaseException) -> Path:
+    """The traceback, appended to this command's log (or a log in the temporary folder)."""
+    import tempfile
+    import traceback
+
+    path = LOG.get("path") or Path(tempfile.gettempdir()) / "vendorflow-error.log"
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass
+    return path
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -131,3 +132,44 @@ def test_a_month_without_evaluations_says_so_instead_of_an_empty_portfolio(sampl
     with pytest.raises(ConfigError, match="no evaluations for 2026-11"):
         run_month(sample_inputs, tmp_path / "out", period="2026-11")
     assert not (tmp_path / "out" / "2026-11").exists()
+
+
+def test_an_unexpected_fault_is_one_line_and_its_traceback_goes_to_the_log(monkeypatch, tmp_path, capsys):
+    from pipeline import cli
+
+    def broken(args):
+        raise RuntimeError("the disk controller said no")
+
+    monkeypatch.setattr(cli, "cmd_validate", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a command with no outputs folder logs
+    assert cli.main(["validate", "whatever.xlsx"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Unexpected error" in err and "the disk controller said no" in err and "Traceback" not in err
+    log = tmp_path / "vendorflow-error.log"
+    assert str(log) in err and "RuntimeError: the disk controller said no" in log.read_text(encoding="utf-8")
+
+
+def test_a_first_run_into_a_new_outputs_folder_keeps_its_prefect_history_there(sample_inputs, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}  # a user's shell
+    out = tmp_path / "new" / "outputs"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "select",
+            "--event",
+            "SEL-2026-11",
+            "--inputs",
+            str(sample_inputs),
+            "--outputs",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / ".prefect").is_dir() and (out / "selection" / "SEL-2026-11" / "manifest.json").is_file()
