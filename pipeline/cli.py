@@ -652,8 +652,31 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+class BilingualParser(argparse.ArgumentParser):
+    """argparse, with its errors in Chinese as well as English (exit 2, as DESIGN.md says)."""
+
+    WORDS = (
+        ("unrecognized arguments", "无法识别的参数"),
+        ("the following arguments are required", "缺少必需的参数"),
+        ("invalid choice", "无效的选项"),
+        ("expected one argument", "该选项需要一个值"),
+        ("invalid int value", "应为整数"),
+        ("invalid float value", "应为数字"),
+        ("not allowed with argument", "不能同时使用"),
+    )
+
+    def error(self, message: str):
+        zh = next((zh for en, zh in self.WORDS if en in message), "参数有误")
+        self.print_usage(sys.stderr)
+        err_console.print(
+            f"[red]参数错误 Invalid arguments:[/red] {escape(zh)}：{escape(message)}\n"
+            f"用 {escape(self.prog)} --help 查看用法 / see {escape(self.prog)} --help"
+        )
+        self.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vendorflow", description="外包供应商管理 Outsourced-supplier management")
+    parser = BilingualParser(prog="vendorflow", description="外包供应商管理 Outsourced-supplier management")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="月度流程 the monthly flow end to end")
     run.add_argument("--period", help="YYYY-MM；默认为输入中最新的考核期间 / default: the latest period in the inputs")

@@ -173,3 +173,17 @@ def test_a_first_run_into_a_new_outputs_folder_keeps_its_prefect_history_there(s
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / ".prefect").is_dir() and (out / "selection" / "SEL-2026-11" / "manifest.json").is_file()
+
+
+def test_argument_errors_are_bilingual_and_exit_2(capsys):
+    import pytest
+
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["review"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2 and "缺少必需的参数" in err and "--period" in err and "Invalid arguments" in err
+    with pytest.raises(SystemExit) as done:
+        main(["serve", "--port", "many"])
+    assert done.value.code == 2 and "应为整数" in capsys.readouterr().err
