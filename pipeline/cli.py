@@ -229,6 +229,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
         f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}"
     )
+    for file, sheet, headers in summary.ignored_columns:
+        where = f"{file} [{sheet}]" if sheet else file
+        err_console.print(
+            escape(
+                f"未读取的列（不是已知字段）Columns not read (no field of that name): {where}: {'、'.join(headers)}"
+            ),
+            soft_wrap=True,
+        )
     if summary.notices:  # what the office must follow up (a termination above all)
         console.print("通知 Notices issued:", soft_wrap=True)
         for supplier_id, notice in summary.notices:

@@ -187,3 +187,37 @@ def test_argument_errors_are_bilingual_and_exit_2(capsys):
     with pytest.raises(SystemExit) as done:
         main(["serve", "--port", "many"])
     assert done.value.code == 2 and "应为整数" in capsys.readouterr().err
+
+
+def test_a_workbook_is_used_whole_or_not_at_all(sample_inputs):
+    from openpyxl import load_workbook
+
+    from pipeline.runs.stages import load_stage, validate_stage
+
+    book = sample_inputs / "contracts.xlsx"
+    wb = load_workbook(book)
+    for cell in wb["items"][1]:
+        cell.value = f"列{cell.column}"  # the items sheet's header is unrecognisable
+    wb.save(book)
+    validated = validate_stage(load_stage(sample_inputs))
+    (problem,) = [i for i in validated.issues if i.row is None]
+    assert (problem.file, problem.sheet, problem.code) == ("contracts.xlsx", "items", "no_header")
+    # its contracts sheet was fine, but the file is not used at all, as the report and rejected/ say
+    assert validated.records.get("contracts", []) == [] and validated.records.get("contract_items", []) == []
+    assert (sample_inputs / "rejected" / "contracts.xlsx").is_file() and not book.exists()
+
+
+def test_columns_a_user_adds_are_read_past_and_named(sample_inputs, tmp_path):
+    from openpyxl import load_workbook
+
+    from pipeline.runs.monthly import run_month
+
+    book = sample_inputs / "contracts.xlsx"
+    wb = load_workbook(book)
+    items = wb["items"]
+    items.cell(row=1, column=items.max_column + 1, value="备注")
+    items.cell(row=2, column=items.max_column, value="夜班")
+    wb.save(book)
+    summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    assert summary.exit_code == 0 and summary.documents == 37  # nothing dropped for an extra column
+    assert summary.ignored_columns == (("contracts.xlsx", "items", ("备注",)),)

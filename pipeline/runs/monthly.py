@@ -64,10 +64,18 @@ class RunSummary:
     chosen: str = "requested"  # requested (--period) | latest (the latest period in the inputs)
     stopped: bool = False  # the period's evaluations were all rejected: the report only, no documents
     notices: tuple[tuple[str, str], ...] = ()  # (supplier_id, notice) issued this run, in document order
+    ignored_columns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (file, sheet, headers no field matched)
 
     @property
     def exit_code(self) -> int:
         return 1 if self.issues else 0
+
+
+def ignored_columns(loaded: Loaded) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Columns a user added that no field matches (a 备注 column): read past, and said so."""
+    return tuple(
+        (t.file, t.sheet or "", tuple(t.ignored_columns)) for t in loaded.tables if t.ignored_columns and t.rows
+    )
 
 
 def named_periods(validated: Validated, loaded: Loaded | None) -> set[Period]:
@@ -386,6 +394,7 @@ def monthly(
         rendered=rendered,
         chosen=how,
         notices=tuple((sm.supplier_id, a.action) for sm in result.suppliers for a in sm.actions),
+        ignored_columns=ignored_columns(loaded),
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.config.aliases import Aliases, load_aliases
 from pipeline.config.policy import Policy, PolicyFile, read_policy
 from pipeline.errors import ConfigError, Issue
-from pipeline.intake.folder import InputFile, archive_and_quarantine, discover
+from pipeline.intake.folder import InputFile, archive_and_quarantine, discover, whole_file_issues
 from pipeline.load.reader import RawTable, read_input
 from pipeline.settings import Limits
 from pipeline.validation.records import Validated, validate_tables
@@ -32,7 +32,12 @@ def load_stage(inputs_dir: Path, limits: Limits = Limits(), today=None) -> Loade
     # every input is archived before it is read; files unusable as a whole go to rejected/
     archive_and_quarantine(inputs_dir, files, issues, today)
     tables = [t for f in files for t in read_input(f, aliases, limits)]
-    archive_and_quarantine(inputs_dir, [], [i for t in tables for i in t.issues], today)
+    problems = [i for t in tables for i in t.issues]
+    archive_and_quarantine(inputs_dir, [], problems, today)
+    # a file is used whole or not at all: when one sheet of a workbook cannot be used (its items
+    # sheet has no header a reader knows), its other sheets are not used either, as the report says
+    unusable = set(whole_file_issues(problems))
+    tables = [replace(t, rows=[]) if t.file in unusable else t for t in tables]
     return Loaded(files, tables, issues, aliases)
 
 
