@@ -422,6 +422,8 @@ def cmd_select(args: argparse.Namespace) -> int:
     find_selection_policy(args.inputs, args.policy)  # a bad selection policy stops here, before Prefect starts
     from pipeline.orchestration.flows import selection_flow
 
+    log_prefect_to_file(args.outputs)
+
     summary = selection_flow(
         event=args.event,
         inputs=str(args.inputs),
@@ -434,6 +436,12 @@ def cmd_select(args: argparse.Namespace) -> int:
         _print_issues(summary.issues)
     result = summary.result
     table = Table(title=f"评选 Event {escape(result.event_id)}  {escape(result.event_date)}")
+    if not result.date_given:
+        err_console.print(
+            f"候选评估表中没有评选日期：准入条件按运行日期 {result.event_date} 检查 / the candidates file gives no event "
+            f"date: the admission gates are checked on the run's date, {result.event_date}",
+            soft_wrap=True,
+        )
     for header in ("排名 Rank", "供应商 Supplier", "加权总分 Total", "结论 Result"):
         table.add_column(header, overflow="fold")
     for c in result.candidates:
@@ -515,6 +523,8 @@ def cmd_contracts(args: argparse.Namespace) -> int:
     if args.templates is not None and not args.templates.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(args.templates))
     from pipeline.orchestration.flows import contracts_flow
+
+    log_prefect_to_file(args.outputs)
 
     summary = contracts_flow(
         inputs=str(args.inputs),

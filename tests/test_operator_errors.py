@@ -221,3 +221,25 @@ def test_columns_a_user_adds_are_read_past_and_named(sample_inputs, tmp_path):
     summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
     assert summary.exit_code == 0 and summary.documents == 37  # nothing dropped for an extra column
     assert summary.ignored_columns == (("contracts.xlsx", "items", ("备注",)),)
+
+
+def test_a_candidates_file_without_event_dates_is_evaluated_on_the_run_date_and_says_so(
+    sample_inputs, tmp_path, capsys
+):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from pipeline.runs.selection import run_selection
+
+    book = sample_inputs / "candidates.xlsx"
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    (header,) = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "评选日期" in c.value]
+    for r in range(header.row + 1, ws.max_row + 1):
+        ws.cell(row=r, column=header.column).value = None  # the header stays, every date is blank
+    wb.save(book)
+    summary = run_selection(sample_inputs, tmp_path / "out", "SEL-2026-11")
+    assert summary.exit_code == 0 and not summary.result.date_given
+    assert summary.result.event_date == dt.date.today().isoformat()
+    assert summary.result.winner is not None and (summary.outputs / "manifest.json").is_file()

@@ -343,6 +343,7 @@ class EventResult:
     benchmark: Decimal | None  # the lowest valid quote, for price_relative
     issues: list[Issue]  # rows of this event left out, and why
     benchmark_valid: bool = True  # False: nobody passed the gates, so the lowest of all quotes
+    date_given: bool = True  # False: no row gave the event's date; `event_date` is the run's
 
     @property
     def ranked(self) -> list[Candidate]:
@@ -400,19 +401,24 @@ def _event_issues(event_id: str, issues: Sequence[Issue]) -> list[Issue]:
     return out
 
 
+def _event_date(records: Sequence[Any]) -> str | None:
+    """The date most rows give (the earliest of equally common ones); None when no row gives one
+    (the column is optional: the candidates fields of DESIGN.md have none)."""
+    dates = Counter(d for r in records if (d := r.data.get("event_date")))
+    return min(dates, key=lambda d: (-dates[d], d)) if dates else None
+
+
 def check_rows(
     records: Sequence[Any], policy: SelectionPolicy, masters: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str]
 ) -> tuple[list[Any], list[Issue]]:
     """Rows of one event that can be evaluated; the others become issues (left out whole).
     `records` are validate.Record objects (file, row and columns are needed to report)."""
     kept, issues = [], []
-    dates = Counter(r.data["event_date"] for r in records)
-    # the date most rows give (the earliest of equally common ones) is the event's date
-    event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else None
+    event_date = _event_date(records)
     for rec in records:
         d = rec.data
         problems = []
-        if d["event_date"] != event_date:
+        if d.get("event_date") and d["event_date"] != event_date:  # a blank date takes the event's
             problems.append(
                 _row_issue(
                     rec,
@@ -589,9 +595,12 @@ def evaluate_event(
     policy: SelectionPolicy,
     labels: Mapping[str, str] | None = None,
     rejected: Sequence[Issue] = (),
+    default_date: str = "",
 ) -> EventResult:
     """Gates, scores, totals and ranking of one event. `records` are the validated
-    candidates records (validate.Record) of every event; `rejected` the validation issues."""
+    candidates records (validate.Record) of every event; `rejected` the validation issues;
+    `default_date` the date gates are checked on when no row gives the event's date (the caller
+    says which: the core reads no clock)."""
     labels = labels or {}
     mine = [r for r in records if r.data["event_id"] == event_id]
     issues = _event_issues(event_id, rejected)
@@ -603,8 +612,8 @@ def evaluate_event(
         )
     kept, row_issues = check_rows(mine, policy, masters, labels)
     issues += row_issues
-    dates = Counter(r.data["event_date"] for r in mine)
-    event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else ""
+    given = _event_date(mine)
+    event_date = given or default_date
     title = next((r.data["event_title"] for r in mine if r.data.get("event_title")), None)
 
     candidates = []
@@ -649,5 +658,13 @@ def evaluate_event(
             second.ties.append(below)
     not_ranked = sorted((c for c in candidates if c.failed_gates), key=lambda c: c.supplier_id)
     return EventResult(
-        event_id, event_date, title, policy, ranked + not_ranked, benchmark, issues, benchmark_valid=bool(admitted)
+        event_id,
+        event_date,
+        title,
+        policy,
+        ranked + not_ranked,
+        benchmark,
+        issues,
+        benchmark_valid=bool(admitted),
+        date_given=given is not None,
     )

@@ -9,6 +9,7 @@ PNG on any machine, with no missing-glyph boxes; its bilingual caption is in the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,7 @@ def evaluate_stage(validated, aliases, policy: SelectionPolicy, event_id: str) -
         policy,
         labels=dict(aliases.labels),
         rejected=validated.issues,
+        default_date=dt.date.today().isoformat(),  # the shell reads the clock; said so when used
     )
 
 
