@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,9 +49,9 @@ def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if outputs is not None:
         home = (outputs / ".prefect").resolve()  # where `serve` keeps its server for these outputs
-        if "PREFECT_HOME" not in os.environ:
+        if "PREFECT_HOME" not in os.environ and outputs.is_dir():  # never create the outputs folder here
             try:
-                home.mkdir(parents=True, exist_ok=True)  # Prefect's database is created in it
+                home.mkdir(exist_ok=True)  # Prefect's database is created in it
                 os.environ["PREFECT_HOME"] = str(home)
             except OSError:
                 pass  # an unwritable outputs folder: Prefect's own default home, and the run reports the folder
@@ -67,7 +68,9 @@ def log_prefect_to_file(outputs: Path) -> Path | None:
     the terminal: the user sees our one bilingual message, which names this file."""
     import logging
 
-    folder = outputs / ".logs"
+    # a command that fails before writing anything leaves no outputs folder behind: until the
+    # folder exists, the log goes to the temporary folder
+    folder = outputs / ".logs" if outputs.is_dir() else Path(tempfile.gettempdir())
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(folder / "vendorflow.log", encoding="utf-8")

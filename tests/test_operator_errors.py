@@ -149,30 +149,39 @@ def test_an_unexpected_fault_is_one_line_and_its_traceback_goes_to_the_log(monke
     assert str(log) in err and "RuntimeError: the disk controller said no" in log.read_text(encoding="utf-8")
 
 
-def test_a_first_run_into_a_new_outputs_folder_keeps_its_prefect_history_there(sample_inputs, tmp_path):
+def test_a_first_run_into_a_new_outputs_folder_works_and_the_folder_then_keeps_the_prefect_history(
+    sample_inputs, tmp_path
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}  # a user's shell
     out = tmp_path / "new" / "outputs"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "select",
-            "--event",
-            "SEL-2026-11",
-            "--inputs",
-            str(sample_inputs),
-            "--outputs",
-            str(out),
-        ],
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (out / ".prefect").is_dir() and (out / "selection" / "SEL-2026-11" / "manifest.json").is_file()
+
+    def select() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli",
+                "select",
+                "--event",
+                "SEL-2026-11",
+                "--inputs",
+                str(sample_inputs),
+                "--outputs",
+                str(out),
+            ],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    first = select()  # the folder does not exist yet: Prefect's own home, and nothing created early
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (out / "selection" / "SEL-2026-11" / "manifest.json").is_file()
+    again = select()  # from now on the folder keeps its runs, where `vendorflow serve` shows them
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (out / ".prefect").is_dir()
 
 
 def test_argument_errors_are_bilingual_and_exit_2(capsys):
