@@ -240,6 +240,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             ),
             soft_wrap=True,
         )
+    if summary.not_evaluated:
+        err_console.print(
+            escape(
+                f"未评估 Not evaluated: {'、'.join(summary.not_evaluated)} — 本期没有绩效评估，按合同结算，不评级、不计奖励 / "
+                "no evaluation this period: settled on their contracts, not rated, no reward"
+            ),
+            soft_wrap=True,
+        )
     if summary.notices:  # what the office must follow up (a termination above all)
         console.print("通知 Notices issued:", soft_wrap=True)
         for supplier_id, notice in summary.notices:

@@ -123,15 +123,48 @@ def test_a_rejected_month_is_reported_and_never_replaced_by_an_older_one(sample_
     assert written == ["errors/validation_report.json", "errors/validation_report.xlsx", "manifest.json"]
 
 
-def test_a_month_without_evaluations_says_so_instead_of_an_empty_portfolio(sample_inputs, tmp_path):
+def test_a_month_with_contracts_in_force_but_no_evaluations_is_still_settled(sample_inputs, tmp_path):
+    """The office pays monthly: November has no evaluations yet, its contracts are settled on
+    their terms, not rated, with no reward, and every document says why."""
+    from docx_reading import docx_text
+
+    from pipeline.documents.formatting import money
+    from pipeline.runs.monthly import compute_stage, run_month
+    from pipeline.runs.stages import load_stage, validate_stage
+    from pipeline.settings import Settings
+
+    summary = run_month(sample_inputs, tmp_path / "out", period="2026-11")
+    assert summary.exit_code == 0 and summary.grades == {"—": 15}
+    assert summary.not_evaluated == tuple(f"S{n:03d}" for n in range(1, 16))
+    root = tmp_path / "out" / "2026-11"
+    settings = Settings.from_env()
+    validated = validate_stage(load_stage(sample_inputs, settings.limits))
+    from pipeline.config.policy import load_policy
+    from pipeline.periods import Period
+
+    result = compute_stage(validated, load_policy(sample_inputs / "policy.yaml"), Period.parse("2026-11"), [])
+    for sm in result.suppliers:
+        assert not sm.evaluated and not sm.card.rated and sm.settlement is not None
+        assert all(line.kind != "reward" for line in sm.settlement.lines)
+        statement = docx_text(root / "settlements" / f"{sm.supplier_id}_settlement_2026-11.docx")
+        assert money(sm.settlement.payable) in statement
+        assert "本期没有绩效评估：按合同结算，不评级、不计奖励" in statement
+        assert "Not evaluated this period" in statement
+        review = docx_text(root / "reports" / f"{sm.supplier_id}_review_2026-11.docx")
+        assert "没有收到贵方的绩效评估记录" in review and "no grade and no reward are given" in review
+    portfolio = docx_text(root / "summary" / "portfolio_2026-11.docx")
+    assert portfolio.count("本期没有绩效评估：按合同结算") == 15
+
+
+def test_a_month_with_nothing_in_force_and_no_evaluations_says_so(sample_inputs, tmp_path):
     import pytest
 
     from pipeline.errors import ConfigError
     from pipeline.runs.monthly import run_month
 
-    with pytest.raises(ConfigError, match="no evaluations for 2026-11"):
-        run_month(sample_inputs, tmp_path / "out", period="2026-11")
-    assert not (tmp_path / "out" / "2026-11").exists()
+    with pytest.raises(ConfigError, match="no evaluations for 2020-01"):
+        run_month(sample_inputs, tmp_path / "out", period="2020-01")
+    assert not (tmp_path / "out" / "2020-01").exists()
 
 
 def test_an_unexpected_fault_is_one_line_and_its_traceback_goes_to_the_log(monkeypatch, tmp_path, capsys):

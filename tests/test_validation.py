@@ -195,6 +195,32 @@ def test_unknown_supplier_is_rejected(tmp_path):
     assert result.issues[0].value == "S9" and "供应商名录" in result.issues[0].message_zh
 
 
+def test_every_problem_of_a_row_is_reported_in_one_round(tmp_path):
+    """A bad score and an unknown supplier on one row: both at once, not the second after the
+    first is fixed; a supplier rejected for its own reason is named as the cause."""
+    suppliers = write_xlsx(tmp_path / "suppliers.xlsx", [supplier_row("S1"), supplier_row("S2", 电子邮箱="not-mail")])
+    evals = write_xlsx(
+        tmp_path / "evaluations_2026-10.xlsx",
+        [
+            ["S9", "2026-10", 90, 0.95, 0, 6, 0, 0],
+            ["S2", "2026-10", 90, 0.95, 0, 7, 0, 0],
+            ["S1", "2026-10", 90, 0.95, 0, 4, 0, 0],
+        ],
+        headers=EVAL_HEADERS,
+    )
+    result = validate_files(suppliers, evals)
+    by_row: dict[int, set[str]] = {}
+    for issue in result.issues:
+        if issue.kind == "evaluations":
+            by_row.setdefault(issue.row, set()).add(issue.rule or issue.code)
+    assert [e["supplier_id"] for e in result.data("evaluations")] == ["S1"]
+    assert "unknown_supplier" in by_row[2] and len(by_row[2]) == 2, by_row  # the range error too
+    assert "rejected_supplier" in by_row[3] and len(by_row[3]) == 2, by_row
+    unknown = next(i for i in result.issues if i.row == 2 and i.rule == "unknown_supplier")
+    assert unknown.value == "S9" and unknown.column == "供应商编号" and "supplier master" in unknown.message_en
+    assert result.rows_rejected["evaluations"] == 2
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_every_encoding_the_office_uses(tmp_path, encoding):
     buffer = io.StringIO()

@@ -62,6 +62,7 @@ class SupplierMonth:
     actions: tuple[Action, ...] = ()
     status_change: tuple[str, str, Action] | None = None
     workers_on_site: int = 0  # roster rows on site during the period
+    evaluated: bool = True  # False: contracts in force but no evaluation row; settled, not rated
 
     @property
     def supplier_id(self) -> str:
@@ -130,7 +131,23 @@ def compute_month(
         workers_of.setdefault(w["supplier_id"], []).append(w)
     twice = double_rostered(workers, period)
     results = []
-    for evaluation in sorted(evaluations, key=lambda e: e["supplier_id"]):
+    evaluated_ids = {e["supplier_id"] for e in evaluations}
+    # A supplier with a contract in force but no evaluation row is still paid for the month
+    # (the office pays monthly): settled on the contract, not rated, so it earns no reward.
+    in_force = sorted(
+        {
+            c["supplier_id"]
+            for c in records["contracts"]
+            if c["start_date"] <= period.end.isoformat()
+            and c["end_date"] >= period.start.isoformat()
+            and c["supplier_id"] in suppliers
+        }
+        - evaluated_ids
+    )
+    months = [(e, True) for e in evaluations] + [
+        ({"supplier_id": sid, "period": period.code}, False) for sid in in_force
+    ]
+    for evaluation, was_evaluated in sorted(months, key=lambda pair: pair[0]["supplier_id"]):
         sid = evaluation["supplier_id"]
         card = score_evaluation(evaluation, policy)
         incidents = tuple(
@@ -179,6 +196,7 @@ def compute_month(
                 actions=actions,
                 status_change=suggested_status(actions),
                 workers_on_site=len(on_site(roster, period)),
+                evaluated=was_evaluated,
             )
         )
     evaluated = {r.supplier_id for r in results}

@@ -252,7 +252,7 @@ def _feedback(card: ScoreCard, policy: Policy) -> tuple[str, str]:
 def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[str, Any]:
     period = period_info
     card = sm.card
-    na_zh, na_en = _na_note(card, policy)
+    na_zh, na_en = _na_note(card, policy) if sm.evaluated else text("note_not_evaluated", {"period": period.code})
     fb_zh, fb_en = _feedback(card, policy)
     prev = sm.previous
     if prev is not None and prev.rated and card.rated:
@@ -479,6 +479,9 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                 "en": f"Performance score this period {fixed(sm.card.total)}, grade {sm.card.band.grade} ({sm.card.band.label_en}).",
             }
         )
+    if not sm.evaluated:
+        zh, en = text("attention_settled_not_evaluated")
+        notes.append({"zh": zh[0].upper() + zh[1:], "en": en[0].upper() + en[1:]})
     if not s.fee_includes_tax:
         notes.append({"zh": "合同价款为不含税价，税额另计。", "en": "Contract fees are net of tax; VAT is added."})
     attendance = workforce_docs.attendance_blocks(s)
@@ -568,7 +571,9 @@ def attention_items(result: MonthResult, policy: Policy) -> list[dict[str, str]]
             )
         for f in flags.get("score_drop", []):
             add(*args, "attention_score_drop", {"drop": f.facts["drop"]})
-        if not card.rated:
+        if not sm.evaluated:
+            add(*args, "attention_settled_not_evaluated")
+        elif not card.rated:
             add(*args, "attention_not_rated")
         for f in flags.get("security_breach", []):
             add(*args, "attention_security_breach", f.facts)

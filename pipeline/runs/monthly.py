@@ -65,10 +65,18 @@ class RunSummary:
     stopped: bool = False  # the period's evaluations were all rejected: the report only, no documents
     notices: tuple[tuple[str, str], ...] = ()  # (supplier_id, notice) issued this run, in document order
     ignored_columns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (file, sheet, headers no field matched)
+    not_evaluated: tuple[str, ...] = ()  # suppliers settled on their contracts with no evaluation row
 
     @property
     def exit_code(self) -> int:
         return 1 if self.issues else 0
+
+
+def contracts_in_force(validated: Validated, period: Period) -> list[str]:
+    """The contracts in force at some day of `period`: a month with these is settled even
+    when nothing was evaluated."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    return [c["contract_no"] for c in validated.data("contracts") if c["start_date"] <= end and c["end_date"] >= start]
 
 
 def ignored_columns(loaded: Loaded) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -349,7 +357,8 @@ def monthly(
             "reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds
         )
         return replace(summary, chosen=how, stopped=True)
-    if not evaluated:
+    in_force = contracts_in_force(validated, chosen)
+    if not evaluated and not in_force:
         raise ConfigError(
             f"输入中没有 {chosen.code} 的绩效评估：请放入该月的评估表（如 evaluations_{chosen.code}.xlsx），或用 --period 指定其他月份",
             f"the inputs have no evaluations for {chosen.code}: add that month's evaluations "
@@ -395,6 +404,7 @@ def monthly(
         chosen=how,
         notices=tuple((sm.supplier_id, a.action) for sm in result.suppliers for a in sm.actions),
         ignored_columns=ignored_columns(loaded),
+        not_evaluated=tuple(sm.supplier_id for sm in result.suppliers if not sm.evaluated),
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so

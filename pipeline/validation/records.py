@@ -551,28 +551,7 @@ def cross_record_problems(
     checks_contracts = present is None or "contracts" in present
 
     def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
-        gone = rejected.get(ref_kind, {}).get(value)
-        noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(
-            ref_kind, ("合同", "contract")
-        )
-        if gone is not None:
-            where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
-            where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
-            flag(
-                rec,
-                fld,
-                f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
-                f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
-                f"rejected_{noun_en}",
-            )
-        else:
-            flag(
-                rec,
-                fld,
-                f"{noun_zh}编号{value}不在{zh_list}中",
-                f"{noun_en} {value} is not in the {en_list}",
-                f"unknown_{noun_en}",
-            )
+        found[id(rec)].append(_missing_reference(rec, fld, ref_kind, value, zh_list, en_list, rejected, aliases))
 
     for kind in ("contracts", "evaluations", "incidents", "workers") if checks_suppliers else ():
         recs = records.get(kind, [])
@@ -648,6 +627,88 @@ def cross_record_problems(
     for kind in ("evaluations", "attendance"):
         _period_matches_name(records.get(kind, []), flag)
     return found
+
+
+def _missing_reference(
+    rec: Record,
+    fld: str,
+    ref_kind: str,
+    value: str,
+    zh_list: str,
+    en_list: str,
+    rejected: dict[str, dict[str, Rejected]],
+    aliases: Aliases,
+) -> Issue:
+    """A reference to a row that is not there: rejected (and where), or unknown."""
+    gone = rejected.get(ref_kind, {}).get(value)
+    noun_zh, noun_en = {"suppliers": ("供应商", "supplier"), "workers": ("人员", "worker")}.get(
+        ref_kind, ("合同", "contract")
+    )
+    if gone is not None:
+        where = f"（{gone.place} 第{gone.row}行）" if gone.row else f"（{gone.place}）"
+        where_en = f" ({gone.place} row {gone.row})" if gone.row else f" ({gone.place})"
+        return _issue(
+            rec,
+            fld,
+            aliases,
+            f"{noun_zh}{value}的记录已被拒绝{where}，本行随之排除；请先修正该{noun_zh}的记录",
+            f"{noun_en} {value} was rejected{where_en}, so this row is left out too; fix that {noun_en} first",
+            f"rejected_{noun_en}",
+        )
+    return _issue(
+        rec,
+        fld,
+        aliases,
+        f"{noun_zh}编号{value}不在{zh_list}中",
+        f"{noun_en} {value} is not in the {en_list}",
+        f"unknown_{noun_en}",
+    )
+
+
+# The references a row makes, checked on rows that failed their own checks too, so that one
+# report names every problem of a row (a bad score and an unknown supplier) at once.
+_REFERENCES = {
+    "contracts": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "evaluations": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "incidents": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "workers": (
+        ("supplier_id", "suppliers", "供应商名录", "supplier master"),
+        ("contract_no", "contracts", "合同表", "contracts sheet"),
+    ),
+    "contract_items": (("contract_no", "contracts", "合同表", "contracts sheet"),),
+    "attendance": (("worker_id", "workers", "人员花名册", "worker roster"),),
+}
+
+
+def _references_of_rejected_rows(
+    failed: list[tuple[RawTable, RawRow, set[str]]],
+    result: Validated,
+    aliases: Aliases,
+    present: set[str] | None,
+    rejected: dict[str, dict[str, Rejected]],
+) -> list[Issue]:
+    """Unknown references on rows already rejected for another reason (their own fields
+    with problems are not checked again)."""
+    known = {
+        "suppliers": {r.data["supplier_id"] for r in result.records.get("suppliers", [])},
+        "contracts": {r.data["contract_no"] for r in result.records.get("contracts", [])},
+        "workers": {r.data["worker_id"] for r in result.records.get("workers", [])},
+    }
+    out: list[Issue] = []
+    for table, raw, bad_fields in failed:
+        refs = [r for r in _REFERENCES.get(table.kind, ()) if r[0] not in bad_fields and r[0] in raw.cells]
+        if not refs:
+            continue
+        schema = load_schema(table.kind)
+        for fld, ref_kind, zh_list, en_list in refs:
+            if present is not None and ref_kind not in present:
+                continue
+            value = coercer_for(schema["properties"][fld], fld, aliases)(raw.cells[fld])
+            if not isinstance(value, str) or value in known[ref_kind]:
+                continue
+            rec = Record(table.kind, table.file, raw.row, {fld: value}, table.columns, table.sheet)
+            out.append(_missing_reference(rec, fld, ref_kind, value, zh_list, en_list, rejected, aliases))
+    return out
 
 
 def _period_matches_name(evaluations: list[Record], flag) -> None:
@@ -811,17 +872,25 @@ def validate_tables(
 def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None, fast: bool) -> Validated:
     result = Validated()
     rejected: dict[str, dict[str, Rejected]] = {}
+    failed: list[tuple[RawTable, RawRow, set[str]]] = []
     for table in tables:
         records, issues = validate_table(table, aliases, fast=fast)
         result.rows_read[table.kind] += len(table.rows)
         result.records.setdefault(table.kind, []).extend(records)
         result.issues.extend(issues)
-        if table.kind in ("suppliers", "contracts", "contract_items", "workers"):
-            bad_rows = {i.row for i in issues if i.row is not None}
-            place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
-            for raw in table.rows:
-                if raw.row in bad_rows:
+        bad_rows: dict[int, set[str]] = defaultdict(set)
+        for i in issues:
+            if i.row is not None:
+                bad_rows[i.row].add(i.field or "")
+        if not bad_rows:
+            continue
+        place = f"{table.file} [{table.sheet}]" if table.sheet else table.file
+        for raw in table.rows:
+            if raw.row in bad_rows:
+                if table.kind in ("suppliers", "contracts", "contract_items", "workers"):
                     _remember(rejected, table.kind, compile_keys(raw.cells, table.kind, aliases), place, raw.row)
+                if table.kind in _REFERENCES:
+                    failed.append((table, raw, bad_rows[raw.row]))
     # Cross-record rules run until nothing more falls out: a rejected supplier takes its
     # contracts, evaluations and incidents with it, and a rejected contract its items.
     while True:
@@ -837,6 +906,8 @@ def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str]
                 else:
                     kept.append(rec)
             result.records[kind] = kept
+    if failed:
+        result.issues.extend(_references_of_rejected_rows(failed, result, aliases, present, rejected))
     rejected_rows = {(i.kind, i.file, i.sheet, i.row) for i in result.issues if i.row is not None}
     for kind, _file, _sheet, _row in rejected_rows:
         result.rows_rejected[kind] += 1
