@@ -329,23 +329,23 @@ def _config_issues(path: Path) -> list[Issue]:
 
     try:
         if path.name.startswith("aliases"):
-            import yaml
+            from pipeline.config.yamlfile import parse_yaml
 
-            Aliases().merge(yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}, str(path))
+            Aliases().merge(parse_yaml(path.read_bytes(), str(path)).data or {}, str(path))
         else:
             from pipeline.config.policy import load_policy
 
             load_policy(path)
     except ConfigError as exc:
-        details = "；".join(exc.details)
+        details_zh, details_en = "；".join(exc.details_zh), "; ".join(exc.details_en)
         return [
             Issue(
                 path.name,
                 None,
                 None,
                 None,
-                exc.message_zh + (f"：{details}" if details else ""),
-                exc.message_en + (f": {'; '.join(exc.details)}" if exc.details else ""),
+                exc.message_zh + (f"：{details_zh}" if details_zh else ""),
+                exc.message_en + (f": {details_en}" if details_en else ""),
                 kind="policy",
                 code="invalid",
                 rule="policy",
@@ -855,7 +855,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = Settings.from_env()  # the environment, read once, here
         return args.func(args)
     except VendorflowError as exc:  # every error the project raises: its message, never a traceback
-        err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}")
+        err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}", soft_wrap=True)
         if "path" in LOG:
             err_console.print(f"详细日志 Details: {escape(str(LOG['path']))}", soft_wrap=True)
         return exc.exit_code

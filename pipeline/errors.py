@@ -126,15 +126,41 @@ class VendorflowError(Exception):
 class ConfigError(VendorflowError):
     """Configuration (policy, mapping files, arguments, folders) is unusable: the run cannot start."""
 
-    def __init__(self, message_zh: str, message_en: str, *, file: str = "", details: list[str] | None = None):
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        file: str = "",
+        details: Sequence[str | tuple[str, str]] | None = None,
+    ):
         self.message_zh = message_zh
         self.message_en = message_en
         self.file = file
-        self.details = details or []
+        # each detail a (Chinese, English) pair; a plain string is already bilingual ("… / …")
+        self.details = list(details or [])
         text = f"{file}: {message_zh} / {message_en}" if file else f"{message_zh} / {message_en}"
-        if self.details:
-            text += "\n" + "\n".join(f"  - {d}" for d in self.details)
+        for d in self.details:
+            text += f"\n  - {d[0]}\n    {d[1]}" if isinstance(d, tuple) else f"\n  - {d}"
         super().__init__(text)
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        out = []
+        for d in self.details:
+            if isinstance(d, tuple):
+                out.append(d)
+            else:  # "中文 / English", as the older checks write them
+                zh, sep, en = d.partition(" / ")
+                out.append((zh, en) if sep else (d, d))
+        return out
+
+    @property
+    def details_zh(self) -> list[str]:
+        return [zh for zh, _ in self._pairs()]
+
+    @property
+    def details_en(self) -> list[str]:
+        return [en for _, en in self._pairs()]
 
 
 class UnknownEvent(ConfigError):

@@ -55,7 +55,24 @@ def test_a_policy_typo_names_the_policy_before_anything_runs(sample_inputs, tmp_
         vendorflow("run", "--inputs", str(sample_inputs), "--outputs", str(tmp_path / "out"), cwd=tmp_path),
         "policy.yaml",
         "the policy does not match its schema",
+        "kpis[0].weight：应为数字，实际为“thirty”",
+        "kpis[0].weight: must be number, not 'thirty'",
     )
+
+
+def test_validate_reports_a_policy_typo_once_per_language_with_its_line(sample_inputs, tmp_path):
+    policy = sample_inputs / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    line = text[: text.index("    weight: 25")].count("\n") + 1
+    policy.write_text(text.replace("    weight: 25", "    wieght: 25", 1), encoding="utf-8")
+    done = vendorflow("validate", "--json", str(policy), cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" not in done.stdout + done.stderr, done.stderr
+    import json
+
+    (issue,) = json.loads(done.stdout)["issues"]
+    assert f"第{line}行第5列 kpis[0].wieght：不认识的键“wieght”，是否应为“weight”？" in issue["message_zh"], issue
+    assert f"line {line}, column 5, kpis[0].wieght: unknown key 'wieght'; did you mean 'weight'?" in issue["message_en"]
+    assert "did you mean" not in issue["message_zh"] and "是否应为" not in issue["message_en"]  # each language once
 
 
 def test_an_outputs_folder_that_cannot_be_written_is_named(sample_inputs, tmp_path):

@@ -30,6 +30,8 @@ from jsonschema import Draft202012Validator
 from pipeline.compute import codes
 from pipeline.config.policy import PolicyFile, read_policy
 from pipeline.config.resources import load_schema
+from pipeline.config.schema_errors import findings
+from pipeline.config.yamlfile import YamlDocument
 from pipeline.errors import ConfigError, Issue, UnknownEvent, display_value
 
 HUNDRED = Decimal(100)
@@ -156,10 +158,14 @@ def load_selection_policy(path: str | Path) -> SelectionPolicy:
 
 def selection_policy(policy_file: PolicyFile) -> SelectionPolicy:
     """The `selection:` section of an already-read policy file."""
-    return selection_policy_from_dict(policy_file.data, source=policy_file.source, sha256=policy_file.sha256)
+    return selection_policy_from_dict(
+        policy_file.data, source=policy_file.source, sha256=policy_file.sha256, document=policy_file.document
+    )
 
 
-def selection_policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> SelectionPolicy:
+def selection_policy_from_dict(
+    data: Any, *, source: str = "policy.yaml", sha256: str = "", document: YamlDocument | None = None
+) -> SelectionPolicy:
     if not isinstance(data, dict) or not isinstance(data.get("selection"), dict):
         raise ConfigError(
             "评分规则文件中没有 selection（供应商选择）部分：请添加评审标准、权重和准入条件",
@@ -168,14 +174,13 @@ def selection_policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256
         )
     section = data["selection"]
     validator = Draft202012Validator(load_schema("policy")["$defs"]["selection"])
-    errors = sorted(validator.iter_errors(section), key=lambda e: list(e.absolute_path))
+    errors = list(validator.iter_errors(section))
     if errors:
-        details = [f"selection/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}".rstrip("/") for e in errors]
         raise ConfigError(
             "评分规则中的 selection（供应商选择）部分不符合格式要求",
             "the selection section of the policy does not match its schema",
             file=source,
-            details=details,
+            details=findings(errors, document, prefix=("selection",)),
         )
     criteria = tuple(
         Criterion(

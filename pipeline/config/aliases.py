@@ -7,9 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pipeline.config.resources import schemas_dir
+from pipeline.config.yamlfile import parse_yaml
 from pipeline.errors import ConfigError
 
 
@@ -60,10 +59,10 @@ def load_aliases(inputs_dir: Path | None = None) -> Aliases:
         paths.append(inputs_dir / "aliases.yaml")
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            raw = path.read_bytes()
+        except OSError as exc:
             raise ConfigError(
-                "无法读取别名映射文件", f"cannot read the alias mapping file: {exc}", file=str(path)
+                "无法读取别名映射文件", f"cannot read the alias mapping file ({exc.strerror})", file=str(path)
             ) from exc
-        aliases.merge(data or {}, str(path))
+        aliases.merge(parse_yaml(raw, str(path)).data or {}, str(path))
     return aliases

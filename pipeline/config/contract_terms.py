@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.config.resources import schemas_dir
+from pipeline.config.yamlfile import parse_yaml
 from pipeline.errors import ConfigError
 from pipeline.identifiers import is_valid_uscc
 
@@ -60,15 +59,11 @@ def load_terms(path: Path | None = None) -> ContractTerms:
     path = path or schemas_dir() / "contract_terms.yaml"
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(
             "无法读取合同参数文件", f"cannot read the contract settings ({exc.strerror})", file=str(path)
         ) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            "合同参数文件不是有效的YAML", f"the contract settings are not valid YAML: {exc}", file=str(path)
-        ) from exc
+    data = parse_yaml(raw, str(path)).data
     problems = []
     if not isinstance(data, dict):
         raise ConfigError(

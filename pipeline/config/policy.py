@@ -15,10 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from pipeline.config.resources import load_schema
+from pipeline.config.schema_errors import findings
+from pipeline.config.yamlfile import YamlDocument, parse_yaml
 from pipeline.errors import ConfigError
 
 HUNDRED = Decimal(100)
@@ -140,10 +141,11 @@ class PolicyFile:
     data: Any  # as parsed: a mapping when the file is well formed (the schemas say what is wrong otherwise)
     source: str
     sha256: str
+    document: YamlDocument | None = None  # where each value was written, for errors
 
     @cached_property
     def policy(self) -> Policy:
-        return policy_from_dict(self.data, source=self.source, sha256=self.sha256)
+        return policy_from_dict(self.data, source=self.source, sha256=self.sha256, document=self.document)
 
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.data.get(name) if isinstance(self.data, Mapping) else None
@@ -159,13 +161,8 @@ def read_policy(path: str | Path) -> PolicyFile:
         raise ConfigError(
             "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)
         ) from exc
-    try:
-        data = yaml.safe_load(raw_bytes.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            "评分规则文件不是有效的YAML", f"the policy file is not valid YAML: {exc}", file=str(path)
-        ) from exc
-    return PolicyFile(data, str(path), hashlib.sha256(raw_bytes).hexdigest())
+    document = parse_yaml(raw_bytes, str(path))
+    return PolicyFile(document.data, str(path), hashlib.sha256(raw_bytes).hexdigest(), document)
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -173,13 +170,17 @@ def load_policy(path: str | Path) -> Policy:
     return read_policy(path).policy
 
 
-def policy_from_dict(data: Any, *, source: str = "policy.yaml", sha256: str = "") -> Policy:
+def policy_from_dict(
+    data: Any, *, source: str = "policy.yaml", sha256: str = "", document: YamlDocument | None = None
+) -> Policy:
     validator = Draft202012Validator(load_schema("policy"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = list(validator.iter_errors(data))
     if errors:
-        details = [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
         raise ConfigError(
-            "评分规则不符合格式要求", "the policy does not match its schema", file=source, details=details
+            "评分规则不符合格式要求",
+            "the policy does not match its schema",
+            file=source,
+            details=findings(errors, document),
         )
 
     scoring = data.get("scoring", {})
