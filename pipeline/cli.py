@@ -492,11 +492,14 @@ def cmd_review(args: argparse.Namespace) -> int:
             "first (vendorflow run --period YYYY-MM)",
             file=str(args.outputs),
         )
-    read_policy(args.policy).policy  # noqa: B018  (a bad or missing policy stops here, before Prefect)
+    if args.policy is not None:
+        read_policy(args.policy).policy  # noqa: B018  (a bad or missing policy stops here, before Prefect)
     from pipeline.orchestration import flows
 
     log_prefect_to_file(args.outputs)
-    summary = flows.review_flow(period=args.period, outputs=str(args.outputs), policy=str(args.policy))
+    summary = flows.review_flow(
+        period=args.period, outputs=str(args.outputs), policy=str(args.policy) if args.policy else None
+    )
     console.print(
         f"[bold]评审期间 Review period {summary.code}[/bold]  供应商 Suppliers: {summary.suppliers}  "
         f"有记录的月份 Months recorded: {summary.months_recorded}"
@@ -728,7 +731,11 @@ def build_parser() -> argparse.ArgumentParser:
     rev = sub.add_parser("review", help="季度/年度评审 quarterly or annual review from the history store")
     rev.add_argument("--period", required=True, help="YYYY-Qn（如 2026-Q3）或 YYYY / e.g. 2026-Q3 or 2026")
     rev.add_argument("--outputs", type=Path, default=Path("outputs"))
-    rev.add_argument("--policy", type=Path, default=Path("inputs") / "policy.yaml")
+    rev.add_argument(
+        "--policy",
+        type=Path,
+        help="默认使用历史数据库中这些月份评分时的规则 / default: the policy the history store kept for those months",
+    )
     rev.set_defaults(func=cmd_review)
     val = sub.add_parser("validate", help="只校验 validate only")
     val.add_argument("files", nargs="+")

@@ -142,6 +142,13 @@ class PolicyFile:
     source: str
     sha256: str
     document: YamlDocument | None = None  # where each value was written, for errors
+    text: str = ""  # the file as written (the history store keeps it with each run)
+
+    @classmethod
+    def from_text(cls, text: str, source: str, sha256: str) -> PolicyFile:
+        """A policy the history store kept (its sha256 is the original file's)."""
+        document = parse_yaml(text.encode("utf-8"), source)
+        return cls(document.data, source, sha256, document, text)
 
     @cached_property
     def policy(self) -> Policy:
@@ -162,7 +169,8 @@ def read_policy(path: str | Path) -> PolicyFile:
             "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)
         ) from exc
     document = parse_yaml(raw_bytes, str(path))
-    return PolicyFile(document.data, str(path), hashlib.sha256(raw_bytes).hexdigest(), document)
+    text = raw_bytes.decode("utf-8-sig")
+    return PolicyFile(document.data, str(path), hashlib.sha256(raw_bytes).hexdigest(), document, text)
 
 
 def load_policy(path: str | Path) -> Policy:

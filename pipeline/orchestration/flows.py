@@ -225,10 +225,11 @@ def monthly_flow(
 
 
 @flow(name="vendorflow-review", flow_run_name=run_name("review", "period"), log_prints=False)
-def review_flow(period: str, outputs: str = "outputs", policy: str = "inputs/policy.yaml") -> ReviewSummary:
-    """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store."""
+def review_flow(period: str, outputs: str = "outputs", policy: str | None = None) -> ReviewSummary:
+    """Quarterly (YYYY-Qn) or annual (YYYY) roll-up of the months in the history store, scored
+    with the policy the store kept for them unless `policy` (a policy.yaml) is given."""
     settings = Settings.from_env()
-    return review(PrefectRunner(settings), settings, Path(outputs), period, load_policy(policy))
+    return review(PrefectRunner(settings), settings, Path(outputs), period, load_policy(policy) if policy else None)
 
 
 @flow(name="vendorflow-contracts", flow_run_name=run_name("contracts", "period"), log_prints=False)

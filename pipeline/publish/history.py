@@ -94,6 +94,16 @@ documents = sa.Table(
     sa.Column("doc_type", sa.String(48)),
     sa.Column("supplier_id", sa.String(64)),
 )
+# The policy each run used, kept whole (by its sha256), so that a quarterly review or a look at
+# history months later scores as those months were scored, from any folder.
+policies = sa.Table(
+    "policies",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("source", sa.Text),  # the file's name when it was recorded
+    sa.Column("text", sa.Text, nullable=False),  # policy.yaml as it was, UTF-8
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+)
 # The distribution ledger: one row per document per message attempt. A row is written as
 # "sending" before the SMTP transaction and completed after it, so a crash in between is
 # visible (and the retry reuses the same Message-ID) instead of silently lost.
@@ -153,9 +163,26 @@ class HistoryStore:
         """The store at `url` (the settings' VENDORFLOW_HISTORY_URL), else the SQLite file in `outputs_dir`."""
         return cls(url or default_url(outputs_dir))
 
-    def begin_run(self, flow: str, period: str, policy_sha256: str, inputs: Sequence[dict[str, Any]]) -> str:
+    def begin_run(
+        self,
+        flow: str,
+        period: str,
+        policy_sha256: str,
+        inputs: Sequence[dict[str, Any]],
+        policy_text: str | None = None,
+        policy_source: str = "",
+    ) -> str:
+        """A run starts: who, where, which inputs, and the policy it uses (kept once per sha256)."""
         run_id = str(uuid.uuid4())
         with self._begin() as conn:
+            if policy_text is not None and policy_sha256:
+                known = conn.execute(sa.select(policies.c.sha256).where(policies.c.sha256 == policy_sha256)).first()
+                if known is None:
+                    conn.execute(
+                        policies.insert().values(
+                            sha256=policy_sha256, source=policy_source, text=policy_text, recorded_at=_now()
+                        )
+                    )
             conn.execute(
                 runs.insert().values(
                     run_id=run_id,
@@ -204,6 +231,24 @@ class HistoryStore:
                 .values(superseded_by=run_id, superseded_at=stamp)
             )
             conn.execute(runs.update().where(runs.c.run_id == run_id).values(status="completed", finished_at=stamp))
+
+    def policy_of(self, periods: Sequence[str], flow: str = "monthly") -> tuple[str, str, str] | None:
+        """(sha256, source name, text) of the policy the latest current run among `periods` used."""
+        query = (
+            sa.select(policies.c.sha256, policies.c.source, policies.c.text)
+            .join(runs, runs.c.policy_sha256 == policies.c.sha256)
+            .where(
+                (runs.c.status == "completed")
+                & runs.c.superseded_by.is_(None)
+                & (runs.c.flow == flow)
+                & runs.c.period.in_(list(periods))
+            )
+            .order_by(runs.c.period.desc(), runs.c.finished_at.desc())
+            .limit(1)
+        )
+        with self._connect() as conn:
+            row = conn.execute(query).first()
+        return (row.sha256, row.source or "policy.yaml", row.text) if row else None
 
     def fail_run(self, run_id: str) -> None:
         with self._begin() as conn:

@@ -374,7 +374,14 @@ def monthly(
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
         result = run.stage("compute", compute_stage, validated, policy, chosen, past)
-        run_id = store.begin_run("monthly", chosen.code, policy.sha256, input_fingerprints(loaded))
+        run_id = store.begin_run(
+            "monthly",
+            chosen.code,
+            policy.sha256,
+            input_fingerprints(loaded),
+            policy_text=config.text,
+            policy_source=Path(config.source).name,
+        )
         try:
             written, rendered = run.stage(
                 "render-documents",

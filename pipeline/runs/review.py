@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.compute.rollup import ReviewPeriod, roll_up
-from pipeline.config.policy import Policy
+from pipeline.config.policy import Policy, PolicyFile
 from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.review import portfolio_review_context, review_block, supplier_review_context
 from pipeline.errors import ConfigError
@@ -72,13 +72,30 @@ def review_jobs(
     return jobs
 
 
+def recorded_policy(store: HistoryStore, review: ReviewPeriod) -> Policy:
+    """The policy the latest recorded month of the review was scored with, as the store kept it."""
+    found = store.policy_of([m.code for m in review.months])
+    if found is None:
+        raise ConfigError(
+            f"历史数据库没有保存{review_block(review)['zh']}各月使用的评分规则（由较早版本记录）：请用 --policy 指定 policy.yaml",
+            f"the history store does not hold the policy the months of {review_block(review)['en']} were scored with "
+            "(recorded by an earlier release): give it with --policy",
+            file=store.where(),
+        )
+    sha256, source, text = found
+    return PolicyFile.from_text(text, source, sha256).policy
+
+
 def render_review(
-    run: Runner, settings: Settings, outputs_dir: Path, review: ReviewPeriod, policy: Policy
+    run: Runner, settings: Settings, outputs_dir: Path, review: ReviewPeriod, policy: Policy | None = None
 ) -> ReviewSummary:
+    """Without `policy`, the one the history store kept with the review's latest month."""
     store = HistoryStore.for_outputs(outputs_dir, settings.history_url)
     root = outputs_dir / review.code
     with period_lock(outputs_dir, review.code):
-        jobs = review_jobs(store, review, policy, settings.templates)
+        if policy is None and store.current_results([m.code for m in review.months]):
+            policy = recorded_policy(store, review)
+        jobs = review_jobs(store, review, policy, settings.templates) if policy is not None else []
         if not jobs:
             raise ConfigError(
                 f"历史数据库中没有{review_block(review)['zh']}的记录：请先运行这些月份的月度评估",
@@ -105,15 +122,20 @@ def render_review(
     )
 
 
-def review(run: Runner, settings: Settings, outputs_dir: Path, period_text: str, policy: Policy) -> ReviewSummary:
+def review(
+    run: Runner, settings: Settings, outputs_dir: Path, period_text: str, policy: Policy | None = None
+) -> ReviewSummary:
     """`vendorflow review`, declared once: the quarter's or year's roll-up of the months the
-    history store recorded, one report per supplier and a portfolio summary."""
+    history store recorded, one report per supplier and a portfolio summary. Scored with the
+    policy the store kept (the one the months were scored with) unless one is given."""
     period = ReviewPeriod.parse(period_text)
     summary = run.stage("periodic-review", render_review, run, settings, outputs_dir, period, policy)
     run.announce("review", summary)
     return summary
 
 
-def run_review(outputs_dir: Path, period_text: str, policy: Policy, settings: Settings | None = None) -> ReviewSummary:
+def run_review(
+    outputs_dir: Path, period_text: str, policy: Policy | None = None, settings: Settings | None = None
+) -> ReviewSummary:
     """`vendorflow review` without Prefect, in one call (without `settings`, the environment's)."""
     return review(PlainRunner(), settings or Settings.from_env(), outputs_dir, period_text, policy)
