@@ -208,3 +208,59 @@ def test_a_template_prints_one_page_wide_with_its_header_on_every_page_and_expla
     evaluations = load_workbook(write_template("evaluations", tmp_path / "evaluations.xlsx")).worksheets[0]
     rate = {str(c.value).split("\n")[1]: c.column_letter for c in evaluations[1]}["on_time_rate"]
     assert evaluations.column_dimensions[rate].number_format == "0.0%"
+
+
+def test_the_example_rows_on_the_instructions_sheets_validate_together(tmp_path, capsys):
+    """Each template's instructions sheet shows one example per column (never on the data sheet,
+    where it would be read as data); copied into the data sheets, every kind validates, the
+    references between them included."""
+    import json
+
+    from pipeline.config.resources import load_schema
+
+    kinds = [
+        "suppliers",
+        "contracts",
+        "evaluations",
+        "incidents",
+        "candidates",
+        "distribution",
+        "workers",
+        "attendance",
+    ]
+    files = []
+    for kind in kinds:
+        name = {"evaluations": "evaluations_2026-10", "attendance": "attendance_2026-10"}.get(kind, kind)
+        target = tmp_path / f"{name}.xlsx"
+        assert main(["template", kind, "--output", str(target)]) == 0
+        wb = load_workbook(target)
+        notes = wb.worksheets[-1]
+        assert "Instructions" in notes.title
+        # the column list, one block per sheet: field (B) -> example (E)
+        blocks, current = [], None
+        for row in notes.iter_rows(values_only=True):
+            if row[1] == "字段 Field":
+                assert row[4] == "示例 Example"
+                current = {}
+                blocks.append(current)
+            elif current is not None and row[1]:
+                current[row[1]] = row[4]
+            elif current is not None:
+                current = None
+        for ws, example in zip(wb.worksheets[:-1], blocks):
+            fields = [str(c.value).split("\n")[1] for c in ws[1]]
+            assert set(fields) == set(example)
+            table = "contract_items" if ws.title == "服务项目" else kind
+            required = load_schema(table).get("required", [])
+            assert all(example[f] not in (None, "") for f in required), (table, example)
+            assert ws.max_row == 1  # the data sheet itself stays blank
+            for col, fld in enumerate(fields, start=1):
+                if example[fld] not in (None, ""):
+                    ws.cell(row=2, column=col, value=example[fld])
+        wb.save(target)
+        files.append(target)
+    capsys.readouterr()
+    code = main(["validate", "--json", *map(str, files)])
+    out = json.loads(capsys.readouterr().out)
+    assert out["issues"] == [] and code == 0, out["issues"]
+    assert set(out["rows_read"]) == {*kinds, "contract_items"} and set(out["rows_read"].values()) == {1}

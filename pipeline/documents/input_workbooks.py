@@ -9,7 +9,9 @@ not turn 2026-10 into a date), and a frozen header row.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -22,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.config.aliases import Aliases, fold, load_aliases
 from pipeline.config.labels import label
 from pipeline.config.resources import load_schema, schemas_dir
+from pipeline.config.yamlfile import parse_yaml
 from pipeline.errors import ConfigError
 from pipeline.intake.folder import kind_of
 from pipeline.render.workbooks import workbook_bytes
@@ -36,6 +39,7 @@ LAYOUT = {
     "candidates": [("candidates", "候选评估")],
     "workers": [("workers", "人员花名册")],
     "attendance": [("attendance", "考勤")],
+    "distribution": [("distribution", "抄送地址")],
 }
 FORMAT_WORDS = {
     "uscc": (
@@ -295,12 +299,25 @@ INSTRUCTIONS = (
 )
 
 
+@lru_cache(maxsize=1)
+def example_rows() -> dict[str, dict[str, Any]]:
+    """One fictional row per kind (schemas/examples.yaml), shown beside the column list."""
+    return parse_yaml((schemas_dir() / "examples.yaml").read_bytes(), "examples.yaml").data
+
+
+def example_text(value: Any) -> str:
+    """An example as a clerk would type it (dates ISO, text as is)."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def instructions_sheet(wb, kinds: list[str], aliases: Aliases) -> None:
     """A last sheet (never read as data: it has no header the reader knows) that says how to fill
     the others and lists every column with what it takes."""
     ws = wb.create_sheet("填写说明 Instructions")
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 22
-    ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 10, 90
+    ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 10, 80
+    ws.column_dimensions["E"].width = 30
+    examples = example_rows()
     for n, (zh, en) in enumerate(INSTRUCTIONS, start=1):
         cell = ws.cell(row=n, column=1, value=f"{zh}\n{en}" if n > 1 else f"{zh} {en}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -313,7 +330,7 @@ def instructions_sheet(wb, kinds: list[str], aliases: Aliases) -> None:
         required = set(schema.get("required", []))
         conditional = _conditional_required(schema)
         for col, text in enumerate(
-            ("列（表头）Column", "字段 Field", "必填 Required", "填写内容 What it takes"), start=1
+            ("列（表头）Column", "字段 Field", "必填 Required", "填写内容 What it takes", "示例 Example"), start=1
         ):
             ws.cell(row=row, column=col, value=text).font = Font(bold=True)
         row += 1
@@ -327,6 +344,11 @@ def instructions_sheet(wb, kinds: list[str], aliases: Aliases) -> None:
             )
             what = ws.cell(row=row, column=4, value=describe(fld, prop, fld in required, conditional.get(fld), aliases))
             what.alignment = Alignment(wrap_text=True, vertical="top")
+            example = examples.get(kind, {}).get(fld)
+            if example is not None:
+                cell = ws.cell(row=row, column=5, value=example_text(example))
+                cell.number_format = "@"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
         row += 1
     _printable(ws)
