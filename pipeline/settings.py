@@ -34,6 +34,8 @@ ENV_MAX_FILE_MB = "VENDORFLOW_MAX_FILE_MB"
 ENV_MAX_UNCOMPRESSED_MB = "VENDORFLOW_MAX_UNCOMPRESSED_MB"
 ENV_MAX_ZIP_RATIO = "VENDORFLOW_MAX_ZIP_RATIO"
 ENV_MAX_ROWS = "VENDORFLOW_MAX_ROWS"
+ENV_MAX_COLUMNS = "VENDORFLOW_MAX_COLUMNS"
+ENV_MAX_CELLS = "VENDORFLOW_MAX_CELLS"
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Limits:
     max_uncompressed_bytes: int = 500 * MB
     max_zip_ratio: float = 100
     max_rows: int = 200_000
+    max_columns: int = 256  # an input has a few dozen; XFD (16,384) is an attack on memory
+    max_cells: int = 5_000_000  # rows × columns of the grid a parser builds (about 300 MB of cells)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class Settings:
                 max_uncompressed_bytes=int(_number(ours, ENV_MAX_UNCOMPRESSED_MB, 500) * MB),
                 max_zip_ratio=_number(ours, ENV_MAX_ZIP_RATIO, 100),
                 max_rows=int(_number(ours, ENV_MAX_ROWS, 200_000)),
+                max_columns=int(_number(ours, ENV_MAX_COLUMNS, 256)),
+                max_cells=int(_number(ours, ENV_MAX_CELLS, 5_000_000)),
             ),
             environ=ours,
         )

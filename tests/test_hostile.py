@@ -148,3 +148,82 @@ def test_limits_come_from_the_environment_and_a_bad_value_is_a_configuration_err
     monkeypatch.setenv(ENV_MAX_ROWS, "lots")
     with pytest.raises(ConfigError, match=ENV_MAX_ROWS):
         limits()
+
+
+def _far_cell_workbook(path: Path, ref: str) -> Path:
+    """2 KB: a header and one inline cell at `ref`, no <dimension> (so no row count betrays it)."""
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>供应商编号</t></is></c></row>'
+        f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        "</Types>"
+    )
+    root = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", root)
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("ref", "rule"),
+    [("XFD20000", "max_columns"), ("XFD2", "max_columns"), ("IV30000", "max_cells"), ("B900000", "max_rows")],
+)
+def test_a_tiny_workbook_with_one_far_cell_is_refused_before_any_grid_is_built(
+    tmp_path, calamine_must_not_run, ref, rule
+):
+    """One cell at XFD20000 made a 2 KB file take 1.4 GB (and abort the process at 20,000 rows):
+    the used range is measured from the cells, in a millisecond, before calamine is called."""
+    path = _far_cell_workbook(tmp_path / "suppliers.xlsx", ref)
+    assert path.stat().st_size < 3000
+    started = time.monotonic()
+    issue = refusal(path)
+    assert time.monotonic() - started < 1
+    assert (issue.code, issue.rule) == ("refused", rule)
+    assert "'S'" in issue.message_en and "“S”" in issue.message_zh
+
+
+def test_the_far_cell_workbook_is_quarantined_and_the_next_run_is_clean(sample_inputs, tmp_path):
+    """In the drop folder the hostile file is moved aside with its reason; the month goes on."""
+    from pipeline.runs.monthly import run_month
+
+    _far_cell_workbook(sample_inputs / "suppliers_extra.xlsx", "XFD20000")
+    first = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    assert any(i.rule == "max_columns" and i.file == "suppliers_extra.xlsx" for i in first.issues)
+    assert not (sample_inputs / "suppliers_extra.xlsx").exists()
+    assert (sample_inputs / "rejected").is_dir() and any((sample_inputs / "rejected").rglob("suppliers_extra.xlsx"))
+    second = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    assert not any(i.file == "suppliers_extra.xlsx" for i in second.issues)
+
+
+def test_column_and_cell_limits_come_from_the_environment(monkeypatch):
+    from pipeline.settings import ENV_MAX_CELLS, ENV_MAX_COLUMNS
+
+    monkeypatch.setenv(ENV_MAX_COLUMNS, "64")
+    monkeypatch.setenv(ENV_MAX_CELLS, "1000000")
+    limits = Settings.from_env().limits
+    assert (limits.max_columns, limits.max_cells) == (64, 1_000_000)

@@ -15,8 +15,8 @@ import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
-from pipeline.errors import Issue
-from pipeline.settings import ENV_MAX_FILE_MB, ENV_MAX_ROWS, MB, Limits
+from pipeline.errors import Issue, display_value
+from pipeline.settings import ENV_MAX_CELLS, ENV_MAX_COLUMNS, ENV_MAX_FILE_MB, ENV_MAX_ROWS, MB, Limits
 
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlsb", ".xlam"}
 # spreadsheet formats we do not read: the office can re-save them as .xlsx in one step
@@ -138,11 +138,12 @@ def check_workbook(path: Path, kind: str, lim: Limits) -> Issue | None:
             sheet_names = _sheet_names(z)
             for m in members:
                 if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
-                    rows = _declared_rows(z, m)
-                    if rows is None or m.file_size > rows * ROW_BYTES_PLAUSIBLE + MB:
-                        rows = _count_rows(z, m, lim.max_rows)  # no or implausible <dimension>: count
+                    sheet = display_value(sheet_names.get(m.filename, m.filename)) or m.filename
+                    declared = _declared_rows(z, m)
+                    # the grid a parser builds spans A1 to the farthest cell, whatever <dimension>
+                    # says: measured from the cells themselves, stopping once past a limit
+                    rows, columns = (declared, 0) if declared and declared > lim.max_rows else _extent(z, m, lim)
                     if rows > lim.max_rows:
-                        sheet = sheet_names.get(m.filename, m.filename)
                         return _issue(
                             name,
                             kind,
@@ -150,6 +151,24 @@ def check_workbook(path: Path, kind: str, lim: Limits) -> Issue | None:
                             f"sheet '{sheet}' has more than {lim.max_rows:,} rows: split the file, or ask the administrator to raise {ENV_MAX_ROWS}",
                             "refused",
                             "max_rows",
+                        )
+                    if columns > lim.max_columns:
+                        return _issue(
+                            name,
+                            kind,
+                            f"工作表“{sheet}”使用到第 {columns:,} 列（上限 {lim.max_columns:,} 列），疑似恶意构造，不予读取：请只保留需要的列，或由管理员调整 {ENV_MAX_COLUMNS}",
+                            f"sheet '{sheet}' reaches column {columns:,} (limit {lim.max_columns:,}): refused as hostile; keep only the columns needed, or ask the administrator to raise {ENV_MAX_COLUMNS}",
+                            "refused",
+                            "max_columns",
+                        )
+                    if rows * columns > lim.max_cells:
+                        return _issue(
+                            name,
+                            kind,
+                            f"工作表“{sheet}”的使用范围为 {rows:,} 行 × {columns:,} 列，超过 {lim.max_cells:,} 个单元格的上限，不予读取：请删除多余的行列，或由管理员调整 {ENV_MAX_CELLS}",
+                            f"sheet '{sheet}' spans {rows:,} rows × {columns:,} columns, over the limit of {lim.max_cells:,} cells: delete unused rows and columns, or ask the administrator to raise {ENV_MAX_CELLS}",
+                            "refused",
+                            "max_cells",
                         )
     except (
         zipfile.BadZipFile,
@@ -172,8 +191,6 @@ def check_workbook(path: Path, kind: str, lim: Limits) -> Issue | None:
 
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
-# an honest sheet rarely needs more than this many bytes of XML per row (50 wide text cells)
-ROW_BYTES_PLAUSIBLE = 4096
 
 
 def _declared_rows(z: zipfile.ZipFile, member: zipfile.ZipInfo) -> int | None:
@@ -185,23 +202,52 @@ def _declared_rows(z: zipfile.ZipFile, member: zipfile.ZipInfo) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _count_rows(z: zipfile.ZipFile, member: zipfile.ZipInfo, stop_after: int) -> int:
-    """Row elements in a sheet, counted on the inflating stream; stops once past the limit."""
-    count, tail = 0, b""
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr=\"(\d+)\"")
+_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr=\"([A-Z]+)(\d+)\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _largest(tokens: tuple[bytes, ...]) -> bytes:
+    """The largest column name or row number of many, compared as written (longer is larger)."""
+    longest = max(map(len, tokens))
+    return max(t for t in tokens if len(t) == longest)
+
+
+def _extent(z: zipfile.ZipFile, member: zipfile.ZipInfo, lim: Limits) -> tuple[int, int]:
+    """(rows, columns) of the sheet's used range: the farthest row and column any <row> or <c>
+    names (rows without a number counted), read from the inflating stream a megabyte at a time,
+    stopping as soon as a limit is passed. Nothing is built but two integers."""
+    rows = counted = columns = 0
+    tail = b""
     with z.open(member) as stream:
         while block := stream.read(1 << 20):
             data = tail + block
-            count += data.count(b"<row ") + data.count(b"<row>") if b":row" not in data else len(_ROW_TAG.findall(data))
-            if count > stop_after:
-                return count
-            # a tag cut in two at the block edge is counted in the next round, never twice
             cut = data.rfind(b"<")
-            if cut >= 0 and data.find(b">", cut) < 0:
-                tail = data[cut:]
-                count -= len(_ROW_TAG.findall(tail)) if b":row" in data else tail.count(b"<row ") + tail.count(b"<row>")
+            if cut >= 0 and data.find(b">", cut) < 0:  # a tag cut at the block edge: next round
+                data, tail = data[:cut], data[cut:]
             else:
                 tail = b""
-    return count
+            counted += (
+                data.count(b"<row ") + data.count(b"<row>") if b":row" not in data else len(_ROW_TAG.findall(data))
+            )
+            numbers = _ROW_NUMBER.findall(data)
+            if numbers:
+                rows = max(rows, max(map(int, numbers)))
+            refs = _CELL_REF.findall(data)
+            if refs:
+                letters, numbers = zip(*refs)
+                columns = max(columns, _column_number(_largest(letters)))
+                rows = max(rows, int(_largest(numbers)))
+            rows = max(rows, counted)
+            if rows > lim.max_rows or columns > lim.max_columns or rows * columns > lim.max_cells:
+                break
+    return rows, columns
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:

@@ -706,6 +706,8 @@ def _references_of_rejected_rows(
             value = coercer_for(schema["properties"][fld], fld, aliases)(raw.cells[fld])
             if not isinstance(value, str) or value in known[ref_kind]:
                 continue
+            if table.kind == "contract_items" and value in rejected.get("contracts", {}):
+                continue  # its contract was left out because of this very item: nothing more to say
             rec = Record(table.kind, table.file, raw.row, {fld: value}, table.columns, table.sheet)
             out.append(_missing_reference(rec, fld, ref_kind, value, zh_list, en_list, rejected, aliases))
     return out
