@@ -266,7 +266,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     issues: list[Issue] = []
     unreadable = False
     tables = []
-    aliases = load_aliases(None)
+    # the office's own header spellings (aliases.yaml beside the files), as a run would read them
+    folders = {Path(name).resolve().parent for name in args.files}
+    aliases = load_aliases(folders.pop() if len(folders) == 1 else None)
     for name in args.files:
         path = Path(name)
         kind = kind_of(path.name)
@@ -744,7 +746,8 @@ def build_parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="空白输入模板 a blank input workbook for KIND")
     tpl.add_argument(
         "kind",
-        help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance（或 供应商、合同、人员花名册、考勤 …）",
+        help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance, distribution"
+        "（或 供应商、合同、人员花名册、考勤 …）",
     )
     tpl.add_argument("--output", "-o", type=Path, help="默认 <KIND>_template.xlsx / default: <KIND>_template.xlsx")
     tpl.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")

@@ -10,7 +10,7 @@ nothing below reads `os.environ`. Configuration an office edits lives in policy.
 | VENDORFLOW_HISTORY_URL | sqlite:///<outputs>/history.sqlite | the history store (a PostgreSQL URL can replace it) |
 | VENDORFLOW_RENDER_WORKERS | the usable cores | render processes (1: render in this process) |
 | VENDORFLOW_DASK_ADDRESS | none | render on this Dask scheduler instead of the local pool |
-| VENDORFLOW_MAX_FILE_MB, _MAX_UNCOMPRESSED_MB, _MAX_ZIP_RATIO, _MAX_ROWS | 50, 500, 100, 200000 | hostile-input limits |
+| VENDORFLOW_MAX_FILE_MB, _MAX_UNCOMPRESSED_MB, _MAX_ZIP_RATIO, _MAX_ROWS, _MAX_COLUMNS, _MAX_CELLS | 50, 500, 100, 200000, 256, 5000000 | hostile-input limits |
 | VENDORFLOW_SMTP_*, VENDORFLOW_INTERNAL_RECIPIENTS | none | distribution (checked by `pipeline.distribute.mailer`) |
 """
 

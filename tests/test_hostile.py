@@ -227,3 +227,61 @@ def test_column_and_cell_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv(ENV_MAX_CELLS, "1000000")
     limits = Settings.from_env().limits
     assert (limits.max_columns, limits.max_cells) == (64, 1_000_000)
+
+
+def test_links_pipes_and_folders_in_the_drop_folder_are_never_followed(sample_inputs, tmp_path):
+    """`suppliers_x.csv -> /etc/passwd` copied the target into the archive (and /proc/self/environ
+    the run's SMTP password): now each is refused with its reason and moved aside as it is."""
+    import os
+
+    from pipeline.runs.monthly import run_month
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("supplier_id,name_zh\nS999,VENDORFLOW_SMTP_PASSWORD=hunter2\n", encoding="utf-8")
+    (sample_inputs / "suppliers_x.csv").symlink_to(secret)
+    (sample_inputs / "contracts_y.csv").symlink_to("/proc/self/environ")
+    os.mkfifo(sample_inputs / "incidents_pipe.csv")  # a read would block forever
+    (sample_inputs / "workers_folder.csv").mkdir()
+    summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    refused = {i.file: i for i in summary.issues if i.rule == "not_a_regular_file"}
+    assert set(refused) == {"suppliers_x.csv", "contracts_y.csv", "incidents_pipe.csv", "workers_folder.csv"}
+    assert (
+        "symbolic link" in refused["suppliers_x.csv"].message_en and "符号链接" in refused["suppliers_x.csv"].message_zh
+    )
+    assert "named pipe" in refused["incidents_pipe.csv"].message_en
+    assert "a folder" in refused["workers_folder.csv"].message_en
+    for path in (sample_inputs / "archive").rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert b"hunter2" not in path.read_bytes() and b"PATH=/" not in path.read_bytes(), path
+    moved = sample_inputs / "rejected" / "suppliers_x.csv"
+    assert moved.is_symlink() and os.readlink(moved) == str(secret)  # moved as it is, never read
+    assert secret.read_text(encoding="utf-8").startswith("supplier_id")  # the target is untouched
+    assert not list((tmp_path / "out" / "2026-10").rglob("S999*"))  # and nothing of it was used
+    text = (sample_inputs / "rejected" / "suppliers_x.csv.errors.txt").read_text(encoding="utf-8")
+    assert "not a regular file" in text and "hunter2" not in text
+
+
+def test_a_policy_that_is_a_link_is_refused_not_followed(sample_inputs, tmp_path):
+    import pytest
+
+    from pipeline.errors import ConfigError
+    from pipeline.runs.monthly import run_month
+
+    real = tmp_path / "real-policy.yaml"
+    (sample_inputs / "policy.yaml").rename(real)
+    (sample_inputs / "policy.yaml").symlink_to(real)
+    with pytest.raises(ConfigError, match="symbolic link"):
+        run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    assert not (tmp_path / "out" / "2026-10").exists()
+    # the operator may still name the real file
+    assert run_month(sample_inputs, tmp_path / "out", period="2026-10", policy_path=real).documents > 0
+
+
+def test_a_file_swapped_for_a_link_after_it_was_listed_is_not_read_through_it(tmp_path):
+    from pipeline.safefiles import open_regular
+
+    target = tmp_path / "target"
+    target.write_text("secret")
+    (tmp_path / "link").symlink_to(target)
+    with pytest.raises(OSError):
+        open_regular(tmp_path / "link")

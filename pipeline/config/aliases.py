@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.config.resources import schemas_dir
 from pipeline.config.yamlfile import parse_yaml
 from pipeline.errors import ConfigError
+from pipeline.safefiles import regular_config
 
 
 def fold(text: str) -> str:
@@ -55,7 +56,7 @@ class Aliases:
 def load_aliases(inputs_dir: Path | None = None) -> Aliases:
     aliases = Aliases()
     paths = [schemas_dir() / "aliases.yaml"]
-    if inputs_dir is not None and (inputs_dir / "aliases.yaml").is_file():
+    if inputs_dir is not None and regular_config(inputs_dir / "aliases.yaml"):
         paths.append(inputs_dir / "aliases.yaml")
     for path in paths:
         try:

@@ -19,8 +19,9 @@ from jsonschema import Draft202012Validator
 
 from pipeline.config.resources import load_schema
 from pipeline.config.schema_errors import findings
-from pipeline.config.yamlfile import YamlDocument, parse_yaml
+from pipeline.config.yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 from pipeline.errors import ConfigError
+from pipeline.safefiles import open_regular, regular_config
 
 HUNDRED = Decimal(100)
 
@@ -162,8 +163,10 @@ class PolicyFile:
 def read_policy(path: str | Path) -> PolicyFile:
     """The one reader of policy.yaml: bytes, checksum and YAML, with a bilingual error naming the file."""
     path = Path(path)
+    regular_config(path)  # a link in its place is refused, never followed
     try:
-        raw_bytes = path.read_bytes()
+        with open_regular(path) as f:
+            raw_bytes = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ConfigError(
             "无法读取评分规则文件", f"cannot read the policy file ({exc.strerror})", file=str(path)

@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.config.aliases import fold
 from pipeline.errors import ConfigError, Issue
 from pipeline.intake.guard import MACRO_SUFFIXES, RESAVE_SUFFIXES
+from pipeline.safefiles import entry_type, open_regular
 
 # file-name prefix -> kind; Chinese prefixes are what the office's own file names start with
 PREFIXES = {
@@ -64,9 +65,34 @@ class InputFile:
     bytes: int
 
 
+_ENTRY_WORDS = {
+    "symlink": ("符号链接（快捷方式）", "a symbolic link"),
+    "directory": ("文件夹", "a folder"),
+    "fifo": ("命名管道", "a named pipe (FIFO)"),
+    "device": ("设备文件", "a device file"),
+    "special": ("特殊文件", "a special file"),
+    "missing": ("已不存在的文件", "a file that no longer exists"),
+}
+
+
+def not_regular_issue(name: str, what: str) -> Issue:
+    zh, en = _ENTRY_WORDS.get(what, _ENTRY_WORDS["special"])
+    return Issue(
+        file=name,
+        row=None,
+        column=None,
+        value=None,
+        code="refused",
+        rule="not_a_regular_file",
+        message_zh=f"这是{zh}，不是普通文件：出于安全考虑不予读取、不跟随、不存档；请放入文件本身（不是链接）",
+        message_en=f"this is {en}, not a regular file: for safety it is not read, followed or archived; "
+        "drop the file itself (not a link)",
+    )
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -121,9 +147,15 @@ def unknown_kind_issue(name: str) -> Issue:
 def discover(inputs_dir: Path) -> tuple[list[InputFile], list[Issue]]:
     """Data files of known kinds, sorted by name; unknown files are reported, not guessed."""
     files, issues = [], []
-    for path in sorted(p for p in inputs_dir.iterdir() if p.is_file()):
+    for path in sorted(inputs_dir.iterdir()):
         name = path.name
-        if name in CONFIG_FILES or not is_input_name(name):
+        if not is_input_name(name):
+            continue  # archive/, rejected/, lock files, notes: not inputs
+        what = entry_type(path)
+        if what is not None:  # a link (to /etc/passwd, say), a folder, a pipe: never followed
+            issues.append(not_regular_issue(name, what))
+            continue
+        if name in CONFIG_FILES:
             continue
         kind = kind_of(name)
         if kind is None:
@@ -171,15 +203,15 @@ def archived_digests(inputs_dir: Path) -> dict[str, Path]:
 
 def _unique_path(folder: Path, name: str, digest: str | None = None) -> Path:
     target = folder / name
-    if not target.exists():
+    if not os.path.lexists(target):  # a link already there counts as taken, wherever it points
         return target
     stem, suffix = Path(name).stem, Path(name).suffix
     if digest:
         target = folder / f"{stem}.{digest[:8]}{suffix}"
-        if not target.exists():
+        if not os.path.lexists(target):
             return target
     n = 2
-    while (folder / f"{stem}-{n}{suffix}").exists():
+    while os.path.lexists(folder / f"{stem}-{n}{suffix}"):
         n += 1
     return folder / f"{stem}-{n}{suffix}"
 
@@ -189,7 +221,7 @@ def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str]:
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=".archiving.", suffix=".tmp", dir=folder)
     try:
-        with open(fd, "wb") as out, open(source, "rb") as src:
+        with open(fd, "wb") as out, open_regular(source) as src:
             for block in iter(lambda: src.read(1 << 20), b""):
                 digest.update(block)
                 out.write(block)
@@ -227,8 +259,8 @@ def archive(
     new_lines: list[str] = []
     try:
         for path in paths:
-            if not path.is_file():
-                continue
+            if entry_type(path) is not None:
+                continue  # only regular files are archived (a link's target never is)
             want = (expected or {}).get(path.name)
             seen = want or sha256_of(path)
             if seen in known:  # identical content is kept once
@@ -287,10 +319,11 @@ def quarantine(inputs_dir: Path, issues: Iterable[Issue], today: dt.date) -> dic
     try:
         for name, problems in whole_file_issues(issues).items():
             source = inputs_dir / name
-            if not source.is_file() or source.parent != inputs_dir:
+            what = entry_type(source)
+            if what == "missing" or source.parent != inputs_dir:
                 continue
             folder.mkdir(parents=True, exist_ok=True)
-            digest = sha256_of(source)
+            digest = sha256_of(source) if what is None else None  # a link is moved, never read
             target = _unique_path(folder, name, digest)
             while Path(f"{target}.errors.json").exists():
                 target = _unique_path(folder, f"{target.stem}-r{target.suffix}", digest)
@@ -323,6 +356,6 @@ def archive_and_quarantine(
     today = today or dt.date.today()
     names = {f.path.name for f in files} | {i.file for i in issues if i.row is None}
     names |= {n for n in CONFIG_FILES if (inputs_dir / n).is_file()}
-    paths = [inputs_dir / n for n in sorted(names) if (inputs_dir / n).is_file()]
+    paths = [inputs_dir / n for n in sorted(names) if entry_type(inputs_dir / n) is None]
     archived = archive(inputs_dir, paths, today, {f.path.name: f.sha256 for f in files})
     return Intake(archived=archived, rejected=quarantine(inputs_dir, issues, today))

@@ -232,7 +232,8 @@ def deployments(inputs: Path, outputs: Path, policy: Path | None, schedule: Sche
     review = review_flow.to_deployment(
         name=REVIEW_DEPLOYMENT,
         tags=["vendorflow", "review"],
-        parameters={"outputs": str(outputs), "policy": str((policy or inputs / "policy.yaml").resolve())},
+        # without a policy the review scores with the one the history store kept for its months
+        parameters={"outputs": str(outputs), "policy": str(policy.resolve()) if policy else None},
         description="季度/年度评审（手动，period = YYYY-Qn 或 YYYY）/ quarterly or annual review, on demand",
     )
     return [monthly, review]

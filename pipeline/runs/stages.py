@@ -11,6 +11,7 @@ from pipeline.config.policy import Policy, PolicyFile, read_policy
 from pipeline.errors import ConfigError, Issue
 from pipeline.intake.folder import InputFile, archive_and_quarantine, discover, whole_file_issues
 from pipeline.load.reader import RawTable, read_input
+from pipeline.safefiles import regular_config
 from pipeline.settings import Limits
 from pipeline.validation.records import Validated, validate_tables
 
@@ -49,6 +50,8 @@ def validate_stage(loaded: Loaded) -> Validated:
 
 def policy_file(inputs_dir: Path, policy_path: Path | None) -> PolicyFile:
     """policy.yaml (or --policy) read once, its scoring policy checked: a bad policy stops the run here."""
+    if policy_path is None:
+        regular_config(inputs_dir / "policy.yaml")  # the drop folder's own: never read through a link
     read = read_policy(policy_path or inputs_dir / "policy.yaml")
     read.policy  # noqa: B018  (checked now, before anything is read or written)
     return read
