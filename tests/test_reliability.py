@@ -108,6 +108,49 @@ def test_ids_that_look_like_paths_or_devices_stay_inside_the_outputs_folder(tmp_
     assert "../" not in "".join(by_supplier.values())
 
 
+def test_an_id_that_had_to_change_never_takes_another_ids_file_name(tmp_path):
+    """`A/B` became `A_B-998d3ed8`, itself a valid id: both suppliers' documents went to one
+    path, the manifest listed it twice and one supplier got nothing. Changed names now carry a
+    `~`, which no id that stays as it is can contain."""
+    import hashlib
+
+    ids = ["A/B", "A_B-" + hashlib.sha256(b"A/B").hexdigest()[:8], "A_B"]  # the name A/B used to get
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier(i) for i in ids],
+        [contract(i, f"HT-{n}") for n, i in enumerate(ids)],
+        [evaluation(i) for i in ids],
+    )
+    summary = run_month(inputs, tmp_path / "out")
+    assert summary.exit_code == 0
+    manifest = json.loads(summary.manifest.read_text(encoding="utf-8"))
+    paths = [f["path"] for f in manifest["files"]]
+    assert len(paths) == len(set(paths))  # every path once
+    reports = {f["supplier_id"]: f["path"] for f in manifest["files"] if f["doc_type"] == "review_report"}
+    assert set(reports) == set(ids) and len(set(reports.values())) == 3
+    for sid, rel in reports.items():  # each supplier's own report is at its path
+        assert sid in docx_text(summary.outputs / rel)
+
+
+def test_ids_that_differ_only_in_case_stop_the_run_naming_both(tmp_path):
+    """On Windows and macOS `ab1` and `AB1` are one file: refused before anything is written."""
+    import pytest
+
+    from pipeline.errors import ConfigError
+
+    ids = ["ab1", "AB1"]
+    inputs = make_inputs(
+        tmp_path / "in",
+        [supplier(i) for i in ids],
+        [contract(i, f"HT-{n}") for n, i in enumerate(ids)],
+        [evaluation(i) for i in ids],
+    )
+    with pytest.raises(ConfigError) as exc:
+        run_month(inputs, tmp_path / "out", period="2026-10")
+    assert "'AB1'" in exc.value.message_en and "'ab1'" in exc.value.message_en and "“AB1”" in exc.value.message_zh
+    assert not (tmp_path / "out" / "2026-10" / "manifest.json").exists()
+
+
 def test_dot_leading_traversal_id_is_rejected(tmp_path):
     inputs = make_inputs(tmp_path / "in", [supplier("../../etc/passwd")], [], [])
     summary_issues = run_month(inputs, tmp_path / "out", period="2026-10").issues

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ConfigError, display_value
 from pipeline.publish.outputs import Written, clean_temporaries, previous_entries, still_valid, write_output
 from pipeline.render.facade import render_docx, template_bytes
 
@@ -22,13 +23,35 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNOR
 
 def safe_name(identifier: str, limit: int = 80) -> str:
     """A file-name form of an id: no separators, no traversal, no device names. An id that
-    had to change gets a short hash of the original, so two ids never share a file."""
+    had to change gets `~` and a hash of the original: `~` is never in an id that did not
+    change, so a changed id cannot take the name of another (A/B and A_B-998d3ed8 did)."""
     name = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_.\-]|\.{2,}", "_", identifier)).strip("._")[:limit] or "_"
     if _RESERVED.match(name):
         name = f"_{name}"
     if name != identifier:
-        name = f"{name}-{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:8]}"
+        name = f"{name}~{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:12]}"
     return name
+
+
+def distinct_names(identifiers: Iterable[str], noun_zh: str = "供应商", noun_en: str = "supplier") -> dict[str, str]:
+    """id -> file name for a run's ids, or a ConfigError naming two ids that would share a file
+    (compared without case, as Windows and macOS file systems compare names)."""
+    names: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for identifier in identifiers:
+        if identifier in names:
+            continue
+        name = safe_name(identifier)
+        other = taken.setdefault(name.casefold(), identifier)
+        if other != identifier:
+            raise ConfigError(
+                f"{noun_zh}编号“{display_value(other)}”与“{display_value(identifier)}”对应同一个文件名（{name}），"
+                f"文件会互相覆盖：请修改其中一个编号",
+                f"{noun_en} ids {display_value(other)!r} and {display_value(identifier)!r} map to one file name "
+                f"({name}), so one would overwrite the other: change one of them",
+            )
+        names[identifier] = name
+    return names
 
 
 RENDERER_VERSION = "vendorflow-render-2"  # bump when rendering changes output for the same context
@@ -76,6 +99,18 @@ class Plan:
     reused: list[Written]
 
 
+def _one_job_per_path(seen: dict[str, str | None], job: Job) -> None:
+    """Two documents never go to one path (the manifest listed it twice and one supplier got nothing)."""
+    key = job.relative_path.casefold()
+    if key in seen:
+        raise ConfigError(
+            f"两份文档要写入同一个文件 {job.relative_path}（{seen[key] or '—'} 与 {job.supplier_id or '—'}）：请修改编号",
+            f"two documents would be written to one file, {job.relative_path} ({seen[key] or '—'} and "
+            f"{job.supplier_id or '—'}): change one of the ids",
+        )
+    seen[key] = job.supplier_id
+
+
 def plan_stream(root: Path, jobs: Iterable[Job], on_reused: Callable[[int], None] | None = None) -> Plan:
     """`plan_documents` for a generator of jobs: the same decisions, one job at a time."""
     clean_temporaries(root)
@@ -83,7 +118,9 @@ def plan_stream(root: Path, jobs: Iterable[Job], on_reused: Callable[[int], None
     reused: list[Written] = []
 
     def todo() -> Iterator[Job]:
+        seen: dict[str, str | None] = {}
         for job in jobs:
+            _one_job_per_path(seen, job)
             entry = before.get(job.relative_path)
             if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
                 reused.append(
@@ -110,7 +147,9 @@ def plan_documents(root: Path, jobs: Sequence[Job]) -> tuple[list[Job], list[Wri
     clean_temporaries(root)
     before = previous_entries(root)
     todo, reused = [], []
+    seen: dict[str, str | None] = {}
     for job in jobs:
+        _one_job_per_path(seen, job)
         entry = before.get(job.relative_path)
         if entry and entry.get("context_sha256") == job.fingerprint and still_valid(root, entry):
             reused.append(

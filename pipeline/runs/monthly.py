@@ -22,7 +22,7 @@ from pipeline.documents.scoreboard import scoreboard_bytes
 from pipeline.errors import ConfigError, Issue
 from pipeline.periods import Period
 from pipeline.publish.history import HistoryStore
-from pipeline.publish.jobs import Job, make_job, plan_stream, safe_name
+from pipeline.publish.jobs import Job, distinct_names, make_job, plan_stream
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import (
     Written,
@@ -209,8 +209,9 @@ def iter_document_jobs(
     period = result.period
     code = period.code
     jobs = _Emitter()
+    names = distinct_names(sm.supplier_id for sm in result.suppliers)  # or stop: two ids, one file
     for sm in result.suppliers:
-        name = safe_name(sm.supplier_id)
+        name = names[sm.supplier_id]
         jobs.append(
             make_job(
                 f"reports/{name}_review_{code}.docx",
