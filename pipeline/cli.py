@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.table import Table
 
 from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import read_policy
-from pipeline.errors import EXIT_CANNOT_RUN, ConfigError, Issue, VendorflowError
+from pipeline.errors import EXIT_CANNOT_RUN, ConfigError, Issue, VendorflowError, shown
 from pipeline.orchestration.serve import DEFAULT_PORT, running_server
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
@@ -30,6 +30,12 @@ from pipeline.settings import Settings
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def escape(text: str) -> str:
+    """Text bound for the terminal: rich markup escaped, and control characters and bidi
+    overrides from input names shown as escapes (a file name cannot clear the screen)."""
+    return _markup_escape(shown(str(text), newlines=True))
 
 
 def _main_thread() -> bool:
@@ -47,6 +53,9 @@ def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # a first run creates Prefect's database (migrations) before its temporary server answers:
+    # 20 s (Prefect's default) is not always enough on a busy two-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if outputs is not None:
         home = (outputs / ".prefect").resolve()  # where `serve` keeps its server for these outputs
         if "PREFECT_HOME" not in os.environ and outputs.is_dir():  # never create the outputs folder here

@@ -52,6 +52,11 @@ class Issue:
     def as_dict(self) -> dict[str, Any]:
 
         return asdict(self) | {
+            "file": shown(self.file),
+            "column": shown(self.column),
+            "sheet": shown(self.sheet),
+            "message_zh": shown(self.message_zh),
+            "message_en": shown(self.message_en),
             "value": mask_personal(self.field, self.value),
             "text_zh": self.text_zh(),
             "text_en": self.text_en(),
@@ -60,33 +65,33 @@ class Issue:
     @property
     def place(self) -> str:
         """File and sheet as one label, for tables that have no sheet column."""
-        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+        return shown(f"{self.file} [{self.sheet}]" if self.sheet else self.file)
 
     def text_zh(self) -> str:
         """The message as one sentence that still makes sense when copied out of the report."""
         where = f"第 {self.row} 行" if self.row is not None else ""
         if self.column:
             where += f"‘{self.column}’"
-        return f"{where}{self.message_zh}" if where else self.message_zh
+        return shown(f"{where}{self.message_zh}" if where else self.message_zh)
 
     def text_en(self) -> str:
         where = [f"Row {self.row}"] if self.row is not None else []
         if self.column:
             where.append(english_column(self.field, self.column))
-        return f"{', '.join(where)}: {self.message_en}" if where else self.message_en
+        return shown(f"{', '.join(where)}: {self.message_en}" if where else self.message_en)
 
     def location(self) -> str:
         parts = [self.place]
         if self.row is not None:
             parts.append(f"第{self.row}行 row {self.row}")
         if self.column:
-            parts.append(f"列 column「{self.column}」")
+            parts.append(f"列 column「{shown(self.column)}」")
         return ", ".join(parts)
 
     def __str__(self) -> str:
 
         value = "" if self.value is None else f" 值 value「{mask_field(self.field, self.value)}」:"
-        return f"{self.location()}:{value} {self.message_zh} / {self.message_en}"
+        return f"{self.location()}:{value} {shown(self.message_zh)} / {shown(self.message_en)}"
 
 
 _ENGLISH_NAMES = {"uscc": "USCC", "name_zh": "Chinese name", "name_en": "English name"}
@@ -100,6 +105,25 @@ def english_column(field: str | None, column: str) -> str:
     return _ENGLISH_NAMES.get(field, field)
 
 
+def shown(text: str | None, newlines: bool = False) -> str | None:
+    """Text from an input (a file, sheet or header name, a value) made safe to show in a report,
+    a terminal or a document: control characters, bidirectional overrides and zero-width marks
+    become visible escapes (\\x01, \\u202e), so a name can neither break a document's XML nor
+    move a terminal's cursor. The one place this is decided."""
+    if text is None:
+        return None
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or (newlines and ch == "\n"):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
 def display_value(value: Any, limit: int = 80) -> str | None:
     """A value as a user typed it, shortened so one bad cell cannot flood a report."""
     if value is None:
@@ -108,7 +132,7 @@ def display_value(value: Any, limit: int = 80) -> str | None:
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     else:
         text = value if isinstance(value, str) else str(value)
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    text = shown(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -285,3 +285,83 @@ def test_a_file_swapped_for_a_link_after_it_was_listed_is_not_read_through_it(tm
     (tmp_path / "link").symlink_to(target)
     with pytest.raises(OSError):
         open_regular(tmp_path / "link")
+
+
+def test_control_characters_in_names_and_headers_are_shown_escaped_and_break_nothing(sample_inputs, tmp_path):
+    """`suppliers_\\x01x.csv` or a header `name_zh（\\x01）` made the portfolio fail to render
+    (PCDATA invalid Char value 1) and no manifest was written; escape sequences in a name reached
+    the terminal raw. Now each is shown escaped, in the report, the documents and the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from docx_reading import docx_text
+    from openpyxl import load_workbook
+
+    (sample_inputs / "suppliers_\x01x.csv").write_text("supplier_id,name_zh\nS901,甲\n", encoding="utf-8")
+    (sample_inputs / "suppliers_hdr.csv").write_text("supplier_id,name_zh（\x01）\nS902,乙\n", encoding="utf-8")
+    (sample_inputs / "suppliers_\x1b[2J\u202eesc.csv").write_text("supplier_id,name_zh\nS903,丙\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", "--period", "2026-10", "--inputs", str(sample_inputs)]
+        + ["--outputs", str(out)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        timeout=300,
+    )
+    terminal = done.stdout + done.stderr
+    assert done.returncode == 1, terminal.decode("utf-8", "replace")
+    assert b"\x1b[2J" not in terminal and b"\x01" not in terminal and "\u202e".encode() not in terminal
+    assert b"suppliers_\\x01x.csv" in terminal and b"suppliers_\\x1b[2J\\u202eesc.csv" in terminal
+    root = out / "2026-10"
+    assert (root / "manifest.json").exists()
+    portfolio = docx_text(root / "summary" / "portfolio_2026-10.docx")
+    assert "suppliers_\\x01x.csv" in portfolio and "\x01" not in portfolio
+    report = load_workbook(root / "errors" / "validation_report.xlsx").active
+    files = {row[0] for row in report.iter_rows(min_row=2, values_only=True)}
+    assert {"suppliers_\\x01x.csv", "suppliers_\\x1b[2J\\u202eesc.csv", "suppliers_hdr.csv"} <= files
+
+
+def test_a_value_xml_cannot_hold_is_shown_escaped_in_a_document():
+    from docx_reading import docx_text
+
+    from pipeline.render import render_docx
+    from pipeline.render.environment import xml_safe
+
+    assert xml_safe("A\x01B\ufffe") == "A\\x01B\\ufffe" and xml_safe("甲 & <乙>") == "甲 & <乙>"
+    assert xml_safe(5) == 5
+    import tempfile
+    from pathlib import Path
+
+    from docx import Document
+
+    template = Document()
+    template.add_paragraph("{{ name }}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.docx"
+        template.save(str(path))
+        data = render_docx(str(path), {"name": "供应商\x0b名\x1f"})
+        (Path(folder) / "out.docx").write_bytes(data)
+        assert "供应商\\x0b名\\x1f" in docx_text(Path(folder) / "out.docx")
+
+
+def test_a_255_byte_input_name_is_quarantined_under_a_name_that_fits(sample_inputs, tmp_path):
+    """A 255-byte name made every run exit 2 with an empty reason (its .errors.json name was too
+    long) until someone removed the file by hand."""
+    import json as _json
+
+    from pipeline.runs.monthly import run_month
+
+    name = "suppliers_" + "x" * 241 + ".csv"
+    assert len(name.encode()) == 255
+    (sample_inputs / name).write_text("foo,bar\n1,2\n", encoding="utf-8")
+    summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
+    assert summary.exit_code == 1 and any(i.file == name and i.row is None for i in summary.issues)
+    assert not (sample_inputs / name).exists()
+    (report,) = (sample_inputs / "rejected").glob("*.errors.json")
+    body = _json.loads(report.read_text(encoding="utf-8"))
+    assert body["file"] == name and (sample_inputs / body["moved_to"]).read_text() == "foo,bar\n1,2\n"
+    assert all(len(p.name.encode()) <= 255 for p in (sample_inputs / "rejected").iterdir())
+    assert run_month(sample_inputs, tmp_path / "out", period="2026-10").exit_code == 0  # the next run is clean

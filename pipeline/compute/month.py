@@ -117,8 +117,14 @@ def timelines(
 
 
 def compute_month(
-    records: Mapping[str, Sequence[Mapping[str, Any]]], policy: Policy, period: Period, past: Sequence[PastResult] = ()
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    policy: Policy,
+    period: Period,
+    past: Sequence[PastResult] = (),
+    held: frozenset[str] = frozenset(),
 ) -> MonthResult:
+    """The month's results. `held`: suppliers whose evaluation row of the period was rejected;
+    they wait for it (no documents) instead of being settled as not evaluated."""
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
@@ -143,6 +149,7 @@ def compute_month(
             and c["supplier_id"] in suppliers
         }
         - evaluated_ids
+        - held
     )
     months = [(e, True) for e in evaluations] + [
         ({"supplier_id": sid, "period": period.code}, False) for sid in in_force

@@ -201,7 +201,25 @@ def archived_digests(inputs_dir: Path) -> dict[str, Path]:
     return found
 
 
+MAX_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one path component
+
+
+def fitted_name(name: str, reserve: int) -> str:
+    """`name`, shortened (keeping its extension, with `~` and a hash of the whole name) when it
+    and `reserve` bytes of suffixes added later (.errors.json, a digest) would not fit."""
+    if len(name.encode("utf-8")) + reserve <= MAX_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix
+    suffix = suffix if len(suffix.encode("utf-8")) <= 16 else ""
+    tag = "~" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    budget = MAX_NAME_BYTES - reserve - len(suffix.encode("utf-8")) - len(tag)
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    cut = stem.encode("utf-8", "surrogateescape")[: max(budget, 1)].decode("utf-8", "ignore")
+    return f"{cut}{tag}{suffix}"
+
+
 def _unique_path(folder: Path, name: str, digest: str | None = None) -> Path:
+    name = fitted_name(name, 32)  # room for .<digest>, -<n>, -r and .errors.json
     target = folder / name
     if not os.path.lexists(target):  # a link already there counts as taken, wherever it points
         return target

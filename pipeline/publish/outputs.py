@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from pipeline.errors import Issue, OutputError
+from pipeline.errors import Issue, OutputError, shown
 from pipeline.privacy import mask_personal
 from pipeline.render.workbooks import fill_sheet, workbook_bytes
 
@@ -126,7 +126,8 @@ def issue_summary(issues: Sequence[Issue]) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str | None], dict[str, Any]] = {}
     for i in issues:
         g = groups.setdefault(
-            (i.file, i.sheet), {"file": i.file, "sheet": i.sheet, "problems": 0, "rows": set(), "whole_file": False}
+            (i.file, i.sheet),
+            {"file": shown(i.file), "sheet": shown(i.sheet), "problems": 0, "rows": set(), "whole_file": False},
         )
         g["problems"] += 1
         if i.row is None:
@@ -158,11 +159,11 @@ def validation_report_xlsx(issues: Sequence[Issue]) -> bytes:
         ],
         (
             [
-                i.file,
-                i.sheet,
+                shown(i.file),
+                shown(i.sheet),
                 i.row,
-                i.column,
-                mask_personal(i.field, i.value),
+                shown(i.column),
+                shown(mask_personal(i.field, i.value)),
                 i.rule or i.code,
                 i.text_zh(),
                 i.text_en(),

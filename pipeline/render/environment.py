@@ -22,9 +22,25 @@ FIXED_CORE_TIME = rb"\g<1>2026-01-01T00:00:00Z\g<2>"
 CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline and return; U+FFFE, U+FFFF; lone
+# surrogates): one in a supplier's name or a file name made the whole portfolio fail to render.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _visible(match: re.Match) -> str:
+    return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
+
+
+def xml_safe(value):
+    """Every value a template prints: text with a character XML cannot hold shows it escaped."""
+    if type(value) is str and _NOT_XML.search(value):
+        return _NOT_XML.sub(_visible, value)
+    return value
+
+
 def jinja_env() -> SandboxedEnvironment:
     # StrictUndefined: a field misspelt in a template fails loudly instead of printing nothing.
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=xml_safe)
 
 
 _BYTES: dict[str, tuple[tuple[int, int], bytes]] = {}

@@ -41,7 +41,7 @@ from pipeline.runs.runner import PlainRunner, Runner
 from pipeline.runs.stages import Loaded, input_fingerprints, load_stage, policy_file, validate_stage
 from pipeline.settings import Settings
 from pipeline.validation.coerce import to_period
-from pipeline.validation.records import Validated
+from pipeline.validation.records import Validated, compile_keys
 
 TEMPLATES = {
     "review_report": "review_report.docx",
@@ -117,8 +117,26 @@ def history_stage(outputs_dir: Path, period: Period, url: str | None = None) -> 
     return store, [r for r in store.current_results() if r.period < period.code]
 
 
-def compute_stage(validated: Validated, policy: Policy, period: Period, past: Sequence[PastResult] = ()) -> MonthResult:
-    return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past)
+def compute_stage(
+    validated: Validated, policy: Policy, period: Period, past: Sequence[PastResult] = (), loaded: Loaded | None = None
+) -> MonthResult:
+    held = rejected_evaluations(loaded, period) if loaded is not None else frozenset()
+    return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past, held)
+
+
+def rejected_evaluations(loaded: Loaded, period: Period) -> frozenset[str]:
+    """Suppliers named by an evaluation row of `period` (valid or not). One whose row was rejected
+    waits for the corrected row; it is not settled as "not evaluated" in the meantime."""
+    named = set()
+    for table in loaded.tables:
+        if table.kind != "evaluations":
+            continue
+        for raw in table.rows:
+            if to_period(raw.cells.get("period")) == period.code:
+                sid = compile_keys(raw.cells, "evaluations", loaded.aliases).get("supplier_id")
+                if isinstance(sid, str):
+                    named.add(sid)
+    return frozenset(named)
 
 
 def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written: Sequence[Written]) -> None:
@@ -374,7 +392,7 @@ def monthly(
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
         store, past = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
-        result = run.stage("compute", compute_stage, validated, policy, chosen, past)
+        result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded)
         run_id = store.begin_run(
             "monthly",
             chosen.code,
