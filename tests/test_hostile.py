@@ -365,3 +365,23 @@ def test_a_255_byte_input_name_is_quarantined_under_a_name_that_fits(sample_inpu
     assert body["file"] == name and (sample_inputs / body["moved_to"]).read_text() == "foo,bar\n1,2\n"
     assert all(len(p.name.encode()) <= 255 for p in (sample_inputs / "rejected").iterdir())
     assert run_month(sample_inputs, tmp_path / "out", period="2026-10").exit_code == 0  # the next run is clean
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        ('[{"supplier_id": "S1", "quality_score": NaN}]', "NaN", "holds NaN"),
+        ('[{"supplier_id": "S1", "quality_score": -Infinity}]', "-Infinity", "holds -Infinity"),
+        ('[{"supplier_id": "S1", "quality_score": 1e999}]', "超出范围", "out of range"),
+        ('[{"supplier_id": "S1", "complaints": ' + "9" * 5000 + "}]", "整数过长", "too long (5,000 digits)"),
+        ('[{"supplier_id": "S1", "supplier_id": "S2"}]', "“supplier_id”出现两次", "'supplier_id' appears twice"),
+    ],
+)
+def test_json_that_python_accepts_but_a_record_must_not_hold_is_refused(tmp_path, text, zh, en):
+    """NaN passed validation (every comparison with it is false) and crashed settlement; a
+    5,000-digit integer raised an uncaught ValueError; a duplicate key silently won."""
+    path = tmp_path / "evaluations_2026-10.json"
+    path.write_text(text, encoding="utf-8")
+    issue = refusal(path)
+    assert issue.code == "refused" and issue.rule.startswith("json_")
+    assert zh in issue.message_zh and en in issue.message_en, (issue.message_zh, issue.message_en)

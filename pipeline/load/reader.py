@@ -432,13 +432,81 @@ def read_csv(path: Path, *, kind: str, aliases: Aliases, max_rows: int = Limits.
         return table_from_grid(grid, kind=kind, file=path.name, aliases=aliases)
 
 
+class NotStrictJson(ValueError):
+    """JSON that Python's parser accepts but a record must not hold."""
+
+    def __init__(self, zh: str, en: str, rule: str):
+        super().__init__(en)
+        self.zh, self.en, self.rule = zh, en, rule
+
+
+MAX_NUMBER_DIGITS = 30  # a fee of 10^30 fen is no one's invoice; 5,000 digits was a crash
+
+
+def _no_constant(name: str):
+    raise NotStrictJson(
+        f"JSON中含有 {name}：不是有效的数值（JSON标准不允许），请改为数字或留空",
+        f"the JSON holds {name}, which is not a number (standard JSON has none): write a number or leave it out",
+        "json_number",
+    )
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise NotStrictJson(
+            f"JSON中的整数过长（{len(text):,} 位），不予读取",
+            f"an integer in the JSON is too long ({len(text):,} digits); not read",
+            "json_number",
+        )
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if len(text) > 64 or value in (float("inf"), float("-inf")):
+        raise NotStrictJson(
+            f"JSON中的数值超出范围：{text[:40]}",
+            f"a number in the JSON is out of range: {text[:40]}",
+            "json_number",
+        )
+    return value
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown_key = display_value(key)
+            raise NotStrictJson(
+                f"JSON对象中键“{shown_key}”出现两次（后一个会悄悄覆盖前一个）：请只保留一个",
+                f"the key {shown_key!r} appears twice in one JSON object (the second would silently replace "
+                "the first): keep one",
+                "json_duplicate_key",
+            )
+        out[key] = value
+    return out
+
+
+def strict_json(text: str) -> Any:
+    """json.loads, refusing NaN and Infinity, numbers beyond a sane size and duplicate keys."""
+    return json.loads(
+        text,
+        parse_constant=_no_constant,
+        parse_int=_bounded_int,
+        parse_float=_finite_float,
+        object_pairs_hook=_no_duplicate_keys,
+    )
+
+
 def read_json(
     path: Path, *, kind: str, aliases: Aliases, nested: dict[str, str] | None = None, max_rows: int = Limits.max_rows
 ) -> list[RawTable]:
     """A list of objects, or an object holding the list under the kind's name or "records".
     `nested` names child lists to lift into their own kind (contract items)."""
     try:
-        data = json.loads(decode_text(path.read_bytes(), path.name, kind))
+        data = strict_json(decode_text(path.read_bytes(), path.name, kind))
+    except NotStrictJson as exc:
+        raise UnreadableFile(_file_issue(path.name, kind, exc.zh, exc.en, code="refused", rule=exc.rule)) from exc
     except (json.JSONDecodeError, RecursionError) as exc:
         raise UnreadableFile(
             _file_issue(path.name, kind, f"不是有效的JSON：{exc}", f"not valid JSON: {exc}", rule="json_syntax")
