@@ -904,5 +904,20 @@ def write_traceback(exc: BaseException) -> Path:
     return path
 
 
+# commands that start processes (Prefect's temporary server, render workers, LibreOffice)
+_STARTS_PROCESSES = {"run", "review", "select", "contracts", "distribute", "watch", "serve"}
+
+
+def entry() -> int:
+    """The `vendorflow` program: `main`, watched so that nothing it starts outlives it even when
+    it is killed outright (`orchestration.reaper`)."""
+    argv = sys.argv[1:]
+    if argv and argv[0] in _STARTS_PROCESSES:
+        from pipeline.orchestration.reaper import start_reaper
+
+        start_reaper()
+    return main(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())
