@@ -872,6 +872,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         args.settings = Settings.from_env()  # the environment, read once, here
+        from pipeline.render.environment import set_time_limit
+
+        set_time_limit(args.settings.render_seconds)
         return args.func(args)
     except VendorflowError as exc:  # every error the project raises: its message, never a traceback
         err_console.print(f"[red]无法运行 Cannot run:[/red] {escape(str(exc))}", soft_wrap=True)

@@ -10,6 +10,7 @@ nothing below reads `os.environ`. Configuration an office edits lives in policy.
 | VENDORFLOW_HISTORY_URL | sqlite:///<outputs>/history.sqlite | the history store (a PostgreSQL URL can replace it) |
 | VENDORFLOW_RENDER_WORKERS | the usable cores | render processes (1: render in this process) |
 | VENDORFLOW_DASK_ADDRESS | none | render on this Dask scheduler instead of the local pool |
+| VENDORFLOW_RENDER_SECONDS | 120 | the most one document may take to render (a template loop that never ends) |
 | VENDORFLOW_MAX_FILE_MB, _MAX_UNCOMPRESSED_MB, _MAX_ZIP_RATIO, _MAX_ROWS, _MAX_COLUMNS, _MAX_CELLS | 50, 500, 100, 200000, 256, 5000000 | hostile-input limits |
 | VENDORFLOW_SMTP_*, VENDORFLOW_INTERNAL_RECIPIENTS | none | distribution (checked by `pipeline.distribute.mailer`) |
 """
@@ -35,6 +36,7 @@ ENV_MAX_UNCOMPRESSED_MB = "VENDORFLOW_MAX_UNCOMPRESSED_MB"
 ENV_MAX_ZIP_RATIO = "VENDORFLOW_MAX_ZIP_RATIO"
 ENV_MAX_ROWS = "VENDORFLOW_MAX_ROWS"
 ENV_MAX_COLUMNS = "VENDORFLOW_MAX_COLUMNS"
+ENV_RENDER_SECONDS = "VENDORFLOW_RENDER_SECONDS"
 ENV_MAX_CELLS = "VENDORFLOW_MAX_CELLS"
 
 
@@ -55,6 +57,7 @@ class Settings:
     templates: Path = SHIPPED_TEMPLATES
     history_url: str | None = None
     render_workers: int | None = None  # None: every usable core
+    render_seconds: float = 120.0  # the most one document may take to render
     dask_address: str | None = None
     limits: Limits = field(default_factory=Limits)
     # every VENDORFLOW_* variable as it was, for the mail settings that check them in one place
@@ -76,6 +79,7 @@ class Settings:
             templates=Path(templates) if templates else SHIPPED_TEMPLATES,
             history_url=ours.get(ENV_HISTORY_URL, "").strip() or None,
             render_workers=int(workers) if workers else None,
+            render_seconds=_number(ours, ENV_RENDER_SECONDS, 120),
             dask_address=ours.get(ENV_DASK_ADDRESS, "").strip() or None,
             limits=Limits(
                 max_file_bytes=int(_number(ours, ENV_MAX_FILE_MB, 50) * MB),

@@ -385,3 +385,66 @@ def test_json_that_python_accepts_but_a_record_must_not_hold_is_refused(tmp_path
     issue = refusal(path)
     assert issue.code == "refused" and issue.rule.startswith("json_")
     assert zh in issue.message_zh and en in issue.message_en, (issue.message_zh, issue.message_en)
+
+
+def _docx_template(folder: Path, *paragraphs: str) -> Path:
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    path = folder / "company.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_template_that_never_ends_is_stopped_at_the_time_limit(tmp_path):
+    """A company template with a nested range(100000) loop ran forever."""
+    from pipeline.errors import RenderError
+    from pipeline.render import render_docx
+    from pipeline.render.environment import set_time_limit, time_limit
+
+    path = _docx_template(
+        tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}done"
+    )
+    before = time_limit()
+    set_time_limit(1)
+    try:
+        started = time.monotonic()
+        with pytest.raises(RenderError) as exc:
+            render_docx(str(path), {})
+        assert time.monotonic() - started < 10
+        assert "longer than 1 s" in str(exc.value) and "VENDORFLOW_RENDER_SECONDS" in str(exc.value)
+        assert render_docx(str(_docx_template(tmp_path, "{{ x }}")), {"x": "fine"})  # the next one renders
+    finally:
+        set_time_limit(before)
+
+
+def test_a_template_cannot_change_its_context(tmp_path):
+    from pipeline.errors import RenderError
+    from pipeline.render import render_docx
+
+    contract = {"no": "HT-1", "items": [1, 2]}
+    for tag in ("{{ contract.clear() }}", "{{ contract['items'].append(3) }}", "{{ contract.update(no='X') }}"):
+        with pytest.raises(RenderError):
+            render_docx(str(_docx_template(tmp_path, tag)), {"contract": contract})
+    assert contract == {"no": "HT-1", "items": [1, 2]}
+
+
+@pytest.mark.parametrize("renderer", ["compiled", "docxtpl"])
+def test_data_that_looks_like_docxtpls_escaped_tags_is_written_as_it_is(tmp_path, renderer):
+    """`{_{ 7*7 }_}` in a supplier's name came out as `{{ 7*7 }}`: docxtpl's post-processing
+    rewrote data, not only the template's own literals."""
+    from docx_reading import docx_text
+
+    from pipeline.render import render_docx
+    from pipeline.render.facade import render_docx_docxtpl
+
+    render = render_docx if renderer == "compiled" else render_docx_docxtpl
+    name = "{_{ 7*7 }_} & {_% if %_} <甲>"
+    path = _docx_template(tmp_path, "{{ name }}", "literal: {_{ kept }_}")
+    out = tmp_path / "out.docx"
+    out.write_bytes(render(str(path), {"name": name}))
+    text = docx_text(out)
+    assert name in text
+    assert "literal: {{ kept }}" in text  # a template's own escaped tag still prints as a tag

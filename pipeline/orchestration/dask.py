@@ -23,6 +23,7 @@ from pathlib import Path
 from pipeline.errors import DaskUnavailable
 from pipeline.orchestration.parallel import RENDER_CHUNK, lazy_chunks, render_chunk, resolved
 from pipeline.publish.outputs import Written
+from pipeline.render.environment import time_limit
 from pipeline.settings import ENV_DASK_ADDRESS
 
 IN_FLIGHT_PER_THREAD = 2  # chunks queued per worker thread: busy workers, bounded memory
@@ -84,7 +85,9 @@ def render_on_dask(
                 return None
             i = next(counter)
             # pure=False: two chunks are never merged or cached by Dask; each writes its files
-            future = client.submit(render_chunk, where, part, pure=False, key=f"vendorflow-render-{run}-{i}")
+            future = client.submit(
+                render_chunk, where, part, time_limit(), pure=False, key=f"vendorflow-render-{run}-{i}"
+            )
             index[future.key] = i
             return future
 

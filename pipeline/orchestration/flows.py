@@ -27,6 +27,7 @@ from pipeline.orchestration import parallel
 from pipeline.orchestration.schedule import period_for_run
 from pipeline.publish.jobs import Job
 from pipeline.publish.outputs import Written
+from pipeline.render.environment import set_time_limit
 from pipeline.runs.contracts import ContractRunSummary, contracts
 from pipeline.runs.distribution import distribution
 from pipeline.runs.monthly import RunSummary, monthly
@@ -50,6 +51,7 @@ class PrefectRunner:
     def __init__(self, settings: Settings, progress: Callable[..., None] | None = None) -> None:
         self.settings = settings
         self.progress = progress
+        set_time_limit(settings.render_seconds)  # a flow run is an edge too (a deployment's worker)
         self._tasks: dict[tuple[str, Callable], Any] = {}
 
     def stage(self, name: str, fn: Callable, *args: Any, retries: int = 0, **kwargs: Any) -> Any:

@@ -29,6 +29,7 @@ from pipeline.errors import WorkerError
 from pipeline.publish.jobs import Job, render_and_write
 from pipeline.publish.outputs import Written
 from pipeline.render import template_path
+from pipeline.render.environment import set_time_limit, time_limit
 
 RENDER_CHUNK = 25
 MAX_TASKS_PER_CHILD = 200  # chunks a worker renders before it is replaced
@@ -64,8 +65,11 @@ def resolved(jobs: Iterable[Job]) -> Iterator[Job]:
         yield job if str(path) == job.template else replace(job, template=str(path))
 
 
-def render_chunk(root: str, jobs: Sequence[Job]) -> list[Written]:
-    """One task: render and write a chunk of documents (runs in a worker process)."""
+def render_chunk(root: str, jobs: Sequence[Job], seconds: float | None = None) -> list[Written]:
+    """One task: render and write a chunk of documents (runs in a worker process, with the
+    parent's time limit per document)."""
+    if seconds is not None:
+        set_time_limit(seconds)
     try:
         return render_and_write(Path(root), jobs)
     except Exception as exc:
@@ -149,14 +153,14 @@ def _run_wave(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     submitted = 0
     try:
-        pending = {pool.submit(render_chunk, root, first): start}
+        pending = {pool.submit(render_chunk, root, first, time_limit()): start}
         submitted = 1
         while pending:
             while submitted < per_wave and len(pending) < workers * IN_FLIGHT_PER_WORKER:
                 part = next(parts, None)
                 if part is None:
                     break
-                pending[pool.submit(render_chunk, root, part)] = start + submitted
+                pending[pool.submit(render_chunk, root, part, time_limit())] = start + submitted
                 submitted += 1
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import re
 import threading
+import time
 import zipfile
 from pathlib import Path
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_CORE_TIME = rb"\g<1>2026-01-01T00:00:00Z\g<2>"
@@ -31,16 +33,115 @@ def _visible(match: re.Match) -> str:
     return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
 
 
+# docxtpl rewrites {_{ }_} {_% %_} to {{ }} {% %} in the whole rendered part (a template's way
+# to print a tag literally); in data they are written with a character reference instead, so
+# the rewriting never changes what a supplier wrote.
+_REWRITTEN = re.compile(r"\{_|_\}")
+
+
 def xml_safe(value):
-    """Every value a template prints: text with a character XML cannot hold shows it escaped."""
-    if type(value) is str and _NOT_XML.search(value):
-        return _NOT_XML.sub(_visible, value)
+    """Every value a template prints: text with a character XML cannot hold shows it escaped,
+    and text that docxtpl's post-processing would rewrite is kept as written. Also where a
+    long-running template is stopped (the deadline is checked at each value printed)."""
+    _check_deadline()
+    if type(value) is not str:
+        return value
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub(_visible, value)
+    if _REWRITTEN.search(value):
+        return Markup(str(escape(value)).replace("{_", "&#123;_").replace("_}", "_&#125;"))
     return value
 
 
-def jinja_env() -> SandboxedEnvironment:
+# --------------------------------------------------------------------------- time limit
+# A company template with a nested range(100000) loop ran forever. Each document has a time
+# limit: checked at every value printed, every call and every step of range().
+DEFAULT_RENDER_SECONDS = 120.0
+_LIMIT = {"seconds": DEFAULT_RENDER_SECONDS}
+_DEADLINE = threading.local()
+
+
+class RenderTimeout(RuntimeError):
+    """A document took longer than the time limit to render (a template loop that does not end)."""
+
+
+def set_time_limit(seconds: float | None) -> None:
+    """Seconds a document may take to render in this process (None or 0: no limit)."""
+    _LIMIT["seconds"] = float(seconds) if seconds else 0.0
+
+
+def time_limit() -> float:
+    return _LIMIT["seconds"]
+
+
+class deadline:
+    """`with deadline():` around rendering one document."""
+
+    def __enter__(self):
+        self.outer = getattr(_DEADLINE, "at", None)
+        seconds = _LIMIT["seconds"]
+        _DEADLINE.at = time.monotonic() + seconds if seconds else None
+        return self
+
+    def __exit__(self, *exc):
+        _DEADLINE.at = self.outer
+
+
+def _check_deadline() -> None:
+    at = getattr(_DEADLINE, "at", None)
+    if at is not None and time.monotonic() > at:
+        _DEADLINE.at = None  # raised once; the error unwinds the render
+        raise RenderTimeout(
+            f"渲染超过时间上限 {_LIMIT['seconds']:g} 秒（模板中的循环是否不会结束？）/ rendering took longer than "
+            f"{_LIMIT['seconds']:g} s (a loop in the template that does not end?); the limit is VENDORFLOW_RENDER_SECONDS"
+        )
+
+
+class _BoundedRange:
+    """range() for templates, as the sandbox bounds it (a length, an index, `in`), checking the
+    deadline every 256 steps as a loop goes through it."""
+
+    def __init__(self, *args: int):
+        from jinja2.sandbox import safe_range
+
+        self._range = safe_range(*args)
+
+    def __iter__(self):
+        for n, value in enumerate(self._range):
+            if not n & 255:
+                _check_deadline()
+            yield value
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index):
+        return self._range[index]
+
+    def __contains__(self, value) -> bool:
+        return value in self._range
+
+    def __reversed__(self):
+        return reversed(self._range)
+
+
+_bounded_range = _BoundedRange
+
+
+class _TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed (no attribute or call a template could escape through), immutable (a template
+    cannot change its context: `{{ contract.clear() }}` is refused), with a time limit."""
+
+    def call(self, __context, __obj, *args, **kwargs):
+        _check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def jinja_env() -> ImmutableSandboxedEnvironment:
     # StrictUndefined: a field misspelt in a template fails loudly instead of printing nothing.
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=xml_safe)
+    env = _TemplateEnvironment(autoescape=True, undefined=StrictUndefined, finalize=xml_safe)
+    env.globals["range"] = _bounded_range
+    return env
 
 
 _BYTES: dict[str, tuple[tuple[int, int], bytes]] = {}

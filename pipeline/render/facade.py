@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.errors import RenderError
 from pipeline.render.engine import DocxtplImageHost, docxtpl_bound
 from pipeline.render.engine import render as render_compiled
-from pipeline.render.environment import file_bytes, jinja_env, normalise_zip
+from pipeline.render.environment import deadline, file_bytes, jinja_env, normalise_zip
 from pipeline.settings import Settings
 
 
@@ -46,7 +46,8 @@ def render_docx(template: str, context: dict[str, Any], document: str = "") -> b
     if bound is not None:
         return _render_with(bound.tpl, template, context, document)
     try:
-        return render_compiled(template_path(template), context, document)
+        with deadline():
+            return render_compiled(template_path(template), context, document)
     except RenderError:
         raise
     except Exception as exc:
@@ -62,7 +63,7 @@ def render_docx_docxtpl(template: str, context: dict[str, Any], document: str = 
 
 def _render_with(tpl, template: str, context: dict[str, Any], document: str) -> bytes:
     try:
-        with DocxtplImageHost(tpl):
+        with DocxtplImageHost(tpl), deadline():
             tpl.render(context, jinja_env=jinja_env(), autoescape=True)
         buffer = io.BytesIO()
         tpl.save(buffer)
