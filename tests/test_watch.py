@@ -61,7 +61,7 @@ def test_a_failing_run_is_reported_and_the_watcher_goes_on(tmp_path):
     def broken(_inputs: Path, _outputs: Path) -> int:
         raise RuntimeError("policy.yaml is missing")
 
-    clock = iter([0.0, 10.0, 20.0, 30.0])
+    clock = iter([0.0, 40.0, 50.0, 60.0])  # past the patience for a file that never looks complete
     watcher = Watcher(
         inputs, tmp_path / "out", runner=broken, settle=2.0, report=said.append, clock=lambda: next(clock)
     )
@@ -185,3 +185,63 @@ def test_sigterm_stops_watch_and_the_prefect_server_its_run_started(tmp_path):
     finally:
         _stop_group(process)
         assert not os.path.exists(tmp_path / "out" / ".prefect" / "server.json")
+
+
+def test_a_file_whose_writer_paused_is_not_taken_until_it_is_complete(tmp_path):
+    """A writer that paused longer than the settling time: half a CSV was read, then a second
+    run. Now a CSV waits for its final line break, a workbook for its zip directory, and any
+    file for the other program to close it."""
+    import subprocess
+    import sys
+
+    from pipeline.orchestration.watch import incomplete
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    csv = inputs / "suppliers_new.csv"
+    csv.write_bytes("供应商编号,供应商名称\nS1,甲".encode())  # paused mid-row
+    said: list[str] = []
+    runs: list[int] = []
+    now = [0.0]
+    watcher = Watcher(
+        inputs,
+        tmp_path / "out",
+        runner=lambda i, o: runs.append(1) or 0,
+        settle=1.0,
+        report=said.append,
+        clock=lambda: now[0],
+    )
+    for t in (0.0, 5.0, 10.0):
+        now[0] = t
+        assert not watcher.tick().ran
+    assert runs == [] and sum("Waiting for suppliers_new.csv" in s for s in said) == 1  # said once
+    csv.write_bytes("供应商编号,供应商名称\nS1,甲公司\n".encode())
+    now[0] = 11.0
+    watcher.tick()
+    now[0] = 13.0
+    assert watcher.tick().ran and runs == [1]
+
+    workbook = inputs / "suppliers_half.xlsx"
+    shutil.copy(SAMPLE_INPUTS / "suppliers.xlsx", workbook)
+    whole = workbook.read_bytes()
+    workbook.write_bytes(whole[: len(whole) // 2])
+    assert incomplete(workbook) == "the workbook's zip directory is not whole"
+    workbook.write_bytes(whole)
+    assert incomplete(workbook) is None
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; f = open(sys.argv[1], 'ab'); print('open', flush=True); time.sleep(30)",
+            str(workbook),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"open"
+        if sys.platform == "linux":
+            assert incomplete(workbook) == "another program still has it open for writing"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert incomplete(workbook) is None

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +104,63 @@ def decide(state: Mapping[str, Seen], ledger: Ledger, now: float, settle: float)
     return sorted(n for n, s in inputs.items() if not ledger.known_stat(n, s.size, s.mtime))
 
 
+def open_for_writing(path: Path) -> bool:
+    """Whether another process holds `path` open for writing (Linux: /proc/*/fd and fdinfo);
+    False where the OS cannot tell."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return False
+    try:
+        target = os.path.realpath(path)
+    except OSError:
+        return False
+    me = str(os.getpid())
+    for pid in os.listdir(proc):
+        if not pid.isdigit() or pid == me:
+            continue
+        try:
+            fds = os.listdir(proc / pid / "fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(proc / pid / "fd" / fd) != target:
+                    continue
+                flags = next(
+                    line for line in (proc / pid / "fdinfo" / fd).read_text().splitlines() if line.startswith("flags:")
+                )
+                if int(flags.split()[1], 8) & 3:  # O_WRONLY or O_RDWR
+                    return True
+            except (OSError, StopIteration, ValueError):
+                continue
+    return False
+
+
+def incomplete(path: Path) -> str | None:
+    """Why a file that stopped changing may still be unfinished (a writer that paused longer than
+    the settling time), or None: a workbook whose zip directory is not whole, a CSV or JSON that
+    does not end as one does, a file another process still holds open for writing."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            with zipfile.ZipFile(path) as z:  # the central directory is written last
+                z.infolist()
+        elif suffix in (".csv", ".json"):
+            with open(path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(f.tell() - 16, 0))
+                tail = f.read().rstrip(b" \t\x00")
+            if suffix == ".csv" and not tail.endswith((b"\n", b"\r")):
+                return "no line break at the end"
+            if suffix == ".json" and not tail.rstrip(b"\r\n").endswith((b"]", b"}")):
+                return "the JSON is not closed"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return "the workbook's zip directory is not whole"
+    if open_for_writing(path):
+        return "another program still has it open for writing"
+    return None
+
+
 def new_content(hashed: Iterable[tuple[str, str]], ledger: Ledger) -> list[tuple[str, str]]:
     """(name, sha256) pairs whose content the folder did not hold when it was last processed
     (the same bytes under another name, or dropped again, count as processed)."""
@@ -172,6 +231,7 @@ class Watcher:
         self.state: dict[str, Seen] = {}
         self.ledger = Ledger.load(inputs_dir)
         self.runs = 0
+        self._waiting: dict[str, str] = {}  # file -> why it is not taken yet (said once)
 
     def tick(self) -> Tick:
         now = self.clock()
@@ -180,6 +240,18 @@ class Watcher:
         ready = decide(self.state, self.ledger, now, self.settle)
         if not ready:
             return result
+        waiting = {n: why for n in ready if (why := incomplete(self.inputs_dir / n))}
+        # a file that stays "incomplete" with no change for a long while is taken as it is (a CSV
+        # saved without a final line break): the run then reports whatever is wrong with it
+        patience = max(30.0, 10 * self.settle)
+        waiting = {n: why for n, why in waiting.items() if now - self.state[n].since < patience}
+        if waiting:
+            for name, why in waiting.items():
+                if self._waiting.get(name) != why:
+                    self.report(f"等待文件写完 Waiting for {name} to be complete: {why}")
+            self._waiting = dict(waiting)
+            return result
+        self._waiting = {}
         hashed = []
         for name in ready:
             try:
