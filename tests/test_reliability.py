@@ -330,3 +330,107 @@ def test_published_files_are_readable_as_the_umask_allows(sample_inputs, tmp_pat
     finally:
         os.umask(old)
     assert {stat.S_IMODE(p.stat().st_mode) for p in again.outputs.rglob("*") if p.is_file()} == {0o600}
+
+
+class Killed(BaseException):
+    """What a kill looks like from inside: nothing after this point runs."""
+
+
+def _entries(manifest: Path) -> dict[str, str]:
+    return {e["path"]: e["sha256"] for e in json.loads(manifest.read_text(encoding="utf-8"))["files"]}
+
+
+def _manifest_is_true(root: Path) -> None:
+    """At every instant at which manifest.json exists, each entry matches its file on disk."""
+    import hashlib
+
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        for path, digest in _entries(manifest).items():
+            assert hashlib.sha256((root / path).read_bytes()).hexdigest() == digest, path
+
+
+def _current_documents(out: Path, period: str) -> dict[str, str]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{out / 'history.sqlite'}")
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT d.path, d.sha256 FROM documents d JOIN runs r ON r.run_id = d.run_id "
+            "WHERE r.period = ? AND r.flow = 'monthly' AND r.status = 'completed' AND r.superseded_by IS NULL",
+            (period,),
+        ).fetchall()
+    engine.dispose()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("where", ["document:1", "document:15", "scoreboard", "stale-removed", "history-recorded"])
+def test_a_rerun_killed_at_any_step_of_publishing_never_leaves_an_untrue_manifest(
+    sample_inputs, tmp_path, monkeypatch, where
+):
+    """Killed during a rerun, the old manifest stayed while 13 of its 38 entries no longer matched
+    their files; killed after stale files were removed, it listed deleted files; killed between the
+    manifest and the history commit, history named the old run. Now the manifest is moved aside
+    before the first file is replaced and written only after history has the run; a rerun after
+    the kill gives a clean run's bytes, and history agrees with it."""
+    from pipeline.publish import jobs as jobs_module
+    from pipeline.runs import monthly
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env({"VENDORFLOW_RENDER_WORKERS": "1"})  # documents written in this process
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    run_month(sample_inputs, out, period="2026-10", settings=settings)
+    # the office corrects a score: the rerun changes documents
+    path = sample_inputs / "evaluations_2026-10.xlsx"
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("供应商编号") + 1).value == "S001")
+    ws.cell(row=row, column=header.index("服务质量得分") + 1, value=71)
+    wb.save(path)
+    policy = sample_inputs / "policy.yaml"  # and the department's new name: every document changes
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("供应商管理部", "采购与供应商管理部"), encoding="utf-8"
+    )
+    clean = run_month(sample_inputs, reference, period="2026-10", settings=settings)
+
+    real_write, real_stale, real_record = jobs_module.write_output, monthly.remove_stale, monthly.record_stage
+    calls = {"n": 0}
+    kind, _, at = where.partition(":")
+
+    def write(*args, **kwargs):
+        calls["n"] += 1
+        if kind == "document" and calls["n"] == int(at):
+            raise Killed
+        return real_write(*args, **kwargs)
+
+    def scoreboard(*args, **kwargs):  # every document rewritten, nothing after
+        raise Killed
+
+    def stale(*args, **kwargs):
+        real_stale(*args, **kwargs)
+        raise Killed
+
+    def record(*args, **kwargs):
+        real_record(*args, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(jobs_module, "write_output", write)
+    if kind == "scoreboard":
+        monkeypatch.setattr(monthly, "scoreboard_bytes", scoreboard)
+    if kind == "stale-removed":
+        monkeypatch.setattr(monthly, "remove_stale", stale)
+    if kind == "history-recorded":
+        monkeypatch.setattr(monthly, "record_stage", record)
+    with pytest.raises(Killed):
+        run_month(sample_inputs, out, period="2026-10", settings=settings)
+    _manifest_is_true(out / "2026-10")
+    monkeypatch.undo()
+
+    rerun = run_month(sample_inputs, out, period="2026-10", settings=settings)
+    assert _entries(rerun.manifest) == _entries(clean.manifest)  # a clean run's bytes
+    assert rerun.manifest.read_bytes() == clean.manifest.read_bytes()
+    _manifest_is_true(out / "2026-10")
+    listed = {p for p in _entries(rerun.manifest) if p != "manifest.json"}
+    assert _current_documents(out, "2026-10") == {p: d for p, d in _entries(rerun.manifest).items() if p in listed}
+    assert not (out / "2026-10" / ".manifest.previous.json").exists()

@@ -101,13 +101,39 @@ def clean_temporaries(root: Path) -> list[Path]:
     return leftovers
 
 
+# A manifest is only ever true: before a rerun overwrites the first document, the period's
+# manifest.json is moved aside to this name (what the rerun may reuse, and what a run killed
+# half-way leaves for the next one), and the new manifest is written only once every file it
+# lists is in place and history has recorded the run.
+RETIRED_MANIFEST = ".manifest.previous.json"
+
+
+def retire_manifest(root: Path) -> None:
+    """manifest.json out of the way before anything of the period is written."""
+    current = root / "manifest.json"
+    if current.is_file():
+        os.replace(current, root / RETIRED_MANIFEST)
+
+
+def publish_manifest(root: Path, data: bytes) -> Path:
+    """The new manifest, whole; the retired one is then gone."""
+    write_output(root, "manifest.json", data, "manifest")
+    (root / RETIRED_MANIFEST).unlink(missing_ok=True)
+    return root / "manifest.json"
+
+
 def previous_entries(root: Path) -> dict[str, dict[str, Any]]:
-    """The last complete run's manifest entries by path (empty if there is none)."""
-    try:
-        listed = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("files", [])
-        return {f["path"]: f for f in listed if isinstance(f, dict) and "path" in f}
-    except (OSError, ValueError, AttributeError):
-        return {}
+    """The last complete run's manifest entries by path (empty if there is none): manifest.json,
+    or the one a run in progress (or killed) retired."""
+    for name in ("manifest.json", RETIRED_MANIFEST):
+        try:
+            listed = json.loads((root / name).read_text(encoding="utf-8")).get("files", [])
+            return {f["path"]: f for f in listed if isinstance(f, dict) and "path" in f}
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, AttributeError):
+            return {}
+    return {}
 
 
 def still_valid(root: Path, entry: dict[str, Any]) -> bool:

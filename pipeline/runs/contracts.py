@@ -9,7 +9,6 @@ the same documents.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,15 @@ from pipeline.documents.shapes import known_example
 from pipeline.errors import ConfigError, Issue, PdfUnavailable, display_value
 from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
 from pipeline.publish.locking import period_lock
-from pipeline.publish.outputs import Written, manifest_bytes, remove_stale, write_output
+from pipeline.publish.outputs import (
+    Written,
+    manifest_bytes,
+    previous_entries,
+    publish_manifest,
+    remove_stale,
+    retire_manifest,
+    write_output,
+)
 from pipeline.render import pdf as libreoffice
 from pipeline.render.checks import check_template, errors
 from pipeline.runs.runner import PlainRunner, Runner
@@ -237,17 +244,13 @@ def resolve_templates(templates: str | Path | None, default: Path = SHIPPED_TEMP
 def previous_other_files(root: Path) -> list[Written]:
     """Entries of an existing manifest in the folder that another command wrote (the
     monthly run, when --period names its folder): kept, so one manifest lists all."""
-    path = root / "manifest.json"
-    if not path.is_file():
-        return []
     try:
-        listed = json.loads(path.read_text(encoding="utf-8")).get("files", [])
         return [
             Written(f["path"], f["sha256"], f["bytes"], f["doc_type"], f.get("supplier_id"), f.get("context_sha256"))
-            for f in listed
+            for f in previous_entries(root).values()
             if f.get("doc_type") not in (DOC_TYPE, PDF_DOC_TYPE, "manifest")
         ]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return []
 
 
@@ -285,8 +288,7 @@ def publish_contracts(
         }
     )
     manifest = manifest_bytes(folder, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
-    write_output(root, "manifest.json", manifest, "manifest")
-    return root / "manifest.json"
+    return publish_manifest(root, manifest)
 
 
 # --------------------------------------------------------------------------- the run, without Prefect
@@ -386,6 +388,7 @@ def contracts(
     preflight(plan, template_dir, pdf)
     root = outputs_dir / plan.folder
     with period_lock(outputs_dir, plan.folder):
+        retire_manifest(root)  # a manifest is only ever true: none while files are being replaced
         documents = run.stage("contracts-render", render_contracts, run, root, plan.jobs, retries=1)
         pdfs = run.stage("contracts-pdf", pdf_stage, root, documents) if pdf else []
         manifest = run.stage(

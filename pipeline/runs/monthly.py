@@ -28,9 +28,10 @@ from pipeline.publish.outputs import (
     Written,
     clean_temporaries,
     manifest_bytes,
-    manifest_files,
     previous_entries,
+    publish_manifest,
     remove_stale,
+    retire_manifest,
     still_valid,
     validation_report_json,
     validation_report_xlsx,
@@ -310,8 +311,9 @@ def publish_stage(
     loaded: Loaded,
     issues: Sequence[Issue],
     documents: Sequence[Written],
-) -> Path:
-    """Scoreboard, validation report when input was rejected, then the manifest, last."""
+) -> Published:
+    """Scoreboard, validation report when input was rejected; stale files removed; the manifest's
+    bytes (written last, by `publish_manifest`)."""
     code = result.period.code
     written = list(documents)
     written.append(
@@ -331,8 +333,16 @@ def publish_stage(
     manifest = manifest_bytes(
         code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256}
     )
-    write_output(root, "manifest.json", manifest, "manifest")
-    return root / "manifest.json"
+    return Published(manifest, written)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The period's files, all in place, and the manifest that will list them (written after
+    history has recorded the run, so the two never disagree)."""
+
+    manifest: bytes
+    files: list[Written]
 
 
 def render_stage(
@@ -402,6 +412,7 @@ def monthly(
             policy_source=Path(config.source).name,
         )
         try:
+            retire_manifest(root)  # from here until the new one is written, no manifest can be wrong
             written, rendered = run.stage(
                 "render-documents",
                 render_stage,
@@ -413,8 +424,9 @@ def monthly(
                 settings.templates,
                 retries=1,
             )
-            manifest = run.stage("publish", publish_stage, root, result, policy, loaded, validated.issues, written)
-            run.stage("record-history", record_stage, store, run_id, result, manifest_files(manifest), retries=2)
+            published = run.stage("publish", publish_stage, root, result, policy, loaded, validated.issues, written)
+            run.stage("record-history", record_stage, store, run_id, result, published.files, retries=2)
+            manifest = publish_manifest(root, published.manifest)
         except BaseException:
             store.fail_run(run_id)
             raise
@@ -470,6 +482,7 @@ def reject_run(
     root = outputs_dir / period.code
     with period_lock(outputs_dir, period.code, wait_seconds):
         clean_temporaries(root)
+        retire_manifest(root)
         kept = [
             Written(
                 e["path"], e["sha256"], e["bytes"], e.get("doc_type", ""), e.get("supplier_id"), e.get("context_sha256")
@@ -485,7 +498,7 @@ def reject_run(
         manifest = manifest_bytes(
             period.code, kept + written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256}
         )
-        write_output(root, "manifest.json", manifest, "manifest")
+        publish_manifest(root, manifest)
     return RunSummary(
         period=period.code,
         outputs=root,

@@ -17,7 +17,7 @@ from pipeline.errors import ConfigError
 from pipeline.publish.history import HistoryStore
 from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
 from pipeline.publish.locking import period_lock
-from pipeline.publish.outputs import manifest_bytes, remove_stale, write_output
+from pipeline.publish.outputs import manifest_bytes, publish_manifest, remove_stale, retire_manifest
 from pipeline.runs.runner import PlainRunner, Runner
 from pipeline.settings import Settings
 
@@ -104,6 +104,7 @@ def render_review(
                 file=store.where(),
             )
         todo, reused = plan_documents(root, jobs)
+        retire_manifest(root)  # a manifest is only ever true: none while files are being replaced
         written = reused + run.render(todo, root, len(todo))
         remove_stale(root, {w.path for w in written})
         recorded = sorted({r.period for r in store.current_results([m.code for m in review.months])})
@@ -111,7 +112,7 @@ def render_review(
         manifest = manifest_bytes(
             review.code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256}
         )
-        write_output(root, "manifest.json", manifest, "manifest")
+        publish_manifest(root, manifest)
     return ReviewSummary(
         review.code,
         root,
