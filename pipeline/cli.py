@@ -624,6 +624,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
         "sent": "已发送 sent",
         "partial": "部分送达 partly delivered",
         "failed": "失败 FAILED",
+        "uncertain": "结果未知 OUTCOME UNKNOWN",
         "written": "已写入 written",
     }
 
@@ -652,6 +653,8 @@ def cmd_distribute(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             resend=args.resend or [],
             wait_seconds=args.wait,
+            resend_uncertain=args.resend_uncertain,
+            allow_shared_addresses=args.allow_shared_addresses,
         )
     except IsolationError as exc:
         err_console.print(f"[red]已停止 Stopped:[/red] {escape(str(exc))}")
@@ -664,7 +667,11 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     if args.dry_run:
         for o in report.outcomes:
             line(o)
-    for title, notes in (("未能发送 Not sent", report.failed), ("请注意 Attention", report.notes)):
+    for title, notes in (
+        ("未能发送 Not sent", report.failed),
+        ("结果未知，未重发 Outcome unknown, not resent", report.uncertain),
+        ("请注意 Attention", report.notes),
+    ):
         for n in notes:
             console.print(
                 f"{title}  {escape(group_label(n.group))}: {escape(n.message_zh)}\n    {escape(n.message_en)}"
@@ -848,6 +855,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SUPPLIER_ID",
         help="再次发送该供应商的全部文件（internal 表示管理层）/ send this supplier's documents again "
         "(internal: management's); repeatable",
+    )
+    dist.add_argument(
+        "--resend-uncertain",
+        action="store_true",
+        help="重发上次结果未知的邮件（相同 Message-ID）/ send again the messages whose earlier outcome is unknown "
+        "(same Message-ID)",
+    )
+    dist.add_argument(
+        "--allow-shared-addresses",
+        action="store_true",
+        help="确认与其他供应商相同的收件地址无误后发送 / send although an address is also another supplier's "
+        "(after checking it)",
     )
     dist.add_argument("--json", action="store_true", help="machine-readable report")
     dist.add_argument(

@@ -59,10 +59,16 @@ class Recorder:
     attempted: list[str] = field(default_factory=list)  # Message-ID of every DATA, dropped or not
     refuse: dict[str, str] = field(default_factory=dict)  # address -> permanent answer
     defer: dict[str, int] = field(default_factory=dict)  # address -> how many times to answer 450
-    drop: object = None  # callable(n, message_id) -> bool
+    drop: object = None  # callable(n, message_id) -> bool: drop after the whole message came
+    drop_rcpt: object = None  # callable(n) -> bool: drop at the n-th RCPT, before any message
+    rcpts: int = 0
     logins: list[str] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpts += 1
+        if self.drop_rcpt is not None and self.drop_rcpt(self.rcpts):
+            server.transport.abort()
+            return "421 4.4.2 connection dropped"
         key = address.lower()
         if key in self.refuse:
             return self.refuse[key]
@@ -341,10 +347,13 @@ def test_a_changed_document_is_sent_again_as_a_correction(office, server):
     assert distribute(office).outcomes == []  # and the correction goes once, too
 
 
-def test_a_dropped_connection_mid_batch_gives_no_duplicate_and_a_clean_retry(office, server):
+def test_a_message_sent_whole_with_no_answer_is_marked_uncertain_and_never_resent_unasked(office, server):
+    """The server had the whole message and the connection dropped before its answer: it may
+    have stored it. Resending it (as before) could deliver it twice, so it is marked uncertain
+    in the ledger, reported, and resent only with --resend-uncertain, with the same Message-ID."""
     state = {}
 
-    def drop_fourth(n, mid):  # the 4th message, and its retries, in this run
+    def drop_fourth(n, mid):  # the 4th message, and any resend of it, in this run
         if n == 4:
             state["mid"] = mid
         return mid == state.get("mid")
@@ -352,30 +361,48 @@ def test_a_dropped_connection_mid_batch_gives_no_duplicate_and_a_clean_retry(off
     server.drop = drop_fourth
     first = distribute(office)
     assert first.exit_code == 1
-    [failed] = [o for o in first.outcomes if o.status == "failed"]
-    assert "connection dropped" in failed.detail_en and server.attempted.count(failed.message_id) == 3
-    assert all(o.status == "sent" for o in first.outcomes if o is not failed)  # the others were not stopped
-    assert first.groups("failed") == [failed.group]
-    delivered_first = {m.message["Message-ID"] for m in server.delivered}
-    assert failed.message_id not in delivered_first
+    [unknown] = [o for o in first.outcomes if o.status == "uncertain"]
+    assert "never answered" in unknown.detail_en and "--resend-uncertain" in unknown.detail_en
+    assert server.attempted.count(unknown.message_id) == 1  # not retried within the run either
+    assert all(o.status == "sent" for o in first.outcomes if o is not unknown)  # the others were not stopped
+    assert first.groups("uncertain") == [unknown.group] and first.groups("failed") == []
+    rows = HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD)
+    assert {r["result"] for r in rows if r["message_id"] == unknown.message_id} == {"uncertain"}
 
     server.drop = None
-    second = distribute(office)
-    assert second.exit_code == 0
-    assert [o.message_id for o in second.outcomes] == [failed.message_id]  # same message, same id
+    second = distribute(office)  # a plain rerun holds it and says why
+    assert second.outcomes == [] and second.exit_code == 1
+    assert [n.group for n in second.uncertain] == [unknown.group]
+    assert "--resend-uncertain" in second.uncertain[0].message_en
+    assert server.attempted.count(unknown.message_id) == 1
+
+    third = distribute(office, resend_uncertain=True)  # the operator checked and asks for it
+    assert third.exit_code == 0
+    assert [o.message_id for o in third.outcomes] == [unknown.message_id]  # same message, same id
     ids = [m.message["Message-ID"] for m in server.delivered]
-    assert len(ids) == len(set(ids)) == len(first.outcomes)  # every message exactly once
-    rows = HistoryStore.for_outputs(office / "outputs").sent_documents(PERIOD)
-    assert {r["result"] for r in rows if r["message_id"] == failed.message_id} == {"failed", "sent"}
+    assert len(ids) == len(set(ids)) == len(first.outcomes)  # every message delivered once
+    assert distribute(office).outcomes == []  # and then nothing is pending
 
 
-def test_a_connection_dropped_once_is_retried_within_the_run(office, server):
-    server.drop = lambda n, mid: n == 2
+def test_a_connection_dropped_before_the_message_is_retried_within_the_run(office, server):
+    server.drop_rcpt = lambda n: n == 2  # before any message data: the server kept nothing
     report = distribute(office)
     assert report.exit_code == 0 and all(o.status == "sent" for o in report.outcomes)
     ids = [m.message["Message-ID"] for m in server.delivered]
     assert len(ids) == len(set(ids)) == len(report.outcomes)
-    assert server.attempted[1] == server.attempted[2]  # the retry is the same message
+
+
+def test_an_address_shared_by_two_suppliers_is_held_until_confirmed(office, server):
+    """S002's contact e-mail typed as S001's: S002's settlement would go to S001. Held, named in
+    the plan, and sent only with --allow-shared-addresses."""
+    write_rows(office / "inputs" / "distribution.xlsx", [{"供应商编号": "S002", "抄送邮箱": supplier_email("S001")}])
+    report = distribute(office)
+    held = [n for n in report.failed if "shared with another supplier" in n.message_en]
+    assert {n.group for n in held} == {"S001", "S002"} and report.exit_code == 1
+    assert "--allow-shared-addresses" in held[0].message_en and "S001" in held[1].message_en
+    assert not server.to(supplier_email("S001")) and report.groups("sent")  # the others went
+    confirmed = distribute(office, allow_shared=True)
+    assert {o.group for o in confirmed.outcomes} == {"S001", "S002"} and confirmed.exit_code == 0
 
 
 def test_a_refused_recipient_does_not_stop_the_others_and_the_command_fails(office, server, prefect_harness, capsys):
@@ -569,17 +596,22 @@ def zip_of(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_crash_between_sending_and_recording_is_resent_with_the_same_message_id(office, server):
+def test_a_crash_between_sending_and_recording_is_held_then_resent_with_the_same_message_id(office, server):
+    """A crash after the message went and before its result was recorded: the outcome is unknown,
+    so a plain rerun holds it; --resend-uncertain sends that same message again (same Message-ID)."""
     root = office / "outputs" / PERIOD
     store = HistoryStore.for_outputs(office / "outputs")
-    doc = next(f for f in manifest(root) if f["path"] == f"reports/S009_review_{PERIOD}.docx")
     dry = distribute(office, dry_run=True)
     [planned] = [o for o in dry.outcomes if o.group == "S009"]
-    store.begin_send("crashed-attempt", PERIOD, "S009", planned.message_id, [doc], [supplier_email("S009")])
+    docs = [f for f in manifest(root) if f["path"] in planned.documents]
+    store.begin_send("crashed-attempt", PERIOD, "S009", planned.message_id, docs, [supplier_email("S009")])
     report = distribute(office)
-    [s009] = [o for o in report.outcomes if o.group == "S009"]
-    assert s009.status == "sent" and s009.message_id == planned.message_id
-    assert any(n.group == "S009" and "interrupted" in n.message_en for n in report.notes)
+    assert not [o for o in report.outcomes if o.group == "S009"] and report.exit_code == 1
+    assert report.groups("uncertain") == ["S009"] and "--resend-uncertain" in report.uncertain[0].message_en
+    again = distribute(office, resend_uncertain=True)
+    [s009] = again.outcomes
+    assert s009.group == "S009" and s009.status == "sent" and s009.message_id == planned.message_id
+    assert any(n.group == "S009" and "unknown" in n.message_en for n in again.notes) and again.exit_code == 0
 
 
 def test_resend_sends_a_supplier_its_documents_again_under_a_new_message_id(office, server):

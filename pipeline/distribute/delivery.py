@@ -289,7 +289,9 @@ class Sent:
     """What one (recipient group, document path) has had: per sha256, the addresses that have it."""
 
     delivered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    interrupted: set[str] = field(default_factory=set)  # sha256s whose attempt never finished (a crash)
+    # sha256s whose outcome is unknown: an attempt that never finished (a crash) or whose
+    # message went whole with no answer from the server; resent only when the operator says so
+    uncertain: set[str] = field(default_factory=set)
     attempted: bool = False  # any attempt at all, whatever its result
 
     def has_any(self) -> bool:
@@ -306,8 +308,8 @@ def ledger_view(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[tuple[str, str]
         if r["result"] in ("sent", "partial"):
             entry.delivered[r["sha256"]].update(a.lower() for a in r["delivered"])
             messages[r["recipient_group"]].add(r["attempt_id"])
-        elif r["result"] == "sending":
-            entry.interrupted.add(r["sha256"])
+        elif r["result"] in ("sending", "uncertain"):
+            entry.uncertain.add(r["sha256"])
     return dict(view), {g: len(ids) for g, ids in messages.items()}
 
 
@@ -350,11 +352,21 @@ class Plan:
     skipped: list[Note] = field(default_factory=list)  # nothing (more) to send
     failed: list[Note] = field(default_factory=list)  # cannot be sent: needs the office
     notes: list[Note] = field(default_factory=list)  # for attention, not failures
+    uncertain: list[Note] = field(default_factory=list)  # held: an earlier send's outcome is unknown
     bundles: dict[str, list[Document]] = field(default_factory=dict)
 
 
 def group_label(group: str) -> str:
     return {INTERNAL: "管理层 management", LIST: "分发名单 distribution list"}.get(group, group)
+
+
+def shared_addresses(contacts: Contacts) -> dict[str, set[str]]:
+    """address (lower case) -> the suppliers whose To or CC holds it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for sid, contact in contacts.by_supplier.items():
+        for addr, _ in contact.to + contact.cc:
+            out[addr.lower()].add(sid)
+    return out
 
 
 def plan_distribution(
@@ -364,10 +376,16 @@ def plan_distribution(
     internal_recipients: Sequence[str],
     ledger_rows: Iterable[Mapping[str, Any]] = (),
     resend: Iterable[str] = (),
+    resend_uncertain: bool = False,
+    allow_shared: bool = False,
 ) -> Plan:
+    """What to send to whom. A document whose earlier send has no known outcome is held unless
+    `resend_uncertain`; a supplier whose addresses another supplier also uses is held unless
+    `allow_shared` (a wrong contact would hand one supplier another's settlement)."""
     plan = Plan(period, list(documents))
     view, message_counts = ledger_view(ledger_rows)
     resend = set(resend)
+    shared = shared_addresses(contacts)
     by_group: dict[str, list[Document]] = defaultdict(list)
     for doc in documents:
         if doc.doc_type in SUPPLIER_DOC_TYPES:
@@ -427,11 +445,29 @@ def plan_distribution(
                 )
                 continue
             to, cc, names = contact.to, contact.cc, (contact.name_zh, contact.name_en, contact.contact_name)
+            clashes = {a: shared[a.lower()] - {group} for a, _ in to + cc if len(shared.get(a.lower(), ())) > 1}
+            if clashes and not allow_shared:
+                listed_zh = "；".join(
+                    f"{mask_address(a)} 也是 {'、'.join(sorted(o))} 的地址" for a, o in clashes.items()
+                )
+                listed_en = "; ".join(f"{mask_address(a)} is also {', '.join(sorted(o))}'s" for a, o in clashes.items())
+                plan.failed.append(
+                    Note(
+                        group,
+                        f"未发送：收件地址与其他供应商相同（{listed_zh}）：请核对供应商名录与分发名单；"
+                        "确认无误后用 --allow-shared-addresses 发送",
+                        f"not sent: an address is shared with another supplier ({listed_en}): check the supplier "
+                        "master and distribution list; once confirmed, send with --allow-shared-addresses",
+                        tuple(d.path for d in docs),
+                    )
+                )
+                continue
         recipients = [a for a, _ in to + cc]
         earlier = any(sent.has_any() for (g, _), sent in view.items() if g == group)
         pending_by_doc: dict[tuple[str, ...], list[Document]] = defaultdict(list)
         marks: dict[str, str] = {}
-        done = []
+        done: list[str] = []
+        held: list[str] = []  # outcome of an earlier send unknown
         for doc in docs:
             sent = view.get((group, doc.path), Sent())
             have = sent.delivered.get(doc.sha256, set())
@@ -443,17 +479,32 @@ def plan_distribution(
                 marks[doc.path] = "corrected"
             elif earlier and not sent.attempted:
                 marks[doc.path] = "added"
-            if doc.sha256 in sent.interrupted:
+            if doc.sha256 in sent.uncertain and group not in resend:
+                if not resend_uncertain:
+                    held.append(doc.path)
+                    continue
                 plan.notes.append(
                     Note(
                         group,
-                        f"{doc.path} 上次发送中途中断，结果未知：以相同的 Message-ID 重新发送",
-                        f"{doc.path}: an earlier attempt was interrupted with no known result; sent again "
-                        "with the same Message-ID",
+                        f"{doc.path} 上次发送结果未知：按 --resend-uncertain 以相同的 Message-ID 重发",
+                        f"{doc.path}: the outcome of an earlier send is unknown: sent again as --resend-uncertain "
+                        "asks, with the same Message-ID",
                         (doc.path,),
                     )
                 )
             pending_by_doc[pending].append(doc)
+        if held:
+            names = "、".join(p.rsplit("/", 1)[-1] for p in held)
+            plan.uncertain.append(
+                Note(
+                    group,
+                    f"上次发送结果未知（可能已送达）：{names} 未重发；请向收件方确认后，用 --resend-uncertain "
+                    "以相同的 Message-ID 重发",
+                    f"the outcome of an earlier send is unknown (it may have arrived): {names.replace('、', ', ')} "
+                    "not sent again; check with the recipient, then send with --resend-uncertain (same Message-ID)",
+                    tuple(held),
+                )
+            )
         if done:
             plan.skipped.append(
                 Note(
@@ -788,6 +839,7 @@ class Report:
     skipped: list[Note] = field(default_factory=list)
     failed: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    uncertain: list[Note] = field(default_factory=list)  # held: outcome of an earlier send unknown
     bundles: list[str] = field(default_factory=list)
     outbox: list[str] = field(default_factory=list)
 
@@ -795,13 +847,16 @@ class Report:
         """Recipient groups by overall result: failed if anything of theirs failed; sent if
         something went out; skipped if everything they should have, they already had."""
         failed = {o.group for o in self.outcomes if o.status in ("failed", "partial")} | {n.group for n in self.failed}
-        sent = {o.group for o in self.outcomes if o.status in ("sent", "written")} - failed
-        skipped = {n.group for n in self.skipped} - failed - sent
-        return sorted({"failed": failed, "sent": sent, "skipped": skipped}[status], key=lambda g: (g == INTERNAL, g))
+        uncertain = {o.group for o in self.outcomes if o.status == "uncertain"} | {n.group for n in self.uncertain}
+        sent = {o.group for o in self.outcomes if o.status in ("sent", "written")} - failed - uncertain
+        skipped = {n.group for n in self.skipped} - failed - sent - uncertain
+        groups = {"failed": failed, "sent": sent, "skipped": skipped, "uncertain": uncertain - failed}
+        return sorted(groups[status], key=lambda g: (g == INTERNAL, g))
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.groups("failed") else 0
+        """1 when anything needs the office: a failure, or a send whose outcome is unknown."""
+        return 1 if self.groups("failed") or self.groups("uncertain") else 0
 
     def as_dict(self) -> dict[str, Any]:
         def note(n: Note) -> dict[str, Any]:
@@ -818,6 +873,7 @@ class Report:
             "sent": self.groups("sent"),
             "skipped": self.groups("skipped"),
             "failed": self.groups("failed"),
+            "uncertain": self.groups("uncertain"),
             "messages": [
                 {
                     "recipient": o.group,
@@ -838,6 +894,7 @@ class Report:
             "skipped_notes": [note(n) for n in self.skipped],
             "failed_notes": [note(n) for n in self.failed],
             "notes": [note(n) for n in self.notes],
+            "uncertain_notes": [note(n) for n in self.uncertain],
             "bundles": self.bundles,
             "outbox": self.outbox,
             "exit_code": self.exit_code,

@@ -393,14 +393,57 @@ class SendResult:
     refused: dict[str, str] = field(default_factory=dict)  # address -> server's answer
     error: str = ""  # the whole message failed: why
     attempts: int = 0
+    uncertain: bool = False  # the whole message went, the server's answer never came
 
     @property
     def status(self) -> str:
+        if self.uncertain:
+            return "uncertain"
         if self.delivered and not self.refused and not self.error:
             return "sent"
         if self.delivered:
             return "partial"
         return "failed"
+
+
+class _Uncertain(Exception):
+    """The message was sent to the end (the final ".") and the connection failed before the
+    server answered: it may have been stored. Resending it could deliver it twice."""
+
+
+def _transact(smtp: smtplib.SMTP, sender: str, recipients: Sequence[str], data: bytes) -> dict:
+    """smtplib's sendmail, with the one moment it cannot tell apart marked: a failure after the
+    whole message was sent raises _Uncertain; any failure before it is safe to retry."""
+    smtp.ehlo_or_helo_if_needed()
+    code, resp = smtp.mail(sender, [f"size={len(data)}"] if smtp.has_extn("size") else [])
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, resp, sender)
+    refused = {}
+    for rcpt in recipients:
+        code, resp = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, resp)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    smtp.putcmd("data")
+    code, resp = smtp.getreply()
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, resp)
+    body = smtplib._quote_periods(data)
+    if body[-2:] != smtplib.bCRLF:
+        body += smtplib.bCRLF
+    smtp.send(body + b"." + smtplib.bCRLF)  # a failure while sending: the server keeps nothing
+    try:
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _Uncertain(_describe(exc)) from exc
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, resp)
+    return refused
 
 
 def _transient(exc: BaseException) -> bool:
@@ -525,7 +568,7 @@ class SmtpTransport:
             try:
                 if self.smtp is None:
                     self.connect()
-                refused = self.smtp.sendmail(self.settings.from_addr, pending, data)
+                refused = _transact(self.smtp, self.settings.from_addr, pending, data)
                 for addr in pending:
                     if addr in refused:
                         code, text = refused[addr]
@@ -553,11 +596,17 @@ class SmtpTransport:
                 if not _transient(exc):
                     return result
                 retry_later = pending
+            except _Uncertain as exc:
+                # sent whole, no answer: never resent automatically (it would arrive twice)
+                result.uncertain, result.error = True, f"no answer after the message was sent ({exc})"
+                _close_quietly(self.smtp)
+                self.smtp = None
+                return result
             except FatalTransportError:
                 raise
             except (smtplib.SMTPException, OSError) as exc:
-                # dropped connection or timeout: whether the server kept the message is unknown;
-                # it is resent on a new connection with the same Message-ID
+                # dropped before the whole message was sent: the server kept nothing, so it is
+                # sent again on a new connection, with the same Message-ID
                 result.error = _describe(exc)
                 _close_quietly(self.smtp)
                 self.smtp = None

@@ -287,6 +287,8 @@ def distribute_flow(
     dry_run: bool = False,
     resend: Sequence[str] = (),
     wait_seconds: float = 0,
+    resend_uncertain: bool = False,
+    allow_shared_addresses: bool = False,
 ):
     settings = Settings.from_env()
     return distribution(
@@ -299,4 +301,6 @@ def distribute_flow(
         dry_run,
         list(resend),
         wait_seconds,
+        resend_uncertain=resend_uncertain,
+        allow_shared=allow_shared_addresses,
     )

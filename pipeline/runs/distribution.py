@@ -60,6 +60,8 @@ def run_distribution(
     *,
     dry_run: bool = False,
     resend: Iterable[str] = (),
+    resend_uncertain: bool = False,
+    allow_shared: bool = False,
     environ: Mapping[str, str] | None = None,
     deployment: DeploymentSettings | None = None,
     policy_file: PolicyFile | None = None,
@@ -87,9 +89,17 @@ def run_distribution(
         contacts = load_contacts(inputs_dir, deployment.limits)
         store = HistoryStore.for_outputs(outputs_dir, deployment.history_url)
         plan = plan_distribution(
-            code, documents, contacts, settings.internal_recipients, store.sent_documents(code), resend
+            code,
+            documents,
+            contacts,
+            settings.internal_recipients,
+            store.sent_documents(code),
+            resend,
+            resend_uncertain=resend_uncertain,
+            allow_shared=allow_shared,
         )
         report.skipped, report.failed, report.notes = plan.skipped, list(plan.failed), plan.notes
+        report.uncertain = list(plan.uncertain)
         unknown = resend - {d.group for d in plan.deliveries} - set(plan.bundles) - {INTERNAL}
         for group in sorted(unknown):
             report.failed.append(
@@ -236,6 +246,15 @@ def _send_one(store, transport, out: Outgoing, period: str) -> tuple[Outcome, st
     store.record_send(attempt, result.status, result.delivered, error or None)
     if result.status == "sent":
         return _outcome(out, "sent"), ""
+    if result.status == "uncertain":
+        return _outcome(
+            out,
+            "uncertain",
+            f"结果未知：邮件已完整发出但服务器未应答（{error}），可能已送达；不会自动重发，请向收件方确认后用 "
+            "--resend-uncertain 重发",
+            f"outcome unknown: the whole message went but the server never answered ({error}); it may have "
+            "arrived, so it is not resent automatically: check with the recipient, then use --resend-uncertain",
+        ), ""
     if result.status == "partial":
         return _outcome(
             out,
@@ -282,6 +301,8 @@ def distribution(
     dry_run: bool = False,
     resend: Iterable[str] = (),
     wait_seconds: float = 0,
+    resend_uncertain: bool = False,
+    allow_shared: bool = False,
 ) -> Report:
     """`vendorflow distribute`, declared once: one stage for the whole batch (the ledger, not
     the orchestrator, makes a retry safe; the transport retries each message with backoff)."""
@@ -294,6 +315,8 @@ def distribution(
         policy_path,
         dry_run=dry_run,
         resend=list(resend),
+        resend_uncertain=resend_uncertain,
+        allow_shared=allow_shared,
         wait_seconds=wait_seconds,
         progress=run.progress,
         deployment=settings,
