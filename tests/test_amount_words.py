@@ -68,6 +68,20 @@ TABLE = [
         "SAY RMB ONE BILLION TWO HUNDRED THIRTY-FOUR MILLION FIVE HUNDRED SIXTY-SEVEN "
         "THOUSAND EIGHT HUNDRED NINETY AND CENTS TWELVE ONLY",
     ),
+    # an empty 亿 digit inside the number keeps its 零 (PBOC 四.1; only the 万 and 元 digits may drop it, 四.3)
+    (
+        "1011011001.00",
+        "人民币壹拾亿零壹仟壹佰零壹万壹仟零壹元整",
+        "SAY RMB ONE BILLION ELEVEN MILLION ELEVEN THOUSAND ONE ONLY",
+    ),
+    ("2010000001.00", "人民币贰拾亿零壹仟万零壹元整", "SAY RMB TWO BILLION TEN MILLION ONE ONLY"),
+    ("120000000000.00", "人民币壹仟贰佰亿元整", "SAY RMB ONE HUNDRED TWENTY BILLION ONLY"),
+    (
+        "1230567000.00",
+        "人民币壹拾贰亿叁仟零伍拾陆万柒仟元整",
+        "SAY RMB ONE BILLION TWO HUNDRED THIRTY MILLION FIVE HUNDRED SIXTY-SEVEN THOUSAND ONLY",
+    ),
+    ("107000.53", "人民币壹拾万柒仟元零伍角叁分", "SAY RMB ONE HUNDRED SEVEN THOUSAND AND CENTS FIFTY-THREE ONLY"),
     ("1000000000000.00", "人民币壹万亿元整", "SAY RMB ONE TRILLION ONLY"),
     ("1000100000000.00", "人民币壹万零壹亿元整", "SAY RMB ONE TRILLION ONE HUNDRED MILLION ONLY"),
     ("1000000010000.00", "人民币壹万亿零壹万元整", "SAY RMB ONE TRILLION TEN THOUSAND ONLY"),

@@ -145,24 +145,30 @@ def _chinese_fraction(jiao: int, fen: int) -> str:
     return words + (_CHINESE_DIGITS[fen] + "分" if fen else "")
 
 
-def _chinese_integer(n: int) -> str:
+def _chinese_integer(n: int, wan_is_wanyi: bool = False) -> str:
     """Groups of four under 万 and 亿; the 亿 count may itself use 万 (壹万亿).
 
     Zeros at the tail of a group are absorbed by the group unit (壹拾万柒仟); zeros at
     the head of the following group, however many and across empty groups, become one
-    零 (壹佰万零壹, 壹亿零壹).
+    零 (壹佰万零壹, 壹亿零壹). PBOC rule 四.3 lets a writer leave the 零 out only where
+    the 万 or 元 digit is 0; elsewhere a 0 inside the number is written (rule 四.1), so an
+    empty 亿 or 万亿 digit is followed by 零: 壹拾亿零壹仟壹佰零壹万…, 壹拾万零壹仟亿.
+    `wan_is_wanyi`: `n` counts 亿, so its 万 digit is the amount's 万亿 digit.
     """
-    for scale, unit in ((10**8, "亿"), (10**4, "万")):
-        if n >= scale:
-            high, low = divmod(n, scale)
-            return _chinese_integer(high) + unit + _chinese_lower_group(low, scale // 10)
+    if n >= 10**8:
+        high, low = divmod(n, 10**8)
+        head = _chinese_integer(high, wan_is_wanyi=True) + "亿"
+        if low == 0:
+            return head
+        return head + ("零" if low < 10**7 or high % 10 == 0 else "") + _chinese_integer(low)
+    if n >= 10**4:
+        high, low = divmod(n, 10**4)
+        head = _chinese_section(high) + "万"
+        if low == 0:
+            return head
+        zero = low < 10**3 or (wan_is_wanyi and high % 10 == 0)
+        return head + ("零" if zero else "") + _chinese_section(low)
     return _chinese_section(n)
-
-
-def _chinese_lower_group(low: int, full_width: int) -> str:
-    if low == 0:
-        return ""
-    return ("零" if low < full_width else "") + _chinese_integer(low)
 
 
 def _chinese_section(n: int) -> str:
