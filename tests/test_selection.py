@@ -34,6 +34,26 @@ def q2(x: Decimal) -> Decimal:
 
 
 @pytest.fixture(scope="module")
+def newcomer_run(tmp_path_factory):
+    """The sample event with S019 (not yet in the supplier master) a point stronger on
+    technical skill, so that the newcomer wins and its supplier-master row is written."""
+    out = tmp_path_factory.mktemp("select-newcomer")
+    inputs = tmp_path_factory.mktemp("select-newcomer-inputs") / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    path = inputs / "candidates.xlsx"
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[2]]  # a title row, then the header
+    sid, tech = header.index("供应商编号") + 1, next(i for i, h in enumerate(header, 1) if "技术" in str(h))
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, sid).value == "S019")
+    ws.cell(row=row, column=tech, value=float(ws.cell(row=row, column=tech).value) + 1)
+    wb.save(path)
+    summary = run_selection(inputs, out, EVENT)
+    assert summary.result.winner.supplier_id == "S019"
+    return summary, out / "selection" / EVENT, inputs
+
+
+@pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("select")
     inputs = tmp_path_factory.mktemp("select-inputs") / "inputs"
@@ -85,15 +105,17 @@ def test_ranking_can_be_verified_by_hand_from_the_reports_own_table(sample_run):
         assert q2(sum(w * s for (_, w), s in zip(criteria, row["scores"])) / 100) == row["total"], row["id"]
     ranked = [r for r in rows if r["rank"] != "—"]
     excluded = [r for r in rows if r["rank"] == "—"]
-    technical = [i for i, (name, _) in enumerate(criteria) if name.startswith("技术能力")][0]
-    # the rule the report states: total, then higher technical score, then lower quote, then ID
-    by_rule = sorted(ranked, key=lambda r: (-r["total"], -r["scores"][technical], r["quote"], r["id"]))
-    assert [r["id"] for r in by_rule] == [r["id"] for r in ranked]
+    # the order of the totals shown (ties aside), which rounding never reverses here
+    assert all(a["total"] >= b["total"] for a, b in zip(ranked, ranked[1:]))
     assert [int(r["rank"]) for r in ranked] == list(range(1, 7))
-    # two candidates tied on total, so the stated tie-break decided who wins
-    assert ranked[0]["total"] == ranked[1]["total"] and ranked[0]["scores"][technical] > ranked[1]["scores"][technical]
-    assert (ranked[0]["id"], ranked[1]["id"]) == ("S019", "S008")
-    assert "技术能力得分较高" in ranked[0]["status"] and "higher technical score" in ranked[0]["status"]
+    # S008 and S019 look tied at 91.00 only because the totals are rounded: the exact totals
+    # rank S008 first (the tie-break once gave the award to S019, the dearer bid), and the
+    # report shows the decimals that decide
+    assert ranked[0]["total"] == ranked[1]["total"] == Decimal("91.00")
+    assert (ranked[0]["id"], ranked[1]["id"]) == ("S008", "S019")
+    assert ranked[0]["quote"] < ranked[1]["quote"]
+    assert "未经四舍五入的总分较高（91.0001 > 90.9999）" in ranked[0]["status"]
+    assert "higher exact total (91.0001 > 90.9999)" in ranked[0]["status"]
     # two candidates failed different gates: shown with the gate, not ranked
     assert {r["id"] for r in excluded} == {"S018", "S020"}
     s018 = next(r for r in excluded if r["id"] == "S018")
@@ -127,7 +149,8 @@ def test_report_states_the_rule_gates_and_recommendation(sample_run):
         "2026年11月20日",
         "November 20, 2026",
         "经公司管理层审批后确定最终供应商",
-        "winner_supplier_row.xlsx",
+        "按未经四舍五入的加权总分排序",
+        "exact weighted totals",
     ):
         assert phrase in text, phrase
     gates = next(t for t in docx_tables(path) if t[0][0].startswith("候选供应商") and "营业执照" in t[0][1])
@@ -136,8 +159,11 @@ def test_report_states_the_rule_gates_and_recommendation(sample_run):
     assert "未通过" in by_id["S020"][4] and "未通过" not in by_id["S020"][2]
     assert "不适用" in by_id["S019"][2]  # 劳务外包: no dispatch permit needed
     recommendation = text.split("七、推荐意见")[1]
-    assert recommendation.index("S019") < recommendation.index("S008")
-    assert "与S008加权总分相同（91.00分），按平局规则以技术能力得分较高（92.00 > 88.00）排名第一" in recommendation
+    assert recommendation.index("S008") < recommendation.index("S019")
+    assert (
+        "与S019的加权总分四舍五入后为91.00与91.00分，按未经四舍五入的总分排名第一："
+        "未经四舍五入的总分较高（91.0001 > 90.9999）" in recommendation
+    )
     with open(path, "rb") as f:
         assert b"word/media/" in f.read()  # the chart is in the document
 
@@ -157,8 +183,9 @@ def test_workbook_has_the_same_table(sample_run):
         assert scores == row["scores"]
 
 
-def test_winner_row_is_a_supplier_master_row_that_validates(sample_run, tmp_path):
-    _, root = sample_run
+def test_winner_row_is_a_supplier_master_row_that_validates(newcomer_run, tmp_path):
+    _, root, _ = newcomer_run
+    assert "winner_supplier_row.xlsx" in docx_text(root / f"selection_{EVENT}.docx")
     wb = load_workbook(root / "winner_supplier_row.xlsx")
     ws = wb.worksheets[0]
     header = [c.value for c in ws[2]]
@@ -176,8 +203,8 @@ def test_winner_row_is_a_supplier_master_row_that_validates(sample_run, tmp_path
     assert main(["validate", str(dropped)]) == 0
 
 
-def test_manifest_and_byte_identical_rerun(sample_run, tmp_path):
-    summary, root = sample_run
+def test_manifest_and_byte_identical_rerun(newcomer_run, tmp_path):
+    summary, root, newcomer_inputs = newcomer_run
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     listed = {f["path"]: f for f in manifest["files"]}
     assert set(listed) == {f"selection_{EVENT}.docx", f"selection_{EVENT}.xlsx", "winner_supplier_row.xlsx"}
@@ -186,7 +213,7 @@ def test_manifest_and_byte_identical_rerun(sample_run, tmp_path):
     assert listed["winner_supplier_row.xlsx"]["supplier_id"] == "S019"
     assert {i["kind"] for i in manifest["inputs"]} == {"candidates", "suppliers"}
     inputs = tmp_path / "inputs"
-    shutil.copytree(SAMPLE_INPUTS, inputs)
+    shutil.copytree(newcomer_inputs, inputs, ignore=shutil.ignore_patterns("archive", "rejected"))
     again = run_selection(inputs, tmp_path, EVENT).outputs
     for rel in listed:
         assert (again / rel).read_bytes() == (root / rel).read_bytes(), rel

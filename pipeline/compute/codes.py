@@ -72,12 +72,21 @@ GATES.update(
 )
 TIES = {
     code: ("own", "other_score")
-    for code in ("tie_higher_technical", "tie_lower_technical", "tie_lower_quote", "tie_higher_quote")
+    for code in (
+        "tie_exact_higher",
+        "tie_exact_lower",
+        "tie_higher_technical",
+        "tie_lower_technical",
+        "tie_lower_quote",
+        "tie_higher_quote",
+    )
 }
 TIES.update({code: () for code in ("tie_quoted", "tie_not_quoted", "tie_supplier_order")})
 TIE_SENTENCES = {
     "tie_above": ("other", "total", "reason_zh", "reason_en"),
     "tie_below": ("other", "total", "reason_zh", "reason_en"),
+    "rounded_above": ("other", "total", "reason_zh", "reason_en"),
+    "rounded_below": ("other", "total", "reason_zh", "reason_en"),
 }
 FLAGS = {**RISK, **WORKFORCE}
 CODES = {**FLAGS, **REASONS, **GATES, **TIES, **TIE_SENTENCES}

@@ -8,10 +8,11 @@ candidates so the most suitable one is chosen and a back-up (备选供应商) is
   gives criteria with weights adding up to 100, how each raw value maps to 0-100, and the
   gates in force; it is read from the raw YAML so the monthly `Policy` is untouched;
 * a candidate failing a gate is shown with the gate it failed and is not ranked;
-* every criterion score is rounded half-up to 0.01 and the weighted total is
-  Σ weight × score ÷ 100 rounded half-up to 0.01, so a reader can recompute every total and
-  the whole ranking from the report's own table; equal totals (to 0.01) are ties, broken by
-  the higher technical score, then the lower quote, then the supplier ID.
+* candidates are ranked on their exact weighted totals Σ weight × score ÷ 100 (rounding is
+  for display only: scores and totals are shown half-up to 0.01); two candidates tie only
+  when their exact totals are equal, and then the higher technical score, then the lower
+  quote, then the supplier ID decide. Where two totals look equal to 0.01 but are not, the
+  report shows them with as many decimals as it takes to see which is higher.
 
 Plain functions over plain data; documents and Prefect live elsewhere.
 """
@@ -64,13 +65,13 @@ GATE_NAMES = {key: (zh, en) for key, zh, en in GATES}
 ADMISSION_GATES = tuple(key for key, _, _ in GATES if key != "min_total_score")
 
 TIE_RULE_ZH = (
-    "加权总分（保留两位小数）相同时，依次比较：①技术能力得分高者排前；②报价低者排前；"
-    "③仍相同的，按供应商编号顺序排列，并提请评审小组复核。"
+    "按未经四舍五入的加权总分排序（表中显示保留两位小数）；总分完全相同时，依次比较：①技术能力得分高者排前；"
+    "②报价低者排前；③仍相同的，按供应商编号顺序排列，并提请评审小组复核。"
 )
 TIE_RULE_EN = (
-    "Where weighted totals (to 0.01) are equal, the tie is broken by: (1) the higher "
-    "technical score; (2) the lower quoted price; (3) if still equal, supplier ID order, "
-    "and the panel is asked to review."
+    "Candidates are ranked on their exact weighted totals (shown to 0.01); where exact totals are "
+    "equal, the tie is broken by: (1) the higher technical score; (2) the lower quoted price; "
+    "(3) if still equal, supplier ID order, and the panel is asked to review."
 )
 
 
@@ -288,9 +289,12 @@ class Tie:
     above: bool
     code: str
     facts: Mapping[str, Any] = field(default_factory=dict)
+    shown_equal: bool = True  # False: the rounded totals shown even read the other way
 
     @property
     def sentence_code(self) -> str:
+        if not self.shown_equal:
+            return "rounded_above" if self.above else "rounded_below"
         return "tie_above" if self.above else "tie_below"
 
     def sentence(self) -> tuple[str, str]:
@@ -309,8 +313,10 @@ class Candidate:
     in_master: bool
     master_status: str | None
     gates: list[GateResult] = field(default_factory=list)
-    scores: dict[str, Decimal] = field(default_factory=dict)  # criterion field -> 0-100, 2 dp
-    total: Decimal = ZERO
+    scores: dict[str, Decimal] = field(default_factory=dict)  # criterion field -> 0-100, 2 dp (as shown)
+    exact_scores: dict[str, Decimal] = field(default_factory=dict)  # the same, unrounded
+    total: Decimal = ZERO  # as shown, 2 dp
+    exact_total: Decimal = ZERO  # what the ranking compares
     rank: int | None = None
     ties: list[Tie] = field(default_factory=list)
 
@@ -546,21 +552,42 @@ def admission_gates(cand: Candidate, policy: SelectionPolicy, event_date: str) -
     return out
 
 
-def criterion_score(c: Criterion, row: Mapping[str, Any], benchmark: Decimal | None) -> Decimal:
+def exact_criterion_score(c: Criterion, row: Mapping[str, Any], benchmark: Decimal | None) -> Decimal:
+    """0-100, unrounded (the price score of a quote above the benchmark has many decimals)."""
     if c.method == "price_relative":
         quote = row["quoted_price"]
         if benchmark is None or quote <= 0:
             return ZERO
-        return q2(min(HUNDRED, benchmark / quote * HUNDRED))
+        return min(HUNDRED, benchmark / quote * HUNDRED)
     raw = _dec(row[c.field])
     if c.method == "linear":
         share = (raw - c.start) / (c.end - c.start) * HUNDRED
-        return q2(max(ZERO, min(HUNDRED, share)))
-    return q2(raw)
+        return max(ZERO, min(HUNDRED, share))
+    return raw
+
+
+def criterion_score(c: Criterion, row: Mapping[str, Any], benchmark: Decimal | None) -> Decimal:
+    """The score as shown: half-up to 0.01."""
+    return q2(exact_criterion_score(c, row, benchmark))
+
+
+def exact_weighted_total(scores: Mapping[str, Decimal], policy: SelectionPolicy) -> Decimal:
+    return sum((c.weight * scores[c.field] for c in policy.criteria), ZERO) / HUNDRED
 
 
 def weighted_total(scores: Mapping[str, Decimal], policy: SelectionPolicy) -> Decimal:
-    return q2(sum((c.weight * scores[c.field] for c in policy.criteria), ZERO) / HUNDRED)
+    """The total as shown: the exact total half-up to 0.01."""
+    return q2(exact_weighted_total(scores, policy))
+
+
+def distinguishing(a: Decimal, b: Decimal, at_least: int = 2, at_most: int = 12) -> tuple[str, str]:
+    """`a` and `b` with the fewest decimals (at least `at_least`) at which they differ."""
+    for places in range(at_least, at_most + 1):
+        step = Decimal(1).scaleb(-places)
+        ra, rb = a.quantize(step, ROUND_HALF_UP), b.quantize(step, ROUND_HALF_UP)
+        if ra != rb:
+            return f"{ra:f}", f"{rb:f}"
+    return f"{a:f}", f"{b:f}"
 
 
 def technical_of(c: Candidate) -> Decimal:
@@ -573,14 +600,18 @@ def technical_of(c: Candidate) -> Decimal:
 
 def rank_key(c: Candidate) -> tuple:
     quote = c.quote if c.quote is not None else Decimal("Infinity")
-    return (-c.total, -technical_of(c), quote, c.supplier_id)
+    return (-c.exact_total, -technical_of(c), quote, c.supplier_id)
 
 
 def _tie(first: Candidate, second: Candidate) -> tuple[Tie, Tie]:
-    """Why `first` ranks above `second` although their totals are equal, for both rows."""
+    """Why `first` ranks above `second` although their totals look equal, for both rows."""
     t1, t2 = technical_of(first), technical_of(second)
     q1, q2_ = first.quote, second.quote
-    if t1 != t2:
+    if first.exact_total != second.exact_total:  # equal only as shown: the exact totals decide
+        own, other = distinguishing(first.exact_total, second.exact_total)
+        up = ("tie_exact_higher", {"own": own, "other_score": other})
+        down = ("tie_exact_lower", {"own": other, "other_score": own})
+    elif t1 != t2:
         up = ("tie_higher_technical", {"own": t1, "other_score": t2})
         down = ("tie_lower_technical", {"own": t2, "other_score": t1})
     elif q1 is not None and q2_ is not None and q1 != q2_:
@@ -590,7 +621,11 @@ def _tie(first: Candidate, second: Candidate) -> tuple[Tie, Tie]:
         up, down = ("tie_quoted", {}), ("tie_not_quoted", {})
     else:
         up = down = ("tie_supplier_order", {})
-    return (Tie(second.supplier_id, first.total, True, *up), Tie(first.supplier_id, first.total, False, *down))
+    equal = first.total == second.total
+    return (
+        Tie(second.supplier_id, first.total, True, *up, shown_equal=equal),
+        Tie(first.supplier_id, first.total, False, *down, shown_equal=equal),
+    )
 
 
 def evaluate_event(
@@ -635,8 +670,10 @@ def evaluate_event(
     quotes = [c.quote for c in (admitted or candidates) if c.quote is not None]
     benchmark = min(quotes) if quotes else None
     for cand in candidates:
-        cand.scores = {c.field: criterion_score(c, cand.row, benchmark) for c in policy.criteria}
-        cand.total = weighted_total(cand.scores, policy)
+        cand.exact_scores = {c.field: exact_criterion_score(c, cand.row, benchmark) for c in policy.criteria}
+        cand.scores = {f: q2(v) for f, v in cand.exact_scores.items()}
+        cand.exact_total = exact_weighted_total(cand.exact_scores, policy)
+        cand.total = weighted_total(cand.scores, policy)  # from the scores as shown: a reader can recompute it
         if policy.min_total is None:
             cand.gates.append(GateResult("min_total_score", "off"))
         elif cand.total < policy.min_total:
@@ -657,7 +694,7 @@ def evaluate_event(
     for i, cand in enumerate(ranked, start=1):
         cand.rank = i
     for first, second in zip(ranked, ranked[1:]):
-        if first.total == second.total:
+        if first.total <= second.total:  # equal (or, by rounding, reversed) as shown: say what orders them
             above, below = _tie(first, second)
             first.ties.append(above)
             second.ties.append(below)

@@ -138,7 +138,17 @@ def _reasons(result: EventResult) -> tuple[list[dict[str, str]], list[dict[str, 
     w, b, ranked, policy = result.winner, result.backup, result.ranked, result.policy
     reasons = []
     n = len(ranked)
-    if b is not None and w.total == b.total:
+    if b is not None and w.total <= b.total and w.exact_total != b.exact_total:
+        tie = next(t for t in w.ties if t.other == b.supplier_id)
+        tie_zh, tie_en = text(tie.code, tie.facts)
+        reasons.append(
+            {
+                "zh": f"与{b.supplier_id}的加权总分四舍五入后为{fixed(w.total)}与{fixed(b.total)}分，按未经四舍五入的总分排名第一：{tie_zh}",
+                "en": f"weighted totals {fixed(w.total)} and {b.supplier_id}'s {fixed(b.total)} as rounded; ranked "
+                f"first on the exact totals: {tie_en}",
+            }
+        )
+    elif b is not None and w.total == b.total:
         tie = next(t for t in w.ties if t.other == b.supplier_id)
         tie_zh, tie_en = text(tie.code, tie.facts)
         reasons.append(
