@@ -515,13 +515,16 @@ def test_settlement_statement_shows_attendance_by_role_the_reconciliation_and_th
     # the settled amount is the base line of the statement
     details = next(t for t in tables if t[0][0].startswith("序号") and any("大写" in c for c in t[0]))
     assert details[1][3] == total[-1] and "按实际出勤结算" in details[1][1]
-    # the roster annex: full ID numbers of S007's own workers, and nobody else's
+    # the roster annex: S007's own workers by 工号, name and masked ID number (a statement goes to
+    # finance and to the supplier: no full ID number, 个人信息保护法 §6), and nobody else's
+    from pipeline.privacy import mask_field
+
     ids = _roster_ids()
     own = {wid: v for wid, v in ids.items() if v[2] == "S007"}
-    for _wid, (number, name, _) in own.items():
-        assert number in text and name in text
-    others = {v[0] for v in ids.values() if v[2] != "S007"}
-    assert not (set(FULL_ID.findall(text)) & others)
+    for wid, (number, name, _) in own.items():
+        assert wid in text and name in text and mask_field("id_number", number) in text
+    assert not FULL_ID.findall(text)
+    assert not ({wid for wid, v in ids.items() if v[2] != "S007"} & set(re.findall(r"W\d{4}", text)))
 
 
 def test_review_reports_and_portfolio_carry_flags_with_masked_ids_only(month):

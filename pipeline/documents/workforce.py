@@ -18,6 +18,7 @@ from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio, Role
 from pipeline.config.labels import label
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
 from pipeline.documents.messages import text
+from pipeline.privacy import mask_field
 
 DASH = "—"
 WORKFORCE_CODES = (
@@ -237,7 +238,9 @@ def roster_rows(s: Settlement) -> list[dict[str, str]]:
                     "no": str(len(rows) + 1),
                     "worker_id": w["worker_id"],
                     "name": w["name"],
-                    "id_number": w["id_number"],
+                    # data minimisation (个人信息保护法 §6): a statement goes to finance and to the
+                    # supplier, so the worker id and a masked ID number identify the person enough
+                    "id_number": mask_field("id_number", w["id_number"]),
                     "contract_no": a.contract_no,
                     "role_zh": p.item["role_zh"],
                     "role_en": p.item.get("role_en", ""),
