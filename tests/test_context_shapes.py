@@ -146,11 +146,11 @@ def test_real_pictures_are_images_or_blank(real_contexts):
 
 def test_a_wrong_type_is_reported_with_its_path():
     context = fixture("settlement_statement.docx")
-    context["lines"][2]["amount"] = Decimal("1.00")
-    context["tax"]["included"] = "yes"
+    context["currencies"][0]["lines"][2]["amount"] = Decimal("1.00")
+    context["currencies"][0]["tax"]["included"] = "yes"
     assert conforms(context, SettlementStatementContext, "settlement") == [
-        "settlement.lines[2].amount: expected str, got Decimal",
-        "settlement.tax.included: expected bool, got str",
+        "settlement.currencies[0].lines[2].amount: expected str, got Decimal",
+        "settlement.currencies[0].tax.included: expected bool, got str",
     ]
     context = fixture("review_report.docx")
     context["trend"]["chart"] = None

@@ -279,7 +279,7 @@ def test_each_supplier_receives_exactly_its_own_documents(office, server):
     internal = [m for m in server.delivered if not supplier_of(m.message)]
     assert len(internal) == 1 and sorted(internal[0].rcpt_tos) == sorted(INTERNAL)
     names = set(attachments(internal[0].message))
-    assert names == {f"portfolio_{PERIOD}.docx", f"scoreboard_{PERIOD}.xlsx"}
+    assert names == {f"portfolio_{PERIOD}.docx", f"scoreboard_{PERIOD}.xlsx", f"payments_{PERIOD}.xlsx"}
     assert (
         internal[0].message["Subject"]
         == "【华东智造集团】2026年10月供应商绩效汇总 / Supplier portfolio summary, October 2026"

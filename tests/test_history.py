@@ -33,7 +33,7 @@ def test_each_run_is_recorded_with_its_inputs_and_policy(month_by_month):
     results = store.current_results(["2026-10"])
     assert len(results) == 15
     s003 = next(r for r in results if r.supplier_id == "S003")
-    assert (str(s003.score), s003.grade) == ("46.57", "D")
+    assert (str(s003.score), s003.grade) == ("46.56", "D")
     assert s003.kpis["satisfaction"]["actual"] is None  # N/A stays N/A in the record
 
 
@@ -56,7 +56,7 @@ def test_trend_uses_months_recorded_earlier(month_by_month):
     from docx_reading import docx_text
 
     text = docx_text(summaries["2026-10"].outputs / "reports" / "S003_review_2026-10.docx")
-    assert "83.44" in text and "66.92" in text and "46.57" in text
+    assert "83.44" in text and "66.93" in text and "46.56" in text
     assert "移动平均" in text and "moving average" in text
 
 

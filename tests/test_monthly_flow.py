@@ -83,8 +83,8 @@ def test_review_report_of_the_sliding_supplier(flow_run):
     _, base, _ = flow_run
     text = docx_text(base / "outputs" / PERIOD / "reports" / f"S003_review_{PERIOD}.docx")
     assert "供应商月度绩效评估报告" in text and "Supplier Monthly Performance Review" in text
-    assert "46.57" in text and "不合格" in text  # October score and grade D
-    assert "66.92" in text and "−20.35" in text  # September score and the change
+    assert "46.56" in text and "不合格" in text  # October score and grade D
+    assert "66.93" in text and "−20.37" in text  # September score and the change
     assert "满意度" in text and "N/A" in text  # the KPI not applicable this month
     assert "重新归一化" in text and "re-normalised" in text
     kpi_table = next(
@@ -109,7 +109,7 @@ def test_security_breach_supplier_is_d_and_its_penalties_are_capped(flow_run):
 
 def _settlement_rows(path: Path) -> list[list[str]]:
     for table in docx_tables(path):
-        if table and any("大写" in c for c in table[0]):
+        if table and any("大写" in c for c in table[0]) and any("数量" in c for c in table[0]):
             return table
     raise AssertionError(f"no settlement lines table in {path.name}")
 
@@ -121,15 +121,16 @@ def test_settlement_figures_and_words_agree_and_lines_add_up(flow_run):
         total = Decimal(0)
         body = [r for r in rows[1:] if r[0].strip().isdigit()]
         assert body, path.name
-        for row in body:
-            sign = -1 if "−" in row[2] else 1
-            figure = Decimal(re.search(r"[\d,]+\.\d{2}", row[3]).group().replace(",", ""))
-            zh, en = row[4].split("\n")[0], row[4].split("\n")[-1]
+        for row in body:  # No., item, quantity, rate, ±, amount, words
+            sign = -1 if "−" in row[4] else 1
+            figure = Decimal(re.search(r"[\d,]+\.\d{2}", row[5]).group().replace(",", ""))
+            zh, en = row[6].split("\n")[0], row[6].split("\n")[-1]
             assert parse_chinese_uppercase(zh)[0] == figure, (path.name, row)
             assert parse_english_words(en)[0] == figure, (path.name, row)
             total += sign * figure
         # the total row: its figure equals the sum of the lines, and both word forms say the same
-        total_row = next(r for r in rows if "合计" in r[0] or "合计" in r[1])
+        total_row = rows[-1]
+        assert total_row[0].startswith("合计（应付金额）")
         figure = Decimal(re.search(r"[\d,]+\.\d{2}", " ".join(total_row)).group().replace(",", ""))
         assert figure == total, path.name
         words_cell = next(c for c in total_row if "人民币" in c)
@@ -152,6 +153,7 @@ def test_manifest_lists_every_file_with_its_hash(flow_run):
             "settlement_statement",
             "portfolio_summary",
             "scoreboard",
+            "payments",
             "warning_letter",
             "improvement_notice",
             "termination_notice",

@@ -108,7 +108,8 @@ def _keys_match(expected, actual, path="") -> list[str]:
 
 def test_built_contexts_have_exactly_the_fields_of_the_fixtures_the_templates_were_made_for(policy, sample_inputs):
     """The fixtures are the contract between templates and code; the code must keep it."""
-    from pipeline.documents.monthly import portfolio_context, review_context, settlement_context
+    from pipeline.documents.monthly import portfolio_context, review_context
+    from pipeline.documents.settlement import settlement_context
     from pipeline.runs.monthly import choose_period, compute_stage
     from pipeline.runs.stages import load_stage, validate_stage
 

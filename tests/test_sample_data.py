@@ -63,7 +63,7 @@ CONTRACT_HEADERS = [
     "争议解决地",
     "优先语言",
 ]
-ITEM_HEADERS = ["合同编号", "岗位名称", "英文岗位名称", "人数", "单价"]
+ITEM_HEADERS = ["合同编号", "岗位名称", "英文岗位名称", "人数", "单价", "工资标准", "社保公积金", "管理费"]
 EVAL_HEADERS = [
     "供应商编号",
     "考核期间",
@@ -255,6 +255,14 @@ def test_contract_fees_and_items(contracts, items):
         by_contract.setdefault(it["合同编号"], []).append(round(it["人数"] * it["单价"], 2))
     assert set(by_contract) == {r["合同编号"] for r in rows}
     assert all(1 <= len(v) <= 4 for v in by_contract.values())
+    # dispatch posts give wage + social insurance + management fee, adding up to the unit price
+    dispatch = {r["合同编号"] for r in rows if r["合同类型"] == "劳务派遣"}
+    for it in items[1]:
+        parts = [it["工资标准"], it["社保公积金"], it["管理费"]]
+        if it["合同编号"] in dispatch:
+            assert all(p is not None and p > 0 for p in parts) and round(sum(parts), 2) == it["单价"], it
+        else:
+            assert parts == [None, None, None], it
     blank = [r for r in rows if r["月服务费"] is None]
     assert len(blank) == 1
     fees = [r for r in rows if r["月服务费"] is not None]

@@ -64,9 +64,19 @@ def test_weighted_total_by_hand(policy):
         ),
         policy,
     )
-    expected = (D(440) / 7 * 25 + D(400) / 9 * 25 + 65 * 15 + 80 * 15 + 75 * 10 + 60 * 10) / 100
-    assert card.total == expected.quantize(D("0.01"))
-    assert card.total == D("62.08")  # 15.714 + 11.111 + 9.75 + 12 + 7.5 + 6 = 62.075 → half-up
+    # each weighted score as the report shows it (to 0.01), and the total their sum:
+    # 15.714 → 15.71, 11.111 → 11.11, 9.75, 12, 7.5, 6 → 62.07 (not 62.075 rounded to 62.08)
+    weighted = [D(440) / 7 * 25, D(400) / 9 * 25, 65 * 15, 80 * 15, 75 * 10, 60 * 10]
+    assert card.total == sum(((D(w) / 100).quantize(D("0.01")) for w in weighted), D(0))
+    assert card.total == D("62.07")
+    assert [r.weighted.quantize(D("0.01")) for r in card.kpis] == [
+        D("15.71"),
+        D("11.11"),
+        D("9.75"),
+        D("12.00"),
+        D("7.50"),
+        D("6.00"),
+    ]
     assert card.band.grade == "C"
 
 

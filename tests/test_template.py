@@ -57,7 +57,16 @@ FILLED = {
         }
     ],
     "contract_items": [
-        {"contract_no": "HT-1", "role_zh": "保洁员", "role_en": "Cleaner", "headcount": 4, "unit_price": 5200}
+        {
+            "contract_no": "HT-1",
+            "role_zh": "保洁员",
+            "role_en": "Cleaner",
+            "headcount": 4,
+            "unit_price": 5200,
+            "wage": 3900,
+            "social_insurance": 1000,
+            "management_fee": 300,
+        }
     ],
     "evaluations": [
         {

@@ -16,6 +16,8 @@ from conftest import SAMPLE_INPUTS
 from docx_reading import docx_tables, docx_text
 from openpyxl import Workbook, load_workbook
 
+from pipeline.compute.money import fen
+from pipeline.compute.settlement import CONTRACT_KINDS
 from pipeline.compute.workforce import (
     attendance_settlement,
     dispatch_ratio,
@@ -87,7 +89,7 @@ def codes(flags) -> set[str]:
 # --------------------------------------------------------------------------- settlement
 
 
-def test_a_worker_is_paid_days_times_the_daily_rate_plus_overtime_rounded_to_the_fen():
+def test_a_role_is_paid_its_days_times_the_daily_rate_at_the_fen_plus_overtime():
     workers = [
         worker("W1"),
         worker("W2", id_number=idn(dt.date(1988, 1, 2))),
@@ -100,19 +102,61 @@ def test_a_worker_is_paid_days_times_the_daily_rate_plus_overtime_rounded_to_the
         {"period": "2026-09", "worker_id": "W1", "days_worked": Decimal(3)},
     ]  # another month: ignored
     a = attendance_settlement(CONTRACTS["HT-1"], ITEMS, workers, attendance, Decimal("20999.50"), OCT, RULE)
-    by_id = {p.worker["worker_id"]: p for p in a.workers}
-    # 16.5 × 6800 / 17 = 6600; 10 h × 6800 / 17 / 8 × 1.5 = 750
-    assert (by_id["W1"].regular, by_id["W1"].overtime) == (Decimal("6600.00"), Decimal("750.00"))
-    assert by_id["W2"].amount == Decimal("6800.00")
-    # 15 × 7400.50 / 17 = 6529.8529… → 6529.85; 3 × 7400.50 / 17 / 8 × 1.5 = 244.8694… → 244.87
-    assert (by_id["W3"].regular, by_id["W3"].overtime) == (Decimal("6529.85"), Decimal("244.87"))
     fitter, inspector = a.roles
-    assert (fitter.headcount, fitter.days, fitter.amount) == (2, Decimal("33.5"), Decimal("14150.00"))
-    assert (inspector.headcount, inspector.amount) == (1, Decimal("6774.72"))
-    assert a.amount == Decimal("20924.72") and a.difference == Decimal("-74.78")
+    # 6800 / 17 = 400.00 a day; overtime 400 / 8 × 1.5 = 75.00 an hour
+    assert (fitter.daily_rate, fitter.overtime_rate) == (Decimal("400.00"), Decimal("75.00"))
+    assert (fitter.headcount, fitter.posts, fitter.days) == (2, 2, Decimal("33.5"))
+    assert (fitter.regular, fitter.overtime, fitter.amount) == (
+        Decimal("13400.00"),
+        Decimal("750.00"),
+        Decimal("14150.00"),
+    )
+    # 7400.50 / 17 = 435.3235… → 435.32 a day, shown and multiplied: 15 × 435.32 = 6529.80;
+    # 435.32 / 8 × 1.5 = 81.6225 → 81.62 an hour: 3 × 81.62 = 244.86
+    assert (inspector.daily_rate, inspector.overtime_rate) == (Decimal("435.32"), Decimal("81.62"))
+    assert (inspector.regular, inspector.overtime) == (Decimal("6529.80"), Decimal("244.86"))
+    assert a.amount == Decimal("20924.66") and a.difference == Decimal("-74.84")
+    # each worker's days are the quantities the role's line adds up
+    assert sum((p.days for p in a.workers if p.item is fitter.item), Decimal(0)) == fitter.days
     # the reconciliation steps add up to the difference, to the fen
     steps = sum((r.headcount_effect + r.attendance_effect + r.overtime for r in a.roles), Decimal(0)) + a.fee_vs_items
     assert steps == a.difference
+
+
+def test_a_replacement_is_the_same_post_not_a_headcount_difference():
+    """One fitter left on the 16th and another joined on the 19th: two posts, as contracted."""
+    workers = [
+        worker("W1", offboard_date="2026-10-16"),
+        worker("W2", id_number=idn(dt.date(1988, 1, 2))),
+        worker("W4", onboard_date="2026-10-19", safety_training_date="2026-10-19", id_number=idn(dt.date(1992, 4, 4))),
+        worker("W3", role="质检员", id_number=idn(dt.date(1985, 5, 5))),
+    ]
+    attendance = [
+        {"period": "2026-10", "worker_id": "W1", "days_worked": Decimal(9)},
+        {"period": "2026-10", "worker_id": "W2", "days_worked": Decimal(17)},
+        {"period": "2026-10", "worker_id": "W4", "days_worked": Decimal(7)},
+        {"period": "2026-10", "worker_id": "W3", "days_worked": Decimal(17)},
+    ]
+    a = attendance_settlement(CONTRACTS["HT-1"], ITEMS, workers, attendance, Decimal("21000.50"), OCT, RULE)
+    fitter = a.roles[0]
+    assert (fitter.headcount, fitter.posts, fitter.replacements) == (3, 2, 1)
+    assert fitter.headcount_effect == 0
+    assert fitter.attendance_effect == Decimal("-400.00")  # 33 days worked of 34, at 400.00
+    from pipeline.documents.workforce import reconciliation
+
+    rows = reconciliation(a)
+    assert not any(r["zh"].startswith("人数差异") for r in rows)
+    swap = next(r for r in rows if r["zh"].startswith("岗位替换"))
+    assert "3人先后在岗" in swap["zh"] and "1 replaced people who left" in swap["en"]
+    # a vacancy is still a headcount difference: without W4 the role is one post short
+    short = attendance_settlement(
+        CONTRACTS["HT-1"], ITEMS, workers[:2] + workers[3:], attendance, Decimal("21000.50"), OCT, RULE
+    )
+    assert short.roles[0].posts == 2  # W1 until the 16th and W2: both there on the 1st
+    alone = attendance_settlement(
+        CONTRACTS["HT-1"], ITEMS, workers[1:2] + workers[3:], attendance, Decimal("21000.50"), OCT, RULE
+    )
+    assert alone.roles[0].headcount_effect == Decimal("-6800.00")
 
 
 def test_no_attendance_means_no_attendance_settlement():
@@ -134,8 +178,8 @@ def test_a_worker_under_the_minimum_age_is_refused_and_not_settled():
         RULE,
     )
     refused = next(p for p in a.workers if p.worker["worker_id"] == "W9")
-    assert refused.refused == "under_age" and refused.amount == 0
-    assert a.roles[0].headcount == 1 and a.amount == Decimal("6800.00")
+    assert refused.refused == "under_age"
+    assert a.roles[0].headcount == 1 and a.roles[0].days == 17 and a.amount == Decimal("6800.00")
 
 
 def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy, sample_inputs):
@@ -156,17 +200,21 @@ def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy
     for sm in settled.values():
         for b in sm.settlement.bases:
             a = b.attendance
-            base_line = next(
-                l for l in sm.settlement.lines if l.kind == "base" and l.contract_no == b.contract["contract_no"]
-            )
-            assert base_line.amount == a.amount == sum((r.amount for r in a.roles), Decimal(0))
-            for p in a.workers:
-                price = p.item["unit_price"]
-                assert p.regular == fen(p.days * price / days)
-                assert p.overtime == fen(p.overtime_hours * price / days / 8 * Decimal("1.5"))
+            mine = [
+                l
+                for l in sm.settlement.lines
+                if l.contract_no == b.contract["contract_no"] and l.kind in CONTRACT_KINDS
+            ]
+            assert sum((l.amount for l in mine), Decimal(0)) == a.amount == sum((r.amount for r in a.roles), Decimal(0))
             for r in a.roles:
-                mine = [p for p in a.workers if p.item is r.item and not p.refused]
-                assert r.amount == sum((p.amount for p in mine), Decimal(0)) and r.headcount == len(mine)
+                price = r.item["wage"] if r.components else r.item["unit_price"]
+                assert r.daily_rate == fen(price / days)
+                assert r.overtime_rate == fen(r.daily_rate / 8 * Decimal("1.5"))
+                assert r.regular == fen(r.days * r.daily_rate)
+                workers = [p for p in a.workers if p.item is r.item and not p.refused]
+                assert r.days == sum((p.days for p in workers), Decimal(0)) and r.headcount == len(workers)
+            for l in mine:  # every line recomputes from its shown quantity and rate
+                assert l.amount == fen(l.quantity * l.shown_rate)
     # S007: one of 15 packer posts is vacant, so the headcount step is minus one month's unit price
     s007 = settled["S007"].settlement.bases[0].attendance
     packer = next(r for r in s007.roles if r.item["role_zh"] == "包装工")
@@ -504,17 +552,24 @@ def test_settlement_statement_shows_attendance_by_role_the_reconciliation_and_th
     text = docx_text(path)
     assert "按实际出勤结算：合同 HT-2026-LO-007" in text and "与合同月服务费核对" in text
     tables = docx_tables(path)
-    roles = next(t for t in tables if t[0][0].startswith("岗位") and any("日单价" in c for c in t[0]))
-    packer = next(r for r in roles if r[0].startswith("包装工"))
-    assert packer[1] == "14 / 15"
-    total = next(r for r in roles if r[0].startswith("合计"))
     recon = next(t for t in tables if any("合同月服务费（本期）" in r[0] for r in t))
-    assert recon[1][1] == "151,002.00" and total[-1] == recon[-2][1]
+    assert recon[1][1] == "151,002.00"
     steps = [Decimal(r[1].replace(",", "").replace("−", "-").lstrip("+")) for r in recon[1:-2]]
     assert sum(steps) == Decimal(recon[-2][1].replace(",", ""))
-    # the settled amount is the base line of the statement
-    details = next(t for t in tables if t[0][0].startswith("序号") and any("大写" in c for c in t[0]))
-    assert details[1][3] == total[-1] and "按实际出勤结算" in details[1][1]
+    # one vacant packer post is a headcount difference of one month's unit price
+    assert any(r[0].startswith("人数差异：包装工 合同15人，本期在岗14个岗位") and r[1] == "−6,800.00" for r in recon)
+    # the settled amount is the sum of the role lines of part 4, each quantity × rate
+    details = next(t for t in tables if t[0][0].startswith("序号") and any("数量" in c for c in t[0]))
+    labour = [r for r in details[1:] if "HT-2026-LO-007" in r[1]]
+    assert {r[1].split("：")[1].split("，")[0] for r in labour if r[1].startswith("劳务费")} == {
+        "包装工",
+        "叉车司机",
+        "班组长",
+    }
+    assert sum(Decimal(r[5].replace(",", "")) for r in labour) == Decimal(recon[-2][1].replace(",", ""))
+    for r in labour:
+        quantity = Decimal(r[2].split()[0])
+        assert Decimal(r[5].replace(",", "")) == fen(quantity * Decimal(r[3].replace(",", "")))
     # the roster annex: S007's own workers by 工号, name and masked ID number (a statement goes to
     # finance and to the supplier: no full ID number, 个人信息保护法 §6), and nobody else's
     from pipeline.privacy import mask_field

@@ -14,10 +14,10 @@ Story (scores recomputed by this script with policy.yaml, version 1):
 | supplier | what happens | Jul | Aug | Sep | Oct |
 |---|---|---|---|---|---|
 | S001 | 劳务外包: steady excellent; one low complaint in September only | 96.73 A | 96.43 A | 96.39 A | 99.29 A |
-| S002 | 劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31 | 82.77 B | 82.77 B | 85.92 B | 84.15 B |
-| S003 | IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 94.37 A | 83.44 B | 66.92 C | 46.57 D |
-| S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.50 B | 87.50 B | 86.15 B | 39.27 D |
-| S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 84.19 B | 82.88 B | 73.34 C | 64.25 C |
+| S002 | 劳务派遣: solid; dispatch permit expires 2026-12-20, contract ends 2026-12-31 | 82.76 B | 82.76 B | 85.92 B | 84.15 B |
+| S003 | IT服务: slides A → B → C → D as deliveries slip (1 day Sep; 3 + 5 days Oct); Oct satisfaction N/A | 94.37 A | 83.44 B | 66.93 C | 46.56 D |
+| S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.49 B | 87.49 B | 86.14 B | 39.27 D |
+| S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 84.19 B | 82.87 B | 73.35 C | 64.25 C |
 | S006 | 物流: high-severity warehouse security incident in Sep, otherwise good | 86.18 B | 86.18 B | 81.30 B | 85.47 B |
 | S007 | 劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31 | 95.87 A | 95.87 A | 97.18 A | 97.97 A |
 | S008 | 劳务派遣: excellent | 97.11 A | 97.11 A | 93.95 A | 95.72 A |
@@ -55,6 +55,7 @@ import os
 import sys
 import tempfile
 import zipfile
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -478,7 +479,20 @@ ITEM_HEADERS = [
     ("role_en", "英文岗位名称"),
     ("headcount", "人数"),
     ("unit_price", "单价"),
+    ("wage", "工资标准"),
+    ("social_insurance", "社保公积金"),
+    ("management_fee", "管理费"),
 ]
+# 劳务派遣 posts priced in components (per head per month), adding up to the unit price: the
+# workers' pay and social insurance are left out of the VAT base (差额征税, 财税〔2016〕47号).
+DISPATCH_COMPONENTS = {
+    ("HT-2026-LD-002", "普工"): ("4600.00", "1380.55", "300.00"),
+    ("HT-2026-LD-002", "仓库管理员"): ("4300.00", "1312.50", "300.00"),
+    ("HT-2026-LD-008", "操作工"): ("5100.00", "1530.00", "320.00"),
+    ("HT-2026-LD-008", "物料员"): ("4600.00", "1380.00", "320.00"),
+    ("HT-2026-LD-014", "客服专员"): ("5300.00", "1590.00", "310.00"),
+    ("HT-2026-LD-014", "行政助理"): ("5050.00", "1540.00", "310.00"),
+}
 
 COURT = "上海市闵行区人民法院"
 ARBITRATION = "上海国际仲裁中心"
@@ -1072,14 +1086,17 @@ def kpi_score(kpi: dict, value) -> float:
 
 
 def weighted_score(policy: dict, record: dict) -> float:
-    num = den = 0.0
-    for kpi in policy["kpis"]:
-        value = record.get(kpi["field"])
-        if value is None:  # N/A: left out, the other weights re-normalised
-            continue
-        num += kpi_score(kpi, value) * kpi["weight"]
-        den += kpi["weight"]
-    return num / den
+    """Σ of each KPI's weighted score rounded half-up to 0.01, as the review report shows them."""
+    applicable = [k for k in policy["kpis"] if record.get(k["field"]) is not None]  # N/A: re-normalised
+    den = sum(k["weight"] for k in applicable)
+    total = sum(
+        (
+            D(repr(kpi_score(k, record[k["field"]]) * k["weight"] / den)).quantize(D("0.01"), ROUND_HALF_UP)
+            for k in applicable
+        ),
+        D(0),
+    )
+    return float(total)
 
 
 def grade_of(policy: dict, score: float) -> str:
@@ -1315,17 +1332,25 @@ def write_contracts(out: Path) -> None:
         widths=dict(contract_no=18, dispute_venue=24, monthly_fee=14),
     )
     items = wb.create_sheet("items")
-    item_rows = [
-        dict(contract_no=c[0], role_zh=zh, role_en=en, headcount=h, unit_price=float(D(p)))
-        for c in CONTRACTS
-        for zh, en, h, p in c[11]
-    ]
+    item_rows = []
+    for c in CONTRACTS:
+        for zh, en, h, p in c[11]:
+            row = dict(contract_no=c[0], role_zh=zh, role_en=en, headcount=h, unit_price=float(D(p)))
+            parts = DISPATCH_COMPONENTS.get((c[0], zh))
+            if parts:
+                assert sum(map(D, parts)) == D(p), (c[0], zh)
+                row.update(
+                    wage=float(D(parts[0])), social_insurance=float(D(parts[1])), management_fee=float(D(parts[2]))
+                )
+            item_rows.append(row)
     write_table(
         items,
         ITEM_HEADERS,
         item_rows,
-        formats=dict(unit_price="#,##0.00"),
-        widths=dict(contract_no=18, role_zh=16, role_en=32, unit_price=14),
+        formats=dict(unit_price="#,##0.00", wage="#,##0.00", social_insurance="#,##0.00", management_fee="#,##0.00"),
+        widths=dict(
+            contract_no=18, role_zh=16, role_en=32, unit_price=14, wage=14, social_insurance=14, management_fee=12
+        ),
     )
     save(wb, out / "contracts.xlsx")
 

@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.compute.consequences import Action, decide, suggested_status
 from pipeline.compute.risk import Flag, portfolio_flags, supplier_flags
 from pipeline.compute.scoring import ScoreCard, score_evaluation
-from pipeline.compute.settlement import Settlement, settle
+from pipeline.compute.settlement import Settlement, settle_supplier
 from pipeline.compute.trend import Point, multi_period_score
 from pipeline.compute.workforce import (
     DispatchRatio,
@@ -55,7 +55,7 @@ class SupplierMonth:
     previous: ScoreCard | None  # the previous period's card when its evaluation is in the inputs
     incidents: tuple[Mapping[str, Any], ...]
     contracts: tuple[Mapping[str, Any], ...]
-    settlement: Settlement | None
+    settlements: tuple[Settlement, ...]  # one per currency, the base currency first; () without a contract in force
     points: tuple[Point, ...] = ()  # every recorded period up to this one, oldest first
     trend_score: Decimal | None = None
     flags: tuple[Flag, ...] = ()
@@ -67,6 +67,12 @@ class SupplierMonth:
     @property
     def supplier_id(self) -> str:
         return self.supplier["supplier_id"]
+
+    @property
+    def settlement(self) -> Settlement | None:
+        """The settlement in the supplier's first currency (the one penalties and rewards sit on);
+        `settlements` has every currency."""
+        return self.settlements[0] if self.settlements else None
 
     def point(self, period: Period) -> Point | None:
         return next((p for p in self.points if p.period == period), None)
@@ -122,9 +128,13 @@ def compute_month(
     period: Period,
     past: Sequence[PastResult] = (),
     held: frozenset[str] = frozenset(),
+    carried: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> MonthResult:
     """The month's results. `held`: suppliers whose evaluation row of the period was rejected;
-    they wait for it (no documents) instead of being settled as not evaluated."""
+    they wait for it (no documents) instead of being settled as not evaluated. `carried`: by
+    supplier and currency, deductions the previous settlement could not absorb (a receivable
+    set off against this one)."""
+    carried = carried or {}
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
@@ -169,7 +179,11 @@ def compute_month(
         grade = card.band.grade if card.rated else None
         actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
         roster = workers_of.get(sid, [])
-        settlement = settle(sid, contracts, items, incidents, card, policy, period, roster, attendance)
+        # a supplier under termination is settled, but its payment waits for the set-off
+        hold = ("termination",) if any(a.action == "termination_notice" for a in actions) else ()
+        settlements = settle_supplier(
+            sid, contracts, items, incidents, card, policy, period, roster, attendance, carried.get(sid), hold
+        )
         flags = supplier_flags(
             suppliers[sid],
             points,
@@ -179,7 +193,7 @@ def compute_month(
             policy,
         )
         flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, attendance) + twice.get(sid, [])
-        for b in settlement.bases if settlement else ():
+        for b in (b for st in settlements for b in st.bases):
             present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
             if (
                 b.attendance is None
@@ -196,7 +210,7 @@ def compute_month(
                 previous=score_evaluation(previous[sid], policy) if sid in previous else None,
                 incidents=incidents,
                 contracts=contracts,
-                settlement=settlement,
+                settlements=settlements,
                 points=points,
                 trend_score=multi_period_score(points, period, policy.trend),
                 flags=tuple(sort_flags(flags)),
@@ -211,7 +225,13 @@ def compute_month(
         s for sid, s in sorted(suppliers.items()) if sid not in evaluated and s["status"] in ("approved", "probation")
     )
     active = [r.supplier for r in results if r.supplier["status"] in ("approved", "probation") and r.settlement]
-    spend = {r.supplier_id: r.settlement.payable for r in results if r.settlement}
+    # concentration compares spend in the base currency only (two currencies are never added)
+    base = policy.currencies[0]
+    spend = {
+        r.supplier_id: sum((st.payable for st in r.settlements if st.currency == base), Decimal(0))
+        for r in results
+        if r.settlement
+    }
     ratio = dispatch_ratio(workers, all_contracts, period, policy.workforce) if workers else None
     extra = [f for f in [dispatch_ratio_flag(ratio, period)] if f] if ratio else []
     return MonthResult(

@@ -37,7 +37,7 @@ class ScoreCard:
     supplier_id: str
     period: str
     kpis: tuple[KpiResult, ...]
-    total: Decimal | None  # rounded half-up to 0.01; None when not rated
+    total: Decimal | None  # Σ weighted scores each rounded half-up to 0.01; None when not rated
     band: GradeBand | None
     applicable_weight: Decimal  # sum of the policy weights of the KPIs that applied
 
@@ -93,7 +93,9 @@ def score_evaluation(evaluation: Mapping[str, Any], policy: Policy) -> ScoreCard
     total = None
     band = None
     if rated:
-        total = sum((r.weighted for r in results if r.weighted is not None), ZERO).quantize(CENT, ROUND_HALF_UP)
+        # the sum of the weighted scores as the report shows them (each to 0.01), so the total
+        # a supplier adds up from the report is the total it was graded on
+        total = sum((r.weighted.quantize(CENT, ROUND_HALF_UP) for r in results if r.weighted is not None), ZERO)
         band = policy.band(total)
     return ScoreCard(
         supplier_id=str(evaluation["supplier_id"]),

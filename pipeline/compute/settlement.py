@@ -1,36 +1,91 @@
-"""Penalties, rewards and the monthly settlement of one supplier.
+"""Penalties, rewards and the monthly settlement of one supplier, one settlement per currency.
 
-Every line is rounded half-up to the fen when it is created, because that is the figure
-the statement shows; the total is the sum of the lines shown, so they always add up.
+What finance checks, built in:
+
+* every line is quantity × rate, the rate already at the fen and the amount rounded half-up to
+  the fen when the line is created; the statement shows all three, so any line recomputes;
+* a currency's totals are the sums of its lines (VAT too: each line's VAT is computed on the
+  line, as an invoice does); nothing adds two currencies;
+* a labour-dispatch post priced in components settles the workers' pay and social insurance
+  apart from the management fee: under 差额征税 (财税〔2016〕47号) they are left out of the
+  taxable amount and can be invoiced only on a 普通发票;
+* the cap and the reward are prorated like the base; deductions beyond what the month can
+  absorb (the taxable part of the main contract: never the workers' pay) are carried forward as
+  a receivable, so a payable is never below zero.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from pipeline.compute.money import HUNDRED, ZERO, fen
+from pipeline.compute.money import FEN, HUNDRED, ZERO, fen
 from pipeline.compute.scoring import ScoreCard
-from pipeline.compute.workforce import AttendanceSettlement, attendance_settlement
+from pipeline.compute.workforce import DISPATCH, AttendanceSettlement, attendance_settlement, has_components
 from pipeline.config.policy import Policy
 from pipeline.periods import Period
+
+ONE = Decimal(1)
+VAT_SPECIAL, VAT_ORDINARY = "vat_special", "vat_ordinary"  # 增值税专用发票 / 增值税普通发票
+
+# Kinds of line. Contract lines: what the contract earns this month.
+CONTRACT_KINDS = (
+    "base",  # a fixed monthly fee (quantity 1 month, or the days in force × the daily fee)
+    "item",  # a service item: headcount × unit price (a fee built from the items)
+    "attendance",  # a role on attendance: days × daily rate
+    "overtime",  # a role's overtime: hours × hourly overtime rate
+    "wage",  # dispatch: the workers' pay for the days worked (pass-through under 差额征税)
+    "wage_overtime",  # dispatch: overtime pay (pass-through)
+    "social_insurance",  # dispatch: social insurance and housing fund per post (pass-through)
+    "management_fee",  # dispatch: the agency's management fee per post (taxable)
+    "fee_adjustment",  # a fixed contract fee against its components at full headcount
+)
+ADJUSTMENT_KINDS = ("penalty", "cap_relief", "reward", "carried_in", "carried_forward")
+PASS_THROUGH = ("wage", "wage_overtime", "social_insurance")
 
 
 @dataclass(frozen=True)
 class Line:
-    kind: str  # base | penalty | cap_relief | reward
-    amount: Decimal  # positive, rounded to the fen
+    kind: str
+    amount: Decimal  # positive, at the fen: quantity × rate rounded, or a lump sum
     sign: int  # +1 adds to the payable, −1 deducts
     contract_no: str
     ref: str = ""  # incident id for penalties
     detail: Mapping[str, Any] = field(default_factory=dict)
+    quantity: Decimal = ONE
+    rate: Decimal | None = None  # at the fen; None: a lump sum (the rate shown is the amount)
+    unit: str = "lump"  # lump | month | day | hour | head | post
+    tax_rate: Decimal = ZERO
+    taxable: bool = True  # False: pass-through, outside the taxable amount (差额征税)
+    item: Mapping[str, Any] | None = None  # the service item of a role's line
 
     @property
     def signed(self) -> Decimal:
         return self.amount * self.sign
+
+    @property
+    def shown_rate(self) -> Decimal:
+        return self.rate if self.rate is not None else self.amount
+
+    @property
+    def invoice_type(self) -> str:
+        return VAT_SPECIAL if self.taxable else VAT_ORDINARY
+
+    def exact_vat(self, includes_tax: bool) -> Decimal:
+        """This line's VAT before rounding (signed)."""
+        if not self.taxable or not self.tax_rate:
+            return ZERO
+        r = self.tax_rate
+        return self.signed * r / (1 + r) if includes_tax else self.signed * r
+
+
+def line_of(kind: str, quantity: Decimal, rate: Decimal, contract_no: str, unit: str, **kw: Any) -> Line:
+    """A quantity × rate line (rate already at the fen)."""
+    return Line(kind, fen(quantity * rate), +1, contract_no, quantity=quantity, rate=rate, unit=unit, **kw)
 
 
 @dataclass(frozen=True)
@@ -44,94 +99,34 @@ class ContractBase:
     attendance: AttendanceSettlement | None = None  # labour contracts: settled on the days worked
 
     @property
+    def contract_no(self) -> str:
+        return self.contract["contract_no"]
+
+    @property
+    def currency(self) -> str:
+        return self.contract.get("currency", "CNY")
+
+    @property
     def prorated(self) -> bool:
         return self.active_days < self.period_days
 
     @property
+    def daily_fee(self) -> Decimal:
+        return fen(self.monthly_fee / self.period_days)
+
+    @property
     def fee_for_period(self) -> Decimal:
-        """The contract's fee for the days it was in force: what the attendance is reconciled against."""
-        return fen(self.monthly_fee * self.active_days / self.period_days)
+        """The contract's fee for the days it was in force (days × daily fee when prorated):
+        what the attendance is reconciled against, and what the cap and the reward are on."""
+        return self.active_days * self.daily_fee if self.prorated else fen(self.monthly_fee)
+
+    @property
+    def dispatch_components(self) -> bool:
+        return self.contract["contract_type"] == DISPATCH and bool(self.items) and all(map(has_components, self.items))
 
     @property
     def base(self) -> Decimal:
         return self.attendance.amount if self.attendance is not None else self.fee_for_period
-
-
-@dataclass(frozen=True)
-class Settlement:
-    supplier_id: str
-    period: str
-    currency: str
-    bases: tuple[ContractBase, ...]
-    lines: tuple[Line, ...]
-    penalty_gross: Decimal
-    penalty_cap: Decimal
-    cap_pct: Decimal
-    tax_rate: Decimal
-    fee_includes_tax: bool
-    payment_days: int
-
-    @property
-    def main_contract_no(self) -> str:
-        return self.bases[0].contract["contract_no"]
-
-    def total_of(self, kind: str) -> Decimal:
-        return sum((l.amount for l in self.lines if l.kind == kind), ZERO)
-
-    @property
-    def penalty_net(self) -> Decimal:
-        return self.total_of("penalty") - self.total_of("cap_relief")
-
-    @property
-    def reward_total(self) -> Decimal:
-        return self.total_of("reward")
-
-    @property
-    def cap_applied(self) -> bool:
-        return self.total_of("cap_relief") > 0
-
-    @property
-    def subtotal(self) -> Decimal:
-        return sum((l.signed for l in self.lines), ZERO)
-
-    def rate_of(self, contract_no: str) -> Decimal:
-        base = next((b for b in self.bases if b.contract["contract_no"] == contract_no), None)
-        return base.contract.get("tax_rate", ZERO) if base is not None else self.tax_rate
-
-    @property
-    def rates(self) -> tuple[Decimal, ...]:
-        """The distinct VAT rates of the contracts settled, in contract order."""
-        seen: list[Decimal] = []
-        for b in self.bases:
-            rate = b.contract.get("tax_rate", ZERO)
-            if rate not in seen:
-                seen.append(rate)
-        return tuple(seen)
-
-    def _by_rate(self) -> list[tuple[Decimal, Decimal]]:
-        """(rate, subtotal) per VAT rate: each contract's lines are taxed at its own rate
-        (penalties and rewards sit on the main contract, so they take its rate)."""
-        totals: dict[Decimal, Decimal] = {}
-        for line in self.lines:
-            rate = self.rate_of(line.contract_no)
-            totals[rate] = totals.get(rate, ZERO) + line.signed
-        return list(totals.items())
-
-    @property
-    def tax(self) -> Decimal:
-        if self.fee_includes_tax:
-            return self.subtotal - self.net_of_tax
-        return sum((fen(sub * rate) for rate, sub in self._by_rate()), ZERO)
-
-    @property
-    def net_of_tax(self) -> Decimal:
-        if self.fee_includes_tax:
-            return sum((fen(sub / (1 + rate)) for rate, sub in self._by_rate()), ZERO)
-        return self.subtotal
-
-    @property
-    def payable(self) -> Decimal:
-        return self.subtotal if self.fee_includes_tax else self.subtotal + self.tax
 
 
 def contract_base(
@@ -153,12 +148,16 @@ def contract_base(
 
 
 def penalty_for(incident: Mapping[str, Any], monthly_fee: Decimal, policy: Policy) -> tuple[Decimal, dict]:
-    fixed = policy.per_incident.get(incident["type"], {}).get(incident["severity"], ZERO)
+    """The fixed amount for the incident plus, for late delivery, days late × the daily
+    deduction (the monthly fee × the policy's percentage, at the fen)."""
+    fixed = fen(policy.per_incident.get(incident["type"], {}).get(incident["severity"], ZERO))
     days = Decimal(incident.get("days_late") or 0) if incident["type"] == "late_delivery" else ZERO
-    late = monthly_fee * policy.late_delivery_pct_per_day / HUNDRED * days
-    return fen(fixed + late), {
+    per_day = fen(monthly_fee * policy.late_delivery_pct_per_day / HUNDRED)
+    late = fen(days * per_day)
+    return fixed + late, {
         "fixed": fixed,
         "days_late": days,
+        "per_day": per_day,
         "late": late,
         "pct_per_day": policy.late_delivery_pct_per_day,
         "monthly_fee": monthly_fee,
@@ -181,7 +180,230 @@ def with_attendance(
     return replace(base, attendance=settled) if settled else base
 
 
-def settle(
+def vat_of(base: ContractBase, policy: Policy) -> tuple[Decimal, bool]:
+    """(rate, pass-through kept apart) for the contract's lines: a dispatch contract priced in
+    components under the policy's 差额征税 method is taxed at its rate on the difference only."""
+    if base.dispatch_components and policy.dispatch_vat == "difference":
+        return policy.dispatch_vat_rate, True
+    return base.contract.get("tax_rate", ZERO), False
+
+
+def contract_lines(base: ContractBase, policy: Policy) -> list[Line]:
+    """What the contract earns this month, as lines that recompute."""
+    no = base.contract_no
+    rate, apart = vat_of(base, policy)
+    common = {"contract_no": no, "tax_rate": rate}
+    prorate = {"prorated": base.prorated, "active_days": base.active_days, "period_days": base.period_days}
+    a = base.attendance
+    if a is not None:
+        lines = []
+        for r in a.roles:
+            role = {"item": r.item, "detail": {"role": r, "attendance": a}}
+            if r.components:
+                lines += [
+                    line_of("wage", r.days, r.daily_rate, unit="day", taxable=not apart, **common, **role),
+                    line_of(
+                        "wage_overtime",
+                        r.overtime_hours,
+                        r.overtime_rate,
+                        unit="hour",
+                        taxable=not apart,
+                        **common,
+                        **role,
+                    ),
+                    line_of(
+                        "social_insurance",
+                        Decimal(r.posts),
+                        r.item["social_insurance"],
+                        unit="post",
+                        taxable=not apart,
+                        **common,
+                        **role,
+                    ),
+                    line_of(
+                        "management_fee", Decimal(r.posts), r.item["management_fee"], unit="post", **common, **role
+                    ),
+                ]
+            else:
+                lines += [
+                    line_of("attendance", r.days, r.daily_rate, unit="day", **common, **role),
+                    line_of("overtime", r.overtime_hours, r.overtime_rate, unit="hour", **common, **role),
+                ]
+        return [l for l in lines if l.quantity]
+    if base.dispatch_components:
+        # a dispatch contract without attendance: each post at its components for the days in force
+        lines = []
+        for i in base.items:
+            heads = Decimal(i["headcount"])
+            role = {"item": i, "detail": prorate}
+            for kind, key, taxable in (
+                ("wage", "wage", not apart),
+                ("social_insurance", "social_insurance", not apart),
+                ("management_fee", "management_fee", True),
+            ):
+                per_head = fen(i[key] * base.active_days / base.period_days) if base.prorated else i[key]
+                lines.append(line_of(kind, heads, per_head, unit="head", taxable=taxable, **common, **role))
+        lines = [l for l in lines if l.quantity]
+        rest = base.fee_for_period - sum((l.amount for l in lines), ZERO)
+        if not base.fee_from_items and rest:  # a fixed fee above or below its posts at full headcount
+            lines.append(Line("fee_adjustment", abs(rest), 1 if rest > 0 else -1, detail=prorate, **common))
+        return lines
+    if base.prorated:
+        return [
+            line_of(
+                "base",
+                Decimal(base.active_days),
+                base.daily_fee,
+                unit="day",
+                detail={**prorate, "from_items": base.fee_from_items, "monthly_fee": base.monthly_fee},
+                **common,
+            )
+        ]
+    return [
+        line_of(
+            "base",
+            ONE,
+            fen(base.monthly_fee),
+            unit="month",
+            detail={**prorate, "from_items": base.fee_from_items, "monthly_fee": base.monthly_fee},
+            **common,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """One supplier's settlement in one currency."""
+
+    supplier_id: str
+    period: str
+    currency: str
+    bases: tuple[ContractBase, ...]
+    lines: tuple[Line, ...]
+    penalty_gross: Decimal
+    penalty_cap: Decimal
+    cap_pct: Decimal
+    fee_includes_tax: bool
+    payment_days: int
+    main_contract_no: str = ""
+    hold: tuple[str, ...] = ()  # why finance should not pay yet: "termination"
+
+    @property
+    def tax_rate(self) -> Decimal:
+        return self.rate_of(self.main_contract_no)
+
+    def total_of(self, *kinds: str) -> Decimal:
+        return sum((l.amount for l in self.lines if l.kind in kinds), ZERO)
+
+    @property
+    def penalty_net(self) -> Decimal:
+        return self.total_of("penalty") - self.total_of("cap_relief")
+
+    @property
+    def reward_total(self) -> Decimal:
+        return self.total_of("reward")
+
+    @property
+    def cap_applied(self) -> bool:
+        return self.total_of("cap_relief") > 0
+
+    @property
+    def carried_in(self) -> Decimal:
+        return self.total_of("carried_in")
+
+    @property
+    def carried_forward(self) -> Decimal:
+        """Deductions the month could not absorb: a receivable set off against the next settlement."""
+        return self.total_of("carried_forward")
+
+    @property
+    def contract_total(self) -> Decimal:
+        return sum((l.signed for l in self.lines if l.kind in CONTRACT_KINDS), ZERO)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((l.signed for l in self.lines), ZERO)
+
+    def rate_of(self, contract_no: str) -> Decimal:
+        line = next((l for l in self.lines if l.contract_no == contract_no and l.taxable), None)
+        return line.tax_rate if line is not None else ZERO
+
+    @property
+    def rates(self) -> tuple[Decimal, ...]:
+        """The distinct VAT rates of the taxable lines, in line order."""
+        seen: list[Decimal] = []
+        for l in self.lines:
+            if l.taxable and l.tax_rate not in seen:
+                seen.append(l.tax_rate)
+        return tuple(seen)
+
+    @cached_property
+    def splits(self) -> tuple[tuple[Decimal, Decimal], ...]:
+        """(amount net of VAT, VAT) of each line, signed, at the fen. VAT is computed on each
+        invoice group's total (one kind of invoice at one rate, as the invoice computes it) and
+        shared out over its lines to the fen, largest remainders first, so the lines add up to
+        the group and a group of lines that nets to zero carries no VAT."""
+        out: list[list[Decimal]] = [[l.signed, ZERO] for l in self.lines]
+        groups: dict[tuple[str, Decimal], list[int]] = {}
+        for n, l in enumerate(self.lines):
+            if l.taxable and l.tax_rate:
+                groups.setdefault((l.invoice_type, l.tax_rate), []).append(n)
+        for members in groups.values():
+            exact = {n: self.lines[n].exact_vat(self.fee_includes_tax) for n in members}
+            total = fen(sum(exact.values(), ZERO))
+            shares = {n: fen(v) for n, v in exact.items()}
+            step = FEN if total > sum(shares.values(), ZERO) else -FEN
+            by_remainder = sorted(members, key=lambda n: -(exact[n] - shares[n]) * step.copy_sign(ONE))
+            for n in by_remainder[: int(abs(total - sum(shares.values(), ZERO)) / FEN)]:
+                shares[n] += step
+            for n in members:
+                out[n][1] = shares[n]
+                if self.fee_includes_tax:
+                    out[n][0] = self.lines[n].signed - shares[n]
+        return tuple((net, vat) for net, vat in out)
+
+    @property
+    def net_of_tax(self) -> Decimal:
+        return sum((net for net, _ in self.splits), ZERO)
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((vat for _, vat in self.splits), ZERO)
+
+    @property
+    def payable(self) -> Decimal:
+        return self.net_of_tax + self.tax
+
+    @property
+    def pass_through(self) -> Decimal:
+        return sum((l.signed for l in self.lines if not l.taxable), ZERO)
+
+    def by_invoice(self) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
+        """(invoice type, VAT rate, net, VAT, amount to invoice) per invoice type and rate, special
+        invoices first: what the supplier invoices, and on which kind of invoice."""
+        groups: dict[tuple[str, Decimal], list[int]] = {}
+        for n, l in enumerate(self.lines):
+            groups.setdefault((l.invoice_type, l.tax_rate if l.taxable else ZERO), []).append(n)
+        out = []
+        for (kind, rate), members in sorted(groups.items(), key=lambda g: (g[0][0] != VAT_SPECIAL, g[0][1])):
+            net = sum((self.splits[n][0] for n in members), ZERO)
+            vat = sum((self.splits[n][1] for n in members), ZERO)
+            out.append((kind, rate, net, vat, net + vat))
+        return out
+
+
+def _main(bases: Sequence[ContractBase]) -> ContractBase:
+    """The largest contract carries penalties and rewards; ties go to the lower contract number."""
+    return min(bases, key=lambda b: (-b.monthly_fee, b.contract_no))
+
+
+def _currency_order(currencies: Iterable[str], policy: Policy) -> list[str]:
+    """The policy's currencies in its order (the first is the base currency), then any other."""
+    allowed = list(policy.currencies)
+    return sorted(set(currencies), key=lambda c: (allowed.index(c) if c in allowed else len(allowed), c))
+
+
+def settle_supplier(
     supplier_id: str,
     contracts: Sequence[Mapping[str, Any]],
     items: Sequence[Mapping[str, Any]],
@@ -191,36 +413,63 @@ def settle(
     period: Period,
     workers: Sequence[Mapping[str, Any]] = (),
     attendance: Sequence[Mapping[str, Any]] = (),
-) -> Settlement | None:
-    """None when the supplier has no contract in force during the period. `workers` and
-    `attendance` (the supplier's roster and the period's attendance) settle labour contracts."""
+    carried_in: Mapping[str, Decimal] | None = None,
+    hold: Sequence[str] = (),
+) -> tuple[Settlement, ...]:
+    """The supplier's settlements, one per currency of its contracts in force (the base currency
+    first); () when none is in force. Penalties, rewards and a receivable carried in from the
+    previous settlement (`carried_in`, by currency) sit on the main contract of the first."""
     bases = [
         with_attendance(b, workers, attendance, policy, period)
         for c in contracts
         if (b := contract_base(c, [i for i in items if i["contract_no"] == c["contract_no"]], period))
     ]
     if not bases:
-        return None
-    # The largest contract carries penalties and rewards; ties go to the lower contract number.
-    bases.sort(key=lambda b: (-b.monthly_fee, b.contract["contract_no"]))
-    main = bases[0]
-    main_no = main.contract["contract_no"]
-    lines = [
-        Line(
-            "base",
-            b.base,
-            +1,
-            b.contract["contract_no"],
-            detail={
-                "prorated": b.prorated,
-                "active_days": b.active_days,
-                "period_days": b.period_days,
-                "from_items": b.fee_from_items,
-                "attendance": b.attendance is not None,
-            },
+        return ()
+    carried_in = carried_in or {}
+    out = []
+    for n, currency in enumerate(_currency_order((b.currency for b in bases), policy)):
+        mine = sorted((b for b in bases if b.currency == currency), key=lambda b: (-b.monthly_fee, b.contract_no))
+        out.append(
+            _settle_currency(
+                supplier_id,
+                currency,
+                mine,
+                incidents if n == 0 else (),
+                card if n == 0 else None,
+                policy,
+                period,
+                carried_in.get(currency, ZERO),
+                tuple(hold),
+            )
         )
-        for b in bases
-    ]
+    return tuple(out)
+
+
+def settle(*args: Any, **kwargs: Any) -> Settlement | None:
+    """The settlement of a supplier whose contracts are all in one currency (tests and tools)."""
+    found = settle_supplier(*args, **kwargs)
+    if len(found) > 1:
+        raise ValueError("the supplier's contracts are in several currencies: use settle_supplier")
+    return found[0] if found else None
+
+
+def _settle_currency(
+    supplier_id: str,
+    currency: str,
+    bases: Sequence[ContractBase],
+    incidents: Sequence[Mapping[str, Any]],
+    card: ScoreCard | None,
+    policy: Policy,
+    period: Period,
+    carried_in: Decimal,
+    hold: tuple[str, ...],
+) -> Settlement:
+    main = _main(bases)
+    main_no = main.contract_no
+    main_rate, _ = vat_of(main, policy)
+    on_main = {"contract_no": main_no, "tax_rate": main_rate}
+    lines: list[Line] = [line for b in bases for line in contract_lines(b, policy)]
 
     gross = ZERO
     for incident in sorted(incidents, key=lambda i: (i["date"], i["incident_id"])):
@@ -228,36 +477,67 @@ def settle(
         if amount > 0:
             lines.append(
                 Line(
-                    "penalty", amount, -1, main_no, ref=incident["incident_id"], detail={**detail, "incident": incident}
+                    "penalty",
+                    amount,
+                    -1,
+                    ref=incident["incident_id"],
+                    detail={**detail, "incident": incident},
+                    **on_main,
                 )
             )
             gross += amount
 
+    # the cap is on each contract's fee for the days it was in force, like the base
     cap_pct = main.contract.get("penalty_cap_pct", policy.default_cap_pct)
     cap = fen(
-        sum((b.monthly_fee * b.contract.get("penalty_cap_pct", policy.default_cap_pct) / HUNDRED for b in bases), ZERO)
+        sum(
+            (b.fee_for_period * b.contract.get("penalty_cap_pct", policy.default_cap_pct) / HUNDRED for b in bases),
+            ZERO,
+        )
     )
     if gross > cap:
         lines.append(
-            Line("cap_relief", gross - cap, +1, main_no, detail={"cap": cap, "gross": gross, "cap_pct": cap_pct})
+            Line("cap_relief", gross - cap, +1, detail={"cap": cap, "gross": gross, "cap_pct": cap_pct}, **on_main)
         )
 
     if card is not None and card.rated and card.band.grade in policy.rewards:
         pct = policy.rewards[card.band.grade]
-        reward = fen(main.monthly_fee * pct / HUNDRED)
+        reward = fen(main.fee_for_period * pct / HUNDRED)
         if reward > 0:
-            lines.append(Line("reward", reward, +1, main_no, detail={"grade": card.band.grade, "pct": pct}))
+            lines.append(
+                Line(
+                    "reward",
+                    reward,
+                    +1,
+                    detail={
+                        "grade": card.band.grade,
+                        "pct": pct,
+                        "fee": main.fee_for_period,
+                        "prorated": main.prorated,
+                    },
+                    **on_main,
+                )
+            )
+
+    if carried_in > 0:
+        lines.append(Line("carried_in", fen(carried_in), -1, detail={"from": period.previous().code}, **on_main))
+
+    # what the month can absorb: the main contract's taxable lines (never the workers' pay)
+    absorbable = sum((l.signed for l in lines if l.contract_no == main_no and l.taxable), ZERO)
+    if absorbable < 0:
+        lines.append(Line("carried_forward", -absorbable, +1, detail={"to": period.next().code}, **on_main))
 
     return Settlement(
         supplier_id=supplier_id,
         period=period.code,
-        currency=main.contract.get("currency", "CNY"),
+        currency=currency,
         bases=tuple(bases),
         lines=tuple(lines),
         penalty_gross=gross,
         penalty_cap=cap,
         cap_pct=cap_pct,
-        tax_rate=main.contract.get("tax_rate", ZERO),
         fee_includes_tax=policy.fee_includes_tax,
         payment_days=int(main.contract.get("payment_days", policy.default_payment_days)),
+        main_contract_no=main_no,
+        hold=hold,
     )

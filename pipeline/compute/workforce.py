@@ -91,40 +91,72 @@ def item_for_role(role: str, items: Iterable[Mapping[str, Any]]) -> Mapping[str,
 # ----------------------------------------------------------------------------- settlement
 
 
+def has_components(item: Mapping[str, Any]) -> bool:
+    """A dispatch post priced as pay + social insurance + management fee (DESIGN.md items)."""
+    return all(item.get(k) is not None for k in ("wage", "social_insurance", "management_fee"))
+
+
 @dataclass(frozen=True)
 class WorkerPay:
-    worker: Mapping[str, Any]  # the roster row (full name and ID number: annex only)
+    """One worker's month: the quantities the statement's role lines add up (no amounts: a
+    role line is its total days × the role's daily rate, so worker lines could not add up to it
+    to the fen when days are fractional)."""
+
+    worker: Mapping[str, Any]  # the roster row (name and ID number: masked in the annex)
     item: Mapping[str, Any]  # the contract's service item of the worker's role
     days: Decimal
     overtime_hours: Decimal
-    regular: Decimal  # days × daily rate, rounded to the fen
-    overtime: Decimal  # overtime hours × hourly rate × overtime rate, rounded to the fen
+    window: tuple[dt.date, dt.date] | None = None  # the days of the month on the roster
     refused: str | None = None  # "under_age": never settled
-
-    @property
-    def amount(self) -> Decimal:
-        return self.regular + self.overtime
 
 
 @dataclass(frozen=True)
 class RolePay:
-    """One line of the statement: a role of the contract, the people who worked in it."""
+    """A role of the contract and the people who worked in it. Every rate is at the fen and
+    every amount is quantity × rate rounded to the fen, so the statement's figures recompute.
+
+    `posts` counts the role's places filled: the most workers on the roster on any one day of the
+    month, so a worker who left and the one who replaced them are one post (a replacement), not
+    a headcount difference."""
 
     item: Mapping[str, Any]
     contracted_headcount: int
     headcount: int  # workers settled in this role this period
+    posts: int  # the most of them on site on any one day
     days: Decimal
     overtime_hours: Decimal
-    regular: Decimal
-    overtime: Decimal
+    daily_rate: Decimal  # fen: the monthly unit price (dispatch: the wage) ÷ the month's working days
+    overtime_rate: Decimal  # fen per hour: daily rate ÷ hours per day × overtime rate
+    components: bool = False  # dispatch: wage, social insurance and management fee kept apart
 
     @property
     def unit_price(self) -> Decimal:
         return self.item["unit_price"]
 
     @property
+    def regular(self) -> Decimal:
+        """Days × daily rate (dispatch: the workers' pay for the days worked)."""
+        return fen(self.days * self.daily_rate)
+
+    @property
+    def overtime(self) -> Decimal:
+        return fen(self.overtime_hours * self.overtime_rate)
+
+    @property
+    def social_insurance(self) -> Decimal:
+        return self.posts * self.item["social_insurance"] if self.components else ZERO
+
+    @property
+    def management_fee(self) -> Decimal:
+        return self.posts * self.item["management_fee"] if self.components else ZERO
+
+    @property
     def amount(self) -> Decimal:
-        return self.regular + self.overtime
+        return self.regular + self.overtime + self.social_insurance + self.management_fee
+
+    @property
+    def replacements(self) -> int:
+        return self.headcount - self.posts
 
     @property
     def contracted(self) -> Decimal:
@@ -132,13 +164,13 @@ class RolePay:
 
     @property
     def headcount_effect(self) -> Decimal:
-        """More or fewer people than the contract's headcount, each at a full month."""
-        return (self.headcount - self.contracted_headcount) * self.unit_price
+        """More or fewer posts filled than the contract's headcount, each at a full month."""
+        return (self.posts - self.contracted_headcount) * self.unit_price
 
     @property
     def attendance_effect(self) -> Decimal:
-        """The people who worked, against a full month each: days short of (or above) full."""
-        return self.regular - self.headcount * self.unit_price
+        """The posts filled, against a full month each: days short of (or above) full."""
+        return self.regular + self.social_insurance + self.management_fee - self.posts * self.unit_price
 
 
 @dataclass(frozen=True)
@@ -151,6 +183,10 @@ class AttendanceSettlement:
     roles: tuple[RolePay, ...]
     workers: tuple[WorkerPay, ...]
     contract_fee: Decimal  # the contract's fee for the period (prorated when part-month), fen
+
+    @property
+    def components(self) -> bool:
+        return any(r.components for r in self.roles)
 
     @property
     def amount(self) -> Decimal:
@@ -170,6 +206,10 @@ class AttendanceSettlement:
         return sum(r.headcount for r in self.roles)
 
     @property
+    def posts(self) -> int:
+        return sum(r.posts for r in self.roles)
+
+    @property
     def days(self) -> Decimal:
         return sum((r.days for r in self.roles), ZERO)
 
@@ -181,11 +221,28 @@ class AttendanceSettlement:
     def overtime_total(self) -> Decimal:
         return sum((r.overtime for r in self.roles), ZERO)
 
+    @property
+    def regular_total(self) -> Decimal:
+        return sum((r.regular for r in self.roles), ZERO)
+
 
 def is_refused(worker: Mapping[str, Any], period: Period, rule: WorkforceRule) -> bool:
     window = on_site_window(worker, period)
     age = age_on(worker["id_number"], window[0] if window else period.start)
     return age is not None and age < rule.min_age
+
+
+def peak_on_site(windows: Iterable[tuple[dt.date, dt.date] | None], period: Period) -> int:
+    """The most workers on the roster on any one day (a worker without a window counts all month)."""
+    events: list[tuple[dt.date, int]] = []
+    for w in windows:
+        first, last = w if w else (period.start, period.end)
+        events += [(first, 1), (last + dt.timedelta(days=1), -1)]
+    peak = now = 0
+    for _, step in sorted(events, key=lambda e: (e[0], e[1])):  # leaving before joining on the same day
+        now += step
+        peak = max(peak, now)
+    return peak
 
 
 def attendance_settlement(
@@ -200,9 +257,9 @@ def attendance_settlement(
     """The contract's fee for `period` from its workers' attendance; None without attendance.
 
     `workers`: the contract's roster rows; `attendance`: rows of `period` for any workers
-    (the contract's are picked by worker ID). Each worker's line is rounded to the fen, a
-    role's figures are the sums of its workers', the total the sum of the roles': the
-    statement adds up line by line."""
+    (the contract's are picked by worker ID). A role is settled on its total days × its daily
+    rate at the fen and its overtime hours × its hourly overtime rate at the fen; a dispatch
+    post priced in components adds social insurance and the management fee per post."""
     no = contract["contract_no"]
     roster = {w["worker_id"]: w for w in workers if w["contract_no"] == no}
     rows = sorted(
@@ -211,33 +268,39 @@ def attendance_settlement(
     if not rows:
         return None
     working_days = rule.working_days(period.code)
+    dispatch = contract["contract_type"] == DISPATCH and bool(items) and all(has_components(i) for i in items)
     paid: list[WorkerPay] = []
     for a in rows:
         worker = roster[a["worker_id"]]
         item = item_for_role(worker["role"], items)
         if item is None:  # validation rejects such rows; a caller passing raw data gets told
             raise ValueError(f"worker {worker['worker_id']}: role {worker['role']!r} is not a service item of {no}")
-        days = Decimal(a["days_worked"])
-        hours = Decimal(a.get("overtime_hours") or 0)
-        if is_refused(worker, period, rule):
-            paid.append(WorkerPay(worker, item, days, hours, ZERO, ZERO, refused="under_age"))
-            continue
-        price = item["unit_price"]
-        regular = fen(days * price / working_days)
-        overtime = fen(hours * price / working_days / rule.hours_per_day * rule.overtime_rate)
-        paid.append(WorkerPay(worker, item, days, hours, regular, overtime))
+        refused = "under_age" if is_refused(worker, period, rule) else None
+        paid.append(
+            WorkerPay(
+                worker,
+                item,
+                Decimal(a["days_worked"]),
+                Decimal(a.get("overtime_hours") or 0),
+                on_site_window(worker, period),
+                refused,
+            )
+        )
     roles = []
     for item in items:
         mine = [p for p in paid if p.item is item and p.refused is None]
+        daily = fen((item["wage"] if dispatch else item["unit_price"]) / working_days)
         roles.append(
             RolePay(
                 item=item,
                 contracted_headcount=int(item["headcount"]),
                 headcount=len(mine),
+                posts=peak_on_site((p.window for p in mine), period),
                 days=sum((p.days for p in mine), ZERO),
                 overtime_hours=sum((p.overtime_hours for p in mine), ZERO),
-                regular=sum((p.regular for p in mine), ZERO),
-                overtime=sum((p.overtime for p in mine), ZERO),
+                daily_rate=daily,
+                overtime_rate=fen(daily / rule.hours_per_day * rule.overtime_rate),
+                components=dispatch,
             )
         )
     return AttendanceSettlement(

@@ -112,6 +112,10 @@ class Policy:
     explain_top: int = 3
     fee_includes_tax: bool = True
     default_payment_days: int = 30
+    currencies: tuple[str, ...] = ("CNY",)  # contracts may be in these; the first is the base currency
+    dispatch_vat: str = "difference"  # 差额征税 (财税〔2016〕47号) | general: the whole fee at the contract's rate
+    dispatch_vat_rate: Decimal = Decimal("0.05")
+    approvers: dict[str, str] = field(default_factory=dict)  # prepared_by, reviewed_by, finance, approved_by
     trend: TrendRule = TrendRule()
     risk: RiskRule = RiskRule()
     actions: tuple[ActionRule, ...] = ()
@@ -231,6 +235,10 @@ def policy_from_dict(
         explain_top=int(scoring.get("explain_top", 3)),
         fee_includes_tax=bool(settlement.get("fee_includes_tax", True)),
         default_payment_days=int(settlement.get("default_payment_days", 30)),
+        currencies=tuple(settlement.get("currencies", ("CNY",))),
+        dispatch_vat=str(settlement.get("dispatch_vat", {}).get("method", "difference")),
+        dispatch_vat_rate=_dec(settlement.get("dispatch_vat", {}).get("rate", "0.05")),
+        approvers={k: str(v) for k, v in settlement.get("approvers", {}).items()},
         trend=_trend(data.get("trend", {})),
         risk=_risk(data.get("risk", {})),
         actions=tuple(

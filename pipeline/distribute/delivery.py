@@ -39,14 +39,17 @@ SUPPLIER_DOC_TYPES = (
     "termination_notice",
     "commendation_letter",
 )
-INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard")
-NEVER_TO_SUPPLIERS = frozenset({"exit_review", "portfolio_summary", "scoreboard", "validation_report", "manifest"})
+INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard", "payments")
+NEVER_TO_SUPPLIERS = frozenset(
+    {"exit_review", "portfolio_summary", "scoreboard", "payments", "validation_report", "manifest"}
+)
 ACTION_NOTICES = ("warning_letter", "improvement_notice", "termination_notice")  # the supplier must act on these
 DOC_TITLES = {
     "review_report": ("供应商月度绩效评估报告", "Supplier monthly performance review"),
     "settlement_statement": ("供应商月度结算单", "Supplier monthly settlement statement"),
     "portfolio_summary": ("供应商月度绩效汇总", "Supplier portfolio summary"),
     "scoreboard": ("评分总表", "Scoreboard"),
+    "payments": ("付款汇总表", "Payments workbook"),
     **ACTION_LABELS,
 }
 OUTBOX = "outbox"

@@ -16,7 +16,7 @@ from pipeline.compute.consequences import Action
 from pipeline.compute.month import MonthResult, SupplierMonth
 from pipeline.compute.risk import SEVERITY_ORDER, Flag, low_grades
 from pipeline.compute.scoring import ScoreCard, main_deductions, movers
-from pipeline.compute.settlement import Line, Settlement
+from pipeline.compute.settlement import Settlement
 from pipeline.compute.trend import describe, window
 from pipeline.config.labels import label
 from pipeline.config.policy import Kpi, Policy
@@ -30,11 +30,11 @@ from pipeline.documents.formatting import (
     money,
     pct,
     period_block,
-    rate_pct,
     signed,
     words,
 )
 from pipeline.documents.messages import joined, text
+from pipeline.documents.settlement import cap_note, line_text
 from pipeline.errors import Issue
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
@@ -160,47 +160,13 @@ def _incident_row(i: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def line_text(line: Line, currency: str, settlement: Settlement | None = None) -> tuple[str, str]:
-    d = line.detail
-    if line.kind == "base" and d.get("attendance") and settlement is not None:
-        return workforce_docs.line_text(dict(d), line.contract_no, settlement)
-    if line.kind == "base":
-        zh, en = f"基本服务费（{line.contract_no}）", f"Base service fee ({line.contract_no})"
-        if d.get("from_items"):
-            zh, en = zh + "，按服务项目人数×单价计", en + ", headcount × unit price of the service items"
-        if d.get("prorated"):
-            zh += f"，按合同有效天数折算 {d['active_days']}/{d['period_days']} 天"
-            en += f", prorated for {d['active_days']} of {d['period_days']} days in force"
-        return zh, en
-    if line.kind == "penalty":
-        inc = d["incident"]
-        t_zh, t_en = label("type", inc["type"])
-        s_zh, s_en = label("severity", inc["severity"])
-        zh, en = (
-            f"违约扣款：{inc['incident_id']} {t_zh}（{s_zh}）",
-            f"Penalty: {inc['incident_id']} {t_en.lower()} ({s_en.lower()})",
-        )
-        if d["days_late"]:
-            per = fixed(d["pct_per_day"], 2).rstrip("0").rstrip(".")
-            zh += f"，延误{d['days_late']}天×月服务费{money(d['monthly_fee'])}的{per}%"
-            en += f", {d['days_late']} days late × {per}% of the monthly fee {money(d['monthly_fee'])}"
-            if d["fixed"]:
-                zh += f"＋固定扣款{money(d['fixed'])}"
-                en += f" + fixed {money(d['fixed'])}"
-        return zh, en
-    if line.kind == "cap_relief":
-        cap = fixed(d["cap_pct"], 2).rstrip("0").rstrip(".")
-        return (
-            f"违约金超出合同上限（月服务费的{cap}%，即{money(d['cap'])}）部分不予扣除",
-            f"Penalties above the contractual cap ({cap}% of the monthly fee, {money(d['cap'])}) are waived",
-        )
-    if line.kind == "reward":
-        p = fixed(d["pct"], 2).rstrip("0").rstrip(".")
-        return (
-            f"绩效奖励：评级{d['grade']}，月服务费的{p}%",
-            f"Performance reward: grade {d['grade']}, {p}% of the monthly fee",
-        )
-    raise ValueError(line.kind)
+def by_currency(settlements: Sequence[Settlement], attr: str) -> str:
+    """One supplier's figure: the amount, or "CNY 1.00；USD 2.00" when it is paid in several currencies."""
+    if not settlements:
+        return DASH
+    if len(settlements) == 1:
+        return money(getattr(settlements[0], attr))
+    return "；".join(f"{s.currency} {money(getattr(s, attr))}" for s in settlements)
 
 
 def _penalty_rows(settlement: Settlement | None, kinds: tuple[str, ...]) -> list[dict[str, str]]:
@@ -209,25 +175,11 @@ def _penalty_rows(settlement: Settlement | None, kinds: tuple[str, ...]) -> list
     rows = []
     for line in settlement.lines:
         if line.kind in kinds:
-            zh, en = line_text(line, settlement.currency, settlement)
+            zh, en = line_text(line)
             rows.append(
                 {"zh": zh, "en": en, "amount": (MINUS if line.kind == "cap_relief" else "") + money(line.amount)}
             )
     return rows
-
-
-def _cap_note(s: Settlement) -> tuple[str, str]:
-    cap = fixed(s.cap_pct, 2).rstrip("0").rstrip(".")
-    if s.cap_applied:
-        return (
-            f"违约金合计{money(s.penalty_gross)}，超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}），按上限扣除。",
-            f"Penalties of {money(s.penalty_gross)} exceed the contractual cap ({cap}% of the monthly fee, "
-            f"{money(s.penalty_cap)}); the cap is deducted.",
-        )
-    return (
-        f"违约金合计未超过合同约定上限（月服务费的{cap}%，即{money(s.penalty_cap)}）。",
-        f"Total penalties are within the contractual cap ({cap}% of the monthly fee, {money(s.penalty_cap)}).",
-    )
 
 
 def _feedback(card: ScoreCard, policy: Policy) -> tuple[str, str]:
@@ -280,7 +232,7 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
         }
     s = sm.settlement
     if s is not None:
-        cap_zh, cap_en = _cap_note(s)
+        cap_zh, cap_en = cap_note(s)
         money_block = {
             "currency": s.currency,
             "penalty_total": money(s.penalty_net),
@@ -417,124 +369,6 @@ def trend_block(sm: SupplierMonth, policy: Policy, period: Period) -> dict[str, 
     }
 
 
-def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[str, Any]:
-    s = sm.settlement
-    assert s is not None
-    sup = sm.supplier
-    cat_zh, cat_en = label("category", sup["category"])
-    contracts, items = [], []
-    for b in s.bases:
-        c = b.contract
-        t_zh, t_en = label("contract_type", c["contract_type"])
-        contracts.append(
-            {
-                "no": c["contract_no"],
-                "type_zh": t_zh,
-                "type_en": t_en,
-                "monthly_fee": money(b.monthly_fee),
-                "currency": c.get("currency", "CNY"),
-                "tax_rate": rate_pct(c.get("tax_rate", Decimal(0))),
-                "payment_days": str(c.get("payment_days", policy.default_payment_days)),
-                "cap_pct": fixed(c.get("penalty_cap_pct", policy.default_cap_pct), 2).rstrip("0").rstrip(".") + "%",
-                "prorated_zh": f"本期在执行{b.active_days}/{b.period_days}天" if b.prorated else "",
-                "prorated_en": f"in force {b.active_days} of {b.period_days} days" if b.prorated else "",
-            }
-        )
-        for i in b.items:
-            items.append(
-                {
-                    "contract_no": c["contract_no"],
-                    "role_zh": i["role_zh"],
-                    "role_en": i.get("role_en", ""),
-                    "headcount": str(i["headcount"]),
-                    "unit_price": money(i["unit_price"]),
-                    "amount": money(Decimal(i["headcount"]) * i["unit_price"]),
-                }
-            )
-    lines = []
-    for n, line in enumerate(s.lines, start=1):
-        zh, en = line_text(line, s.currency, s)
-        w_zh, w_en = words(line.amount, s.currency)
-        lines.append(
-            {
-                "no": str(n),
-                "item_zh": zh,
-                "item_en": en,
-                "sign": "+" if line.sign > 0 else MINUS,
-                "amount": money(line.amount),
-                "words_zh": w_zh,
-                "words_en": w_en,
-            }
-        )
-    t_zh, t_en = words(s.payable, s.currency) if s.payable >= 0 else (DASH, DASH)
-    n_zh, n_en = words(s.net_of_tax, s.currency) if s.net_of_tax >= 0 else (DASH, DASH)
-    x_zh, x_en = words(s.tax, s.currency) if s.tax >= 0 else (DASH, DASH)
-    notes = []
-    cap_zh, cap_en = _cap_note(s)
-    notes.append({"zh": cap_zh, "en": cap_en})
-    if sm.card.rated:
-        notes.append(
-            {
-                "zh": f"本期绩效得分{fixed(sm.card.total)}，评级{sm.card.band.grade}（{sm.card.band.label_zh}）。",
-                "en": f"Performance score this period {fixed(sm.card.total)}, grade {sm.card.band.grade} ({sm.card.band.label_en}).",
-            }
-        )
-    if not sm.evaluated:
-        zh, en = text("attention_settled_not_evaluated")
-        notes.append({"zh": zh[0].upper() + zh[1:], "en": en[0].upper() + en[1:]})
-    if not s.fee_includes_tax:
-        notes.append({"zh": "合同价款为不含税价，税额另计。", "en": "Contract fees are net of tax; VAT is added."})
-    attendance = workforce_docs.attendance_blocks(s)
-    for block in attendance:
-        notes.append(
-            {
-                "zh": f"劳务合同{block['contract_no']}按实际出勤结算。{block['explain_zh']}",
-                "en": f"Labour contract {block['contract_no']} is settled on attendance. {block['explain_en']}",
-            }
-        )
-    for f in sm.flags:
-        if f.code == "attendance_missing":
-            zh, en = text(f.code, f.facts)
-            notes.append({"zh": zh, "en": en})
-    return {
-        "org": org_block(policy),
-        "period": period_block(period),
-        "doc": _doc("ST", period.end, f"{period.code}-{sm.supplier_id}"),
-        "supplier": {
-            "id": sup["supplier_id"],
-            "name_zh": sup["name_zh"],
-            "name_en": sup.get("name_en", ""),
-            "uscc": sup.get("uscc", ""),
-            "bank_name": sup.get("bank_name", ""),
-            "bank_account": sup.get("bank_account", ""),
-            "category_zh": cat_zh,
-            "category_en": cat_en,
-        },
-        "contracts": contracts,
-        "items": items,
-        "lines": lines,
-        "total": {"amount": money(s.payable), "words_zh": t_zh, "words_en": t_en},
-        "tax": {
-            "included": s.fee_includes_tax,
-            "rate": "、".join(rate_pct(r) for r in s.rates),
-            "net": money(s.net_of_tax),
-            "net_words_zh": n_zh,
-            "net_words_en": n_en,
-            "tax": money(s.tax),
-            "tax_words_zh": x_zh,
-            "tax_words_en": x_en,
-        },
-        "payment": {
-            "days": str(s.payment_days),
-            "zh": f"甲方在收到乙方合规增值税发票后{s.payment_days}日内付款。",
-            "en": f"Payment within {s.payment_days} days of receiving the supplier's valid VAT invoice.",
-        },
-        "notes": notes,
-        "attendance": attendance,
-        "roster": workforce_docs.roster_rows(s),
-    }
-
-
 ATTENTION_EXPIRY = (
     ("permit_expired", "permit_renewal_due", "permit_expiring"),  # the permit first, then the licence
     ("licence_expired", "licence_expiring"),
@@ -663,20 +497,19 @@ def portfolio_context(
             }
         )
     rows = []
-    totals = {"payable": Decimal(0), "penalties": Decimal(0), "rewards": Decimal(0)}
-    currencies = set()
+    # by currency: two currencies are never added
+    totals: dict[str, dict[str, Decimal]] = {}
     ranked = sorted(result.suppliers, key=lambda sm: (not sm.card.rated, -(sm.card.total or 0), sm.supplier_id))
     for rank, sm in enumerate(ranked, start=1):
         cat_zh, cat_en = label("category", sm.supplier["category"])
-        s = sm.settlement
         change = DASH
         if sm.card.rated and sm.previous is not None and sm.previous.rated:
             change = signed(sm.card.total - sm.previous.total)
-        if s is not None:
-            currencies.add(s.currency)
-            totals["payable"] += s.payable
-            totals["penalties"] += s.penalty_net
-            totals["rewards"] += s.reward_total
+        for st in sm.settlements:
+            t = totals.setdefault(st.currency, {"payable": Decimal(0), "penalties": Decimal(0), "rewards": Decimal(0)})
+            t["payable"] += st.payable
+            t["penalties"] += st.penalty_net
+            t["rewards"] += st.reward_total
         rows.append(
             {
                 "rank": str(rank) if sm.card.rated else DASH,
@@ -688,13 +521,23 @@ def portfolio_context(
                 "score": fixed(sm.card.total) if sm.card.rated else DASH,
                 "grade": sm.card.band.grade if sm.card.rated else DASH,
                 "change": change,
-                "penalties": money(s.penalty_net) if s else DASH,
-                "rewards": money(s.reward_total) if s else DASH,
-                "payable": money(s.payable) if s else DASH,
+                "penalties": by_currency(sm.settlements, "penalty_net"),
+                "rewards": by_currency(sm.settlements, "reward_total"),
+                "payable": by_currency(sm.settlements, "payable"),
             }
         )
-    currency = currencies.pop() if len(currencies) == 1 else "CNY"
-    p_zh, p_en = words(totals["payable"], currency) if len(currencies) == 0 else (DASH, DASH)
+    order = [c for c in policy.currencies if c in totals] + sorted(set(totals) - set(policy.currencies))
+
+    def total_text(key: str) -> str:
+        if not totals:
+            return money(Decimal(0))
+        if len(order) == 1 and order[0] == policy.currencies[0]:
+            return money(totals[order[0]][key])
+        return "；".join(f"{c} {money(totals[c][key])}" for c in order)
+
+    p_zh, p_en = words(totals[order[0]]["payable"], order[0]) if len(order) == 1 else (DASH, DASH)
+    if not totals:
+        p_zh, p_en = words(Decimal(0), policy.currencies[0])
     return {
         "org": org_block(policy),
         "period": period_block(period),
@@ -708,11 +551,11 @@ def portfolio_context(
         "grades": grades,
         "rows": rows,
         "totals": {
-            "payable": money(totals["payable"]),
+            "payable": total_text("payable"),
             "payable_words_zh": p_zh,
             "payable_words_en": p_en,
-            "penalties": money(totals["penalties"]),
-            "rewards": money(totals["rewards"]),
+            "penalties": total_text("penalties"),
+            "rewards": total_text("rewards"),
         },
         "attention": attention_items(result, policy),
         "grade_chart": Image(

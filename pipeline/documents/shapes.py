@@ -593,6 +593,7 @@ class SettlementSupplier(TypedDict):
     name_zh: str
     name_en: str
     uscc: str
+    account_name: str
     bank_name: str
     bank_account: str
     category_zh: str
@@ -619,12 +620,21 @@ class SettlementItemRow(TypedDict):
     headcount: str
     unit_price: str
     amount: str
+    currency: str
+    components_zh: str  # dispatch: wage + social insurance + management fee
+    components_en: str
 
 
 class SettlementLineRow(TypedDict):
+    """quantity × rate = amount, to the fen."""
+
     no: str
     item_zh: str
     item_en: str
+    quantity: str
+    unit_zh: str
+    unit_en: str
+    rate: str
     sign: str
     amount: str
     words_zh: str
@@ -648,45 +658,62 @@ class SettlementTax(TypedDict):
     tax_words_en: str
 
 
+class InvoiceRow(TypedDict):
+    """What to invoice on one kind of VAT invoice at one rate."""
+
+    type_zh: str
+    type_en: str
+    net: str
+    rate: str
+    vat: str
+    gross: str
+    words_zh: str
+    words_en: str
+
+
+class SettlementCurrency(TypedDict):
+    """One currency's settlement: its own lines, totals, invoices and due date."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    lines: list[SettlementLineRow]
+    total: SettlementTotal
+    tax: SettlementTax
+    invoices: list[InvoiceRow]
+    due_zh: str
+    due_en: str
+    payment_days: str
+    carried_forward: str  # "" when nothing is carried forward
+
+
 class Payment(TypedDict):
     days: str
     zh: str
     en: str
+    due_zh: str
+    due_en: str
 
 
-class AttendanceRoleRow(TypedDict):
+class PaymentHold(TypedDict):
+    on_hold: bool
+    zh: str
+    en: str
+
+
+class Approver(TypedDict):
     role_zh: str
     role_en: str
-    unit_price: str
-    daily_rate: str
-    contracted: str
-    headcount: str
-    days: str
-    overtime_hours: str
-    regular: str
-    overtime: str
-    amount: str
-
-
-class AttendanceTotal(TypedDict):
-    headcount: str
-    days: str
-    overtime_hours: str
-    regular: str
-    overtime: str
-    amount: str
-    contracted: str
+    name: str  # policy settlement.approvers; "" for a blank line
 
 
 class AttendanceRow(TypedDict):
-    """One dispatch contract settled on attendance."""
+    """One labour contract settled on attendance: its rule and the reconciliation."""
 
     contract_no: str
     working_days: str
     rule_zh: str
     rule_en: str
-    roles: list[AttendanceRoleRow]
-    total: AttendanceTotal
     reconcile: list[AmountRow]
     contract_fee: str
     difference: str
@@ -698,7 +725,7 @@ class RosterRow(TypedDict):
     no: str
     worker_id: str
     name: str
-    id_number: str
+    id_number: str  # masked
     contract_no: str
     role_zh: str
     role_en: str
@@ -706,13 +733,12 @@ class RosterRow(TypedDict):
     post_nature_en: str
     days: str
     overtime_hours: str
-    amount: str
     note_zh: str
     note_en: str
 
 
 class SettlementStatementContext(TypedDict):
-    """settlement_statement.docx, filled by `documents.monthly.settlement_context`."""
+    """settlement_statement.docx, filled by `documents.settlement.settlement_context`."""
 
     org: Org
     period: Period
@@ -720,10 +746,10 @@ class SettlementStatementContext(TypedDict):
     supplier: SettlementSupplier
     contracts: list[SettlementContractRow]
     items: list[SettlementItemRow]
-    lines: list[SettlementLineRow]
-    total: SettlementTotal
-    tax: SettlementTax
+    currencies: list[SettlementCurrency]
     payment: Payment
+    hold: PaymentHold
+    approval: list[Approver]
     notes: list[ZhEn]
     attendance: list[AttendanceRow]
     roster: list[RosterRow]

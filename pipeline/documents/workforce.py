@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.compute.money import ZERO
 from pipeline.compute.month import MonthResult
 from pipeline.compute.settlement import Settlement
-from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio, RolePay
+from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio
 from pipeline.config.labels import label
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
 from pipeline.documents.messages import text
@@ -80,58 +80,56 @@ def _rate(value: Decimal) -> str:
     return fixed(value, 2).rstrip("0").rstrip(".")
 
 
-def daily_rate(price: Decimal, a: AttendanceSettlement) -> str:
-    return money(price / a.working_days)
-
-
-def role_row(r: RolePay, a: AttendanceSettlement) -> dict[str, str]:
-    return {
-        "role_zh": r.item["role_zh"],
-        "role_en": r.item.get("role_en", ""),
-        "unit_price": money(r.unit_price),
-        "daily_rate": daily_rate(r.unit_price, a),
-        "contracted": str(r.contracted_headcount),
-        "headcount": str(r.headcount),
-        "days": qty(r.days),
-        "overtime_hours": qty(r.overtime_hours),
-        "regular": money(r.regular),
-        "overtime": money(r.overtime),
-        "amount": money(r.amount),
-    }
-
-
 def reconciliation(a: AttendanceSettlement) -> list[dict[str, str]]:
     """Contract fee → attendance amount, step by step; the steps add up exactly."""
     rows = [{"zh": "合同月服务费（本期）", "en": "Contract fee for the period", "amount": money(a.contract_fee)}]
     for r in a.roles:
         role_zh, role_en = r.item["role_zh"], r.item.get("role_en") or r.item["role_zh"]
+        if r.replacements:
+            rows.append(
+                {
+                    "zh": f"岗位替换：{role_zh} 本期{r.headcount}人先后在岗，同时在岗最多{r.posts}人；"
+                    f"{r.replacements}人为离岗人员的接替者，按岗位计，不构成人数差异",
+                    "en": f"Replacements: {role_en}, {r.headcount} people over the month, at most {r.posts} at a time; "
+                    f"{r.replacements} replaced people who left, counted as the same posts, not a headcount difference",
+                    "amount": "0.00",
+                }
+            )
         if r.headcount_effect:
             rows.append(
                 {
-                    "zh": f"人数差异：{role_zh} 合同{r.contracted_headcount}人，本期实际出勤{r.headcount}人，"
-                    f"{'增加' if r.headcount_effect > 0 else '减少'}{abs(r.headcount - r.contracted_headcount)}人×单价{money(r.unit_price)}",
-                    "en": f"Headcount: {role_en}, {r.contracted_headcount} contracted, {r.headcount} worked; "
-                    f"{r.headcount - r.contracted_headcount:+d} × unit price {money(r.unit_price)}",
+                    "zh": f"人数差异：{role_zh} 合同{r.contracted_headcount}人，本期在岗{r.posts}个岗位，"
+                    f"{'增加' if r.headcount_effect > 0 else '减少'}{abs(r.posts - r.contracted_headcount)}人×单价{money(r.unit_price)}",
+                    "en": f"Headcount: {role_en}, {r.contracted_headcount} contracted, {r.posts} posts filled; "
+                    f"{r.posts - r.contracted_headcount:+d} × unit price {money(r.unit_price)}",
                     "amount": signed_money(r.headcount_effect),
                 }
             )
         if r.attendance_effect:
-            full = r.headcount * a.working_days
+            full = r.posts * a.working_days
+            how_zh = (
+                "按日工资计，社保公积金与管理费按岗位计"
+                if r.components
+                else f"按日单价（单价÷{qty(a.working_days)}天，四舍五入至分）计"
+            )
+            how_en = (
+                "at the daily wage, social insurance and the management fee per post"
+                if r.components
+                else f"at the daily rate (unit price ÷ {qty(a.working_days)}, to the fen)"
+            )
             rows.append(
                 {
-                    "zh": f"出勤差异：{role_zh} {r.headcount}人满勤{qty(full)}天，实际出勤{qty(r.days)}天，"
-                    f"按日单价（单价÷{qty(a.working_days)}天）计",
+                    "zh": f"出勤差异：{role_zh} {r.posts}个岗位满勤{qty(full)}天，实际出勤{qty(r.days)}天，{how_zh}",
                     "en": f"Attendance: {role_en}, {qty(r.days)} days worked against {qty(full)} for "
-                    f"{r.headcount} people at full attendance, at the daily rate (unit price ÷ {qty(a.working_days)})",
+                    f"{r.posts} posts at full attendance, {how_en}",
                     "amount": signed_money(r.attendance_effect),
                 }
             )
         if r.overtime:
             rows.append(
                 {
-                    "zh": f"加班费：{role_zh} 加班{qty(r.overtime_hours)}小时×（日单价÷{qty(a.hours_per_day)}）×{_rate(a.overtime_rate)}倍",
-                    "en": f"Overtime: {role_en}, {qty(r.overtime_hours)} hours × (daily rate ÷ {qty(a.hours_per_day)}) × "
-                    f"{_rate(a.overtime_rate)}",
+                    "zh": f"加班费：{role_zh} 加班{qty(r.overtime_hours)}小时×加班单价{money(r.overtime_rate)}",
+                    "en": f"Overtime: {role_en}, {qty(r.overtime_hours)} hours × overtime rate {money(r.overtime_rate)}",
                     "amount": signed_money(r.overtime),
                 }
             )
@@ -180,29 +178,33 @@ def attendance_blocks(s: Settlement) -> list[dict[str, Any]]:
         if a is None:
             continue
         zh, en = explanation(a)
+        wd, hpd, rate = qty(a.working_days), qty(a.hours_per_day), _rate(a.overtime_rate)
+        if a.components:
+            rule_zh = (
+                f"日工资＝岗位工资标准÷本月计薪工作日{wd}天，四舍五入至分；工资＝出勤天数×日工资；加班单价＝日工资÷{hpd}×{rate}倍，"
+                "四舍五入至分；社会保险及住房公积金、管理费按岗位每月计（同一岗位月内离岗由他人接替的，不重复计算）。"
+            )
+            rule_en = (
+                f"Daily wage = the post's wage ÷ {wd} working days this month, to the fen; pay = days worked × daily "
+                f"wage; overtime rate = daily wage ÷ {hpd} × {rate}, to the fen; social insurance, housing fund and the "
+                "management fee are per post per month (a post whose worker left and was replaced counts once)."
+            )
+        else:
+            rule_zh = (
+                f"日单价＝岗位月单价÷本月计薪工作日{wd}天，四舍五入至分；金额＝出勤天数×日单价；加班单价＝日单价÷{hpd}×{rate}倍，"
+                "四舍五入至分。各岗位明细见第四部分，人员出勤见附件。"
+            )
+            rule_en = (
+                f"Daily rate = the role's monthly unit price ÷ {wd} working days this month, to the fen; amount = days "
+                f"worked × daily rate; overtime rate = daily rate ÷ {hpd} × {rate}, to the fen. Each role's lines are "
+                "in part 4, each worker's days in the annex."
+            )
         blocks.append(
             {
                 "contract_no": a.contract_no,
-                "working_days": qty(a.working_days),
-                "rule_zh": (
-                    f"日单价＝岗位月单价÷本月计薪工作日{qty(a.working_days)}天；加班费＝加班小时×（日单价÷{qty(a.hours_per_day)}）×"
-                    f"{_rate(a.overtime_rate)}倍。每人金额四舍五入至分，岗位小计为各人金额之和。"
-                ),
-                "rule_en": (
-                    f"Daily rate = the role's monthly unit price ÷ {qty(a.working_days)} working days this month; overtime = "
-                    f"hours × (daily rate ÷ {qty(a.hours_per_day)}) × {_rate(a.overtime_rate)}. Each worker's amount is "
-                    f"rounded to the fen; a role's subtotal is the sum of its workers'."
-                ),
-                "roles": [role_row(r, a) for r in a.roles],
-                "total": {
-                    "headcount": str(a.headcount),
-                    "contracted": str(sum(r.contracted_headcount for r in a.roles)),
-                    "days": qty(a.days),
-                    "overtime_hours": qty(a.overtime_hours),
-                    "regular": money(sum((r.regular for r in a.roles), ZERO)),
-                    "overtime": money(a.overtime_total),
-                    "amount": money(a.amount),
-                },
+                "working_days": wd,
+                "rule_zh": rule_zh,
+                "rule_en": rule_en,
                 "reconcile": reconciliation(a),
                 "contract_fee": money(a.contract_fee),
                 "difference": signed_money(a.difference),
@@ -248,7 +250,6 @@ def roster_rows(s: Settlement) -> list[dict[str, str]]:
                     "post_nature_en": nat_en,
                     "days": qty(p.days),
                     "overtime_hours": qty(p.overtime_hours),
-                    "amount": DASH if p.refused else money(p.amount),
                     "note_zh": note_zh,
                     "note_en": note_en,
                 }
@@ -256,26 +257,10 @@ def roster_rows(s: Settlement) -> list[dict[str, str]]:
     return rows
 
 
-def line_text(detail: dict, contract_no: str, s: Settlement) -> tuple[str, str]:
-    a = next(b.attendance for b in s.bases if b.contract["contract_no"] == contract_no)
-    zh = (
-        f"劳务费（{contract_no}），按实际出勤结算：{a.headcount}人、{qty(a.days)}天"
-        + (f"，加班{qty(a.overtime_hours)}小时" if a.overtime_hours else "")
-        + "（明细见附件）"
-    )
-    en = (
-        f"Labour fee ({contract_no}) on attendance: {a.headcount} people, {qty(a.days)} days"
-        + (f", {qty(a.overtime_hours)} overtime hours" if a.overtime_hours else "")
-        + " (see the annex)"
-    )
-    return zh, en
-
-
 def portfolio_workforce(result: MonthResult) -> dict[str, Any]:
     rows = []
     for sm in result.suppliers:
-        s = sm.settlement
-        settled = [b.attendance for b in (s.bases if s else ()) if b.attendance is not None]
+        settled = [b.attendance for s in sm.settlements for b in s.bases if b.attendance is not None]
         flags = [f for f in sm.flags if f.code in WORKFORCE_CODES]
         if not sm.workers_on_site and not settled:
             continue

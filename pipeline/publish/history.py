@@ -23,6 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from pipeline.compute.month import PastResult
 from pipeline.errors import HistoryError
+from pipeline.periods import Period
 
 metadata = sa.MetaData()
 
@@ -93,6 +94,17 @@ documents = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("doc_type", sa.String(48)),
     sa.Column("supplier_id", sa.String(64)),
+)
+# Deductions a settlement could not absorb (its payable would have gone below zero): a
+# receivable, per supplier and currency, that the next period's settlement sets off.
+receivables = sa.Table(
+    "receivables",
+    metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("supplier_id", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(8), nullable=False),
+    sa.Column("amount", sa.String(24), nullable=False),
 )
 # The policy each run used, kept whole (by its sha256), so that a quarterly review or a look at
 # history months later scores as those months were scored, from any folder.
@@ -207,6 +219,7 @@ class HistoryStore:
         flag_rows: Iterable[dict[str, Any]],
         action_rows: Iterable[dict[str, Any]],
         document_rows: Iterable[dict[str, Any]],
+        receivable_rows: Iterable[dict[str, Any]] = (),
     ) -> None:
         """Record the run's results and mark earlier completed runs of the period superseded, in one transaction."""
         stamp = _now()
@@ -216,6 +229,7 @@ class HistoryStore:
                 (flags, flag_rows),
                 (actions, action_rows),
                 (documents, document_rows),
+                (receivables, receivable_rows),
             ):
                 data = [dict(d, run_id=run_id, period=period) for d in data]
                 if data:
@@ -282,6 +296,15 @@ class HistoryStore:
                 )
                 for r in conn.execute(query.order_by(results.c.period, results.c.supplier_id))
             ]
+
+    def carried_into(self, period: str) -> dict[str, dict[str, Decimal]]:
+        """By supplier and currency, the receivables the current monthly run of the month before
+        `period` carried forward: what `period`'s settlements set off."""
+        before = Period.parse(period).previous().code
+        out: dict[str, dict[str, Decimal]] = {}
+        for r in self._current(receivables, [before]):
+            out.setdefault(r["supplier_id"], {})[r["currency"]] = Decimal(r["amount"])
+        return out
 
     def current_flags(self, periods: Sequence[str]) -> list[dict[str, Any]]:
         return self._current(flags, periods)

@@ -360,7 +360,7 @@ def load_contract_inputs(
     policy = find_policy(inputs_dir, policy_path)
     terms = load_terms()
     loaded = load_stage(inputs_dir, limits)
-    return loaded, validate_stage(loaded), policy, terms
+    return loaded, validate_stage(loaded, policy.currencies), policy, terms
 
 
 def render_contracts(run: Runner, root: Path, jobs: Sequence[Job]) -> list[Written]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +17,10 @@ from pipeline.compute.month import MonthResult, PastResult, compute_month
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.messages import joined, text
-from pipeline.documents.monthly import notice_context, portfolio_context, review_context, settlement_context
+from pipeline.documents.monthly import notice_context, portfolio_context, review_context
+from pipeline.documents.payments import payments_bytes
 from pipeline.documents.scoreboard import scoreboard_bytes
+from pipeline.documents.settlement import settlement_context
 from pipeline.errors import ConfigError, Issue
 from pipeline.periods import Period
 from pipeline.publish.history import HistoryStore
@@ -111,18 +113,25 @@ def choose_period(validated: Validated, requested: str | None, loaded: Loaded | 
     return latest
 
 
-def history_stage(outputs_dir: Path, period: Period, url: str | None = None) -> tuple[HistoryStore, list[PastResult]]:
+def history_stage(
+    outputs_dir: Path, period: Period, url: str | None = None
+) -> tuple[HistoryStore, list[PastResult], dict[str, dict[str, Decimal]]]:
     """Open the store before anything is written (a damaged store stops the run cleanly) and
     read what earlier periods recorded."""
     store = HistoryStore.for_outputs(outputs_dir, url)
-    return store, [r for r in store.current_results() if r.period < period.code]
+    return store, [r for r in store.current_results() if r.period < period.code], store.carried_into(period.code)
 
 
 def compute_stage(
-    validated: Validated, policy: Policy, period: Period, past: Sequence[PastResult] = (), loaded: Loaded | None = None
+    validated: Validated,
+    policy: Policy,
+    period: Period,
+    past: Sequence[PastResult] = (),
+    loaded: Loaded | None = None,
+    carried: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> MonthResult:
     held = rejected_evaluations(loaded, period) if loaded is not None else frozenset()
-    return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past, held)
+    return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past, held, carried)
 
 
 def rejected_evaluations(loaded: Loaded, period: Period) -> frozenset[str]:
@@ -197,7 +206,13 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
             }
         )
     docs = [{"path": w.path, "sha256": w.sha256, "doc_type": w.doc_type, "supplier_id": w.supplier_id} for w in written]
-    store.complete_run(run_id, result.period.code, "monthly", rows, flag_rows, action_rows, docs)
+    receivable_rows = [
+        {"supplier_id": sm.supplier_id, "currency": st.currency, "amount": str(st.carried_forward)}
+        for sm in result.suppliers
+        for st in sm.settlements
+        if st.carried_forward > 0
+    ]
+    store.complete_run(run_id, result.period.code, "monthly", rows, flag_rows, action_rows, docs, receivable_rows)
 
 
 def rejected_row_count(issues: Sequence[Issue]) -> int:
@@ -312,13 +327,14 @@ def publish_stage(
     issues: Sequence[Issue],
     documents: Sequence[Written],
 ) -> Published:
-    """Scoreboard, validation report when input was rejected; stale files removed; the manifest's
+    """Scoreboard, payments workbook, validation report when input was rejected; stale files removed; the manifest's
     bytes (written last, by `publish_manifest`)."""
     code = result.period.code
     written = list(documents)
     written.append(
         write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard")
     )
+    written.append(write_output(root, f"summary/payments_{code}.xlsx", payments_bytes(result, policy), "payments"))
     if issues:
         written.append(
             write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report")
@@ -375,7 +391,7 @@ def monthly(
     config = run.stage("load-policy", policy_file, inputs_dir, policy_path)
     policy = config.policy
     loaded = run.stage("intake-and-load", load_stage, inputs_dir, settings.limits)
-    validated = run.stage("validate", validate_stage, loaded)
+    validated = run.stage("validate", validate_stage, loaded, policy.currencies)
     chosen = choose_period(validated, period, loaded)
     how = "requested" if period else "latest"
     evaluated = any(e["period"] == chosen.code for e in validated.data("evaluations"))
@@ -401,8 +417,8 @@ def monthly(
         return replace(summary, chosen=how)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds):
-        store, past = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
-        result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded)
+        store, past, carried = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
+        result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded, carried)
         run_id = store.begin_run(
             "monthly",
             chosen.code,

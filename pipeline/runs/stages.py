@@ -42,8 +42,8 @@ def load_stage(inputs_dir: Path, limits: Limits = Limits(), today=None) -> Loade
     return Loaded(files, tables, issues, aliases)
 
 
-def validate_stage(loaded: Loaded) -> Validated:
-    validated = validate_tables(loaded.tables, loaded.aliases)
+def validate_stage(loaded: Loaded, currencies: tuple[str, ...] | None = None) -> Validated:
+    validated = validate_tables(loaded.tables, loaded.aliases, currencies=currencies)
     validated.issues = loaded.issues + validated.issues
     return validated
 

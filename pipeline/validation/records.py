@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -506,10 +507,12 @@ def cross_record_problems(
     aliases: Aliases,
     present: set[str] | None = None,
     rejected: dict[str, dict[str, Rejected]] | None = None,
+    currencies: tuple[str, ...] | None = None,
 ) -> dict[int, list[Issue]]:
     """Rules between rows and between files. Returns issues keyed by id(record).
     References are checked only to kinds that were read (`present`; all when None).
-    `rejected` (kind -> key -> where) tells a reference to a rejected row from an unknown one."""
+    `rejected` (kind -> key -> where) tells a reference to a rejected row from an unknown one.
+    `currencies`: the policy's allowed currencies (any the schema knows when None)."""
     found: dict[int, list[Issue]] = defaultdict(list)
     rejected = rejected or {}
 
@@ -564,6 +567,7 @@ def cross_record_problems(
         if rec.data["contract_no"] not in contracts:
             missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
     workforce_problems(records, present, rejected, contracts, flag, missing)
+    dispatch_item_problems(records, contracts, flag)
     items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
     for rec in records.get("contracts", []):
         d = rec.data
@@ -583,7 +587,11 @@ def cross_record_problems(
                 f"sign date {d['sign_date']} is after the contract's end date {d['end_date']}",
                 "date_order",
             )
-        if "monthly_fee" not in d and d["contract_no"] not in items_by_contract:
+        if (
+            "monthly_fee" not in d
+            and d["contract_no"] not in items_by_contract
+            and d["contract_no"] not in rejected.get("contract_items", {})  # said below: its item was rejected
+        ):
             flag(
                 rec,
                 "monthly_fee",
@@ -600,6 +608,15 @@ def cross_record_problems(
                 f"a service item of contract {d['contract_no']} ({item.place} row {item.row}) was rejected, so its fee "
                 f"cannot be computed in full and the contract is left out too",
                 "rejected_item",
+            )
+        if currencies is not None and d.get("currency", "CNY") not in currencies:
+            flag(
+                rec,
+                "currency",
+                f"币种{d.get('currency', 'CNY')}不在评分规则允许的币种（settlement.currencies：{'、'.join(currencies)}）之内",
+                f"currency {d.get('currency', 'CNY')} is not one the policy allows (settlement.currencies: "
+                f"{', '.join(currencies)})",
+                "currency_not_allowed",
             )
         supplier = suppliers.get(d["supplier_id"])
         if (
@@ -627,6 +644,47 @@ def cross_record_problems(
     for kind in ("evaluations", "attendance"):
         _period_matches_name(records.get(kind, []), flag)
     return found
+
+
+COMPONENTS = (
+    ("wage", "工资标准", "wage"),
+    ("social_insurance", "社保公积金", "social insurance"),
+    ("management_fee", "管理费", "management fee"),
+)
+
+
+def dispatch_item_problems(records: dict[str, list[Record]], contracts: dict[str, Any], flag: Any) -> None:
+    """A labour-dispatch post is priced as pay + social insurance + management fee, adding up to
+    its unit price (DESIGN.md): the settlement's VAT base (差额征税) and the workers' pay depend on it."""
+    for rec in records.get("contract_items", []):
+        d = rec.data
+        contract = contracts.get(d["contract_no"])
+        contract = getattr(contract, "data", contract)
+        if not contract or contract.get("contract_type") != "labor_dispatch":
+            continue
+        absent = [c for c in COMPONENTS if d.get(c[0]) is None]
+        if absent:
+            flag(
+                rec,
+                absent[0][0],
+                f"劳务派遣合同{d['contract_no']}的岗位“{d['role_zh']}”须列明"
+                + "、".join(c[1] for c in COMPONENTS)
+                + f"（每人每月），缺少{'、'.join(c[1] for c in absent)}",
+                f"a post of labour-dispatch contract {d['contract_no']} ({d.get('role_en') or d['role_zh']}) needs its "
+                + ", ".join(c[2] for c in COMPONENTS)
+                + f" per head per month; missing: {', '.join(c[2] for c in absent)}",
+                "dispatch_components",
+            )
+            continue
+        total = sum((Decimal(str(d[c[0]])) for c in COMPONENTS), Decimal(0))
+        if total != Decimal(str(d["unit_price"])):
+            flag(
+                rec,
+                "unit_price",
+                f"工资标准、社保公积金与管理费合计{total}，与单价{d['unit_price']}不符",
+                f"wage, social insurance and management fee add up to {total}, not the unit price {d['unit_price']}",
+                "dispatch_components",
+            )
 
 
 def _missing_reference(
@@ -865,13 +923,20 @@ def _remember(
 
 
 def validate_tables(
-    tables: list[RawTable], aliases: Aliases, present: set[str] | None = None, fast: bool = True
+    tables: list[RawTable],
+    aliases: Aliases,
+    present: set[str] | None = None,
+    fast: bool = True,
+    currencies: tuple[str, ...] | None = None,
 ) -> Validated:
+    """`currencies`: the policy's allowed contract currencies (any the schema knows when None)."""
     with gc_paused():
-        return _validate_tables(tables, aliases, present, fast)
+        return _validate_tables(tables, aliases, present, fast, currencies)
 
 
-def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str] | None, fast: bool) -> Validated:
+def _validate_tables(
+    tables: list[RawTable], aliases: Aliases, present: set[str] | None, fast: bool, currencies: tuple[str, ...] | None
+) -> Validated:
     result = Validated()
     rejected: dict[str, dict[str, Rejected]] = {}
     failed: list[tuple[RawTable, RawRow, set[str]]] = []
@@ -896,7 +961,7 @@ def _validate_tables(tables: list[RawTable], aliases: Aliases, present: set[str]
     # Cross-record rules run until nothing more falls out: a rejected supplier takes its
     # contracts, evaluations and incidents with it, and a rejected contract its items.
     while True:
-        problems = cross_record_problems(result.records, aliases, present, rejected)
+        problems = cross_record_problems(result.records, aliases, present, rejected, currencies)
         if not problems:
             break
         for kind, recs in result.records.items():

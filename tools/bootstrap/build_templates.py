@@ -1107,6 +1107,11 @@ def build_settlement_statement():
         ["结算单编号 Statement No.：", "{{ doc.no }}"],
         ["日期 Date：", "{{ doc.date_zh }}", " / ", "{{ doc.date_en }}"],
     )
+    # finance sees first when a payment must wait
+    ctl(doc, "{%p if hold.on_hold %}")
+    P(doc, [("暂缓支付 PAYMENT ON HOLD", True)], align=CENTER)
+    bi(doc, "{{ hold.zh }}", "{{ hold.en }}")
+    ctl(doc, "{%p endif %}")
 
     heading(doc, "一、结算双方", "Parties")
     t = Table(doc, [4.0, 13.0], first_column=True)
@@ -1116,6 +1121,7 @@ def build_settlement_statement():
         (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
         (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
         (("统一社会信用代码", "Unified social credit code"), "{{ supplier.uscc }}"),
+        (("户名", "Account name"), "{{ supplier.account_name }}"),
         (("开户银行", "Bank"), "{{ supplier.bank_name }}"),
         (("银行账号", "Bank account"), "{{ supplier.bank_account }}"),
         (
@@ -1142,7 +1148,7 @@ def build_settlement_statement():
             ("币种", "Currency"),
             ("税率", "Tax rate"),
             ("付款期限（天）", "Payment (days)"),
-            ("违约金上限", "Penalty cap"),
+            ("违约金上限", "Cap on damages"),
         ],
     )
     t.control("{%tr for c in contracts %}")
@@ -1161,7 +1167,7 @@ def build_settlement_statement():
             "{{ c.currency }}",
             "{{ c.tax_rate }}",
             "{{ c.payment_days }}",
-            (["月服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of monthly fee"]),
+            (["合同服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of the fee"]),
         ]
     )
     t.control("{%tr endfor %}")
@@ -1169,21 +1175,28 @@ def build_settlement_statement():
     heading(doc, "三、服务明细", "Service Items")
     t = Table(
         doc,
-        [3.0, 5.0, 2.2, 3.2, 3.6],
+        [3.0, 5.6, 2.0, 3.0, 3.4],
         aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
         header=[
             ("合同编号", "Contract No."),
             ("岗位", "Role"),
             ("人数", "Headcount"),
-            ("单价（元）", "Unit price (CNY)"),
-            ("金额（元）", "Amount (CNY)"),
+            ("单价", "Unit price"),
+            ("满编金额", "At full headcount"),
         ],
     )
     t.control("{%tr for it in items %}")
     t.row(
         [
             "{{ it.contract_no }}",
-            (["{{ it.role_zh }}"], ["{{ it.role_en }}"]),
+            [
+                ("Table Text", "{{ it.role_zh }}"),
+                ("Table English", "{{ it.role_en }}"),
+                ("Table Text", "{%p if it.components_zh %}"),
+                ("Table Text", "{{ it.components_zh }}"),
+                ("Table English", "{{ it.components_en }}"),
+                ("Table Text", "{%p endif %}"),
+            ],
             "{{ it.headcount }}",
             "{{ it.unit_price }}",
             "{{ it.amount }}",
@@ -1194,61 +1207,16 @@ def build_settlement_statement():
     t.none_row()
     t.control("{%tr endif %}")
 
-    # Labour contracts settled on attendance (workforce.py): per role, then reconciled.
+    # Labour contracts settled on attendance (workforce.py): the rule, then the reconciliation
     ctl(doc, "{%p for a in attendance %}")
     heading(
         doc, "按实际出勤结算：合同 {{ a.contract_no }}", "Settled on attendance: contract {{ a.contract_no }}", level=2
     )
     bi(doc, "{{ a.rule_zh }}", "{{ a.rule_en }}")
-    P(doc, "金额单位：人民币元　Amounts in CNY", "Table English", align=RIGHT).paragraph_format.keep_with_next = True
-    t = Table(
-        doc,
-        [3.2, 2.1, 1.6, 1.8, 2.3, 1.6, 2.0, 2.4],
-        aligns=[LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
-        header=[
-            ("岗位", "Role"),
-            ("人数（出勤/合同）", "People (worked / contract)"),
-            ("出勤天数", "Days"),
-            ("日单价", "Daily rate"),
-            ("出勤金额", "Days × rate"),
-            ("加班时长", "OT hours"),
-            ("加班费", "Overtime"),
-            ("小计", "Subtotal"),
-        ],
-    )
-    t.control("{%tr for r in a.roles %}")
-    t.row(
-        [
-            (["{{ r.role_zh }}"], ["{{ r.role_en }}"]),
-            ["{{ r.headcount }}", " / ", "{{ r.contracted }}"],
-            "{{ r.days }}",
-            "{{ r.daily_rate }}",
-            "{{ r.regular }}",
-            "{{ r.overtime_hours }}",
-            "{{ r.overtime }}",
-            "{{ r.amount }}",
-        ]
-    )
-    t.control("{%tr endfor %}")
-    t.row(
-        [
-            ("合计", "Total"),
-            ["{{ a.total.headcount }}", " / ", "{{ a.total.contracted }}"],
-            "{{ a.total.days }}",
-            "{{ a.total.regular }}",
-            "{{ a.total.overtime_hours }}",
-            "{{ a.total.overtime }}",
-            "{{ a.total.amount }}",
-        ],
-        span=[1, 1, 1, 2, 1, 1, 1],
-        bold=True,
-        fill=LABEL_FILL,
-        aligns=[CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
-    )
     P(
         doc, [("与合同月服务费核对", True), "　", ("Reconciliation with the contract fee", True)]
     ).paragraph_format.keep_with_next = True
-    t = Table(doc, [13.0, 4.0], aligns=[LEFT, RIGHT], header=[("项目", "Item"), ("金额（元）", "Amount (CNY)")])
+    t = Table(doc, [13.0, 4.0], aligns=[LEFT, RIGHT], header=[("项目", "Item"), ("金额", "Amount")])
     t.control("{%tr for x in a.reconcile %}")
     t.row([(["{{ x.zh }}"], ["{{ x.en }}"]), "{{ x.amount }}"])
     t.control("{%tr endfor %}")
@@ -1260,18 +1228,33 @@ def build_settlement_statement():
     bi(doc, "{{ a.explain_zh }}", "{{ a.explain_en }}")
     ctl(doc, "{%p endfor %}")
 
-    heading(doc, "四、结算明细", "Settlement Details")
+    # One settlement per currency: its lines, its total, its invoices; never added together
+    ctl(doc, "{%p for cur in currencies %}")
+    heading(doc, "四、结算明细（{{ cur.name_zh }}）", "Settlement Details ({{ cur.code }})")
+    P(
+        doc, ["金额单位：", "{{ cur.name_zh }}", "　Amounts in ", "{{ cur.code }}"], "Table English", align=RIGHT
+    ).paragraph_format.keep_with_next = True
     t = Table(
         doc,
-        [1.1, 5.6, 1.2, 2.6, 6.5],
-        aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT],
-        header=[("序号", "No."), ("项目", "Item"), ("增减", "±"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
+        [0.9, 5.0, 1.9, 2.4, 0.8, 2.4, 3.6],
+        aligns=[CENTER, LEFT, RIGHT, RIGHT, CENTER, RIGHT, LEFT],
+        header=[
+            ("序号", "No."),
+            ("项目", "Item"),
+            ("数量", "Quantity"),
+            ("单价", "Rate"),
+            ("增减", "±"),
+            ("金额", "Amount"),
+            ("大写", "In words"),
+        ],
     )
-    t.control("{%tr for l in lines %}")
+    t.control("{%tr for l in cur.lines %}")
     t.row(
         [
             "{{ l.no }}",
             (["{{ l.item_zh }}"], ["{{ l.item_en }}"]),
+            (["{{ l.quantity }}", " ", "{{ l.unit_zh }}"], ["{{ l.unit_en }}"]),
+            "{{ l.rate }}",
             "{{ l.sign }}",
             "{{ l.amount }}",
             (["{{ l.words_zh }}"], ["{{ l.words_en }}"]),
@@ -1281,59 +1264,104 @@ def build_settlement_statement():
     t.row(
         [
             ("合计（应付金额）", "Total payable"),
-            "{{ total.amount }}",
-            (["{{ total.words_zh }}"], ["{{ total.words_en }}"]),
+            "{{ cur.total.amount }}",
+            (["{{ cur.total.words_zh }}"], ["{{ cur.total.words_en }}"]),
         ],
-        span=[3, 1, 1],
+        span=[5, 1, 1],
         bold=True,
         fill=LABEL_FILL,
         aligns=[CENTER, RIGHT, LEFT],
     )
-
-    heading(doc, "五、税费", "Tax")
-    ctl(doc, "{%p if tax.included %}")
-    P(doc, ["上述合计金额为含税金额，增值税税率 ", "{{ tax.rate }}", "。"])
-    P(doc, ["The total above includes VAT at ", "{{ tax.rate }}", "."], "English")
-    t = Table(
+    ctl(doc, "{%p if cur.carried_forward %}")
+    bi(
         doc,
-        [4.4, 2.8, 9.8],
-        aligns=[LEFT, RIGHT, LEFT],
-        header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
-    )
-    t.row(
-        [
-            ("其中不含税金额", "of which net of tax"),
-            "{{ tax.net }}",
-            (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"]),
-        ]
-    )
-    t.row(
-        [
-            (["税额（", "{{ tax.rate }}", "）"], ["VAT (", "{{ tax.rate }}", ")"]),
-            "{{ tax.tax }}",
-            (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"]),
-        ]
-    )
-    ctl(doc, "{%p else %}")
-    P(doc, ["上述合计金额为不含税金额，增值税按税率 ", "{{ tax.rate }}", " 另行计收。"])
-    P(doc, ["The total above is net of tax; VAT at ", "{{ tax.rate }}", " is added on top."], "English")
-    t = Table(
-        doc,
-        [4.4, 2.8, 9.8],
-        aligns=[LEFT, RIGHT, LEFT],
-        header=[("项目", "Item"), ("金额（元）", "Amount (CNY)"), ("大写", "In words")],
-    )
-    t.row(
-        [("不含税金额", "Amount net of tax"), "{{ tax.net }}", (["{{ tax.net_words_zh }}"], ["{{ tax.net_words_en }}"])]
-    )
-    t.row(
-        [
-            (["增值税额（", "{{ tax.rate }}", "，另计）"], ["VAT (", "{{ tax.rate }}", ", added on top)"]),
-            "{{ tax.tax }}",
-            (["{{ tax.tax_words_zh }}"], ["{{ tax.tax_words_en }}"]),
-        ]
+        "其中转入下期扣回的扣款（应收款）：{{ cur.carried_forward }}",
+        "Of the deductions, carried forward to the next settlement (receivable): {{ cur.carried_forward }}",
     )
     ctl(doc, "{%p endif %}")
+
+    heading(doc, "五、税费与发票（{{ cur.name_zh }}）", "Tax and Invoices ({{ cur.code }})")
+    ctl(doc, "{%p if cur.tax.included %}")
+    P(
+        doc,
+        [
+            "上述合计金额为含税金额，增值税税率 ",
+            "{{ cur.tax.rate }}",
+            "；税额按每张发票（同一发票类型、同一税率）的合计金额计算。",
+        ],
+    )
+    P(
+        doc,
+        [
+            "The total above includes VAT at ",
+            "{{ cur.tax.rate }}",
+            "; VAT is computed on the total of each invoice (one kind of invoice at one rate).",
+        ],
+        "English",
+    )
+    ctl(doc, "{%p else %}")
+    P(doc, ["上述合计金额为不含税金额，增值税按税率 ", "{{ cur.tax.rate }}", " 另行计收。"])
+    P(doc, ["The amounts above are net of tax; VAT at ", "{{ cur.tax.rate }}", " is added on top."], "English")
+    ctl(doc, "{%p endif %}")
+    t = Table(
+        doc,
+        [4.6, 2.5, 1.5, 2.2, 2.6, 3.6],
+        aligns=[LEFT, RIGHT, CENTER, RIGHT, RIGHT, LEFT],
+        header=[
+            ("发票类型", "Invoice"),
+            ("不含税金额", "Net of VAT"),
+            ("税率", "Rate"),
+            ("税额", "VAT"),
+            ("开票金额", "Amount to invoice"),
+            ("大写", "In words"),
+        ],
+    )
+    t.control("{%tr for v in cur.invoices %}")
+    t.row(
+        [
+            (["{{ v.type_zh }}"], ["{{ v.type_en }}"]),
+            "{{ v.net }}",
+            "{{ v.rate }}",
+            "{{ v.vat }}",
+            "{{ v.gross }}",
+            (["{{ v.words_zh }}"], ["{{ v.words_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.row(
+        [
+            ("合计", "Total"),
+            "{{ cur.tax.net }}",
+            "",
+            "{{ cur.tax.tax }}",
+            "{{ cur.total.amount }}",
+            (["{{ cur.total.words_zh }}"], ["{{ cur.total.words_en }}"]),
+        ],
+        bold=True,
+        fill=LABEL_FILL,
+    )
+    P(
+        doc,
+        [
+            "付款到期日：",
+            "{{ cur.due_zh }}",
+            "（发票于结算单日期收到时；否则自收到合规发票之日起",
+            "{{ cur.payment_days }}",
+            "日）",
+        ],
+    )
+    P(
+        doc,
+        [
+            "Due date: ",
+            "{{ cur.due_en }}",
+            " (with the invoice received on the statement date; otherwise ",
+            "{{ cur.payment_days }}",
+            " days from its receipt)",
+        ],
+        "English",
+    )
+    ctl(doc, "{%p endfor %}")
 
     heading(doc, "六、付款条件", "Payment Terms")
     bi(doc, "{{ payment.zh }}", "{{ payment.en }}")
@@ -1345,6 +1373,24 @@ def build_settlement_statement():
     ctl(doc, "{%p if not notes %}")
     P(doc, "无 / None")
     ctl(doc, "{%p endif %}")
+
+    # the company's own payment approval (经办、审核、财务、批准), before the parties sign
+    heading(doc, "八、甲方内部审批", "Party A's Approval")
+    t = Table(doc, [4.25, 4.25, 4.25, 4.25], aligns=[CENTER] * 4)
+    t.row(
+        [("经办", "Prepared by"), ("审核", "Reviewed by"), ("财务", "Finance"), ("批准", "Approved by")],
+        fill=LABEL_FILL,
+    )
+    t.row(
+        [
+            "{{ approval[0].name }}",
+            "{{ approval[1].name }}",
+            "{{ approval[2].name }}",
+            "{{ approval[3].name }}",
+        ]
+    )
+    t.row([("签字：", "Signature"), ("签字：", "Signature"), ("签字：", "Signature"), ("签字：", "Signature")])
+    t.row([("日期：", "Date"), ("日期：", "Date"), ("日期：", "Date"), ("日期：", "Date")])
 
     signature_table(
         doc,
@@ -1370,19 +1416,20 @@ def build_settlement_statement():
         ],
     )
 
-    # The roster annex: the only place a worker's full name and ID number are printed.
+    # The attendance annex: each worker's days (the quantities of part 4), ID numbers masked
     ctl(doc, "{%p if roster %}")
     heading(doc, "附件：人员考勤明细", "Annex: Worker Attendance").paragraph_format.page_break_before = True
     bi(
         doc,
-        "本附件载有个人信息，仅供双方核对本期结算使用，请妥善保管，不得转作他用。",
-        "This annex holds personal data, for both parties to check this statement only; keep it safe and use it for "
-        "nothing else.",
+        "本附件载有个人信息（身份证号已部分隐藏），仅供双方核对本期结算使用，请妥善保管，不得转作他用。各岗位出勤天数、加班时长合计即第四部分相应行的数量。",
+        "This annex holds personal data (ID numbers partly hidden), for both parties to check this statement only; keep "
+        "it safe and use it for nothing else. Each role's days and overtime hours add up to the quantities of its lines "
+        "in part 4.",
     )
     t = Table(
         doc,
-        [0.9, 1.5, 1.3, 3.7, 3.3, 1.3, 1.3, 1.8, 1.9],
-        aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
+        [0.9, 1.6, 1.5, 3.6, 3.8, 1.3, 1.3, 3.0],
+        aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT, RIGHT, LEFT],
         header=[
             ("序号", "No."),
             ("工号", "Worker ID"),
@@ -1391,7 +1438,6 @@ def build_settlement_statement():
             ("岗位", "Role"),
             ("出勤", "Days"),
             ("加班", "OT hours"),
-            ("金额（元）", "Amount"),
             ("备注", "Note"),
         ],
     )
@@ -1408,7 +1454,6 @@ def build_settlement_statement():
             ),
             "{{ w.days }}",
             "{{ w.overtime_hours }}",
-            "{{ w.amount }}",
             (["{{ w.note_zh }}"], ["{{ w.note_en }}"]),
         ]
     )
