@@ -578,16 +578,19 @@ def cmd_contracts(args: argparse.Namespace) -> int:
 def cmd_templates(args: argparse.Namespace) -> int:
     """Check templates without rendering: broken tags, full-width braces, unknown fields."""
     from pipeline.documents.shapes import known_example
-    from pipeline.render.checks import check_dir, errors
+    from pipeline.render.checks import check_dir, errors, schema_problems
 
     folder = Path(args.dir) if args.dir else args.settings.templates
     if not folder.is_dir():
         raise ConfigError("模板文件夹不存在", "the templates folder does not exist", file=str(folder))
-    problems = check_dir(folder, known=known_example)
+    problems = check_dir(folder, known=known_example) + schema_problems(folder)
     checked = len([p for p in folder.glob("*.docx") if not p.name.startswith("~$")])
     for p in problems:  # plain lines, never folded: names and paths stay copyable
         level = "[red]问题 Problem[/red]" if p.severity == "error" else "[yellow]提示 Note[/yellow]"
-        console.print(f"{level}  {escape(p.template)}" + (escape(f"  [{p.part}]") if p.part else ""), soft_wrap=True)
+        console.print(
+            f"{level}  {escape(p.template or str(folder))}" + (escape(f"  [{p.part}]") if p.part else ""),
+            soft_wrap=True,
+        )
         if p.text:
             console.print(f"  上下文 Text: {escape(p.text)}", soft_wrap=True)
         console.print(f"  {escape(p.message_zh)}", soft_wrap=True)

@@ -389,3 +389,19 @@ def test_documents_with_pictures_open_in_libreoffice(tmp_path, rich_templates):
     shipped.write_bytes(render_docx("review_report.docx", fixture("review_report")))
     pdfs = to_pdf([path, shipped], tmp_path / "pdf")
     assert all(p.stat().st_size > 1000 for p in pdfs)
+
+
+def test_a_literal_typed_in_a_tag_is_unescaped_once_on_both_paths(tmp_path):
+    """Word stores `A & B` typed inside a tag as `A &amp; B`; it must print as typed (issue 18)."""
+    doc = Document()
+    doc.add_paragraph('X: {{ x|default("A & B < C") }} Y: {{ "R&D \'q\' \\"d\\"" }} Z: {{ z }}')
+    path = tmp_path / "literal.docx"
+    doc.save(path)
+    for render in (render_docx, render_docx_docxtpl):
+        out = tmp_path / f"{render.__name__}.docx"
+        out.write_bytes(render(str(path), {"z": "data & <more>"}))
+        text = docx_text(out)
+        assert "X: A & B < C" in text and "Y: R&D 'q' \"d\"" in text and "Z: data & <more>" in text, render
+        with zipfile.ZipFile(out) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+        assert "A &amp; B &lt; C" in xml and "&amp;amp;" not in xml

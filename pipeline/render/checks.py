@@ -29,7 +29,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from pipeline.render.environment import jinja_env
+from pipeline.render.environment import jinja_env, word_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FULLWIDTH = re.compile(r"[｛{][｛{％%＃#]|[％%＃#}｝][}｝]")
@@ -54,7 +54,7 @@ CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "t
 class Problem:
     template: str
     part: str
-    kind: str  # syntax | fullwidth | missing | unreadable | no_context | missing_template
+    kind: str  # syntax | fullwidth | missing | unreadable | no_context | missing_template | schema
     text: str  # the text around it, as a reader of the template sees it
     message_zh: str
     message_en: str
@@ -95,9 +95,7 @@ class Part:
 
 def read_parts(path: Path) -> list[Part]:
     """The parts docxtpl renders, prepared exactly as docxtpl prepares them."""
-    from docxtpl import DocxTemplate  # docxtpl's own patching, only when checking
-
-    tpl = DocxTemplate(io.BytesIO(path.read_bytes()))
+    tpl = word_template(io.BytesIO(path.read_bytes()))
     tpl.init_docx()
 
     def prepare(xml: str) -> str:
@@ -497,6 +495,43 @@ def check_dir(directory: Path, required: tuple[str, ...] = (), known: Known | No
         if path.name.startswith("~$"):
             continue
         problems += check_template(path, known=known)
+    return problems
+
+
+def schema_problems(directory: Path) -> list[Problem]:
+    """Open XML SDK schema errors of the folder's templates: what Word would call unreadable
+    content. A note instead when the validator is not installed."""
+    from pipeline.render import ooxml
+
+    paths = [p for p in sorted(directory.glob("*.docx")) if not p.name.startswith("~$") and zipfile.is_zipfile(p)]
+    if not paths:
+        return []
+    if not ooxml.available():
+        zh, en = ooxml.install_hint()
+        return [
+            Problem(
+                "",
+                "",
+                "schema",
+                "",
+                zh + "；未按 Word 的文件格式标准检查模板",
+                en + "; the templates were not checked against Word's schema",
+                "warning",
+            )
+        ]
+    problems = []
+    for path, found in ooxml.validate(paths).items():
+        for e in found:
+            problems.append(
+                Problem(
+                    path.name,
+                    e.part.lstrip("/"),
+                    "schema",
+                    e.xpath,
+                    f"不符合 Word 文件格式标准（Open XML SDK）：{e.description} Word 打开时可能提示“无法读取的内容”",
+                    f"does not match Word's file format (Open XML SDK): {e.description} Word may report unreadable content",
+                )
+            )
     return problems
 
 

@@ -34,7 +34,7 @@ from jinja2 import Template
 from lxml import etree
 
 from pipeline.errors import RenderError
-from pipeline.render.environment import CORE_TIMES, FIXED_CORE_TIME, jinja_env
+from pipeline.render.environment import CORE_TIMES, FIXED_CORE_TIME, jinja_env, word_template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -212,13 +212,11 @@ def _compile(env, source: str, template_name: str, part: str) -> Template:
 
 def prepare(path: Path, env=None) -> Prepared:
     """Everything that is the same for every document made from this template."""
-    from docxtpl import DocxTemplate
-
     stat = path.stat()
     data = path.read_bytes()
     env = env or jinja_env()
     name = path.name
-    tpl = DocxTemplate(io.BytesIO(data))
+    tpl = word_template(io.BytesIO(data))
     tpl.init_docx()
     document = tpl.docx
     stories: dict[str, _Story] = {}

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from jinja2 import StrictUndefined
@@ -160,9 +161,11 @@ def file_bytes(path: Path) -> bytes:
     return hit[1]
 
 
-def normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes, rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """Same entries in the same order with fixed times and attributes: reproducible bytes.
-    Writers that stamp the save time into docProps/core.xml (openpyxl does) get it fixed too."""
+    Writers that stamp the save time into docProps/core.xml (openpyxl does) get it fixed too;
+    `rewrite` maps an entry's name to a function that corrects its bytes."""
+    rewrite = rewrite or {}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -173,5 +176,43 @@ def normalise_zip(data: bytes) -> bytes:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = CORE_TIMES.sub(FIXED_CORE_TIME, body)
+            if info.filename in rewrite:
+                body = rewrite[info.filename](body)
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+_TAG_BODY = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.S)
+_XML_ENTITIES = (("&quot;", '"'), ("&apos;", "'"), ("&#39;", "'"), ("&amp;", "&"))  # &amp; last: once only
+
+
+def unescape_tag_literals(xml: str) -> str:
+    """Inside {{ }} and {% %}, the text as the author typed it: Word stores `A & B` typed in a
+    tag as `A &amp; B`; docxtpl turns &lt; and &gt; back but not &amp;, so a literal such as
+    `default("A & B")` came out as `A &amp;amp; B` once autoescaped. Each entity is undone once."""
+
+    def plain(m: re.Match) -> str:
+        text = m.group(0)
+        for entity, char in _XML_ENTITIES:
+            text = text.replace(entity, char)
+        return text
+
+    return _TAG_BODY.sub(plain, xml)
+
+
+_WORD_TEMPLATE = None
+
+
+def word_template(source):
+    """docxtpl's DocxTemplate with tag literals unescaped once (`unescape_tag_literals`): the
+    one template class both render paths (and the template checker) patch XML with."""
+    global _WORD_TEMPLATE
+    if _WORD_TEMPLATE is None:
+        from docxtpl import DocxTemplate  # lazily: importing docxtpl costs time the compiled path saves
+
+        class WordTemplate(DocxTemplate):
+            def patch_xml(self, src_xml: str) -> str:
+                return unescape_tag_literals(super().patch_xml(src_xml))
+
+        _WORD_TEMPLATE = WordTemplate
+    return _WORD_TEMPLATE(source)

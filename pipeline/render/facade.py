@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.errors import RenderError
 from pipeline.render.engine import DocxtplImageHost, docxtpl_bound
 from pipeline.render.engine import render as render_compiled
-from pipeline.render.environment import deadline, file_bytes, jinja_env, normalise_zip
+from pipeline.render.environment import deadline, file_bytes, jinja_env, normalise_zip, word_template
 from pipeline.settings import Settings
 
 
@@ -56,9 +56,7 @@ def render_docx(template: str, context: dict[str, Any], document: str = "") -> b
 
 def render_docx_docxtpl(template: str, context: dict[str, Any], document: str = "") -> bytes:
     """docxtpl's own render(): a new DocxTemplate per document (the reference)."""
-    from docxtpl import DocxTemplate  # the reference path only: the compiled path never loads docxtpl
-
-    return _render_with(DocxTemplate(io.BytesIO(template_bytes(template))), template, context, document or template)
+    return _render_with(word_template(io.BytesIO(template_bytes(template))), template, context, document or template)
 
 
 def _render_with(tpl, template: str, context: dict[str, Any], document: str) -> bytes:

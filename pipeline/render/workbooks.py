@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -23,6 +24,30 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+# CT_Font's children in the order the schema requires (ECMA-376 §18.8.22); openpyxl writes the
+# default font as name, family, color, sz, scheme, which Excel tolerates and the Open XML SDK
+# validator (what Word and Excel check against) reports as an error.
+FONT_ORDER = (
+    "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign",
+    "sz", "color", "name", "family", "charset", "scheme",
+)  # fmt: skip
+_SML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def schema_ordered_styles(xml: bytes) -> bytes:
+    """xl/styles.xml with every font's children in schema order."""
+    root = etree.fromstring(xml)
+    rank = {f"{_SML}{name}": n for n, name in enumerate(FONT_ORDER)}
+    for font in root.iter(f"{_SML}font", f"{_SML}rPr"):
+        children = list(font)
+        ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+        if ordered != children:
+            for child in children:
+                font.remove(child)
+            font.extend(ordered)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
     fixed = dt.datetime(2026, 1, 1)
     wb.properties.created = fixed
@@ -30,7 +55,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
     wb.properties.creator = "vendorflow"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    return normalise_zip(buffer.getvalue(), {"xl/styles.xml": schema_ordered_styles})
 
 
 def fill_sheet(ws, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None) -> None:

@@ -196,9 +196,8 @@ class Clauses:
         tblW = tblPr.find(qn("w:tblW"))
         tblW.set(qn("w:type"), "dxa")
         tblW.set(qn("w:w"), str(int((ZH_W + EN_W) / 2.54 * 1440)))
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tblPr.append(layout)
+        # `autofit = False` above already wrote <w:tblLayout w:type="fixed"/> in schema order;
+        # a second one (appended after tblLook) is what the Open XML SDK validator rejected
         look = tblPr.find(qn("w:tblLook"))
         look.set(qn("w:val"), "0400")
         for attr in ("w:firstRow", "w:lastRow", "w:firstColumn", "w:lastColumn"):

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const require = createRequire(path.join(process.env.VENDORFLOW_OOXML_DIR || here, "package.json"));
+const require = createRequire(path.join(here, "package.json"));
 let validate, getFileFormatFromName;
 try {
   ({ default: validate, getFileFormatFromName } = await import(require.resolve("@ooxml-tools/validate")));
