@@ -182,6 +182,10 @@ def _print_rejection_summary(issues: Sequence[Issue], report: Path, first: int =
 def cmd_run(args: argparse.Namespace) -> int:
     check_inputs(args.inputs, args.policy)
     check_outputs(args.outputs)
+    if args.pdf:
+        from pipeline.render.pdf import require_libreoffice
+
+        require_libreoffice()
     quiet_prefect(outputs=args.outputs)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -219,6 +223,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             policy=str(args.policy) if args.policy else None,
             wait_seconds=args.wait,
             strict=args.strict,
+            pdf=args.pdf,
         )
     flows.set_progress(None)
     if summary.issues:
@@ -240,6 +245,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     console.print(
         f"文档 Documents: {summary.documents}（本次渲染 rendered this run: {summary.rendered}，"
         f"未变化 unchanged: {summary.documents - summary.rendered}）   被拒绝的行 Rejected rows: {summary.rejected_rows}"
+        + (f"   PDF: {summary.pdfs}（pdf/）" if summary.pdfs else "")
     )
     for file, sheet, headers in summary.ignored_columns:
         where = f"{file} [{sheet}]" if sheet else file
@@ -747,6 +753,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="任何一行被拒绝即拒绝整个运行（只写校验报告）/ any rejected row rejects the whole run",
+    )
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="同时用 LibreOffice 在 pdf/ 下为每份文档生成 PDF / also write a PDF of every document under pdf/",
     )
     run.set_defaults(func=cmd_run)
     rev = sub.add_parser("review", help="季度/年度评审 quarterly or annual review from the history store")

@@ -14,6 +14,7 @@ a traceback:
     ├── UnreadableFile       an input that cannot be read at all (becomes an Issue; never reaches the CLI)
     ├── RenderError          a document could not be made from its template and context
     ├── PdfUnavailable       --pdf without LibreOffice
+    ├── PdfFailed            LibreOffice could not convert a document (the Word file stays)
     ├── OutputError          an output could not be written (disk full, permissions)
     ├── PeriodBusy           another run holds the period's lock
     ├── HistoryError         the history store cannot be used
@@ -222,6 +223,20 @@ class RenderError(VendorflowError):
 
 class PdfUnavailable(VendorflowError, RuntimeError):
     """LibreOffice (soffice) is not installed, so no PDF can be made."""
+
+
+class PdfFailed(VendorflowError):
+    """LibreOffice could not convert a document; its Word file is in place, no PDF half-written."""
+
+    def __init__(self, document: str, reason: str):
+        self.document, self.reason = document, reason
+        super().__init__(
+            f"无法将 {document} 转换为 PDF（Word 文件已生成，可用 Word 或 LibreOffice 打开检查）/ "
+            f"could not convert {document} to PDF (the Word file is in place; open it to check): {reason}"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.document, self.reason))
 
 
 class OutputError(VendorflowError):

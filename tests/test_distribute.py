@@ -180,7 +180,14 @@ def october(tmp_path_factory):
     """The sample's October, run once; S003 (graded D) also has its improvement notice."""
     base = tmp_path_factory.mktemp("october")
     shutil.copytree(SAMPLE_INPUTS, base / "inputs")
-    set_distribution(base / "inputs", internal_recipients=INTERNAL, retry_attempts=3, retry_backoff_seconds=0.01)
+    # the Word files, so the sending mechanics are tested without LibreOffice (PDFs: test_pdf.py)
+    set_distribution(
+        base / "inputs",
+        internal_recipients=INTERNAL,
+        retry_attempts=3,
+        retry_backoff_seconds=0.01,
+        supplier_formats=["docx"],
+    )
     run_month(base / "inputs", base / "outputs", period=PERIOD)
     root = base / "outputs" / PERIOD
     if not any(f["doc_type"] == "improvement_notice" and f["supplier_id"] == "S003" for f in manifest(root)):

@@ -27,6 +27,7 @@ from pipeline.documents.formatting import period_en, period_zh
 from pipeline.errors import ConfigError, DocumentChanged, IsolationError, Issue
 from pipeline.periods import Period
 from pipeline.publish.jobs import safe_name
+from pipeline.publish.pdfs import PDF_SUFFIX
 from pipeline.validation.formats import is_email
 
 INTERNAL = "@internal"  # ledger group of management's copy; never a supplier id (ids start alphanumeric)
@@ -73,6 +74,7 @@ class Settings:
     retry_attempts: int = 3
     retry_backoff_seconds: float = 2.0
     send_after_monthly_run: bool = False
+    supplier_formats: tuple[str, ...] = ("pdf",)  # what a supplier receives of each Word document
 
 
 def _short_name(org_zh: str) -> str:
@@ -136,6 +138,7 @@ def distribution_settings(policy_file: PolicyFile, environ: Mapping[str, str] = 
         retry_attempts=int(section.get("retry_attempts", 3)),
         retry_backoff_seconds=float(section.get("retry_backoff_seconds", 2)),
         send_after_monthly_run=bool(section.get("send_after_monthly_run", False)),
+        supplier_formats=tuple(section.get("supplier_formats") or ("pdf",)),
     )
 
 
@@ -153,6 +156,11 @@ class Document:
     @property
     def filename(self) -> str:
         return PurePosixPath(self.path).name
+
+    @property
+    def format(self) -> str:
+        """pdf, docx, xlsx…: the file's kind (a document and its PDF share the doc type)."""
+        return PurePosixPath(self.path).suffix.lstrip(".").lower()
 
     @property
     def title(self) -> tuple[str, str]:
@@ -182,9 +190,27 @@ def read_manifest(root: Path, period: str) -> list[Document]:
             file=str(path),
         )
     return [
-        Document(f["path"], f["sha256"], int(f["bytes"]), f["doc_type"], f.get("supplier_id"))
+        Document(f["path"], f["sha256"], int(f["bytes"]), base_doc_type(f["doc_type"]), f.get("supplier_id"))
         for f in body.get("files", [])
     ]
+
+
+def base_doc_type(doc_type: str) -> str:
+    """A PDF's manifest entry is its document's type with `_pdf` added: the same document here."""
+    return doc_type[: -len(PDF_SUFFIX)] if doc_type.endswith(PDF_SUFFIX) else doc_type
+
+
+def in_formats(documents: Sequence[Document], formats: Sequence[str]) -> list[Document]:
+    """What is sent: of each supplier document, the formats the policy names
+    (`distribution.supplier_formats`); management's files as they are, without PDFs."""
+    out = []
+    for doc in documents:
+        if doc.doc_type in SUPPLIER_DOC_TYPES:
+            if doc.format in formats:
+                out.append(doc)
+        elif doc.format != "pdf":
+            out.append(doc)
+    return out
 
 
 @dataclass(frozen=True)

@@ -210,9 +210,11 @@ def monthly_flow(
     wait_seconds: float = 0,
     strict: bool = False,
     timezone: str = "Asia/Shanghai",
+    pdf: bool = False,
 ) -> RunSummary:
     """The monthly review. `period`: YYYY-MM; none for the latest in the inputs; or
-    "previous-month" (scheduled runs): the month before the run's scheduled time in `timezone`."""
+    "previous-month" (scheduled runs): the month before the run's scheduled time in `timezone`.
+    `pdf`: a PDF beside every document."""
     settings = Settings.from_env()
     return monthly(
         PrefectRunner(settings, _progress),
@@ -223,6 +225,7 @@ def monthly_flow(
         Path(policy) if policy else None,
         wait_seconds,
         strict,
+        pdf,
     )
 
 

@@ -9,7 +9,6 @@ the same documents.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.contracts import city_of, contract_context
 from pipeline.documents.formatting import date_en, date_zh
 from pipeline.documents.shapes import known_example
-from pipeline.errors import ConfigError, Issue, PdfUnavailable, display_value
+from pipeline.errors import ConfigError, Issue, PdfFailed, display_value
 from pipeline.publish.jobs import Job, make_job, plan_documents, safe_name
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import (
@@ -254,20 +253,23 @@ def previous_other_files(root: Path) -> list[Written]:
         return []
 
 
-def pdf_stage(root: Path, documents: Sequence[Written], timeout: int | None = None) -> list[Written]:
-    """One LibreOffice process for the whole batch, in a scratch folder; each PDF then
-    lands in contracts/ whole, like every other output."""
+def pdf_stage(root: Path, documents: Sequence[Written]) -> list[Written]:
+    """Converted through LibreOffice kept running for the batch (the pool where this machine can
+    run one); each PDF then lands in contracts/ whole, like every other output."""
 
     if not documents:
         return []
     written = []
-    with tempfile.TemporaryDirectory(prefix="vendorflow-contract-pdf-") as scratch:
-        pdfs = libreoffice.to_pdf(
-            [root / d.path for d in documents], Path(scratch), timeout=timeout or 120 + 10 * len(documents)
-        )
-        for doc, pdf in zip(documents, pdfs):
-            rel = doc.path[: -len(".docx")] + ".pdf"
-            written.append(write_output(root, rel, pdf.read_bytes(), PDF_DOC_TYPE, doc.supplier_id))
+    with libreoffice.converter() as conv:
+        for start in range(0, len(documents), 32):
+            batch = documents[start : start + 32]
+            try:
+                pdfs = conv.convert([root / d.path for d in batch])
+            except Exception as exc:
+                raise PdfFailed(batch[0].path if len(batch) == 1 else f"{batch[0].path} …", str(exc)) from exc
+            for doc, data in zip(batch, pdfs):
+                rel = doc.path[: -len(".docx")] + ".pdf"
+                written.append(write_output(root, rel, data, PDF_DOC_TYPE, doc.supplier_id))
     return written
 
 
@@ -328,16 +330,7 @@ def preflight(plan: ContractPlan, template_dir: Path, pdf: bool) -> None:
             details=problems,
         )
     if pdf:
-        try:
-            libreoffice.soffice()
-        except PdfUnavailable as exc:
-            raise ConfigError(
-                "未安装 LibreOffice（soffice），无法生成 PDF；去掉 --pdf 可只生成 Word 文件，或先安装 LibreOffice"
-                "（Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-noto-cjk）",
-                "LibreOffice (soffice) is not installed, so no PDF can be made; drop --pdf to write the Word "
-                "files only, or install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui "
-                "fonts-noto-cjk)",
-            ) from exc
+        libreoffice.require_libreoffice()
 
 
 def plan_stage(

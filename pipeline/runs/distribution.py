@@ -32,6 +32,7 @@ from pipeline.distribute.delivery import (
     contacts_from,
     contents_text,
     distribution_settings,
+    in_formats,
     mask_address,
     plan_distribution,
     read_document,
@@ -43,6 +44,9 @@ from pipeline.publish.history import HistoryStore
 from pipeline.publish.jobs import safe_name
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import atomic_write
+from pipeline.publish.pdfs import complete_pdfs, pdf_path
+from pipeline.render.pdf import converter as pdf_converter
+from pipeline.render.pdf import require_libreoffice
 from pipeline.runs.runner import Runner
 from pipeline.runs.stages import load_stage
 from pipeline.settings import Limits
@@ -86,6 +90,14 @@ def run_distribution(
     report = Report(code, dry_run)
     with period_lock(outputs_dir, code, wait_seconds):  # the documents cannot change under us; one sender at a time
         documents = read_manifest(root, code)
+        if "pdf" in settings.supplier_formats and any(
+            d.doc_type in SUPPLIER_DOC_TYPES and d.format == "docx" for d in documents
+        ):
+            require_libreoffice()  # before anything is sent: the policy says suppliers receive PDFs
+            if complete_pdfs(root, SUPPLIER_DOC_TYPES, pdf_converter):
+                documents = read_manifest(root, code)
+        listed = documents
+        documents = in_formats(listed, settings.supplier_formats)
         contacts = load_contacts(inputs_dir, deployment.limits)
         store = HistoryStore.for_outputs(outputs_dir, deployment.history_url)
         plan = plan_distribution(
@@ -112,12 +124,17 @@ def run_distribution(
 
         files: dict[str, bytes] = {}
         damaged: set[str] = set()
-        for doc in documents:
-            if doc.doc_type in SUPPLIER_DOC_TYPES + INTERNAL_DOC_TYPES:
+        sent_paths = {d.path for d in documents}
+        for doc in listed:  # a Word file changed since its PDF was made stops the PDF too
+            if doc.doc_type in SUPPLIER_DOC_TYPES + INTERNAL_DOC_TYPES and (
+                doc.path in sent_paths or (doc.doc_type in SUPPLIER_DOC_TYPES and doc.format == "docx")
+            ):
                 try:
-                    files[doc.path] = read_document(root, doc)
+                    data = read_document(root, doc)
+                    if doc.path in sent_paths:
+                        files[doc.path] = data
                 except DocumentChanged:
-                    damaged.add(doc.path)
+                    damaged.update((doc.path, pdf_path(doc.path)))
                     report.failed.append(
                         Note(
                             INTERNAL if doc.doc_type in INTERNAL_DOC_TYPES else doc.supplier_id or "?",

@@ -39,6 +39,8 @@ from pipeline.publish.outputs import (
     validation_report_xlsx,
     write_output,
 )
+from pipeline.publish.pdfs import pdf_stage
+from pipeline.render.pdf import require_libreoffice
 from pipeline.runs.distribution import distribute_after_monthly
 from pipeline.runs.runner import PlainRunner, Runner
 from pipeline.runs.stages import Loaded, input_fingerprints, load_stage, policy_file, validate_stage
@@ -69,6 +71,7 @@ class RunSummary:
     notices: tuple[tuple[str, str], ...] = ()  # (supplier_id, notice) issued this run, in document order
     ignored_columns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (file, sheet, headers no field matched)
     not_evaluated: tuple[str, ...] = ()  # suppliers settled on their contracts with no evaluation row
+    pdfs: int = 0  # PDFs beside the documents (converted now or kept from an earlier run)
 
     @property
     def exit_code(self) -> int:
@@ -384,10 +387,13 @@ def monthly(
     policy_path: Path | None = None,
     wait_seconds: float = 0,
     strict: bool = False,
+    pdf: bool = False,
 ) -> RunSummary:
     """The monthly review, declared once: intake and load → validate → compute → render →
     publish → record. `run` executes each stage (plainly, or as Prefect tasks); `settings` are
     the deployment's (templates folder, history store, input limits), read once at the edge."""
+    if pdf:
+        require_libreoffice()  # before anything is read or written
     config = run.stage("load-policy", policy_file, inputs_dir, policy_path)
     policy = config.policy
     loaded = run.stage("intake-and-load", load_stage, inputs_dir, settings.limits)
@@ -440,7 +446,11 @@ def monthly(
                 settings.templates,
                 retries=1,
             )
-            published = run.stage("publish", publish_stage, root, result, policy, loaded, validated.issues, written)
+            # a PDF beside each document with --pdf; without it, earlier PDFs of unchanged documents stay
+            pdfs = run.stage("pdf", pdf_stage, root, written, pdf)
+            published = run.stage(
+                "publish", publish_stage, root, result, policy, loaded, validated.issues, written + pdfs
+            )
             run.stage("record-history", record_stage, store, run_id, result, published.files, retries=2)
             manifest = publish_manifest(root, published.manifest)
         except BaseException:
@@ -459,6 +469,7 @@ def monthly(
         notices=tuple((sm.supplier_id, a.action) for sm in result.suppliers for a in sm.actions),
         ignored_columns=ignored_columns(loaded),
         not_evaluated=tuple(sm.supplier_id for sm in result.suppliers if not sm.evaluated),
+        pdfs=len(pdfs),
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so
@@ -475,11 +486,14 @@ def run_month(
     wait_seconds: float = 0,
     strict: bool = False,
     settings: Settings | None = None,
+    pdf: bool = False,
 ) -> RunSummary:
     """The whole month without Prefect, in one call (the Python API's edge: without `settings`,
     the environment's)."""
     settings = settings or Settings.from_env()
-    return monthly(PlainRunner(progress), settings, inputs_dir, outputs_dir, period, policy_path, wait_seconds, strict)
+    return monthly(
+        PlainRunner(progress), settings, inputs_dir, outputs_dir, period, policy_path, wait_seconds, strict, pdf
+    )
 
 
 REPORTS = ("errors/validation_report.xlsx", "errors/validation_report.json")
