@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-run
 TESTED := $(VENV)/.installed-test
 SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
 
-.PHONY: run test bench bench-render bench-monthly clean
+.PHONY: run test bench bench-render bench-monthly bench-pdf clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ test: $(TESTED)
 	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest
 
-bench: bench-render bench-monthly
+bench: bench-render bench-monthly bench-pdf
 
 bench-render: $(TESTED)
 	$(BIN)/python bench/render.py
@@ -39,6 +39,10 @@ bench-render: $(TESTED)
 # end to end, 1,000 and 5,000 suppliers, against a naive docxtpl loop (about 15 minutes on 2 cores)
 bench-monthly: $(TESTED)
 	$(BIN)/python bench/monthly.py --sizes 1000,5000
+
+# PDF conversions per second: one LibreOffice start per batch against the persistent pool
+bench-pdf: $(TESTED)
+	$(BIN)/python bench/pdf.py --documents 60 --pool 2
 
 clean:
 	rm -rf outputs $(VENV)
