@@ -525,6 +525,122 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figure(value, places: str = "0.00") -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}" if places == "money" else f"{value:.2f}"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Scores, grades, payables and flags per supplier per month from the history store."""
+    from pipeline.analysis.history import incidents_of, matrix, movements
+    from pipeline.runs.history import history_view
+
+    view = history_view(args.outputs, args.settings.history_url, args.supplier, args.start, args.end, args.xlsx)
+    history = view.history
+    if args.audit:
+        table = Table(title=f"运行记录 Runs ({view.store})")
+        for header in (
+            "期间 Period",
+            "流程 Flow",
+            "开始 Started",
+            "状态 Status",
+            "操作人 Run by",
+            "输入 Inputs",
+            "被取代 Superseded by",
+        ):
+            table.add_column(header)
+        for r in view.runs.to_dict("records"):
+            table.add_row(
+                escape(str(r["period"])),
+                r["flow"],
+                str(r["started_at"])[:19],
+                r["status"],
+                escape(f"{r['run_by']}@{r['host']}"),
+                f"{len(r['inputs'].split('; ')) if r['inputs'] else 0} 个文件 files, "
+                f"policy {str(r['policy_sha256'] or '')[:12]}",
+                (r["superseded_by"] or "")[:8],
+            )
+        console.print(table)
+    elif not history.periods:
+        console.print("所选范围内没有已记录的月份 / no month is recorded in that range")
+    elif args.supplier:
+        rows = history.results
+        first = rows.iloc[-1]
+        console.print(
+            f"[bold]{escape(args.supplier)} {escape(first['name_zh'])} {escape(first['name_en'] or '')}[/bold]"
+        )
+        table = Table(title="月度记录 Month by month")
+        for header in (
+            "期间 Period",
+            "总分 Score",
+            "评级 Grade",
+            "扣款 Penalties",
+            "奖励 Rewards",
+            "应付 Payable",
+            "标记 Flags",
+        ):
+            table.add_column(header, justify="right")
+        for r in rows.to_dict("records"):
+            table.add_row(
+                r["period"],
+                _figure(r["score"]) if r["rated"] else "未评级 not rated",
+                r["grade"] or "—",
+                _figure(r["penalties"], "money"),
+                _figure(r["rewards"], "money"),
+                f"{_figure(r['payable'], 'money')} {r['currency'] or ''}",
+                str(r["flags"]),
+            )
+        console.print(table)
+        for a in history.actions.to_dict("records"):
+            zh, en = ACTION_LABELS.get(a["action"], (a["action"], a["action"]))
+            console.print(
+                escape(f"文书 Notice {a['period']}: {zh} {en} — {a['reason_zh']} / {a['reason_en']}"), soft_wrap=True
+            )
+        for i in incidents_of(history):
+            console.print(
+                escape(
+                    f"事件 Incident {i['period']}: {i.get('incident_id', '')} {i.get('severity', '')} {i.get('description', '')}"
+                ),
+                soft_wrap=True,
+            )
+        for f in history.flags.to_dict("records"):
+            console.print(
+                escape(f"标记 Flag {f['period']} [{f['severity']}] {f['message_zh']} / {f['message_en']}"),
+                soft_wrap=True,
+            )
+    else:
+        scores, grades = matrix(history, "score"), matrix(history, "grade")
+        payable, flags = matrix(history, "payable"), matrix(history, "flags")
+        table = Table(title=f"得分与评级 Scores and grades ({history.periods[0]} – {history.periods[-1]})")
+        table.add_column("供应商 Supplier")
+        for p in history.periods:
+            table.add_column(p, justify="right")
+        last = history.periods[-1]
+        table.add_column(f"应付 Payable {last}", justify="right")
+        table.add_column(f"标记 Flags {last}", justify="right")
+        for s, g, pay, fl in zip(*(m.to_dict("records") for m in (scores, grades, payable, flags))):
+            cells = [
+                f"{_figure(s[p])} {g[p] or ''}".strip() if g[p] or s[p] is not None else "" for p in history.periods
+            ]
+            table.add_row(
+                escape(f"{s['supplier_id']} {s['name_zh']}"),
+                *cells,
+                _figure(pay[last], "money") if pay[last] is not None else "",
+                str(fl[last]) if fl[last] is not None else "",
+            )
+        console.print(table)
+        moved = [m for m in movements(history) if m.change][:5]
+        if moved:
+            console.print(
+                "变化最大 Moved most: "
+                + "  ".join(f"{m.supplier_id} {m.first:.2f} → {m.last:.2f} ({m.change:+.2f})" for m in moved)
+            )
+    if view.xlsx:
+        console.print(escape(f"工作簿 Workbook: {view.xlsx}"))
+    return 0
+
+
 def _print_warnings(warnings: Sequence[Issue], limit: int = 50) -> None:
     table = Table(title="请复核 For review (已生成 rendered)", show_lines=False)
     for header in ("文件 File", "行 Row", "列 Column", "值 Value", "说明 Note"):
@@ -760,6 +876,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="同时用 LibreOffice 在 pdf/ 下为每份文档生成 PDF / also write a PDF of every document under pdf/",
     )
     run.set_defaults(func=cmd_run)
+    hist = sub.add_parser("history", help="历史记录 scores, grades, payables and flags over the months recorded")
+    hist.add_argument("--supplier", metavar="ID", help="只看一家供应商的记录 / one supplier's record")
+    hist.add_argument(
+        "--from", dest="start", metavar="YYYY-MM", help="起始月份 / first month (default: the first recorded)"
+    )
+    hist.add_argument("--to", dest="end", metavar="YYYY-MM", help="截止月份 / last month (default: the last recorded)")
+    hist.add_argument("--outputs", type=Path, default=Path("outputs"))
+    hist.add_argument("--xlsx", type=Path, metavar="FILE", help="同时写出工作簿 / also write the workbook to FILE")
+    hist.add_argument("--audit", action="store_true", help="列出每次运行 / list the runs: who, when, which inputs")
+    hist.set_defaults(func=cmd_history)
     rev = sub.add_parser("review", help="季度/年度评审 quarterly or annual review from the history store")
     rev.add_argument("--period", required=True, help="YYYY-Qn（如 2026-Q3）或 YYYY / e.g. 2026-Q3 or 2026")
     rev.add_argument("--outputs", type=Path, default=Path("outputs"))

@@ -53,6 +53,11 @@ def generated(tmp_path_factory) -> dict[str, Path]:
             path = manifest.parent / entry["path"]
             if path.suffix in (".docx", ".xlsx"):
                 picked.setdefault(f"{entry['doc_type']}{path.suffix}", path)
+    from pipeline.runs.history import history_view
+
+    history_view(out, xlsx=root / "history.xlsx")  # vendorflow history --xlsx
+    history_view(out, supplier="S003", xlsx=root / "history_S003.xlsx")  # one supplier: with the trend chart
+    picked["history.xlsx"], picked["history_supplier.xlsx"] = root / "history.xlsx", root / "history_S003.xlsx"
     for kind in available_kinds():
         path = root / "templates" / f"{kind}.xlsx"
         path.parent.mkdir(exist_ok=True)
@@ -87,6 +92,8 @@ def test_one_document_of_every_type_and_every_workbook_is_valid(generated):
         "validation_report.xlsx",
         "selection_table.xlsx",
         "supplier_row.xlsx",
+        "history.xlsx",
+        "history_supplier.xlsx",
     }
     assert expected <= set(generated), sorted(expected - set(generated))
     found = ooxml.validate(list(generated.values()))

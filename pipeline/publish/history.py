@@ -326,6 +326,42 @@ class HistoryStore:
         with self._connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    # --- for analysis: the same current rows as pandas DataFrames (pandas.read_sql) --------
+
+    CURRENT_TABLES = ("results", "flags", "actions", "documents", "receivables")
+
+    def current_frame(self, table: str, periods: Sequence[str] | None = None, flow: str = "monthly"):
+        """A table's rows of the current (completed, not superseded) run of each period, as a
+        DataFrame; `periods` limits them. Money and scores stay text here: the caller makes
+        them Decimal (they are stored exactly as shown)."""
+        import pandas as pd
+
+        if table not in self.CURRENT_TABLES:
+            raise ValueError(f"not a table of results: {table}")
+        t = metadata.tables[table]
+        query = (
+            sa.select(t, runs.c.finished_at.label("recorded_at"))
+            .join(runs, runs.c.run_id == t.c.run_id)
+            .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow))
+        )
+        if periods is not None:
+            query = query.where(t.c.period.in_(list(periods)))
+        try:
+            with self._connect() as conn:
+                return pd.read_sql(query.order_by(t.c.period, t.c.supplier_id), conn)
+        except (DatabaseError, OperationalError) as exc:
+            raise HistoryError(self.where(), exc) from exc
+
+    def runs_frame(self):
+        """Every run, in the order they started (the audit trail), as a DataFrame."""
+        import pandas as pd
+
+        try:
+            with self._connect() as conn:
+                return pd.read_sql(sa.select(runs).order_by(runs.c.started_at, runs.c.run_id), conn)
+        except (DatabaseError, OperationalError) as exc:
+            raise HistoryError(self.where(), exc) from exc
+
     def audit(self, period: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(runs).order_by(runs.c.started_at, runs.c.run_id)
         if period:
