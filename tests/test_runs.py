@@ -21,6 +21,7 @@ MONTHLY_STAGES = [
     "open-history",
     "compute",
     "render-documents",
+    "pdf",
     "publish",
     "record-history",
 ]

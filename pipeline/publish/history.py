@@ -1,7 +1,9 @@
 """The history store: every run of every period, append-only.
 
 Embedded SQLite (outputs/history.sqlite) by default, nothing to start; a SQLAlchemy URL in
-VENDORFLOW_HISTORY_URL (e.g. postgresql+psycopg://…) when several machines share it.
+VENDORFLOW_HISTORY_URL (postgresql://… is read as postgresql+psycopg://…, psycopg 3: the
+`postgres` extra) when several machines share it. With PostgreSQL, the period lock is a
+database advisory lock (`advisory_lock`), so it holds across machines.
 A rerun of a period supersedes the earlier run's results but never deletes them: who ran
 what, when, from which inputs stays on record (知识管理 / 监督与改进).
 """
@@ -10,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import json
 import socket
+import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from pipeline.compute.month import PastResult
-from pipeline.errors import HistoryError
+from pipeline.errors import HistoryError, PeriodBusy
 from pipeline.periods import Period
 
 metadata = sa.MetaData()
@@ -140,6 +145,67 @@ sends = sa.Table(
 )
 
 
+def engine_url(url: str) -> str:
+    """postgresql:// and postgres:// through psycopg 3 (SQLAlchemy's default would be psycopg2)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def _lock_key(name: str) -> int:
+    """A 64-bit advisory lock key for a period (or any run folder), the same on every machine."""
+    return int.from_bytes(hashlib.sha256(f"vendorflow:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def advisory_lock(url: str, name: str, holder: str, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold PostgreSQL's session advisory lock for `name` on a connection of its own for the
+    block (the server releases it if this process dies), waiting up to `wait_seconds`; after
+    that, PeriodBusy naming the holder (its application_name and address)."""
+    engine = sa.create_engine(
+        engine_url(url), poolclass=sa.pool.NullPool, connect_args={"application_name": holder[:63]}
+    )
+    key = _lock_key(name)
+    where = url.split("@")[-1]
+    try:
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise HistoryError(where, exc) from exc
+    try:
+        deadline = time.monotonic() + max(wait_seconds, 0)
+        while not conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar():
+            if time.monotonic() >= deadline:
+                row = conn.execute(
+                    sa.text(
+                        "SELECT a.application_name, a.client_addr FROM pg_locks l "
+                        "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                        "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
+                    ),
+                    {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF},
+                ).first()
+                who = f"{row.application_name or '?'} from {row.client_addr or 'local'}" if row else "another run"
+                raise PeriodBusy(name, f"{who} (database lock at {where})")
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            try:
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+            except (DatabaseError, OperationalError):
+                pass  # the connection is gone: so is the lock
+    except (DatabaseError, OperationalError) as exc:
+        raise HistoryError(where, exc) from exc
+    finally:
+        conn.close()
+        engine.dispose()
+
+
 def default_url(outputs_dir: Path) -> str:
     """The embedded default: an SQLite file beside the period folders."""
     return f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
@@ -159,7 +225,7 @@ class HistoryStore:
         try:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = sa.create_engine(url, future=True)
+            self.engine = sa.create_engine(engine_url(url), future=True)
             with self.engine.begin() as conn:
                 if url.startswith("sqlite"):
                     conn.exec_driver_sql("PRAGMA quick_check").fetchall()

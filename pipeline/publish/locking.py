@@ -1,5 +1,9 @@
 """One run per period at a time: two runs writing the same folder would interleave files.
 
+With a PostgreSQL history store the lock is the database's advisory lock for the period
+(`history.advisory_lock`): two machines with their own view of the outputs folder, or a file
+system without working locks, still never run the same period at once. Otherwise:
+
 A lock file per period under outputs/.locks/, held through `filelock` (an advisory lock the
 operating system releases when the process ends, on Linux, macOS and Windows alike, so a killed
 run never leaves a stale lock behind). Beside it, `<period>.holder` says who holds it, for the
@@ -18,6 +22,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import PeriodBusy
+from pipeline.publish.history import advisory_lock, is_postgres
 
 
 def _holder() -> str:
@@ -29,8 +34,15 @@ def _holder() -> str:
 
 
 @contextmanager
-def period_lock(outputs_dir: Path, period: str, wait_seconds: float = 0) -> Iterator[None]:
-    """Hold `period`'s lock, waiting up to `wait_seconds` for another run to finish (PeriodBusy after)."""
+def period_lock(
+    outputs_dir: Path, period: str, wait_seconds: float = 0, store_url: str | None = None
+) -> Iterator[None]:
+    """Hold `period`'s lock, waiting up to `wait_seconds` for another run to finish (PeriodBusy after);
+    in the database when `store_url` (the history store) is PostgreSQL."""
+    if is_postgres(store_url):
+        with advisory_lock(store_url, period, f"vendorflow {_holder()}", wait_seconds):
+            yield
+        return
     lock_dir = outputs_dir / ".locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     holder = lock_dir / f"{period}.holder"

@@ -380,7 +380,7 @@ def contracts(
     plan, template_dir = plan_stage(validated, policy, templates, period, terms, settings.templates)
     preflight(plan, template_dir, pdf)
     root = outputs_dir / plan.folder
-    with period_lock(outputs_dir, plan.folder):
+    with period_lock(outputs_dir, plan.folder, store_url=settings.history_url):
         retire_manifest(root)  # a manifest is only ever true: none while files are being replaced
         documents = run.stage("contracts-render", render_contracts, run, root, plan.jobs, retries=1)
         pdfs = run.stage("contracts-pdf", pdf_stage, root, documents) if pdf else []

@@ -88,7 +88,9 @@ def run_distribution(
     root = outputs_dir / code
     resend = {INTERNAL if r in ("internal", INTERNAL) else r for r in resend}
     report = Report(code, dry_run)
-    with period_lock(outputs_dir, code, wait_seconds):  # the documents cannot change under us; one sender at a time
+    with period_lock(
+        outputs_dir, code, wait_seconds, deployment.history_url
+    ):  # the documents cannot change under us; one sender at a time
         documents = read_manifest(root, code)
         if "pdf" in settings.supplier_formats and any(
             d.doc_type in SUPPLIER_DOC_TYPES and d.format == "docx" for d in documents

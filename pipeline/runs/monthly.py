@@ -405,7 +405,15 @@ def monthly(
         # the month's evaluations were rejected (or depend on rejected rows): report that, and never
         # fall back to an older month
         summary = run.stage(
-            "reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds
+            "reject-run",
+            reject_run,
+            outputs_dir,
+            chosen,
+            policy,
+            loaded,
+            validated.issues,
+            wait_seconds,
+            settings.history_url,
         )
         return replace(summary, chosen=how, stopped=True)
     in_force = contracts_in_force(validated, chosen)
@@ -418,11 +426,19 @@ def monthly(
         )
     if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
         summary = run.stage(
-            "reject-run", reject_run, outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds
+            "reject-run",
+            reject_run,
+            outputs_dir,
+            chosen,
+            policy,
+            loaded,
+            validated.issues,
+            wait_seconds,
+            settings.history_url,
         )
         return replace(summary, chosen=how)
     root = outputs_dir / chosen.code
-    with period_lock(outputs_dir, chosen.code, wait_seconds):
+    with period_lock(outputs_dir, chosen.code, wait_seconds, settings.history_url):
         store, past, carried = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
         result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded, carried)
         run_id = store.begin_run(
@@ -506,11 +522,17 @@ REPORTS = ("errors/validation_report.xlsx", "errors/validation_report.json")
 
 
 def reject_run(
-    outputs_dir: Path, period: Period, policy: Policy, loaded, issues: Sequence[Issue], wait_seconds: float = 0
+    outputs_dir: Path,
+    period: Period,
+    policy: Policy,
+    loaded,
+    issues: Sequence[Issue],
+    wait_seconds: float = 0,
+    store_url: str | None = None,
 ):
     """Write the validation report for `period` and nothing else; returns the run's summary."""
     root = outputs_dir / period.code
-    with period_lock(outputs_dir, period.code, wait_seconds):
+    with period_lock(outputs_dir, period.code, wait_seconds, store_url):
         clean_temporaries(root)
         retire_manifest(root)
         kept = [

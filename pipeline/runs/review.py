@@ -92,7 +92,7 @@ def render_review(
     """Without `policy`, the one the history store kept with the review's latest month."""
     store = HistoryStore.for_outputs(outputs_dir, settings.history_url)
     root = outputs_dir / review.code
-    with period_lock(outputs_dir, review.code):
+    with period_lock(outputs_dir, review.code, store_url=settings.history_url):
         if policy is None and store.current_results([m.code for m in review.months]):
             policy = recorded_policy(store, review)
         jobs = review_jobs(store, review, policy, settings.templates) if policy is not None else []

@@ -136,9 +136,10 @@ def evaluate_and_publish(
     policy: SelectionPolicy,
     event_id: str,
     templates: Path = SHIPPED_TEMPLATES,
+    store_url: str | None = None,
 ) -> SelectionSummary:
     result = evaluate_stage(validated, loaded.aliases, policy, event_id)
-    with period_lock(outputs_dir, f"selection-{safe_name(result.event_id)}"):
+    with period_lock(outputs_dir, f"selection-{safe_name(result.event_id)}", store_url=store_url):
         return publish_selection(outputs_dir, result, loaded, dict(loaded.aliases.labels), templates)
 
 
@@ -164,6 +165,7 @@ def selection(
         policy,
         event_id,
         settings.templates,
+        settings.history_url,
     )
     run.announce("selection", summary)
     return summary
