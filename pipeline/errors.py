@@ -264,7 +264,10 @@ class PeriodBusy(VendorflowError):
 class HistoryError(VendorflowError):
     """The store cannot be used (damaged file, unreachable server): the run stops before writing."""
 
-    def __init__(self, where: str, cause: Exception):
+    def __init__(self, where: str, cause: Exception | str):
+        if isinstance(cause, str):  # a reason already in both languages (the schema, say)
+            super().__init__(f"{where}: {cause}")
+            return
         super().__init__(
             f"历史数据库无法使用（文件损坏或无法连接）：{where}；输入文件未被改动，请修复或移走该数据库后重试 / "
             f"the history database cannot be used (damaged or unreachable): {where}; the inputs were not touched — "

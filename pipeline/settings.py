@@ -29,6 +29,7 @@ from pipeline.errors import ConfigError
 MB = 1024 * 1024
 ENV_TEMPLATES = "VENDORFLOW_TEMPLATES"
 ENV_HISTORY_URL = "VENDORFLOW_HISTORY_URL"
+ENV_HISTORY_MIGRATE = "VENDORFLOW_HISTORY_MIGRATE"  # never: refuse an older store instead of migrating it
 ENV_WORKERS = "VENDORFLOW_RENDER_WORKERS"
 ENV_DASK_ADDRESS = "VENDORFLOW_DASK_ADDRESS"
 ENV_MAX_FILE_MB = "VENDORFLOW_MAX_FILE_MB"
@@ -56,6 +57,7 @@ class Limits:
 class Settings:
     templates: Path = SHIPPED_TEMPLATES
     history_url: str | None = None
+    history_migrate: bool = True  # an older store is migrated forward when opened
     render_workers: int | None = None  # None: every usable core
     render_seconds: float = 120.0  # the most one document may take to render
     dask_address: str | None = None
@@ -78,6 +80,7 @@ class Settings:
         return cls(
             templates=Path(templates) if templates else SHIPPED_TEMPLATES,
             history_url=ours.get(ENV_HISTORY_URL, "").strip() or None,
+            history_migrate=ours.get(ENV_HISTORY_MIGRATE, "").strip().lower() not in ("never", "no", "0", "false"),
             render_workers=int(workers) if workers else None,
             render_seconds=_number(ours, ENV_RENDER_SECONDS, 120),
             dask_address=ours.get(ENV_DASK_ADDRESS, "").strip() or None,

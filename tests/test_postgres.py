@@ -149,3 +149,104 @@ def test_a_second_run_of_the_same_period_exits_2_naming_the_first(postgres, samp
         if other.poll() is None:
             other.kill()
             other.wait()
+
+
+# --- a versioned store: an older one is migrated forward -----------------------------------
+
+PREVIOUS = Path(__file__).resolve().parent / "fixtures" / "history" / "previous_release.sqlite"
+
+
+def test_a_store_written_by_the_previous_release_is_migrated_and_still_works(tmp_path):
+    """tests/fixtures/history/previous_release.sqlite: September and October 2026 of the sample,
+    written by the release before schema versioning (scores and money as text)."""
+    import sqlite3
+
+    from pipeline.runs.history import history_view
+    from pipeline.runs.monthly import run_month
+    from pipeline.runs.review import run_review
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copyfile(PREVIOUS, out / "history.sqlite")
+    before = sqlite3.connect(out / "history.sqlite")
+    assert before.execute("SELECT typeof(score) FROM results LIMIT 1").fetchone() == ("text",)
+    assert "alembic_version" not in {r[0] for r in before.execute("SELECT name FROM sqlite_master")}
+    before.close()
+
+    store = HistoryStore.for_outputs(out)
+    assert (store.schema_from, store.schema) == ("0000", "0002")
+    after = sqlite3.connect(out / "history.sqlite")
+    kinds = after.execute("SELECT typeof(score), typeof(payable) FROM results LIMIT 1").fetchone()
+    assert "text" not in kinds, kinds  # numbers now (SQLite's NUMERIC keeps 197125.00 as an integer)
+    after.close()
+    october = {r.supplier_id: r for r in store.current_results(["2026-10"])}
+    assert october["S003"].score == Decimal("46.56") and october["S002"].payable == Decimal("84867.48")
+    assert len(store.audit()) == 2
+
+    # and the store keeps working: another month, a review, the history command, the ledger
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    run_month(inputs, out, period="2026-08", settings=Settings())
+    review = run_review(out, "2026-Q3", settings=Settings())
+    assert review.months_recorded == 2
+    view = history_view(out)
+    assert view.history.periods == ("2026-08", "2026-09", "2026-10")
+    assert HistoryStore.for_outputs(out).sent_documents("2026-10") == []
+
+
+def test_an_older_store_is_refused_unchanged_when_migration_is_turned_off(tmp_path):
+    from pipeline.errors import HistoryError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copyfile(PREVIOUS, out / "history.sqlite")
+    data = (out / "history.sqlite").read_bytes()
+    settings = Settings.from_env({"VENDORFLOW_HISTORY_MIGRATE": "never"})
+    assert settings.history_migrate is False
+    with pytest.raises(HistoryError) as refused:
+        HistoryStore.for_outputs(out, None, settings.history_migrate)
+    assert (
+        "0000" in str(refused.value)
+        and "0002" in str(refused.value)
+        and "VENDORFLOW_HISTORY_MIGRATE" in str(refused.value)
+    )
+    assert (out / "history.sqlite").read_bytes() == data  # nothing changed
+
+
+def test_a_failed_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    import pipeline.publish.history as history
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copyfile(PREVIOUS, out / "history.sqlite")
+    data = (out / "history.sqlite").read_bytes()
+    real = history._stamp
+
+    def upgrade_then_fail(conn, migrate, where):
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(history.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")  # every step done…
+        raise RuntimeError("power cut")  # …and then the process dies before the commit
+
+    monkeypatch.setattr(history, "_bring_to_head", upgrade_then_fail)
+    with pytest.raises(RuntimeError):
+        HistoryStore.for_outputs(out)
+    monkeypatch.setattr(history, "_bring_to_head", history._bring_to_head)
+    import sqlite3
+
+    con = sqlite3.connect(out / "history.sqlite")
+    assert con.execute("SELECT typeof(score) FROM results LIMIT 1").fetchone() == ("text",)
+    assert "alembic_version" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+    assert real is history._stamp and len(data) > 0
+
+
+def test_a_new_store_starts_at_this_releases_schema_on_each_backend(store_url, tmp_path):
+    store = HistoryStore.for_outputs(tmp_path, store_url)
+    assert (store.schema_from, store.schema) == (None, "0002")
+    again = HistoryStore.for_outputs(tmp_path, store_url)
+    assert (again.schema_from, again.schema) == ("0002", "0002")

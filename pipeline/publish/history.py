@@ -17,6 +17,7 @@ import json
 import socket
 import time
 import uuid
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -30,7 +31,15 @@ from pipeline.compute.month import PastResult
 from pipeline.errors import HistoryError, PeriodBusy
 from pipeline.periods import Period
 
+# SQLite has no decimal type: SQLAlchemy stores NUMERIC as a float and returns it as a Decimal
+# at the column's scale (exact to the fen for any amount below 10^13); the warning says so.
+warnings.filterwarnings("ignore", r"Dialect sqlite\+pysqlite does \*not\* support Decimal", sa.exc.SAWarning)
+
 metadata = sa.MetaData()
+MONEY = sa.Numeric(18, 2)  # to the fen, exactly (schema revision 0002)
+SCORE = sa.Numeric(9, 2)
+SCHEMA_HEAD = "0002"  # the revision this release writes; older stores are migrated forward
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 runs = sa.Table(
     "runs",
@@ -58,12 +67,12 @@ results = sa.Table(
     sa.Column("name_en", sa.Text),
     sa.Column("category", sa.String(32)),
     sa.Column("rated", sa.Boolean, nullable=False),
-    sa.Column("score", sa.String(16)),
+    sa.Column("score", SCORE),
     sa.Column("grade", sa.String(8)),
     sa.Column("kpis_json", sa.Text),
-    sa.Column("penalties", sa.String(24)),
-    sa.Column("rewards", sa.String(24)),
-    sa.Column("payable", sa.String(24)),
+    sa.Column("penalties", MONEY),
+    sa.Column("rewards", MONEY),
+    sa.Column("payable", MONEY),
     sa.Column("currency", sa.String(8)),
     sa.Column("incidents_json", sa.Text),
 )
@@ -109,7 +118,7 @@ receivables = sa.Table(
     sa.Column("period", sa.String(16), nullable=False),
     sa.Column("supplier_id", sa.String(64), nullable=False),
     sa.Column("currency", sa.String(8), nullable=False),
-    sa.Column("amount", sa.String(24), nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
 )
 # The policy each run used, kept whole (by its sha256), so that a quarterly review or a look at
 # history months later scores as those months were scored, from any folder.
@@ -206,6 +215,68 @@ def advisory_lock(url: str, name: str, holder: str, wait_seconds: float = 0) -> 
         engine.dispose()
 
 
+def _transactional_ddl(engine) -> None:
+    """pysqlite commits before every DDL statement by itself; with BEGIN emitted here instead, a
+    migration (and every write) is one real transaction (SQLAlchemy's documented recipe)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def _revision(conn) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _bring_to_head(conn, migrate: bool, where: str) -> str | None:
+    """Create a new store at this release's schema, or migrate an older one forward (on the
+    caller's transaction: all or nothing). Returns the revision it was found at (None: new)."""
+    from alembic import command
+    from alembic.config import Config
+
+    tables = set(sa.inspect(conn).get_table_names())
+    current = _revision(conn)
+    if current is None and "runs" not in tables:  # a new store
+        metadata.create_all(conn)
+        _stamp(conn, SCHEMA_HEAD)
+        return None
+    found = current or "0000"  # tables but no version: written before the schema was versioned
+    if current == SCHEMA_HEAD:
+        return current
+    if current is not None and current > SCHEMA_HEAD:
+        raise HistoryError(
+            where,
+            f"历史数据库的结构版本 {current} 比本版本（{SCHEMA_HEAD}）新：请升级 vendorflow / "
+            f"the store's schema {current} is newer than this release's ({SCHEMA_HEAD}): upgrade vendorflow",
+        )
+    if not migrate:
+        raise HistoryError(
+            where,
+            f"历史数据库的结构版本为 {found}，本版本需要 {SCHEMA_HEAD}：去掉 VENDORFLOW_HISTORY_MIGRATE=never "
+            f"即可自动升级（先备份） / the store's schema is {found} and this release needs {SCHEMA_HEAD}: "
+            "unset VENDORFLOW_HISTORY_MIGRATE=never to migrate it (back it up first)",
+        )
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    if current is None:
+        command.upgrade(config, "0001")  # the baseline: whatever tables were missing
+    command.upgrade(config, "head")
+    return found
+
+
+def _stamp(conn, revision: str) -> None:
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    conn.execute(sa.text("DELETE FROM alembic_version"))
+    conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": revision})
+
+
 def default_url(outputs_dir: Path) -> str:
     """The embedded default: an SQLite file beside the period folders."""
     return f"sqlite:///{(outputs_dir / 'history.sqlite').resolve()}"
@@ -220,26 +291,36 @@ def _dec(text: str | None) -> Decimal | None:
 
 
 class HistoryStore:
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrate: bool = True):
+        """Open (or create) the store. A store an earlier release wrote is migrated forward to
+        this release's schema in one transaction, unless `migrate` is false: then it is refused
+        with a message saying so (HistoryError), and nothing is changed."""
         self.url = url
         try:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine = sa.create_engine(engine_url(url), future=True)
+            if self.engine.dialect.name == "sqlite":
+                _transactional_ddl(self.engine)
             with self.engine.begin() as conn:
                 if url.startswith("sqlite"):
                     conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-                metadata.create_all(conn)
+                self.schema_from = _bring_to_head(conn, migrate, self.where())
         except (DatabaseError, OperationalError) as exc:
             raise HistoryError(self.where(), exc) from exc
+
+    @property
+    def schema(self) -> str:
+        with self._connect() as conn:
+            return _revision(conn) or ""
 
     def where(self) -> str:
         return self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else self.url.split("@")[-1]
 
     @classmethod
-    def for_outputs(cls, outputs_dir: Path, url: str | None = None) -> HistoryStore:
+    def for_outputs(cls, outputs_dir: Path, url: str | None = None, migrate: bool = True) -> HistoryStore:
         """The store at `url` (the settings' VENDORFLOW_HISTORY_URL), else the SQLite file in `outputs_dir`."""
-        return cls(url or default_url(outputs_dir))
+        return cls(url or default_url(outputs_dir), migrate)
 
     def begin_run(
         self,

@@ -101,7 +101,7 @@ def run_distribution(
         listed = documents
         documents = in_formats(listed, settings.supplier_formats)
         contacts = load_contacts(inputs_dir, deployment.limits)
-        store = HistoryStore.for_outputs(outputs_dir, deployment.history_url)
+        store = HistoryStore.for_outputs(outputs_dir, deployment.history_url, deployment.history_migrate)
         plan = plan_distribution(
             code,
             documents,

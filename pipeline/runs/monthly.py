@@ -117,11 +117,11 @@ def choose_period(validated: Validated, requested: str | None, loaded: Loaded | 
 
 
 def history_stage(
-    outputs_dir: Path, period: Period, url: str | None = None
+    outputs_dir: Path, period: Period, url: str | None = None, migrate: bool = True
 ) -> tuple[HistoryStore, list[PastResult], dict[str, dict[str, Decimal]]]:
-    """Open the store before anything is written (a damaged store stops the run cleanly) and
-    read what earlier periods recorded."""
-    store = HistoryStore.for_outputs(outputs_dir, url)
+    """Open the store before anything is written (a damaged store, or an older one it may not
+    migrate, stops the run cleanly) and read what earlier periods recorded."""
+    store = HistoryStore.for_outputs(outputs_dir, url, migrate)
     return store, [r for r in store.current_results() if r.period < period.code], store.carried_into(period.code)
 
 
@@ -165,7 +165,7 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
                 "name_en": sm.supplier.get("name_en", ""),
                 "category": sm.supplier["category"],
                 "rated": sm.card.rated,
-                "score": str(sm.card.total) if sm.card.rated else None,
+                "score": sm.card.total if sm.card.rated else None,
                 "grade": sm.card.band.grade if sm.card.rated else None,
                 "kpis_json": json.dumps(
                     {
@@ -178,9 +178,9 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
                     ensure_ascii=False,
                     sort_keys=True,
                 ),
-                "penalties": str(s.penalty_net) if s else None,
-                "rewards": str(s.reward_total) if s else None,
-                "payable": str(s.payable) if s else None,
+                "penalties": s.penalty_net if s else None,
+                "rewards": s.reward_total if s else None,
+                "payable": s.payable if s else None,
                 "currency": s.currency if s else None,
                 "incidents_json": json.dumps(
                     [{k: str(v) for k, v in i.items()} for i in sm.incidents], ensure_ascii=False
@@ -210,7 +210,7 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
         )
     docs = [{"path": w.path, "sha256": w.sha256, "doc_type": w.doc_type, "supplier_id": w.supplier_id} for w in written]
     receivable_rows = [
-        {"supplier_id": sm.supplier_id, "currency": st.currency, "amount": str(st.carried_forward)}
+        {"supplier_id": sm.supplier_id, "currency": st.currency, "amount": st.carried_forward}
         for sm in result.suppliers
         for st in sm.settlements
         if st.carried_forward > 0
@@ -439,7 +439,9 @@ def monthly(
         return replace(summary, chosen=how)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds, settings.history_url):
-        store, past, carried = run.stage("open-history", history_stage, outputs_dir, chosen, settings.history_url)
+        store, past, carried = run.stage(
+            "open-history", history_stage, outputs_dir, chosen, settings.history_url, settings.history_migrate
+        )
         result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded, carried)
         run_id = store.begin_run(
             "monthly",

@@ -90,7 +90,7 @@ def render_review(
     run: Runner, settings: Settings, outputs_dir: Path, review: ReviewPeriod, policy: Policy | None = None
 ) -> ReviewSummary:
     """Without `policy`, the one the history store kept with the review's latest month."""
-    store = HistoryStore.for_outputs(outputs_dir, settings.history_url)
+    store = HistoryStore.for_outputs(outputs_dir, settings.history_url, settings.history_migrate)
     root = outputs_dir / review.code
     with period_lock(outputs_dir, review.code, store_url=settings.history_url):
         if policy is None and store.current_results([m.code for m in review.months]):
