@@ -250,3 +250,42 @@ def test_a_new_store_starts_at_this_releases_schema_on_each_backend(store_url, t
     assert (store.schema_from, store.schema) == (None, "0002")
     again = HistoryStore.for_outputs(tmp_path, store_url)
     assert (again.schema_from, again.schema) == ("0002", "0002")
+
+
+def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_converted(postgres):  # noqa: F811
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import pipeline.publish.history as history
+
+    url = postgres.new_database()
+    engine = sa.create_engine(history.engine_url(url))
+    with engine.begin() as conn:  # the store as the previous release left it: revision 0001, text figures
+        config = Config()
+        config.set_main_option("script_location", str(history.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs (run_id, flow, period, started_at, finished_at, status) "
+                "VALUES ('r1', 'monthly', '2026-10', '2026-11-01', '2026-11-01', 'completed')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO results (run_id, period, supplier_id, rated, score, grade, penalties, rewards, payable) "
+                "VALUES ('r1', '2026-10', 'S003', true, '46.56', 'D', '25500.00', '', '544500.00')"
+            )
+        )
+    engine.dispose()
+    store = HistoryStore.for_outputs(Path("unused"), url)
+    assert (store.schema_from, store.schema) == ("0001", "0002")
+    (s003,) = store.current_results(["2026-10"])
+    assert (s003.score, s003.penalties, s003.rewards, s003.payable) == (
+        Decimal("46.56"),
+        Decimal("25500.00"),
+        None,
+        Decimal("544500.00"),
+    )
+    store.engine.dispose()
