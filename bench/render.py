@@ -40,9 +40,9 @@ FIXTURES = ROOT / "tests" / "fixtures" / "contexts"
 
 
 def template_names() -> list[str]:
-    from pipeline.config.resources import templates_dir
+    from pipeline.config.resources import SHIPPED_TEMPLATES
 
-    return sorted(p.stem for p in templates_dir().glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
+    return sorted(p.stem for p in SHIPPED_TEMPLATES.glob("*.docx") if (FIXTURES / f"{p.stem}.json").is_file())
 
 
 def contexts(name: str, n: int) -> list[dict]:

@@ -34,18 +34,21 @@ from jinja2 import Template
 from lxml import etree
 
 from pipeline.errors import RenderError
-from pipeline.render.environment import CORE_TIMES, FIXED_CORE_TIME, jinja_env, word_template
+from pipeline.render.environment import CORE_TIMES, FIXED_CORE_TIME, RAW_XML, RawXml, jinja_env, word_template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+IMAGE_REL = f"{R_NS}/image"
+HEADER_REL = f"{R_NS}/header"
+FOOTER_REL = f"{R_NS}/footer"
+HYPERLINK_REL = f"{R_NS}/hyperlink"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 XML_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
 _JINJA_MARK = re.compile(r"\{[{%#]")
+_PART_INDEX = re.compile(r"[a-zA-Z]+([1-9][0-9]*)?")  # python-docx's PackURI.idx
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _XML_TAG = re.compile(r"<[^>]*>")
 _MARKER = "<!--vf:{}-->"
@@ -65,6 +68,7 @@ class Image:
     data: bytes
     width_mm: float | None = None
     height_mm: float | None = None
+    checked_xml = True  # its XML names only relationships the document made (see RawXml)
 
     def __html__(self) -> str:
         host = _IMAGE_HOST.get()
@@ -131,10 +135,23 @@ class _Story:
     source: str  # the compiled source, for naming the field of an error
     prefix: str
     suffix: str
-    is_body: bool
+    kind: str  # body, header, footer or footnotes
     rels_name: str  # word/_rels/document.xml.rels
-    fix_tables: bool = False  # rows can change their cell count: docxtpl's table fix on every document
+    original: bytes = b""  # the part as the template has it (docxtpl leaves footnotes so without a section)
+    cells_can_change: bool = False  # the template's own tags can change a row's cells (body only)
+    raw_always: bool = False  # the template prints raw XML itself (|safe, autoescape off)
     debug: Template | None = None
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind == "body"
+
+
+@dataclass(frozen=True)
+class _Rel:
+    type: str
+    target: str  # the zip member, or the URL of an external target
+    external: bool
 
 
 @dataclass
@@ -146,7 +163,10 @@ class Prepared:
     raw: dict[str, bytes]  # relationships and content types, rewritten when pictures are added
     stories: dict[str, _Story]
     core: dict[str, Template] = field(default_factory=dict)
-    core_xml: bytes = b""
+    core_xml: bytes = b""  # docProps/core.xml as docxtpl writes it (every property it renders set)
+    rels: dict[str, dict[str, _Rel]] = field(default_factory=dict)  # rels member -> rId -> relationship
+    images: dict[str, str] = field(default_factory=dict)  # the template's image parts: member -> sha1
+    route: str = ""  # why docxtpl's own render() must make this template's documents
 
 
 def _deflate(data: bytes) -> bytes:
@@ -169,24 +189,6 @@ def _strip_redundant_ns(source: str, root_nsmap: dict) -> str:
     return start_tag + source[end:]
 
 
-_CELL_TAGS = re.compile(r"\{[{%]-?\s*(tc\s|hm\b|colspan\b)")
-
-
-def _cells_can_change(body_xml: str, root) -> bool:
-    """Whether docxtpl's table fix can change anything but an emptied table: cell loops or
-    merges in the template, or a table whose rows do not already fill its grid."""
-    if _CELL_TAGS.search(_XML_TAG.sub("", body_xml)):  # tags as Word shows them, runs joined
-        return True
-    ns = f"{{{W_NS}}}"
-    for table in root.iter(ns + "tbl"):
-        grid = table.find(ns + "tblGrid")
-        width = len(grid.findall(ns + "gridCol")) if grid is not None else 0
-        for row in table.iter(ns + "tr"):
-            if _row_width(row, ns) != width:
-                return True
-    return False
-
-
 def _row_width(row, ns: str) -> int:
     total = 0
     for cell in row.findall(ns + "tc"):
@@ -196,9 +198,91 @@ def _row_width(row, ns: str) -> int:
     return total
 
 
+_STRUCTURE = re.compile(
+    r"<(/?)w:(tbl|tr|tc)[ >]|<w:gridCol[ />]|<w:gridSpan w:val=\"([^\"]*)\""
+    r"|\{%-?\s*(\w*)(.*?)-?%\}|\{#.*?#\}|\{#",
+    re.S,
+)
+_OPENS = {"for", "if", "macro", "call", "filter", "with", "autoescape", "block", "raw", "trans"}
+_MIDDLE = {"else", "elif", "pluralize"}
+_RAW_SOURCE = re.compile(r"\|\s*safe\b|\bautoescape\b")
+
+
+def _cells_can_change(source: str) -> bool:
+    """Whether the template itself can make docxtpl's table fix change a grid, read from the
+    patched source (patch_xml can join cells itself): a row that does not fill its grid, a
+    table in a table, a span from a value ({% hm %}, {% colspan %}), a tag between cells (a
+    {%tc %} loop, as patched), or a block or comment that opens in one cell and closes or goes
+    on elsewhere. (Values that print their own XML are seen as they print: RawXml.)"""
+    places: list[list] = []  # open w:tbl / w:tr / w:tc: [element, serial, grid columns or row width]
+    blocks: list[tuple] = []  # open Jinja blocks, with the place each opened in
+    serial = 0
+    for m in _STRUCTURE.finditer(source):
+        closing, element, span, word = m.group(1), m.group(2), m.group(3), m.group(4)
+        tag = m.group(0)
+        here = (places[-1][0], places[-1][1]) if places else ("", 0)
+        if element:
+            if not closing:
+                if element == "tbl" and any(p[0] == "tbl" for p in places):
+                    return True  # docxtpl's fix counts a nested table's rows in the outer one
+                if element == "tc" and here[0] == "tr":
+                    places[-1][2] += 1
+                serial += 1
+                places.append([element, serial, 0])
+                continue
+            if not places or places[-1][0] != element:
+                return True  # not the XML expected: let the fix decide on every document
+            done = places.pop()
+            table = next((p for p in reversed(places) if p[0] == "tbl"), None)
+            if element == "tr" and (table is None or done[2] != table[2]):
+                return True
+        elif tag.startswith("<w:gridCol"):
+            if here[0] == "tbl":
+                places[-1][2] += 1
+        elif span is not None:
+            row = places[-2] if len(places) > 1 and here[0] == "tc" else None
+            if row is None or row[0] != "tr" or not span.isdigit() or int(span) < 1:
+                return True  # a span from a value, or one docxtpl's fix cannot read
+            row[2] += int(span) - 1
+        elif here[0] == "tr":
+            return True  # a tag or a comment between cells: cells repeated or dropped ({%tc %})
+        elif tag.startswith("{#"):
+            if not tag.endswith("#}"):
+                return True
+        elif word in _OPENS or (word == "set" and "=" not in m.group(5)):
+            blocks.append(here)
+        elif word in _MIDDLE or word.startswith("end"):
+            if not blocks or blocks[-1] != here:
+                return True  # the block's body spans cells, rows or tables
+            if word.startswith("end"):
+                blocks.pop()
+    return bool(blocks) or bool(places)
+
+
 def _rels_name(part_name: str) -> str:
     folder, base = posixpath.split(part_name)
     return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _source_part(rels_name: str) -> str:
+    """word/_rels/document.xml.rels -> word/document.xml (_rels/.rels -> the package root, "")."""
+    folder, base = posixpath.split(rels_name)
+    return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
+
+
+def _read_rels(member: str, body: bytes) -> dict[str, _Rel]:
+    """A part's relationships with internal targets resolved to zip members."""
+    folder = posixpath.dirname(_source_part(member))
+    out = {}
+    for rel in etree.fromstring(body, _parser()).iter(f"{{{REL_NS}}}Relationship"):
+        external = rel.get("TargetMode") == "External"
+        target = rel.get("Target", "")
+        if not external:
+            target = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
+        out[rel.get("Id")] = _Rel(rel.get("Type", ""), target, external)
+    return out
 
 
 def _compile(env, source: str, template_name: str, part: str) -> Template:
@@ -208,6 +292,36 @@ def _compile(env, source: str, template_name: str, part: str) -> Template:
         raise RenderError(
             template_name, template_name, exc, _field_of(source, getattr(exc, "lineno", None)), part
         ) from exc
+
+
+def _core_part(blob: bytes):
+    from docx.opc.packuri import PackURI
+    from docx.opc.parts.coreprops import CorePropertiesPart
+
+    return CorePropertiesPart.load(
+        PackURI("/docProps/core.xml"), "application/vnd.openxmlformats-package.core-properties+xml", blob, None
+    )
+
+
+def _prepare_core(env, name: str, blob: bytes) -> tuple[dict[str, Template], bytes]:
+    """docxtpl renders six core properties of every document, tags or not (an empty one is
+    written as an empty element, Jinja drops a final new line): the ones without tags are
+    rendered here once, the others are compiled for each document."""
+    part = _core_part(blob)
+    props = part.core_properties
+    templated: dict[str, Template] = {}
+    for prop in CORE_PROPS:
+        value = getattr(props, prop) or ""
+        if _JINJA_MARK.search(value):
+            templated[prop] = _compile(env, value, name, "docProps/core.xml")
+        else:
+            setattr(props, prop, env.from_string(value).render())
+    return templated, CORE_TIMES.sub(FIXED_CORE_TIME, part.blob)
+
+
+def _story_source(tpl, xml: str) -> str:
+    """docxtpl's own patching, and its "\\n<w:p" trick that gives each paragraph a line."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
 
 
 def prepare(path: Path, env=None) -> Prepared:
@@ -221,11 +335,9 @@ def prepare(path: Path, env=None) -> Prepared:
     document = tpl.docx
     stories: dict[str, _Story] = {}
 
-    # body: docxtpl's own patching, and its "\n<w:p" trick that gives each paragraph a line
-    body_source = tpl.patch_xml(tpl.get_xml())
-    body_source = re.sub(r"<w:p([ >])", r"\n<w:p\1", body_source)
+    # body
     root = document.element
-    body_source = _strip_redundant_ns(body_source, root.nsmap)
+    body_source = _strip_redundant_ns(_story_source(tpl, tpl.get_xml()), root.nsmap)
     shell = etree.fromstring(etree.tostring(root))
     shell_body = shell.find(f"{{{W_NS}}}body")
     for child in list(shell_body):
@@ -240,41 +352,36 @@ def prepare(path: Path, env=None) -> Prepared:
         body_source,
         XML_DECL + shell_text[:start],
         shell_text[stop:],
-        True,
+        "body",
         _rels_name(main_name),
-        _cells_can_change(tpl.get_xml(), root),
+        cells_can_change=_cells_can_change(body_source),
     )
 
     # headers and footers, as docxtpl finds them
     for rel in document.part.rels.values():
         if rel.reltype in (HEADER_REL, FOOTER_REL) and not rel.is_external and rel.target_part.blob:
             part = rel.target_part
-            source = tpl.patch_xml(tpl.get_part_xml(part))
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            source = _story_source(tpl, tpl.get_part_xml(part))
             part_name = part.partname.lstrip("/")
-            stories[part_name] = _Story(
-                part_name, _compile(env, source, name, part_name), source, XML_DECL, "", False, _rels_name(part_name)
-            )
+            kind = "header" if rel.reltype == HEADER_REL else "footer"
+            compiled = _compile(env, source, name, part_name)
+            stories[part_name] = _Story(part_name, compiled, source, XML_DECL, "", kind, _rels_name(part_name))
     # footnotes
     for part in document.part.package.iter_parts():
         if part.content_type == FOOTNOTES_CT:
             blob = part.blob
-            source = tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            source = _story_source(tpl, blob.decode("utf-8") if isinstance(blob, bytes) else blob)
             part_name = part.partname.lstrip("/")
+            compiled = _compile(env, source, name, part_name)
             stories[part_name] = _Story(
-                part_name, _compile(env, source, name, part_name), source, "", "", False, _rels_name(part_name)
+                part_name, compiled, source, "", "", "footnotes", _rels_name(part_name), original=bytes(blob)
             )
 
-    # core properties that hold tags (docxtpl renders these six)
-    core: dict[str, Template] = {}
-    props = document.core_properties
-    for prop in CORE_PROPS:
-        value = getattr(props, prop) or ""
-        if _JINJA_MARK.search(value):
-            core[prop] = _compile(env, value, name, "docProps/core.xml")
+    for story in stories.values():
+        story.raw_always = bool(_RAW_SOURCE.search(story.source))
 
-    order, stored, raw = [], {}, {}
+    order, stored, raw, rels = [], {}, {}, {}
+    core: dict[str, Template] = {}
     core_xml = b""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in z.infolist():
@@ -286,12 +393,32 @@ def prepare(path: Path, env=None) -> Prepared:
                 continue
             body = z.read(member)
             if member == "docProps/core.xml":
-                body = CORE_TIMES.sub(FIXED_CORE_TIME, body)
+                core, body = _prepare_core(env, name, body)
                 core_xml = body
             if member.endswith(".rels") or member == "[Content_Types].xml":
                 raw[member] = body
+            if member.endswith(".rels"):
+                rels[member] = _read_rels(member, body)
             stored[member] = _store(member, body)
-    return Prepared(name, (str(path), stat.st_mtime_ns, stat.st_size), order, stored, raw, stories, core, core_xml)
+        images: dict[str, str] = {}  # python-docx's image parts: every internal image relationship's target
+        for rel in (r for part in rels.values() for r in part.values()):
+            if rel.type == IMAGE_REL and not rel.external and rel.target in stored and rel.target not in images:
+                images[rel.target] = hashlib.sha1(z.read(rel.target)).hexdigest()
+    # python-docx adds a core properties part to a package that has none: docxtpl's render() it is
+    route = "" if core_xml else "the template has no core properties part (docProps/core.xml)"
+    return Prepared(
+        name,
+        (str(path), stat.st_mtime_ns, stat.st_size),
+        order,
+        stored,
+        raw,
+        stories,
+        core,
+        core_xml,
+        rels,
+        images,
+        route,
+    )
 
 
 _CACHE: dict[str, Prepared] = {}
@@ -396,17 +523,75 @@ def _xml_error_field(story: _Story, context: dict, full: bytes, exc: etree.XMLSy
     return None
 
 
+class NeedsDocxtpl(Exception):
+    """This template's documents are made by docxtpl's own render() (the facade does that)."""
+
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_REFERENCES = etree.XPath("/descendant::*/@r:*", namespaces={"r": R_NS})
+_EXPECTED_REL = {  # the relationship type an element's reference must name
+    f"{{{W_NS}}}hyperlink": HYPERLINK_REL,
+    f"{{{A_NS}}}hlinkClick": HYPERLINK_REL,
+    f"{{{A_NS}}}hlinkHover": HYPERLINK_REL,
+    f"{{{A_NS}}}blip": IMAGE_REL,
+    "{urn:schemas-microsoft-com:vml}imagedata": IMAGE_REL,
+    f"{{{W_NS}}}headerReference": HEADER_REL,
+    f"{{{W_NS}}}footerReference": FOOTER_REL,
+}
+_SECTIONS = etree.XPath("count(/*/w:body/w:p/w:pPr/w:sectPr | /*/w:body/w:sectPr)", namespaces={"w": W_NS})
+
+
+def _part_index(member: str) -> int | None:
+    match = _PART_INDEX.match(posixpath.splitext(posixpath.basename(member))[0])
+    return int(match.group(1)) if match and match.group(1) else None
+
+
 class _Document:
-    """Per-document state: pictures added to which parts."""
+    """Per-document state: pictures added to which parts, as python-docx adds them."""
 
     def __init__(self, prep: Prepared):
         self.prep = prep
         self.current: _Story | None = None
-        self.media: dict[str, str] = {}  # sha1 -> member name
+        self.media: dict[str, str] = {}  # sha1 -> member name of a picture this document added
         self.media_data: dict[str, bytes] = {}
-        self.rels: dict[str, list[tuple[str, str]]] = {}  # rels member -> [(rId, target)]
+        self.rels: dict[str, list[tuple[str, str]]] = {}  # rels member -> [(rId, target member)] added
         self.content_types: dict[str, str] = {}  # extension -> content type
         self.next_shape = 5000
+
+    def _image_member(self, data: bytes, img) -> str:
+        """python-docx's image part for these bytes: the template's or an earlier picture's with
+        the same sha1, else word/media/imageN with the first number no image part has."""
+        digest = hashlib.sha1(data).hexdigest()
+        known = next((m for m, d in self.prep.images.items() if d == digest), None) or self.media.get(digest)
+        if known:
+            return known
+        parts = [*self.prep.images, *self.media.values()]
+        used = {_part_index(m) for m in parts}
+        n = next((n for n in range(1, len(parts) + 1) if n not in used), len(parts) + 1)
+        taken = set(self.prep.order) | set(self.media_data)
+        while f"word/media/image{n}.{img.ext}" in taken:  # a member python-docx does not count as a picture
+            n += 1
+        member = f"word/media/image{n}.{img.ext}"
+        self.media[digest] = member
+        self.media_data[member] = data
+        self.content_types[img.ext] = img.content_type
+        return member
+
+    def _relate(self, story: _Story, member: str) -> str:
+        """python-docx's relate_to: the part's image relationship to that member if it has one,
+        else a new one with the first free rId."""
+        existing = self.prep.rels.get(story.rels_name, {})
+        for rid, rel in existing.items():
+            if rel.type == IMAGE_REL and not rel.external and rel.target == member:
+                return rid
+        added = self.rels.setdefault(story.rels_name, [])
+        for rid, target in added:
+            if target == member:
+                return rid
+        used = set(existing) | {r for r, _ in added}
+        rid = next(f"rId{n}" for n in range(1, len(used) + 2) if f"rId{n}" not in used)
+        added.append((rid, member))
+        return rid
 
     def insert_image(self, image: Image) -> str:
         from docx.image.image import Image as DocxImage
@@ -414,29 +599,12 @@ class _Document:
         from docx.shared import Mm
 
         story = self.current
+        if story is None:
+            raise ValueError("a picture in the document properties: docxtpl cannot place one there either")
+        if story.kind == "footnotes":
+            raise ValueError("a picture in the footnotes: docxtpl cannot place one there (no new_pic_inline)")
         img = DocxImage.from_blob(image.data)
-        digest = hashlib.sha1(image.data).hexdigest()
-        member = self.media.get(digest)
-        if member is None:
-            n = 1
-            taken = set(self.prep.order) | set(self.media.values())
-            while f"word/media/image{n}.{img.ext}" in taken:
-                n += 1
-            member = f"word/media/image{n}.{img.ext}"
-            self.media[digest] = member
-            self.media_data[member] = image.data
-            self.content_types[img.ext] = img.content_type
-        target = posixpath.relpath(member, posixpath.dirname(story.name))
-        added = self.rels.setdefault(story.rels_name, [])
-        rid = next((r for r, t in added if t == target), None)
-        if rid is None:
-            used = set(re.findall(rb'Id="([^"]+)"', self.prep.raw.get(story.rels_name, b"")))
-            used |= {r.encode() for r, _ in added}
-            n = 1
-            while f"rId{n}".encode() in used:
-                n += 1
-            rid = f"rId{n}"
-            added.append((rid, target))
+        rid = self._relate(story, self._image_member(image.data, img))
         cx, cy = img.scaled_dimensions(
             Mm(image.width_mm) if image.width_mm else None, Mm(image.height_mm) if image.height_mm else None
         )
@@ -445,10 +613,42 @@ class _Document:
         pic = etree.tostring(inline, encoding="unicode")
         return '</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space="preserve">' % pic
 
+    def unresolved(self, story: _Story, tree) -> str | None:
+        """docxtpl writes whatever r:id a value carries: a RichText url_id made by another
+        DocxTemplate's build_url_id dangles, or names this document's picture or styles.
+        What a reference in the rendered part names, unless it is a relationship of the
+        part of the type its element needs."""
+        existing = self.prep.rels.get(story.rels_name, {})
+        added = {rid: IMAGE_REL for rid, _ in self.rels.get(story.rels_name, [])}
+        seen = set()
+        for attr in _REFERENCES(tree):
+            element = attr.getparent()
+            key = (element.tag, attr.attrname, str(attr))
+            if key in seen:
+                continue
+            seen.add(key)
+            rel = existing.get(key[2])
+            kind = rel.type if rel is not None else added.get(key[2])
+            what = f'{etree.QName(element).localname} r:{etree.QName(attr.attrname).localname}="{key[2]}"'
+            if kind is None:
+                return (
+                    f"{what} names no relationship of {story.name} (a RichText url_id from a DocxTemplate's "
+                    "build_url_id belongs to that DocxTemplate: hyperlinks cannot come from a context)"
+                )
+            expected = _EXPECTED_REL.get(element.tag)
+            if expected and kind != expected:
+                return (
+                    f"{what} names {story.name}'s relationship of type {kind.rsplit('/', 1)[-1]}, not "
+                    f"{expected.rsplit('/', 1)[-1]} (a RichText url_id from another DocxTemplate's build_url_id?)"
+                )
+        return None
+
     def rels_bytes(self, member: str) -> bytes:
         body = self.prep.raw.get(member) or (XML_DECL + f'<Relationships xmlns="{REL_NS}"></Relationships>').encode()
+        folder = posixpath.dirname(_source_part(member))
         extra = "".join(
-            f'<Relationship Id="{rid}" Type="{IMAGE_REL}" Target="{target}"/>' for rid, target in self.rels[member]
+            f'<Relationship Id="{rid}" Type="{IMAGE_REL}" Target="{posixpath.relpath(target, folder)}"/>'
+            for rid, target in self.rels[member]
         )
         if body.rstrip().endswith(b"/>") and b"</Relationships>" not in body:  # <Relationships .../>
             body = body.rstrip()[:-2] + b">" + b"</Relationships>"
@@ -473,7 +673,7 @@ def _fix_tables(tree) -> bool:
     for t in tree.iter(ns + "tbl"):
         grid = t.find(ns + "tblGrid")
         if grid is None:
-            continue
+            raise ValueError("a table without w:tblGrid (docxtpl's fix_tables fails on it)")
         columns = grid.findall(ns + "gridCol")
         to_add = 0
         for r in t.iter(ns + "tr"):
@@ -507,9 +707,6 @@ def _fix_tables(tree) -> bool:
     return changed
 
 
-_EMPTY_TABLE = etree.XPath("boolean(//w:tbl[not(.//w:tr)])", namespaces={"w": W_NS})
-
-
 def _fix_docpr_ids(tree) -> bool:
     """docxtpl's fix_docpr_ids: drawings numbered 1001, 1002, … so ids never collide."""
     found = tree.iter(f"{{{WP_NS}}}docPr")
@@ -520,43 +717,72 @@ def _fix_docpr_ids(tree) -> bool:
     return changed
 
 
-def _fix_body(story: _Story, tree) -> bool:
+_EMPTY_TABLE = etree.XPath("boolean(/descendant::w:tbl[not(descendant::w:tr)])", namespaces={"w": W_NS})
+
+
+def _fix_body(story: _Story, tree, raw: bool) -> bool:
     """docxtpl's fixes of the body after rendering; whether the tree changed. The table fix
-    runs only where it can change something (see _cells_can_change), or a table lost all rows."""
+    runs where it can change something: the template's tags can change cells, a value printed
+    its own XML, or a table lost all its rows (docxtpl then empties its grid)."""
     changed = False
-    if story.fix_tables or _EMPTY_TABLE(tree):
+    if story.cells_can_change or raw or _EMPTY_TABLE(tree):
         changed = _fix_tables(tree)
     return _fix_docpr_ids(tree) or changed
 
 
 def _render_core(prep: Prepared, context: dict) -> bytes:
-    from docx.opc.packuri import PackURI
-    from docx.opc.parts.coreprops import CorePropertiesPart
-
-    part = CorePropertiesPart.load(
-        PackURI("/docProps/core.xml"), "application/vnd.openxmlformats-package.core-properties+xml", prep.core_xml, None
-    )
+    part = _core_part(prep.core_xml)
     for prop, template in prep.core.items():
         setattr(part.core_properties, prop, template.render(context))
     return CORE_TIMES.sub(FIXED_CORE_TIME, part.blob)
 
 
+def _footnotes_rendered_again(text: str) -> bool:
+    """docxtpl renders the footnotes once per section, each time the last time's output
+    patched as a template: whether that would change it (a tag in the output, say from data)."""
+    return bool(_JINJA_MARK.search(text)) and bool(_JINJA_MARK.search(word_template(None).patch_xml(text)))
+
+
 def render(path: Path, context: dict[str, Any], document: str) -> bytes:
-    """One document's bytes from a prepared template (raises RenderError)."""
+    """One document's bytes from a prepared template (raises RenderError, or NeedsDocxtpl for
+    a template only docxtpl's own render() makes equal)."""
     prep = prepared(path)
+    if prep.route:
+        raise NeedsDocxtpl(prep.route)
     doc = _Document(prep)
     token = _IMAGE_HOST.set(doc)
     out: dict[str, bytes] = {}
+    sections = 1  # docxtpl renders the footnotes once per section of the rendered body
+    footnotes = any(story.kind == "footnotes" for story in prep.stories.values())
     try:
         for story in prep.stories.values():
             doc.current = story
+            if story.kind == "footnotes" and sections == 0:
+                out[story.name] = story.original  # docxtpl renders footnotes once per section: here, never
+                continue
+            printed = RawXml()
+            raw_token = RAW_XML.set(printed)
             try:
                 text = story.template.render(context)
             except Exception as exc:
                 raise RenderError(
                     prep.name, document, exc, _field_of(story.source, _template_lineno(exc)), story.name
                 ) from exc
-            data = (story.prefix + _postprocess(text) + story.suffix).encode("utf-8")
+            finally:
+                RAW_XML.reset(raw_token)
+            raw = printed.seen or story.raw_always
+            text = story.prefix + _postprocess(text) + story.suffix
+            if story.kind == "footnotes" and sections > 1 and _footnotes_rendered_again(text):
+                raise RenderError(
+                    prep.name,
+                    document,
+                    f"the footnotes hold a template tag after rendering (from data, or a {{_{{ }}_}} literal), and "
+                    f"docxtpl renders footnotes once per section ({sections}): it would run that tag as template "
+                    "code; the compiled path never does, so neither makes this document",
+                    None,
+                    story.name,
+                )
+            data = text.encode("utf-8")
             del text  # a month's portfolio body is tens of MB: hold one copy at a time
             try:
                 tree = etree.fromstring(data, _parser())
@@ -564,11 +790,21 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
                 raise RenderError(
                     prep.name, document, exc, _xml_error_field(story, context, data, exc), story.name
                 ) from exc
-            if story.is_body and _fix_body(story, tree):
-                data = None
-                data = etree.tostring(tree, encoding="UTF-8", standalone=True)
+            problem = doc.unresolved(story, tree) if raw else None  # else: the template's and our pictures'
+            if problem:
+                raise RenderError(prep.name, document, problem, None, story.name)
+            if story.is_body:
+                sections = int(_SECTIONS(tree)) if footnotes else 1
+                try:
+                    changed = _fix_body(story, tree, raw)
+                except (TypeError, ValueError, AttributeError) as exc:  # docxtpl's fix_tables fails on these too
+                    raise RenderError(prep.name, document, f"table grid: {exc}", None, story.name) from exc
+                if changed:
+                    data = None
+                    data = etree.tostring(tree, encoding="UTF-8", standalone=True)
             del tree
             out[story.name] = data
+        doc.current = None  # a picture in a core property has no part to go to
         if prep.core:
             try:
                 out["docProps/core.xml"] = _render_core(prep, context)
@@ -654,9 +890,12 @@ def write_zip(order: list[str], stored: dict[str, _Stored], fresh: dict[str, byt
     return buffer.getvalue()
 
 
-def docxtpl_bound(value: Any) -> Any:
-    """A docxtpl object tied to one DocxTemplate (InlineImage, Subdoc) anywhere in a context:
-    those can only be rendered by that DocxTemplate, through docxtpl's own render()."""
+def docxtpl_objects(value: Any) -> list:
+    """Every docxtpl object (InlineImage, Subdoc, RichText, DocxTemplate, …) anywhere in a context."""
+    return list(_docxtpl_objects(value))
+
+
+def _docxtpl_objects(value: Any):
     stack = [value]
     plain = (str, int, float, bool, type(None))
     while stack:
@@ -672,9 +911,41 @@ def docxtpl_bound(value: Any) -> Any:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif kind.__module__.startswith("docxtpl") and getattr(item, "tpl", None) is not None:
-            return item
-    return None
+        elif any(k.__module__.startswith("docxtpl") for k in kind.__mro__):  # or a subclass (word_template)
+            yield item
+
+
+def docxtpl_bound(value: Any) -> Any:
+    """A docxtpl object tied to one DocxTemplate (InlineImage, Subdoc) anywhere in a context:
+    those can only be rendered by that DocxTemplate, through docxtpl's own render()."""
+    return next((item for item in docxtpl_objects(value) if getattr(item, "tpl", None) is not None), None)
+
+
+REPLACEMENTS = ("crc_to_new_media", "crc_to_new_embedded", "zipname_to_replace", "pics_to_replace")
+
+
+def docxtpl_refusal(objects: list) -> str:
+    """Why no renderer can make the document of a context with these docxtpl objects equal to
+    docxtpl's: objects bound to two DocxTemplates, or a DocxTemplate carrying replace_pic /
+    replace_media / replace_embedded / replace_zipname requests (docxtpl applies those in its
+    own save(), to that object's template; render_docx renders the named template file from
+    plain data). Empty if none."""
+    bound, replacing = set(), []
+    for item in objects:
+        if callable(getattr(type(item), "replace_pic", None)):  # a DocxTemplate itself
+            if any(getattr(item, name, None) for name in REPLACEMENTS):
+                replacing.append(item)
+        elif getattr(item, "tpl", None) is not None:
+            bound.add(id(item.tpl))
+    if len(bound) > 1:
+        return "the context's docxtpl objects are bound to more than one DocxTemplate; one document has one"
+    if any(id(tpl) not in bound for tpl in replacing):  # those of the DocxTemplate rendering are docxtpl's
+        return (
+            "the context carries a DocxTemplate with replace_pic/replace_media/replace_embedded/replace_zipname "
+            "requests: render_docx does not support docxtpl's template patching (change the template file, "
+            "or put an Image in the context)"
+        )
+    return ""
 
 
 def prepare_all(folder: Path) -> list[str]:

@@ -8,6 +8,7 @@ timestamps, so the same inputs always give byte-identical files.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import re
 import threading
@@ -40,12 +41,29 @@ def _visible(match: re.Match) -> str:
 _REWRITTEN = re.compile(r"\{_|_\}")
 
 
+class RawXml:
+    """Set while a part renders: whether a value printed its own XML (RichText, Markup, |safe…),
+    which can bring relationship ids or table cells the template does not have."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+
+RAW_XML: contextvars.ContextVar[RawXml | None] = contextvars.ContextVar("vendorflow_raw_xml", default=None)
+
+
 def xml_safe(value):
     """Every value a template prints: text with a character XML cannot hold shows it escaped,
     and text that docxtpl's post-processing would rewrite is kept as written. Also where a
     long-running template is stopped (the deadline is checked at each value printed)."""
     _check_deadline()
     if type(value) is not str:
+        if hasattr(value, "__html__") and not getattr(value, "checked_xml", False):
+            raw = RAW_XML.get()
+            if raw is not None:
+                raw.seen = True
         return value
     if _NOT_XML.search(value):
         value = _NOT_XML.sub(_visible, value)
