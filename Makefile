@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-run
 TESTED := $(VENV)/.installed-test
 SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
 
-.PHONY: run test bench bench-render bench-monthly bench-pdf clean
+.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ test: $(TESTED)
 	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest
 
-bench: bench-render bench-monthly bench-pdf
+bench: bench-render bench-monthly bench-pdf bench-workforce
 
 bench-render: $(TESTED)
 	$(BIN)/python bench/render.py
@@ -43,6 +43,10 @@ bench-monthly: $(TESTED)
 # PDF conversions per second: one LibreOffice start per batch against the persistent pool
 bench-pdf: $(TESTED)
 	$(BIN)/python bench/pdf.py --documents 60 --pool 2
+
+# the compute stage at 10,000 and 100,000 workers over 20 and 100 suppliers
+bench-workforce: $(TESTED)
+	$(BIN)/python bench/workforce.py --workers 10000,100000 --suppliers 20,100
 
 clean:
 	rm -rf outputs $(VENV)

@@ -145,6 +145,9 @@ def compute_month(
     workers_of: dict[str, list] = {}
     for w in workers:
         workers_of.setdefault(w["supplier_id"], []).append(w)
+    attendance_of: dict[str, list] = {}  # by worker: each supplier's rows found once, not by a scan per supplier
+    for a in attendance:
+        attendance_of.setdefault(a["worker_id"], []).append(a)
     twice = double_rostered(workers, period)
     results = []
     evaluated_ids = {e["supplier_id"] for e in evaluations}
@@ -179,10 +182,11 @@ def compute_month(
         grade = card.band.grade if card.rated else None
         actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
         roster = workers_of.get(sid, [])
+        own = [a for wid in dict.fromkeys(w["worker_id"] for w in roster) for a in attendance_of.get(wid, ())]
         # a supplier under termination is settled, but its payment waits for the set-off
         hold = ("termination",) if any(a.action == "termination_notice" for a in actions) else ()
         settlements = settle_supplier(
-            sid, contracts, items, incidents, card, policy, period, roster, attendance, carried.get(sid), hold
+            sid, contracts, items, incidents, card, policy, period, roster, own, carried.get(sid), hold
         )
         flags = supplier_flags(
             suppliers[sid],
@@ -192,7 +196,7 @@ def compute_month(
             [c for c in contracts if c["end_date"] >= period.end.isoformat()],
             policy,
         )
-        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, attendance) + twice.get(sid, [])
+        flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, own) + twice.get(sid, [])
         for b in (b for st in settlements for b in st.bases):
             present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
             if (
