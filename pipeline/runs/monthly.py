@@ -401,21 +401,16 @@ def monthly(
     chosen = choose_period(validated, period, loaded)
     how = "requested" if period else "latest"
     evaluated = any(e["period"] == chosen.code for e in validated.data("evaluations"))
+
+    def report_only() -> RunSummary:
+        """The validation report for the month and nothing else (see reject_run)."""
+        args = (outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds, settings.history_url)
+        return run.stage("reject-run", reject_run, *args)
+
     if not evaluated and (validated.issues or chosen in named_periods(validated, loaded)):
         # the month's evaluations were rejected (or depend on rejected rows): report that, and never
         # fall back to an older month
-        summary = run.stage(
-            "reject-run",
-            reject_run,
-            outputs_dir,
-            chosen,
-            policy,
-            loaded,
-            validated.issues,
-            wait_seconds,
-            settings.history_url,
-        )
-        return replace(summary, chosen=how, stopped=True)
+        return replace(report_only(), chosen=how, stopped=True)
     in_force = contracts_in_force(validated, chosen)
     if not evaluated and not in_force:
         raise ConfigError(
@@ -425,18 +420,7 @@ def monthly(
             file=str(inputs_dir),
         )
     if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
-        summary = run.stage(
-            "reject-run",
-            reject_run,
-            outputs_dir,
-            chosen,
-            policy,
-            loaded,
-            validated.issues,
-            wait_seconds,
-            settings.history_url,
-        )
-        return replace(summary, chosen=how)
+        return replace(report_only(), chosen=how)
     root = outputs_dir / chosen.code
     with period_lock(outputs_dir, chosen.code, wait_seconds, settings.history_url):
         store, past, carried = run.stage(
