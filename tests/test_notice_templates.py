@@ -79,48 +79,67 @@ def test_letters_are_addressed_referenced_dated_and_sealed(tmp_path, name):
         assert fact["zh"] in text and fact["en"] in text
 
 
-def test_warning_letter_asks_for_an_improvement_plan_within_the_deadline(tmp_path):
+def test_warning_letter_states_the_facts_the_clauses_and_the_contracts_plan_period(tmp_path):
     ctx = fixture("warning_letter")
     text = flat(docx_text(rendered(tmp_path, "warning_letter")))
-    assert f"于本函发出之日起{ctx['deadline']['days']}日内（即{ctx['deadline']['zh']}前）" in text
-    assert f"within {ctx['deadline']['days']} days of this letter (by {ctx['deadline']['en']})" in text
-    assert "书面改进计划" in text and "improvement plan" in text
-    assert ctx["requirements"][0]["zh"] in text and "特此函告。" in text
-    assert "回 执" in text or "回　执" in text  # receipt slip to sign and return
+    plan, cl = ctx["deadline"], ctx["clauses"]
+    assert plan["days"] == "10"  # the contract's improvement-plan clause, not a figure of the policy
+    assert f"{cl['improvement_plan']['ref_zh']}（{cl['improvement_plan']['title_zh']}），于本函发出之日起" in text
+    assert f"{plan['days']}个工作日内（即{plan['zh']}前）" in text
+    assert f"within {plan['days']} working days of this letter (by {plan['en']})" in text
+    assert cl["service_levels"]["ref_zh"] in text and cl["service_levels"]["ref_en"] in text
+    for i in ctx["incidents"]:
+        assert i["id"] in text and i["date_zh"] in text and i["date_en"] in text and i["description_zh"] in text
+        assert i["type_zh"] in text and i["type_en"] in text
+    for k in ctx["shortfalls"]:
+        assert k["name_zh"] in text and k["actual"] in text and k["target"] in text
+    assert "自送达贵司之日起生效" in text and "takes effect when delivered to Party B" in text
+    assert ctx["delivery"]["email"] in text and cl["notices"]["ref_zh"] in text
+    assert "特此函告。" in text
+    assert "回 执" in text and "签收人（签字）" in text and "签收单位（盖章）" in text
     assert "状态由" not in text  # no status change in this fixture
 
-    ctx["deadline"] = {"available": False, "zh": "", "en": "", "days": ""}
-    ctx["requirements"] = []
-    text = flat(docx_text(rendered(tmp_path, "warning_letter", ctx)))
-    assert "尽快向我司提交书面改进计划" in text and "日内（即" not in text
-    assert "二、立即落实改进措施" in text  # numbering closes up without requirements
 
-
-def test_improvement_notice_states_the_rectification_deadline_requirements_and_status(tmp_path):
+def test_improvement_notice_states_the_plan_and_cure_periods_requirements_and_status(tmp_path):
     ctx = fixture("improvement_notice")
     text = flat(docx_text(rendered(tmp_path, "improvement_notice")))
-    assert f"整改期限：贵司应于{ctx['deadline']['zh']}前" in text
-    assert f"complete the rectification by {ctx['deadline']['en']}" in text
+    plan, cure, cl = ctx["deadline"], ctx["cure"], ctx["clauses"]
+    assert f"{plan['days']}个工作日内（即{plan['zh']}前）提交书面整改计划" in text
+    assert f"于本通知发出之日起{cure['days']}日内（即{cure['zh']}前）纠正" in text
+    assert f"within {cure['days']} days of this notice (by {cure['en']})" in text
+    assert cl["cure"]["ref_zh"] in text and cl["termination_uncured"]["ref_en"] in text
+    assert ctx["clauses"]["grounds_zh"] in text and ctx["clauses"]["grounds_en"] in text
     assert ctx["requirements"][0]["zh"] in text and ctx["requirements"][0]["en"] in text
     change = ctx["status_change"]
     assert f"由“{change['from_zh']}”调整为“{change['to_zh']}”" in text
-    assert f"from {change['from_en']} to {change['to_en']}" in text and change["reason_en"] in text
-    assert "特此通知。" in text
+    assert f"from {change['from_en']} to {change['to_en']}" in text
+    assert "特此通知。" in text and "自送达贵司之日起生效" in text
     ctx["requirements"] = []
     assert "达到合同约定的全部服务标准" in docx_text(rendered(tmp_path, "improvement_notice", ctx))
 
 
-def test_termination_notice_cites_the_contract_effective_date_handover_and_data_return(tmp_path):
+def test_termination_notice_takes_effect_on_delivery_and_cites_its_ground(tmp_path):
     ctx = fixture("termination_notice")
     text = flat(docx_text(rendered(tmp_path, "termination_notice")))
-    c, h = ctx["contract"], ctx["handover"]
+    c, h, cl = ctx["contract"], ctx["handover"], ctx["clauses"]
     assert c["no"] in text and c["start_zh"] in text and c["end_zh"] in text and c["end_en"] in text
-    assert f"上述合同自{ctx['doc']['date_zh']}起解除" in text
-    assert f"terminated with effect from {ctx['doc']['date_en']}" in text
-    assert f"在{h['days']}日交接期内（即{h['end_zh']}前）" in text and h["end_en"] in text
-    assert "返还" in text and "销毁" in text and "destruction" in text and "保密义务" in text
-    assert "《中华人民共和国民法典》" in text
+    assert "本通知自送达贵司之日起生效，合同自本通知送达贵司之日起解除" in text
+    assert "this notice takes effect when delivered to Party B" in text
+    assert "起解除。" not in text.replace("送达贵司之日起解除", "")  # never "terminated from the issue date"
+    assert f"自本通知送达之日起{h['days']}日交接期内" in text
+    assert cl["grounds_zh"] in text and cl["grounds_en"] in text and cl["exit"]["ref_zh"] in text
+    assert "the contract's provisions" not in text
+    assert "保密义务" in text and "第五百六十五条" in text and "Article 565" in text
+    assert "抵销" in text and "set them off" in text
     assert f"调整为“{ctx['status_change']['to_zh']}”" in text
+    # the fixture is the data breach: the data demands
+    assert ctx["data_incident"] is True
+    assert "立即停止对我司全部数据" in text and "stop all processing of our data" in text
+    assert f"{ctx['security']['hours']}小时内向我司提交书面事件报告" in text
+    assert "个人信息保护法》第五十七条" in text and "legal representative" in text
+    ctx["data_incident"] = False
+    text = flat(docx_text(rendered(tmp_path, "termination_notice", ctx)))
+    assert "立即停止" not in text and "三、资料与数据" in text and "certificate of destruction" in text
 
 
 def test_commendation_letter_thanks_and_shows_the_history(tmp_path):

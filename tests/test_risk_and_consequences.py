@@ -104,7 +104,10 @@ def test_consequences_follow_the_policy_rules():
     assert [a.action for a in decide(s, "C", pts(("85", "B"), ("70", "C")), OCT, [], POLICY)] == ["warning_letter"]
     improve = decide(s, "D", pts(("70", "C"), ("50", "D")), OCT, [], POLICY)
     assert [a.action for a in improve] == ["improvement_notice"]
-    assert improve[0].deadline == dt.date(2026, 11, 30)
+    # the contract's periods, from the issue date: the plan in 10 working days (clause improvement_plan,
+    # Mon–Fri), the cure in cure_days (15) days
+    assert improve[0].deadline == dt.date(2026, 11, 13)
+    assert improve[0].cure_deadline == dt.date(2026, 11, 15)
     assert suggested_status(improve)[:2] == ("approved", "probation")
     twice = decide(supplier(status="probation"), "D", pts(("50", "D"), ("50", "D")), OCT, [], POLICY)
     assert [a.action for a in twice] == ["termination_notice"]  # replaces the improvement notice
@@ -119,6 +122,66 @@ def test_consequences_follow_the_policy_rules():
     assert decide(s, "A", pts(("95", "A"), None, ("99", "A")), OCT, [], POLICY) == []
     four_a = decide(s, "A", pts(("95", "A"), ("96", "A"), ("92", "A"), ("99", "A")), OCT, [], POLICY)
     assert four_a == []  # once per streak, not every month it lasts
+
+
+def test_working_days_skip_weekends_and_the_policys_holidays():
+    from pipeline.compute.consequences import add_working_days
+    from pipeline.config.policy import NoticeCalendar
+
+    assert add_working_days(dt.date(2026, 10, 30), 1) == dt.date(2026, 11, 2)  # Friday → Monday
+    national_day = NoticeCalendar(frozenset({"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"}))
+    assert add_working_days(dt.date(2026, 9, 30), 10) == dt.date(2026, 10, 14)
+    assert add_working_days(dt.date(2026, 9, 30), 10, national_day) == dt.date(2026, 10, 21)
+    make_up = NoticeCalendar(national_day.holidays, frozenset({"2026-10-10"}))  # a Saturday worked
+    assert add_working_days(dt.date(2026, 9, 30), 10, make_up) == dt.date(2026, 10, 20)
+
+
+def test_repeated_warnings_escalate_to_an_improvement_notice_then_to_an_exit_review():
+    from pipeline.compute.consequences import PastNotice
+
+    s = supplier()
+    sep, aug, jul = OCT.previous(), OCT.previous().previous(), OCT.previous().previous().previous()
+    low = pts(("70", "C"), ("70", "C"))
+    # a first warning stays a warning
+    assert [a.action for a in decide(s, "C", low, OCT, [], POLICY)] == ["warning_letter"]
+    # the second within three months is an improvement notice, saying why
+    second = decide(s, "C", low, OCT, [], POLICY, [PastNotice(sep, "warning_letter")])
+    assert [a.action for a in second] == ["improvement_notice"]
+    assert "reason_repeat_warning" in [r.code for r in second[0].reasons]
+    assert second[0].cure_deadline == dt.date(2026, 11, 15)
+    # outside the window it does not count
+    assert [a.action for a in decide(s, "C", low, OCT, [], POLICY, [PastNotice(jul, "warning_letter")])] == [
+        "warning_letter"
+    ]
+    # an improvement notice whose cure period ended with the grade still low: an exit review on
+    # the ground "breach not cured", and the supplier is told so in its improvement notice
+    uncured = decide(
+        s, "C", low, OCT, [], POLICY, [PastNotice(aug, "warning_letter"), PastNotice(sep, "improvement_notice")]
+    )
+    by = {a.action: a for a in uncured}
+    assert set(by) == {"improvement_notice", "exit_review"}
+    assert by["exit_review"].grounds[0] == "termination_uncured"
+    reason = next(r for r in by["exit_review"].reasons if r.code == "reason_uncured")
+    assert reason.facts["notice_no"] == "IN-2026-09-S1" and reason.facts["deadline"] == "2026-10-15"
+    assert "termination_uncured" in by["improvement_notice"].grounds
+    # a recovered grade brings no notice at all
+    assert decide(s, "B", pts(("70", "C"), ("85", "B")), OCT, [], POLICY, [PastNotice(sep, "improvement_notice")]) == []
+
+
+def test_an_incident_that_is_a_termination_ground_brings_a_notice_and_an_exit_review():
+    labour = {
+        "incident_id": "I7",
+        "type": "compliance",
+        "severity": "high",
+        "date": "2026-10-27",
+        "description": "抽查发现3名外包人员未签订劳动合同即上岗。",
+    }
+    actions = {a.action: a for a in decide(supplier(), "B", pts(("85", "B")), OCT, [labour], POLICY)}
+    assert set(actions) == {"improvement_notice", "exit_review"}
+    assert actions["exit_review"].grounds == ("termination_labour",)
+    assert [i["incident_id"] for i in actions["improvement_notice"].incidents] == ["I7"]
+    other = dict(labour, description="考勤台账未按月报送。")
+    assert decide(supplier(), "B", pts(("85", "B")), OCT, [other], POLICY) == []
 
 
 def test_multi_period_score_skips_missing_months_instead_of_counting_zero():

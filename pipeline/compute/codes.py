@@ -39,7 +39,10 @@ WORKFORCE = {
 REASONS = {
     "reason_grade": ("grade", "band_zh", "band_en"),
     "reason_grade_run": ("grades", "periods"),
-    "reason_incident": ("incident_id", "type", "incident_severity", "description"),
+    "reason_incident": ("incident_id", "type", "incident_severity", "description", "description_en", "zh_only"),
+    "reason_repeat_warning": ("count", "months", "previous"),
+    "reason_uncured": ("notice_no", "issued", "deadline", "grade"),
+    "reason_repeat_improvement": ("count", "months", "previous"),
 }
 GATES = {
     code: ()

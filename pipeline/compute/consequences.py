@@ -1,15 +1,22 @@
 """Consequences of a period's results (奖惩措施 / 退出机制): which notice follows, and the
-status change suggested, from the policy's `actions` rules — never decided in code."""
+status change suggested, from the policy's `actions` rules and its `escalation` — never decided in code.
+
+Escalation reads the notices of earlier periods (`PastNotice`, plain data: the history store's
+recorded actions, or decided again from earlier inputs): a repeated warning becomes an improvement
+notice, an improvement notice whose remedy period ended without recovery brings an exit review on the
+ground "breach not cured". Remedy periods are the contract's (`Remedy`): the written improvement plan
+within the working days of the improvement-plan clause, the breach cured within the cure period."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pipeline.compute.risk import low_grades
 from pipeline.compute.trend import Point, run_of
-from pipeline.config.policy import ActionRule, Policy
+from pipeline.config.policy import ActionRule, NoticeCalendar, Policy
 from pipeline.periods import Period
 
 ACTION_LABELS = {
@@ -19,12 +26,63 @@ ACTION_LABELS = {
     "termination_notice": ("解除合同通知书", "Contract termination notice"),
     "exit_review": ("退出评审表", "Exit review"),
 }
+NOTICE_PREFIX = {
+    "commendation_letter": "CL",
+    "warning_letter": "WL",
+    "improvement_notice": "IN",
+    "termination_notice": "TN",
+    "exit_review": "ER",
+}
+# how far a notice goes: a later notice never falls below an earlier one within the window
+LADDER = {"warning_letter": 1, "improvement_notice": 2, "exit_review": 3, "termination_notice": 4}
+ZH_ONLY = "(description in Chinese only)"
 STATUS_RANK = {"approved": 0, "candidate": 0, "probation": 1, "suspended": 2, "exited": 3}
+
+
+def notice_no(action: str, period: Period, supplier_id: str) -> str:
+    return f"{NOTICE_PREFIX[action]}-{period.code}-{supplier_id}"
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """The remedy periods the contract sets (schemas/contract_terms.yaml, clauses improvement_plan and cure)."""
+
+    plan_working_days: int = 10  # a written improvement plan after a C or D month (clause improvement_plan)
+    cure_days: int = 15  # the breach cured after written notice (clause cure)
+
+
+@dataclass(frozen=True)
+class PastNotice:
+    """A notice of an earlier period, as plain data."""
+
+    period: Period
+    action: str
+
+
+def add_working_days(start: dt.date, n: int, calendar: NoticeCalendar = NoticeCalendar()) -> dt.date:
+    """The n-th working day after `start` (Monday to Friday, less the policy's public holidays, plus
+    its make-up working days)."""
+    day, left = start, n
+    while left > 0:
+        day += dt.timedelta(days=1)
+        iso = day.isoformat()
+        if iso in calendar.workdays or (day.weekday() < 5 and iso not in calendar.holidays):
+            left -= 1
+    return day
+
+
+def plan_deadline(issued: dt.date, remedy: Remedy, calendar: NoticeCalendar) -> dt.date:
+    return add_working_days(issued, remedy.plan_working_days, calendar)
+
+
+def cure_deadline(issued: dt.date, remedy: Remedy) -> dt.date:
+    return issued + dt.timedelta(days=remedy.cure_days)
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One fact that triggered an action: a code (reason_grade, reason_grade_run, reason_incident) and its facts."""
+    """One fact that triggered an action: a code (reason_grade, reason_grade_run, reason_incident,
+    reason_repeat_warning, reason_uncured, reason_repeat_improvement) and its facts."""
 
     code: str
     facts: Mapping[str, Any] = field(default_factory=dict)
@@ -36,15 +94,43 @@ class Action:
     supplier_id: str
     rule: ActionRule
     reasons: tuple[Reason, ...]  # the facts that triggered it (words: the message catalogue)
-    deadline: dt.date | None = None
+    deadline: dt.date | None = None  # the written improvement plan (warning letter, improvement notice)
     handover_end: dt.date | None = None
     status_from: str | None = None
     status_to: str | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
+    cure_deadline: dt.date | None = None  # the breach cured (improvement notice)
+    grounds: tuple[str, ...] = ()  # clause ids (schemas/clauses.yaml) the notice rests on
+    incidents: tuple[Mapping[str, Any], ...] = ()  # the incidents behind it
 
     @property
     def label(self) -> tuple[str, str]:
         return ACTION_LABELS[self.action]
+
+
+def _incident_matches(spec: Mapping[str, Any], i: Mapping[str, Any]) -> bool:
+    types = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
+    if i["type"] not in types or (spec.get("severity") and i["severity"] not in spec["severity"]):
+        return False
+    words = spec.get("keywords")
+    if not words:
+        return True
+    text = f"{i.get('description') or ''} {i.get('description_en') or ''}".lower()
+    return any(w.lower() in text for w in words)
+
+
+def _incident_reason(i: Mapping[str, Any]) -> Reason:
+    return Reason(
+        "reason_incident",
+        {
+            "incident_id": i["incident_id"],
+            "type": i["type"],
+            "incident_severity": i["severity"],
+            "description": i.get("description") or "",
+            "description_en": i.get("description_en") or "",
+            "zh_only": ZH_ONLY if i.get("description") and not i.get("description_en") else "",
+        },
+    )
 
 
 def _matches(
@@ -54,40 +140,65 @@ def _matches(
     period: Period,
     incidents: Sequence[Mapping[str, Any]],
     policy: Policy,
-) -> list[Reason]:
-    """The reasons the rule applies (empty: it does not)."""
+) -> tuple[list[Reason], list[Mapping[str, Any]]]:
+    """The reasons the rule applies (empty: it does not), and the incidents among them."""
     when = rule.when
     if "grade" in when:
         if grade in when["grade"]:
             band = policy.band_named(grade)
-            return [Reason("reason_grade", {"grade": grade, "band_zh": band.label_zh, "band_en": band.label_en})]
-        return []
+            return [Reason("reason_grade", {"grade": grade, "band_zh": band.label_zh, "band_en": band.label_en})], []
+        return [], []
     if "grade_run" in when:
         # once per streak: when the run reaches its length, not again every month it lasts
         grades, n = when["grade_run"]["grades"], when["grade_run"]["periods"]
         if run_of(points, period, grades, n) and not run_of(points, period.previous(), grades, n):
-            return [Reason("reason_grade_run", {"grades": list(grades), "periods": n})]
-        return []
+            return [Reason("reason_grade_run", {"grades": list(grades), "periods": n})], []
+        return [], []
     if "incident" in when:
-        spec = when["incident"]
-        hits = [
-            i
-            for i in incidents
-            if i["type"] == spec["type"] and (not spec.get("severity") or i["severity"] in spec["severity"])
-        ]
-        return [
-            Reason(
-                "reason_incident",
-                {
-                    "incident_id": i["incident_id"],
-                    "type": i["type"],
-                    "incident_severity": i["severity"],
-                    "description": i.get("description") or "",
-                },
-            )
-            for i in hits
-        ]
-    return []
+        hits = [i for i in incidents if _incident_matches(when["incident"], i)]
+        return [_incident_reason(i) for i in hits], hits
+    return [], []
+
+
+DEFAULT_GROUNDS = {
+    "warning_letter": ("service_levels",),
+    "improvement_notice": ("service_levels",),
+    "exit_review": ("termination_uncured",),
+    "termination_notice": ("termination_by_a",),
+}
+
+
+def _ground_of(rule: ActionRule) -> tuple[str, ...]:
+    if rule.ground:
+        return (rule.ground,)
+    if rule.action == "termination_notice":
+        when = rule.when
+        if "grade_run" in when:
+            return ("termination_d_grades",)
+        if "incident" in when and "security_breach" in str(when["incident"].get("type")):
+            return ("termination_security",)
+    return DEFAULT_GROUNDS.get(rule.action, ())
+
+
+def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _merge(prior: Action, reasons: Sequence[Reason], grounds: Sequence[str], hits: Sequence[Mapping[str, Any]]):
+    """Two rules for the same notice: one notice, all reasons, grounds and incidents."""
+    return replace(
+        prior,
+        reasons=prior.reasons + tuple(r for r in reasons if r not in prior.reasons),
+        grounds=_unique(prior.grounds + tuple(grounds)),
+        incidents=_unique_incidents(prior.incidents + tuple(hits)),
+    )
+
+
+def _unique_incidents(items: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    seen: dict[str, Mapping[str, Any]] = {}
+    for i in items:
+        seen.setdefault(i["incident_id"], i)
+    return tuple(seen.values())
 
 
 def decide(
@@ -97,40 +208,126 @@ def decide(
     period: Period,
     incidents: Sequence[Mapping[str, Any]],
     policy: Policy,
+    notices: Sequence[PastNotice] = (),
+    remedy: Remedy = Remedy(),
 ) -> list[Action]:
+    """The period's notices for one supplier. `notices`: the supplier's notices of earlier periods
+    (for escalation); `remedy`: the contract's remedy periods, counted from the issue date (the
+    period's last day)."""
     sid = supplier["supplier_id"]
+    issued = period.end
+    status_from = supplier.get("status")
     matched: dict[str, Action] = {}
-    for rule in policy.actions:
-        reasons = _matches(rule, grade, points, period, incidents, policy)
-        if not reasons:
-            continue
-        if rule.action in matched:  # two rules for the same notice: one notice, all reasons
-            prior = matched[rule.action]
-            matched[rule.action] = Action(
-                prior.action,
-                sid,
-                prior.rule,
-                prior.reasons + tuple(reasons),
-                prior.deadline,
-                prior.handover_end,
-                prior.status_from,
-                prior.status_to,
-            )
-            continue
-        status_from = supplier.get("status")
+
+    def new(rule: ActionRule, reasons: Sequence[Reason], hits: Sequence[Mapping[str, Any]]) -> Action:
         status_to = rule.status.get(status_from) if status_from else None
-        matched[rule.action] = Action(
+        low_notice = rule.action in ("warning_letter", "improvement_notice")
+        return Action(
             rule.action,
             sid,
             rule,
             tuple(reasons),
-            deadline=period.end + dt.timedelta(days=rule.deadline_days) if rule.deadline_days else None,
-            handover_end=period.end + dt.timedelta(days=rule.handover_days) if rule.handover_days is not None else None,
+            deadline=plan_deadline(issued, remedy, policy.calendar) if low_notice else None,
+            handover_end=issued + dt.timedelta(days=rule.handover_days) if rule.handover_days is not None else None,
             status_from=status_from if status_to and status_to != status_from else None,
             status_to=status_to if status_to != status_from else None,
+            cure_deadline=cure_deadline(issued, remedy) if rule.action == "improvement_notice" else None,
+            grounds=_ground_of(rule),
+            incidents=_unique_incidents(hits),
         )
+
+    def add(rule: ActionRule, reasons: Sequence[Reason], hits: Sequence[Mapping[str, Any]] = ()) -> None:
+        if rule.action in matched:
+            matched[rule.action] = _merge(matched[rule.action], reasons, _ground_of(rule), hits)
+        else:
+            matched[rule.action] = new(rule, reasons, hits)
+
+    for rule in policy.actions:
+        reasons, hits = _matches(rule, grade, points, period, incidents, policy)
+        if reasons:
+            add(rule, reasons, hits)
+    _escalate(matched, add, grade, period, notices, policy, remedy)
     replaced = {r for a in matched.values() for r in a.rule.replaces}
+    if "termination_notice" in matched and matched["termination_notice"].rule.exit_review:
+        replaced.add("exit_review")  # the termination brings its own exit review
     return [a for name, a in matched.items() if name not in replaced]
+
+
+def _rule_for(action: str, policy: Policy, why: str) -> ActionRule:
+    """The policy's first rule for `action` (its status change and hand-over), else a bare one."""
+    return next(
+        (r for r in policy.actions if r.action == action and not r.ground),
+        ActionRule(action=action, when={"escalation": why}),
+    )
+
+
+def _escalate(matched, add, grade, period: Period, notices: Sequence[PastNotice], policy: Policy, remedy: Remedy):
+    esc = policy.escalation
+    earliest = period
+    for _ in range(esc.within_months - 1):
+        earliest = earliest.previous()
+    window = sorted((n for n in notices if earliest <= n.period < period), key=lambda n: n.period)
+    sid = next(iter(matched.values())).supplier_id if matched else None
+    if sid is None:
+        return
+    if "warning_letter" in matched:
+        warning = matched["warning_letter"]
+        reasons = warning.reasons
+        prior = [n for n in window if n.action in LADDER]
+        if esc.warnings_to_improvement and len(prior) + 1 >= esc.warnings_to_improvement:
+            facts = {
+                "count": len(prior) + 1,
+                "months": esc.within_months,
+                "previous": [notice_no(n.action, n.period, sid) for n in prior],
+            }
+            reasons += (Reason("reason_repeat_warning", facts),)
+        elif "improvement_notice" not in matched:
+            reasons = ()
+        if reasons:  # escalated, or an improvement notice anyway: one letter, the stronger one
+            del matched["warning_letter"]
+            rule = matched["improvement_notice"].rule if "improvement_notice" in matched else None
+            rule = rule or _rule_for("improvement_notice", policy, "warnings_to_improvement")
+            add(rule, reasons, warning.incidents)
+            matched["improvement_notice"] = _merge(matched["improvement_notice"], (), warning.grounds, ())
+    if "improvement_notice" not in matched:
+        return
+    low = grade is not None and grade in low_grades(policy)
+    earlier = [n for n in window if n.action == "improvement_notice"]
+    reasons = []
+    uncured = (
+        [n for n in earlier if cure_deadline(n.period.end, remedy) < period.end] if esc.review_when_uncured else []
+    )
+    if uncured and low:
+        n = uncured[-1]
+        reasons.append(
+            Reason(
+                "reason_uncured",
+                {
+                    "notice_no": notice_no(n.action, n.period, sid),
+                    "issued": n.period.end.isoformat(),
+                    "deadline": cure_deadline(n.period.end, remedy).isoformat(),
+                    "grade": grade,
+                },
+            )
+        )
+    prior = [n for n in window if n.action in ("improvement_notice", "exit_review")]
+    if esc.improvements_to_review and len(prior) + 1 >= esc.improvements_to_review and not reasons:
+        reasons.append(
+            Reason(
+                "reason_repeat_improvement",
+                {
+                    "count": len(earlier) + 1,
+                    "months": esc.within_months,
+                    "previous": [notice_no(n.action, n.period, sid) for n in prior],
+                },
+            )
+        )
+    if reasons:
+        improvement = matched["improvement_notice"]
+        rule = ActionRule(action="exit_review", when={"escalation": "uncured"}, ground="termination_uncured")
+        add(rule, reasons + list(improvement.reasons), improvement.incidents)
+        # the supplier is told: the earlier notice was not cured, termination is being reviewed
+        matched["improvement_notice"] = _merge(improvement, reasons, ("termination_uncured",), ())
 
 
 def suggested_status(actions: Sequence[Action]) -> tuple[str, str, Action] | None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline.compute.consequences import Action, decide, suggested_status
+from pipeline.compute.consequences import Action, PastNotice, Remedy, decide, suggested_status
+from pipeline.compute.pricing import pending_flag, pricing_flags
 from pipeline.compute.risk import Flag, portfolio_flags, supplier_flags
 from pipeline.compute.scoring import ScoreCard, score_evaluation
 from pipeline.compute.settlement import Settlement, settle_supplier
@@ -45,6 +46,7 @@ class PastResult:
     name_zh: str = ""
     name_en: str = ""
     category: str = ""
+    actions: tuple[str, ...] = ()  # the notices the period's run issued (warning_letter, …)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,61 @@ def timelines(
     return {sid: [by[p] for p in sorted(by)] for sid, by in points.items()}
 
 
+def contract_remedy() -> Remedy:
+    """The remedy periods of the shipped contract settings (improvement plan, cure period)."""
+    from pipeline.config.contract_terms import load_terms
+
+    d = load_terms().defaults
+    return Remedy(int(d.get("improvement_plan_working_days", 10)), int(d["cure_days"]))
+
+
+class _NoticeHistory:
+    """Each supplier's notices of earlier periods, for escalation: as the history store recorded
+    them where a run of that period is recorded, else decided again from the inputs' evaluations
+    and incidents of that period (so a first run over several months' inputs escalates too)."""
+
+    def __init__(self, records, suppliers, lines, past, policy: Policy, remedy: Remedy):
+        self.records, self.suppliers, self.lines, self.policy, self.remedy = records, suppliers, lines, policy, remedy
+        self.recorded = {(r.supplier_id, r.period): r.actions for r in past}
+        self.memo: dict[tuple[str, Period], tuple[str, ...]] = {}
+
+    def before(self, sid: str, period: Period) -> list[PastNotice]:
+        out, p = [], period
+        for _ in range(max(self.policy.escalation.within_months - 1, 0)):
+            p = p.previous()
+            out += [PastNotice(p, a) for a in self.issued(sid, p)]
+        return out
+
+    def issued(self, sid: str, period: Period) -> tuple[str, ...]:
+        if (sid, period.code) in self.recorded:
+            return self.recorded[(sid, period.code)]
+        if (sid, period) not in self.memo:
+            self.memo[(sid, period)] = ()  # (no cycle: earlier periods only)
+            point = next((pt for pt in self.lines.get(sid, []) if pt.period == period), None)
+            if point is None or sid not in self.suppliers:
+                return ()
+            incidents = [
+                i
+                for i in self.records["incidents"]
+                if i["supplier_id"] == sid and period.contains(dt.date.fromisoformat(i["date"]))
+            ]
+            points = [pt for pt in self.lines[sid] if pt.period <= period]
+            actions = decide(
+                self.suppliers[sid],
+                point.grade,
+                points,
+                period,
+                incidents,
+                self.policy,
+                self.before(sid, period),
+                self.remedy,
+            )
+            self.memo[(sid, period)] = tuple(a.action for a in actions) + tuple(
+                "exit_review" for a in actions if a.rule.exit_review
+            )
+        return self.memo[(sid, period)]
+
+
 def compute_month(
     records: Mapping[str, Sequence[Mapping[str, Any]]],
     policy: Policy,
@@ -129,12 +186,15 @@ def compute_month(
     past: Sequence[PastResult] = (),
     held: frozenset[str] = frozenset(),
     carried: Mapping[str, Mapping[str, Decimal]] | None = None,
+    remedy: Remedy | None = None,
 ) -> MonthResult:
     """The month's results. `held`: suppliers whose evaluation row of the period was rejected;
     they wait for it (no documents) instead of being settled as not evaluated. `carried`: by
     supplier and currency, deductions the previous settlement could not absorb (a receivable
-    set off against this one)."""
+    set off against this one). `remedy`: the contract's remedy periods (schemas/contract_terms.yaml
+    when not given)."""
     carried = carried or {}
+    remedy = remedy or contract_remedy()
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
     previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
@@ -142,6 +202,10 @@ def compute_month(
     all_contracts = {c["contract_no"]: c for c in records["contracts"]}
     workers = records.get("workers", [])
     attendance = [a for a in records.get("attendance", []) if a["period"] == period.code]
+    volume_of: dict[str, list] = {}  # accepted work volume of the period, by contract
+    for v in records.get("work_volume", []):
+        if v["period"] == period.code:
+            volume_of.setdefault(v["contract_no"], []).append(v)
     workers_of: dict[str, list] = {}
     for w in workers:
         workers_of.setdefault(w["supplier_id"], []).append(w)
@@ -149,6 +213,7 @@ def compute_month(
     for a in attendance:
         attendance_of.setdefault(a["worker_id"], []).append(a)
     twice = double_rostered(workers, period)
+    earlier_notices = _NoticeHistory(records, suppliers, lines, past, policy, remedy)
     results = []
     evaluated_ids = {e["supplier_id"] for e in evaluations}
     # A supplier with a contract in force but no evaluation row is still paid for the month
@@ -180,13 +245,28 @@ def compute_month(
         items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
         points = tuple(lines.get(sid, []))
         grade = card.band.grade if card.rated else None
-        actions = tuple(decide(suppliers[sid], grade, points, period, incidents, policy))
+        actions = tuple(
+            decide(
+                suppliers[sid], grade, points, period, incidents, policy, earlier_notices.before(sid, period), remedy
+            )
+        )
         roster = workers_of.get(sid, [])
         own = [a for wid in dict.fromkeys(w["worker_id"] for w in roster) for a in attendance_of.get(wid, ())]
         # a supplier under termination is settled, but its payment waits for the set-off
         hold = ("termination",) if any(a.action == "termination_notice" for a in actions) else ()
         settlements = settle_supplier(
-            sid, contracts, items, incidents, card, policy, period, roster, own, carried.get(sid), hold
+            sid,
+            contracts,
+            items,
+            incidents,
+            card,
+            policy,
+            period,
+            roster,
+            own,
+            carried.get(sid),
+            hold,
+            [v for no in contract_nos for v in volume_of.get(no, ())],
         )
         flags = supplier_flags(
             suppliers[sid],
@@ -198,6 +278,9 @@ def compute_month(
         )
         flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, own) + twice.get(sid, [])
         for b in (b for st in settlements for b in st.bases):
+            flags += pricing_flags(sid, b.contract, b.items)
+            if b.pending:
+                flags.append(pending_flag(sid, b.contract_no, b.pending))
             present = len(on_site([w for w in roster if w["contract_no"] == b.contract["contract_no"]], period))
             if (
                 b.attendance is None

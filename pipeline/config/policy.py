@@ -96,6 +96,31 @@ class ActionRule:
     handover_days: int | None = None
     exit_review: bool = False
     status: dict[str, str] = field(default_factory=dict)
+    ground: str | None = None  # the contract clause (schemas/clauses.yaml id) that is the ground for the notice
+
+
+@dataclass(frozen=True)
+class EscalationRule:
+    """How repeated notices escalate (退出机制: warning letter → improvement notice → exit review).
+
+    Notices of the last `within_months` periods, this one included, count. The
+    `warnings_to_improvement`-th warning within the window is an improvement notice instead; an
+    improvement notice whose remedy period ended while the grade stayed low (`review_when_uncured`),
+    or the `improvements_to_review`-th improvement notice within the window, brings an exit review
+    on the ground termination_uncured. 0 switches a step off."""
+
+    within_months: int = 3
+    warnings_to_improvement: int = 2
+    improvements_to_review: int = 2
+    review_when_uncured: bool = True
+
+
+@dataclass(frozen=True)
+class NoticeCalendar:
+    """Public holidays (法定节假日) and make-up working days (调休上班日) for counting working days."""
+
+    holidays: frozenset[str] = frozenset()
+    workdays: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,8 @@ class Policy:
     trend: TrendRule = TrendRule()
     risk: RiskRule = RiskRule()
     actions: tuple[ActionRule, ...] = ()
+    escalation: EscalationRule = EscalationRule()
+    calendar: NoticeCalendar = NoticeCalendar()
     workforce: WorkforceRule = WorkforceRule()
     sha256: str = ""
     source: str = ""
@@ -250,8 +277,14 @@ def policy_from_dict(
                 handover_days=a.get("handover_days"),
                 exit_review=bool(a.get("exit_review", False)),
                 status=dict(a.get("status", {})),
+                ground=a.get("ground"),
             )
             for a in data.get("actions", [])
+        ),
+        escalation=EscalationRule(**data.get("escalation", {})),
+        calendar=NoticeCalendar(
+            frozenset(data.get("notices", {}).get("holidays", ())),
+            frozenset(data.get("notices", {}).get("workdays", ())),
         ),
         workforce=_workforce(data.get("workforce", {})),
         sha256=sha256,

@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import pipeline.documents.workforce as workforce_docs
-from pipeline.compute.consequences import Action
+from pipeline.compute.consequences import ZH_ONLY, Action
+from pipeline.compute.consequences import notice_no as _notice_no
 from pipeline.compute.month import MonthResult, SupplierMonth
 from pipeline.compute.risk import SEVERITY_ORDER, Flag, low_grades
 from pipeline.compute.scoring import ScoreCard, main_deductions, movers
 from pipeline.compute.settlement import Settlement
 from pipeline.compute.trend import describe, window
+from pipeline.config.clauses import shipped_clauses
 from pipeline.config.labels import label
 from pipeline.config.policy import Kpi, Policy
 from pipeline.documents.charts import grade_distribution, score_trend
@@ -160,6 +162,26 @@ def _incident_row(i: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def notice_incident_row(i: Mapping[str, Any]) -> dict[str, str]:
+    """An incident as a notice states it: id, date, type and severity in words, the description in
+    each language (the English one when the incidents sheet has it; never Chinese on the English side)."""
+    row = _incident_row(i)
+    zh = i.get("description") or ""
+    en = i.get("description_en") or (ZH_ONLY if zh else "")
+    days = row["days_late"]
+    return {
+        "id": row["id"],
+        "date_zh": row["date_zh"],
+        "date_en": row["date_en"],
+        "type_zh": row["type_zh"],
+        "type_en": row["type_en"],
+        "severity_zh": row["severity_zh"],
+        "severity_en": row["severity_en"],
+        "description_zh": zh + (f"（延误{days}天）" if days else ""),
+        "description_en": en + (f" ({days} days late)" if days else ""),
+    }
+
+
 def by_currency(settlements: Sequence[Settlement], attr: str) -> str:
     """One supplier's figure: the amount, or "CNY 1.00；USD 2.00" when it is paid in several currencies."""
     if not settlements:
@@ -201,11 +223,43 @@ def _feedback(card: ScoreCard, policy: Policy) -> tuple[str, str]:
     return base_zh, base_en
 
 
+def termination_feedback(sm: SupplierMonth, action: Action, period: Period) -> tuple[str, str]:
+    """What the review report of a supplier under termination asks: no improvement plan, but what
+    the termination notice requires (hand-over, data), in the same words and clauses."""
+    no = notice_no(action.action, period, sm.supplier_id)
+    c = notice_clauses(sm, action)
+    terms = _contract_terms()
+    days = action.rule.handover_days or terms["handover_days"]
+    zh = (
+        f"我司已发出《解除合同通知书》（{no}），依据合同{c['grounds_zh'] or c['termination_by_a']['ref_zh']}解除合同，"
+        f"解除自该通知送达贵司之日起生效，本期不再要求贵司提交整改计划。贵司应按该通知及合同{c['exit']['ref_zh']}，"
+        f"自通知送达之日起{days}日内完成工作交接，并按合同{c['data_security']['ref_zh']}于"
+        f"{terms['data_return_days']}日内返还或销毁全部数据及其副本、出具经法定代表人签字的证明。"
+    )
+    en = (
+        f"We have issued a notice of termination ({no}) under {c['grounds_en'] or c['termination_by_a']['ref_en']} "
+        f"of the contract; the termination takes effect when the notice is delivered to you, and no improvement plan "
+        f"is requested. Under that notice and {c['exit']['ref_en']}, complete the hand-over within {days} days of "
+        f"delivery and, under {c['data_security']['ref_en']}, return or destroy all data and copies within "
+        f"{terms['data_return_days']} days with a certificate signed by your legal representative."
+    )
+    if data_incident(action):
+        zh += f"鉴于数据安全事件，贵司应立即停止处理我司的全部数据，并于{terms['security_notice_hours']}小时内提交书面事件报告。"
+        en += (
+            f" Because of the data incident, stop all processing of our data at once and send a written incident "
+            f"report within {terms['security_notice_hours']} hours."
+        )
+    return zh, en
+
+
 def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[str, Any]:
     period = period_info
     card = sm.card
     na_zh, na_en = _na_note(card, policy) if sm.evaluated else text("note_not_evaluated", {"period": period.code})
     fb_zh, fb_en = _feedback(card, policy)
+    terminating = next((a for a in sm.actions if a.action == "termination_notice"), None)
+    if terminating is not None:  # termination under way: no improvement plan, the exit duties instead
+        fb_zh, fb_en = termination_feedback(sm, terminating, period)
     prev = sm.previous
     if prev is not None and prev.rated and card.rated:
         change = card.total - prev.total
@@ -299,14 +353,7 @@ def flag_row(f: Flag) -> dict[str, str]:
 
 
 def notice_no(action: str, period: Period, supplier_id: str) -> str:
-    prefix = {
-        "commendation_letter": "CL",
-        "warning_letter": "WL",
-        "improvement_notice": "IN",
-        "termination_notice": "TN",
-        "exit_review": "ER",
-    }[action]
-    return f"{prefix}-{period.code}-{supplier_id}"
+    return _notice_no(action, period, supplier_id)
 
 
 def action_row(a: Action, period: Period) -> dict[str, str]:
@@ -649,7 +696,8 @@ def notice_context(
         prev = sm.point(period.previous())
         change = ""
         change_en = ""
-        if prev is not None and prev.score is not None:
+        # a commendation is for the run of top grades: it never reports (or hides behind) a change
+        if prev is not None and prev.score is not None and doc_type != "commendation_letter":
             delta = card.total - prev.score
             change = f"，较上期{'上升' if delta > 0 else '下降' if delta < 0 else '持平'}{fixed(delta.copy_abs())}分"
             change_en = f", {'up' if delta > 0 else 'down' if delta < 0 else 'unchanged'} {fixed(delta.copy_abs())} points on the previous period"
@@ -659,7 +707,11 @@ def notice_context(
                 "en": f"Performance score for {period_block(period)['en']}: {fixed(card.total)}, grade {card.band.grade} ({card.band.label_en}){change_en}.",
             }
         )
-    facts += [dict(zip(("zh", "en"), text(r.code, r.facts))) for r in action.reasons if r.code != "reason_grade"]
+    facts += [
+        dict(zip(("zh", "en"), text(r.code, r.facts)))
+        for r in action.reasons
+        if r.code not in ("reason_grade", "reason_incident")
+    ]
     requirements = []
     if action.action in ("warning_letter", "improvement_notice"):
         for r in main_deductions(card, policy.explain_top):
@@ -702,14 +754,21 @@ def notice_context(
             "reason_zh": "",
             "reason_en": "",
         }
+    terms = _contract_terms()
+    plan_days = terms.get("improvement_plan_working_days", 10)
     deadline = (
+        {"available": True, "zh": date_zh(action.deadline), "en": date_en(action.deadline), "days": str(plan_days)}
+        if action.deadline
+        else {"available": False, "zh": "", "en": "", "days": ""}
+    )
+    cure = (
         {
             "available": True,
-            "zh": date_zh(action.deadline),
-            "en": date_en(action.deadline),
-            "days": str((action.deadline - period.end).days),
+            "zh": date_zh(action.cure_deadline),
+            "en": date_en(action.cure_deadline),
+            "days": str(terms["cure_days"]),
         }
-        if action.deadline
+        if action.cure_deadline
         else {"available": False, "zh": "", "en": "", "days": ""}
     )
     handover_days = action.rule.handover_days or 0
@@ -759,4 +818,99 @@ def notice_context(
         "flags": [flag_row(f) for f in sm.flags],
         "recommendation_zh": recommendation[0],
         "recommendation_en": recommendation[1],
+        "incidents": [] if doc_type == "commendation_letter" else notice_incidents(sm, action),
+        "shortfalls": [] if doc_type == "commendation_letter" else shortfall_rows(card),
+        "cure": cure,
+        "clauses": notice_clauses(sm, action),
+        "delivery": delivery_block(sm),
+        "data_incident": data_incident(action),
+        "security": {
+            "hours": str(terms["security_notice_hours"]),
+            "return_days": str(terms["data_return_days"]),
+        },
     }
+
+
+def _contract_terms() -> dict[str, Any]:
+    from pipeline.config.contract_terms import load_terms
+
+    return _TERMS.setdefault("defaults", load_terms().defaults)
+
+
+_TERMS: dict[str, dict[str, Any]] = {}
+
+
+def notice_incidents(sm: SupplierMonth, action: Action) -> list[dict[str, str]]:
+    """The incidents a notice states: those behind it first, then the period's others."""
+    own = {i["incident_id"] for i in action.incidents}
+    rows = sorted(sm.incidents, key=lambda i: (i["incident_id"] not in own, i["date"], i["incident_id"]))
+    return [notice_incident_row(i) for i in rows]
+
+
+def shortfall_rows(card: ScoreCard) -> list[dict[str, str]]:
+    """Every KPI below its target this period: name, actual, target (the SLA of the contract's annex)."""
+    rows = []
+    for r in sorted((r for r in card.kpis if r.applicable and r.points_lost > 0), key=lambda r: -r.points_lost):
+        target, _ = _target(r.kpi)
+        rows.append(
+            {
+                "name_zh": r.kpi.name_zh,
+                "name_en": r.kpi.name_en,
+                "actual": kpi_value(r.actual, r.kpi.unit),
+                "target": target,
+                "lost": fixed(r.points_lost),
+            }
+        )
+    return rows
+
+
+def _contract_type(sm: SupplierMonth) -> str | None:
+    if sm.settlement is not None:
+        return sm.settlement.bases[0].contract.get("contract_type")
+    if sm.contracts:
+        return max(sm.contracts, key=lambda c: c["end_date"]).get("contract_type")
+    return None
+
+
+CITED = (
+    "service_levels",
+    "liquidated_damages",
+    "improvement_plan",
+    "cure",
+    "termination_by_a",
+    "termination_uncured",
+    "data_security",
+    "exit",
+    "notices",
+    "confidentiality",
+)
+
+
+def notice_clauses(sm: SupplierMonth, action: Action) -> dict[str, Any]:
+    """The clauses a notice cites, through the clause map: by id, and the notice's grounds."""
+    ctype = _contract_type(sm)
+    cmap = shipped_clauses()
+    out: dict[str, Any] = {cid: cmap.cite(ctype, cid).as_context() for cid in CITED}
+    grounds = [cmap.cite(ctype, g).as_context() for g in action.grounds]
+    out["grounds"] = grounds
+    out["grounds_zh"] = "、".join(f"{g['ref_zh']}（{g['title_zh']}）" for g in grounds)
+    out["grounds_en"] = "; ".join(f"{g['ref_en']} ({g['title_en']})" for g in grounds)
+    return out
+
+
+def delivery_block(sm: SupplierMonth) -> dict[str, str]:
+    """How the notice is served (clause notices): to the address and e-mail at the head of the contract."""
+    s = sm.supplier
+    return {
+        "address_zh": s.get("address_zh", "") or DASH,
+        "address_en": s.get("address_en", "") or s.get("address_zh", "") and "(address in Chinese only)" or DASH,
+        "email": s.get("contact_email", "") or DASH,
+        "contact_name": s.get("contact_name", "") or DASH,
+        # English text never carries a Chinese name: contact_name_en, else "your contact"
+        "contact_en": f"your contact {s['contact_name_en']}" if s.get("contact_name_en") else "your contact",
+    }
+
+
+def data_incident(action: Action) -> bool:
+    """A termination for a data incident: a security breach behind it, or the security ground."""
+    return "termination_security" in action.grounds or any(i["type"] == "security_breach" for i in action.incidents)

@@ -200,6 +200,72 @@ class Handover(TypedDict):
     end_en: str
 
 
+class NoticeIncidentRow(TypedDict):
+    """An incident as a notice states it; `description_en` never holds Chinese."""
+
+    id: str
+    date_zh: str
+    date_en: str
+    type_zh: str
+    type_en: str
+    severity_zh: str
+    severity_en: str
+    description_zh: str
+    description_en: str
+
+
+class ShortfallRow(TypedDict):
+    """A KPI below its target this period."""
+
+    name_zh: str
+    name_en: str
+    actual: str
+    target: str
+    lost: str
+
+
+class ClauseRef(TypedDict):
+    """A contract clause cited through schemas/clauses.yaml (pipeline.config.clauses.Clause.as_context)."""
+
+    id: str
+    number: str
+    ref_zh: str
+    ref_en: str
+    title_zh: str
+    title_en: str
+
+
+class NoticeClauses(TypedDict):
+    service_levels: ClauseRef
+    liquidated_damages: ClauseRef
+    improvement_plan: ClauseRef
+    cure: ClauseRef
+    termination_by_a: ClauseRef
+    termination_uncured: ClauseRef
+    data_security: ClauseRef
+    exit: ClauseRef
+    notices: ClauseRef
+    confidentiality: ClauseRef
+    grounds: list[ClauseRef]
+    grounds_zh: str
+    grounds_en: str
+
+
+class Delivery(TypedDict):
+    """Where the notice is served (the contract's notices clause): the supplier's address and e-mail."""
+
+    address_zh: str
+    address_en: str
+    email: str
+    contact_name: str
+    contact_en: str
+
+
+class SecurityTerms(TypedDict):
+    hours: str
+    return_days: str
+
+
 class NoticeContext(TypedDict):
     """What `documents.monthly.notice_context` fills for every consequence notice; the five
     notice templates below share it."""
@@ -219,6 +285,13 @@ class NoticeContext(TypedDict):
     flags: list[FlagRow]
     recommendation_zh: str
     recommendation_en: str
+    incidents: list[NoticeIncidentRow]
+    shortfalls: list[ShortfallRow]
+    cure: Deadline
+    clauses: NoticeClauses
+    delivery: Delivery
+    data_incident: bool
+    security: SecurityTerms
 
 
 class WarningLetterContext(NoticeContext):
@@ -312,11 +385,30 @@ class Scope(TypedDict):
 
 class ContractItemRow(TypedDict):
     no: str
+    code: str
     role_zh: str
     role_en: str
+    pricing: str
+    pricing_zh: str
+    pricing_en: str
+    unit_zh: str
+    unit_en: str
+    basis_zh: str
+    basis_en: str
+    by_volume: bool
     headcount: str
     unit_price: str
     amount: str
+    nature: str
+    nature_zh: str
+    nature_en: str
+    work_place_zh: str
+    work_place_en: str
+    period_zh: str
+    period_en: str
+    wage: str
+    social_insurance: str
+    management_fee: str
 
 
 class ItemsTotal(TypedDict):
@@ -335,6 +427,10 @@ class Price(TypedDict):
     monthly_fee: Amount
     from_items: bool
     lump_sum: bool
+    has_per_unit: bool
+    has_fixed: bool
+    results: bool
+    fee_known: bool
     tax_included: bool
     tax_known: bool
     tax_rate: str
@@ -345,6 +441,8 @@ class Price(TypedDict):
     has_total: bool
     months: str
     total: Amount
+    liability_cap: Amount
+    integrity_damages: Amount
 
 
 class DataTerms(TypedDict):
@@ -352,6 +450,7 @@ class DataTerms(TypedDict):
     level_zh: str
     level_en: str
     strict: bool
+    pipl_annex: bool
     nda: bool
     nda_date_zh: str
     nda_date_en: str
@@ -415,6 +514,10 @@ class Termination(TypedDict):
     data_return_days: str
     permit_notice_days: str
     consecutive_d_grades: str
+    replacement_days: str
+    payment_overdue_days: str
+    liability_cap_months: str
+    continuity_restore_hours: str
 
 
 class Disputes(TypedDict):
@@ -430,11 +533,21 @@ class Language(TypedDict):
     prevailing_en: str
 
 
+class DispatchDamages(TypedDict):
+    wage_late_per_day: Amount
+    insurance_proof_missing: Amount
+    replacement_late_per_day: Amount
+    unlicensed: Amount
+
+
 class Dispatch(TypedDict):
     permit_no: str
     permit_expiry_zh: str
     permit_expiry_en: str
     expires_in_term: bool
+    management_fee: Amount
+    damages: DispatchDamages
+    temporary: bool
 
 
 class ContractContext(TypedDict):

@@ -424,7 +424,15 @@ class HistoryStore:
         )
         if periods is not None:
             query = query.where(results.c.period.in_(list(periods)))
+        done = (runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow)
+        notices = sa.select(actions.c.period, actions.c.supplier_id, actions.c.action).join(
+            runs, runs.c.run_id == actions.c.run_id
+        )
+        notices = notices.where(done)
         with self._connect() as conn:
+            issued: dict[tuple[str, str], list[str]] = {}
+            for n in conn.execute(notices.order_by(actions.c.period, actions.c.supplier_id, actions.c.action)):
+                issued.setdefault((n.period, n.supplier_id), []).append(n.action)
             return [
                 PastResult(
                     period=r.period,
@@ -440,6 +448,7 @@ class HistoryStore:
                     name_zh=r.name_zh or "",
                     name_en=r.name_en or "",
                     category=r.category or "",
+                    actions=tuple(issued.get((r.period, r.supplier_id), ())),
                 )
                 for r in conn.execute(query.order_by(results.c.period, results.c.supplier_id))
             ]

@@ -437,6 +437,103 @@ def doc_info(kind_zh="文号", kind_en="Ref. No."):
     )
 
 
+def incidents_table(doc, none=("本期无事件记录", "No incidents recorded this period")):
+    """The dated facts: each incident with its id, date, type and severity in words, and the description."""
+    t = Table(
+        doc,
+        [2.9, 2.9, 3.0, 8.2],
+        aligns=[LEFT, LEFT, LEFT, LEFT],
+        header=[("事件编号", "Incident"), ("日期", "Date"), ("类型（严重程度）", "Type (severity)"), ("事实", "Facts")],
+    )
+    t.control("{%tr for i in incidents %}")
+    t.row(
+        [
+            "{{ i.id }}",
+            (["{{ i.date_zh }}"], ["{{ i.date_en }}"]),
+            (
+                ["{{ i.type_zh }}", "（", "{{ i.severity_zh }}", "）"],
+                ["{{ i.type_en }}", " (", "{{ i.severity_en }}", ")"],
+            ),
+            (["{{ i.description_zh }}"], ["{{ i.description_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not incidents %}")
+    t.none_row(none)
+    t.control("{%tr endif %}")
+    return t
+
+
+def shortfalls_table(doc, none=("各项指标均达到目标值", "Every KPI met its target")):
+    """The KPIs below their targets (the service levels of the contract's annex)."""
+    t = Table(
+        doc,
+        [7.4, 3.2, 3.2, 3.2],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT],
+        header=[("考核指标", "KPI"), ("本期实际", "Actual"), ("合同目标", "Target"), ("失分", "Points lost")],
+    )
+    t.control("{%tr for k in shortfalls %}")
+    t.row([(["{{ k.name_zh }}"], ["{{ k.name_en }}"]), "{{ k.actual }}", "{{ k.target }}", "{{ k.lost }}"])
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not shortfalls %}")
+    t.none_row(none)
+    t.control("{%tr endif %}")
+    return t
+
+
+def facts_block(doc, lead_zh, lead_en):
+    """The dated facts of a notice: the score, the incidents, the KPIs below target, earlier notices."""
+    para(doc, lead_zh, lead_en)
+    numbered(doc, "facts")
+    P(doc, [("（一）事件记录", True), "　Incidents"], "Letter Body").paragraph_format.keep_with_next = True
+    incidents_table(doc)
+    P(
+        doc, [("（二）未达目标的考核指标", True), "　KPIs below target"], "Letter Body"
+    ).paragraph_format.keep_with_next = True
+    shortfalls_table(doc)
+
+
+def delivery_para(doc, name_zh, name_en):
+    """Service and effect: delivered as the contract's notices clause says, effective on delivery."""
+    para(
+        doc,
+        [
+            "本",
+            name_zh,
+            "依照合同",
+            "{{ clauses.notices.ref_zh }}",
+            "（",
+            "{{ clauses.notices.title_zh }}",
+            "）的约定，以书面形式按合同首部所列地址（",
+            "{{ delivery.address_zh }}",
+            "）及电子邮箱（",
+            "{{ delivery.email }}",
+            "）送达贵司联系人",
+            "{{ delivery.contact_name }}",
+            "，",
+            ("自送达贵司之日起生效", True),
+            "。",
+        ],
+        [
+            "This ",
+            name_en,
+            " is given in writing under ",
+            "{{ clauses.notices.ref_en }}",
+            " (",
+            "{{ clauses.notices.title_en }}",
+            ") of the contract, delivered to ",
+            "{{ delivery.contact_en }}",
+            " at the address (",
+            "{{ delivery.address_en }}",
+            ") and e-mail (",
+            "{{ delivery.email }}",
+            ") stated at the head of the contract, and ",
+            ("takes effect when delivered to Party B", True),
+            ".",
+        ],
+    )
+
+
 # --------------------------------------------------------------------------- 警告函
 
 
@@ -450,89 +547,103 @@ def build_warning_letter():
         ["Warning on service performance in ", "{{ score.period_en }}"],
     )
     salutation(doc)
-
-    para(
+    facts_block(
         doc,
         [
             "根据双方签订的合同（合同编号：",
             "{{ supplier.contract_nos }}",
-            "）的约定及我司供应商管理相关规定，我司对贵司",
+            "）",
+            "{{ clauses.service_levels.ref_zh }}",
+            "（",
+            "{{ clauses.service_levels.title_zh }}",
+            "）的约定，我司对贵司",
             "{{ score.period_zh }}",
-            "的服务绩效进行了考核。经核查，贵司存在以下问题：",
+            "的服务绩效进行了考核。经核查，事实如下：",
         ],
         [
-            "Under our contract with you (No. ",
+            "Under ",
+            "{{ clauses.service_levels.ref_en }}",
+            " (",
+            "{{ clauses.service_levels.title_en }}",
+            ") of our contract with you (No. ",
             "{{ supplier.contract_nos }}",
-            ") and our supplier management rules, we have assessed your service performance for ",
+            "), we have assessed your service performance for ",
             "{{ score.period_en }}",
-            ". We found the following:",
+            ". The facts are as follows:",
         ],
     )
-    numbered(doc, "facts")
-    para(
-        doc,
-        "上述情况不符合合同约定的服务标准。我司特此向贵司提出书面警告，并要求如下：",
-        "This falls short of the service standards agreed in the contract. We hereby give "
-        "you a formal written warning and require the following:",
-    )
-    ctl(doc, "{%p if deadline.available %}")
     para(
         doc,
         [
-            "一、请贵司高度重视，于本函发出之日起",
+            "上述事件及未达到合同目标值的指标不符合合同",
+            "{{ clauses.service_levels.ref_zh }}",
+            "及其附件约定的服务标准。我司特此向贵司提出书面警告，并要求如下：",
+        ],
+        [
+            "These incidents and the KPIs below their contractual targets fall short of the service standards of ",
+            "{{ clauses.service_levels.ref_en }}",
+            " and its annex. We hereby give you a formal written warning and require the following:",
+        ],
+    )
+    para(
+        doc,
+        [
+            "一、依照合同",
+            "{{ clauses.improvement_plan.ref_zh }}",
+            "（",
+            "{{ clauses.improvement_plan.title_zh }}",
+            "），于本函发出之日起",
             ("{{ deadline.days }}", True),
-            "日内（即",
+            "个工作日内（即",
             ("{{ deadline.zh }}", True),
-            "前）向我司提交书面改进计划，内容包括原因分析、改进措施、责任人及完成时限；",
+            "前）向我司提交书面改进计划，逐项说明上述事件及指标的原因、改进措施、责任人及完成时限；",
         ],
         [
-            "1. Send us a written improvement plan within ",
+            "1. Under ",
+            "{{ clauses.improvement_plan.ref_en }}",
+            " (",
+            "{{ clauses.improvement_plan.title_en }}",
+            ") of the contract, send us a written improvement plan within ",
             ("{{ deadline.days }}", True),
-            " days of this letter (by ",
+            " working days of this letter (by ",
             ("{{ deadline.en }}", True),
-            "), setting out the causes, the corrective measures, the persons responsible and the completion dates;",
+            "), setting out for each incident and KPI above the causes, the measures, the persons responsible "
+            "and the completion dates;",
         ],
     )
-    ctl(doc, "{%p else %}")
     para(
         doc,
-        "一、请贵司高度重视，尽快向我司提交书面改进计划，内容包括原因分析、改进措施、责任人及完成时限；",
-        "1. Send us a written improvement plan without delay, setting out the causes, the "
-        "corrective measures, the persons responsible and the completion dates;",
+        "二、立即落实改进措施，确保后续考核期内各项指标达到合同约定的目标值。",
+        "2. Put the measures into effect at once, so that every KPI meets its contractual target in the coming "
+        "review periods.",
     )
-    ctl(doc, "{%p endif %}")
-    ctl(doc, "{%p if requirements %}")
-    para(doc, "二、改进计划应重点针对以下指标：", "2. The plan must address in particular the following indicators:")
-    numbered(doc, "requirements", "q")
     para(
         doc,
-        "三、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
-        "3. Put the measures into effect at once, so that your performance meets the "
-        "contractual standards in the coming review periods.",
+        [
+            "如贵司逾期未提交改进计划，或后续考核期内绩效仍未改善，我司将依照合同",
+            "{{ clauses.cure.ref_zh }}",
+            "发出整改通知书，整改期满仍未纠正的，我司有权依照合同",
+            "{{ clauses.termination_uncured.ref_zh }}",
+            "解除合同，并依照合同",
+            "{{ clauses.liquidated_damages.ref_zh }}",
+            "追究贵司的违约责任。",
+        ],
+        [
+            "If the plan is not received in time, or your performance does not improve in the following review "
+            "periods, we will issue an improvement notice under ",
+            "{{ clauses.cure.ref_en }}",
+            "; if the breach is not cured when that period ends, we may terminate the contract under ",
+            "{{ clauses.termination_uncured.ref_en }}",
+            " and claim liquidated damages under ",
+            "{{ clauses.liquidated_damages.ref_en }}",
+            ".",
+        ],
     )
-    ctl(doc, "{%p else %}")
-    para(
-        doc,
-        "二、立即落实改进措施，确保后续考核期内服务绩效达到合同约定的标准。",
-        "2. Put the measures into effect at once, so that your performance meets the "
-        "contractual standards in the coming review periods.",
-    )
-    ctl(doc, "{%p endif %}")
-    status_sentence(doc)
-    para(
-        doc,
-        "如贵司逾期未提交改进计划，或后续考核期内绩效仍未改善，我司将依据合同约定及供应商管理"
-        "相关规定发出整改通知书，并可采取调整供应商状态、暂停新增业务直至解除合同等措施，"
-        "由此产生的一切责任由贵司承担。",
-        "If the plan is not received in time, or your performance does not improve in the "
-        "following review periods, we will issue an improvement notice under the contract "
-        "and our supplier management rules and may change your supplier status, suspend new "
-        "work or terminate the contract; you will bear all liability arising from this.",
-    )
+    delivery_para(doc, "函", "letter")
     para(
         doc,
         "请贵司收到本函后签署下方回执并及时交回我司。",
-        "Please sign the receipt below and return it to us promptly.",
+        "Please sign the acknowledgement of receipt below and return it to us promptly.",
     )
     para(doc, "特此函告。", "This letter serves as formal notice.")
     sender_block(doc)
@@ -547,83 +658,110 @@ def build_warning_letter():
 
 
 def build_improvement_notice():
-    doc = new_letter(
-        "整改通知书", "Improvement Notice", "整改通知书 / Notice to a supplier to rectify within a deadline"
-    )
+    doc = new_letter("整改通知书", "Improvement Notice", "整改通知书 / Improvement notice to a supplier")
     letterhead(doc, "整改通知书", "Improvement Notice", *doc_info())
     address_block(doc)
     subject(
         doc,
-        ["关于", "{{ score.period_zh }}", "服务绩效问题限期整改的通知"],
-        ["Rectification required by a deadline: service performance in ", "{{ score.period_en }}"],
+        ["关于", "{{ score.period_zh }}", "服务问题限期整改的通知"],
+        ["Rectification of service problems in ", "{{ score.period_en }}"],
     )
     salutation(doc)
-
-    para(
+    facts_block(
         doc,
         [
             "根据双方签订的合同（合同编号：",
             "{{ supplier.contract_nos }}",
-            "）的约定及我司供应商管理相关规定，我司对贵司",
+            "）",
+            "{{ clauses.service_levels.ref_zh }}",
+            "（",
+            "{{ clauses.service_levels.title_zh }}",
+            "）的约定，我司对贵司",
             "{{ score.period_zh }}",
-            "的服务绩效进行了考核。经核查，贵司存在以下问题，未达到合同约定的服务标准：",
+            "的服务绩效进行了考核。经核查，事实如下：",
         ],
         [
-            "Under our contract with you (No. ",
+            "Under ",
+            "{{ clauses.service_levels.ref_en }}",
+            " (",
+            "{{ clauses.service_levels.title_en }}",
+            ") of our contract with you (No. ",
             "{{ supplier.contract_nos }}",
-            ") and our supplier management rules, we have assessed your service performance for ",
+            "), we have assessed your service performance for ",
             "{{ score.period_en }}",
-            ". It does not meet the contractual service standards:",
+            ". The facts are as follows:",
         ],
     )
-    numbered(doc, "facts")
-    para(
-        doc,
-        "为保障服务质量，现要求贵司限期整改，具体如下：",
-        "To safeguard the quality of service, you are required to rectify these problems as follows:",
-    )
-
-    ctl(doc, "{%p if deadline.available %}")
     para(
         doc,
         [
-            "一、整改期限：贵司应于",
+            "上述情形违反合同约定（依据：",
+            "{{ clauses.grounds_zh }}",
+            "）。依照合同",
+            "{{ clauses.cure.ref_zh }}",
+            "（",
+            "{{ clauses.cure.title_zh }}",
+            "），现书面通知贵司限期纠正，具体如下：",
+        ],
+        [
+            "This is a breach of the contract (",
+            "{{ clauses.grounds_en }}",
+            "). Under ",
+            "{{ clauses.cure.ref_en }}",
+            " (",
+            "{{ clauses.cure.title_en }}",
+            ") of the contract we hereby require you in writing to remedy it, as follows:",
+        ],
+    )
+    para(
+        doc,
+        [
+            "一、整改计划：依照合同",
+            "{{ clauses.improvement_plan.ref_zh }}",
+            "，于本通知发出之日起",
+            ("{{ deadline.days }}", True),
+            "个工作日内（即",
             ("{{ deadline.zh }}", True),
-            "前（自本通知发出之日起",
-            "{{ deadline.days }}",
-            "日内）完成整改。",
+            "前）提交书面整改计划，逐项说明原因、整改措施、责任人及完成时限。",
         ],
         [
-            "1. Deadline: complete the rectification by ",
+            "1. Plan: under ",
+            "{{ clauses.improvement_plan.ref_en }}",
+            ", send us a written rectification plan within ",
+            ("{{ deadline.days }}", True),
+            " working days of this notice (by ",
             ("{{ deadline.en }}", True),
-            " (within ",
-            "{{ deadline.days }}",
-            " days of this notice).",
+            "), setting out for each problem the cause, the measures, the persons responsible and the dates.",
         ],
     )
-    ctl(doc, "{%p else %}")
     para(
         doc,
-        "一、整改期限：贵司应立即开展整改，并在下一考核期结束前完成。",
-        "1. Deadline: start the rectification at once and complete it before the end of the next review period.",
+        [
+            "二、整改期限：依照合同",
+            "{{ clauses.cure.ref_zh }}",
+            "，于本通知发出之日起",
+            ("{{ cure.days }}", True),
+            "日内（即",
+            ("{{ cure.zh }}", True),
+            "前）纠正上述违约行为，并提交整改完成报告及证明材料。",
+        ],
+        [
+            "2. Cure period: under ",
+            "{{ clauses.cure.ref_en }}",
+            ", remedy the breaches above within ",
+            ("{{ cure.days }}", True),
+            " days of this notice (by ",
+            ("{{ cure.en }}", True),
+            ") and send us a completion report with supporting evidence.",
+        ],
     )
-    ctl(doc, "{%p endif %}")
     para(
         doc,
-        "二、整改要求：贵司应逐项分析原因、制定并落实整改措施，整改后应达到以下要求：",
-        "2. Requirements: analyse the cause of each problem, then plan and carry out "
-        "corrective measures; afterwards the following must be met:",
+        "三、整改要求：整改后应达到以下要求：",
+        "3. Requirements: afterwards the following must be met:",
     )
     numbered(
         doc, "requirements", "q", none=("达到合同约定的全部服务标准。", "All service standards agreed in the contract.")
-    )
-    para(
-        doc,
-        "三、整改方案与报告：贵司应尽快向我司提交书面整改方案（包括原因分析、整改措施、"
-        "责任人及完成时限），并于整改期限届满前提交整改完成报告及相关证明材料。",
-        "3. Plan and report: send us a written rectification plan (causes, measures, persons "
-        "responsible, completion dates) without delay, and a completion report with "
-        "supporting evidence before the deadline.",
     )
     para(
         doc,
@@ -634,17 +772,31 @@ def build_improvement_notice():
     status_sentence(doc, "整改期间，", "During the rectification period, ")
     para(
         doc,
-        "逾期未完成整改或经复核仍不合格的，我司将依据合同约定及供应商管理相关规定启动退出"
-        "程序，采取暂停合作直至解除合同等措施，并依约追究贵司的违约责任。",
-        "If the rectification is not completed by the deadline, or fails verification, we "
-        "will start the exit procedure under the contract and our supplier management rules, "
-        "which may lead to suspension of co-operation or termination of the contract, and "
-        "will hold you liable for breach of contract.",
+        [
+            "整改期届满仍未纠正或经复核仍不合格的，我司有权依照合同",
+            "{{ clauses.termination_uncured.ref_zh }}",
+            "（",
+            "{{ clauses.termination_uncured.title_zh }}",
+            "）书面通知解除合同，并依照合同",
+            "{{ clauses.liquidated_damages.ref_zh }}",
+            "追究贵司的违约责任。",
+        ],
+        [
+            "If the breach is not cured when the cure period ends, or the rectification fails verification, we may "
+            "terminate the contract by written notice under ",
+            "{{ clauses.termination_uncured.ref_en }}",
+            " (",
+            "{{ clauses.termination_uncured.title_en }}",
+            ") and claim liquidated damages under ",
+            "{{ clauses.liquidated_damages.ref_en }}",
+            ".",
+        ],
     )
+    delivery_para(doc, "通知", "notice")
     para(
         doc,
         "请贵司收到本通知后签署下方回执并及时交回我司。",
-        "Please sign the receipt below and return it to us promptly.",
+        "Please sign the acknowledgement of receipt below and return it to us promptly.",
     )
     para(doc, "特此通知。", "Notice is hereby given.")
     sender_block(doc)
@@ -672,8 +824,7 @@ def build_termination_notice():
         ["Termination of Contract No. ", "{{ contract.no }}"],
     )
     salutation(doc)
-
-    para(
+    facts_block(
         doc,
         [
             "我司与贵司签订的合同（合同编号：",
@@ -682,7 +833,7 @@ def build_termination_notice():
             "{{ contract.start_zh }}",
             "至",
             "{{ contract.end_zh }}",
-            "）履行期间，贵司存在以下情形：",
+            "）履行期间，发生以下事实：",
         ],
         [
             "During the performance of our contract with you (No. ",
@@ -694,79 +845,172 @@ def build_termination_notice():
             "), the following occurred:",
         ],
     )
-    numbered(doc, "facts")
     para(
         doc,
-        "上述情形已构成违约。根据合同关于违约责任及合同解除的约定、"
-        "《中华人民共和国民法典》的有关规定及我司供应商管理相关规定，我司决定解除上述合同，"
-        "现通知如下：",
-        "This constitutes a breach of contract. Under the contract's provisions on liability and termination, the Civil "
-        "Code of the People's Republic of China and our supplier management rules, we hereby "
-        "terminate the contract, as follows:",
-    )
-    para(
-        doc,
-        ["一、解除日期：上述合同自", ("{{ doc.date_zh }}", True), "起解除。"],
-        ["1. Effective date: the contract is terminated with effect from ", ("{{ doc.date_en }}", True), "."],
+        [
+            "上述事实构成合同",
+            ("{{ clauses.grounds_zh }}", True),
+            "约定的甲方解除合同的情形。依照合同",
+            "{{ clauses.termination_by_a.ref_zh }}",
+            "（",
+            "{{ clauses.termination_by_a.title_zh }}",
+            "）及《中华人民共和国民法典》第五百六十二条、第五百六十五条，我司决定解除上述合同，现通知如下：",
+        ],
+        [
+            "These facts are a ground on which Party A may terminate the contract under ",
+            ("{{ clauses.grounds_en }}", True),
+            ". Under ",
+            "{{ clauses.termination_by_a.ref_en }}",
+            " (",
+            "{{ clauses.termination_by_a.title_en }}",
+            ") of the contract and Articles 562 and 565 of the Civil Code of the People's Republic of China, we "
+            "hereby terminate the contract, as follows:",
+        ],
     )
     para(
         doc,
         [
-            "二、工作交接：贵司应在",
+            "一、解除时间：",
+            ("本通知自送达贵司之日起生效，合同自本通知送达贵司之日起解除", True),
+            "（《民法典》第五百六十五条）。本通知依照合同",
+            "{{ clauses.notices.ref_zh }}",
+            "，以书面形式按合同首部所列地址（",
+            "{{ delivery.address_zh }}",
+            "）及电子邮箱（",
+            "{{ delivery.email }}",
+            "）送达贵司联系人",
+            "{{ delivery.contact_name }}",
+            "。",
+        ],
+        [
+            "1. Effective date: ",
+            ("this notice takes effect when delivered to Party B, and the contract is terminated on that day", True),
+            " (Civil Code, Article 565). It is delivered in writing under ",
+            "{{ clauses.notices.ref_en }}",
+            " of the contract to ",
+            "{{ delivery.contact_en }}",
+            " at the address (",
+            "{{ delivery.address_en }}",
+            ") and e-mail (",
+            "{{ delivery.email }}",
+            ") stated at the head of the contract.",
+        ],
+    )
+    para(
+        doc,
+        [
+            "二、工作交接：依照合同",
+            "{{ clauses.exit.ref_zh }}",
+            "（",
+            "{{ clauses.exit.title_zh }}",
+            "），贵司应自本通知送达之日起",
             ("{{ handover.days }}", True),
-            "日交接期内（即",
-            ("{{ handover.end_zh }}", True),
-            "前）配合我司完成全部服务工作的移交，"
-            "交接期内应继续按合同约定的服务标准履行交接义务，确保我司业务不受影响。",
+            "日交接期内配合我司完成全部服务工作的移交，交接期内应继续按合同约定的服务标准履行交接义务，"
+            "结清其人员的工资和社会保险费，确保我司业务不受影响。",
         ],
         [
-            "2. Hand-over: within the ",
+            "2. Hand-over: under ",
+            "{{ clauses.exit.ref_en }}",
+            " (",
+            "{{ clauses.exit.title_en }}",
+            ") of the contract, within the ",
             ("{{ handover.days }}", True),
-            "-day hand-over period (by ",
-            ("{{ handover.end_en }}", True),
-            ") you shall hand "
-            "over all services to us, keeping to the contractual service standards during "
-            "the hand-over so that our business is not disrupted.",
+            "-day hand-over period from delivery of this notice you shall hand over all services to us, keep to the "
+            "contractual service standards meanwhile and settle your personnel's wages and social insurance, so "
+            "that our business is not disrupted.",
+        ],
+    )
+    ctl(doc, "{%p if data_incident %}")
+    para(
+        doc,
+        [
+            "三、数据安全事件的处置（合同",
+            "{{ clauses.data_security.ref_zh }}",
+            "、《中华人民共和国个人信息保护法》第五十七条）：贵司应当：",
+            "（一）",
+            ("自收到本通知之时起立即停止对我司全部数据（含个人信息）的任何处理", True),
+            "，立即撤销贵司人员的全部访问权限；",
+            "（二）对交接所不需要的数据及其全部副本立即删除，其余数据及副本于本通知送达之日起",
+            ("{{ security.return_days }}", True),
+            "日内全部返还或按我司指示删除，并出具经贵司法定代表人签字的删除（销毁）证明；",
+            "（三）于本通知送达之时起",
+            ("{{ security.hours }}", True),
+            "小时内向我司提交书面事件报告，说明事件经过、涉及的个人信息种类和受影响的人数、已采取的补救措施及可能造成的危害；",
+            "（四）配合我司依法向监管部门报告并通知受影响的个人，如实提供所需的全部信息；",
+            "（五）完整保存与事件有关的日志、设备及其他证据，不得删除、篡改或转移，并配合我司或我司委托的第三方调查取证。",
+        ],
+        [
+            "3. The data incident (",
+            "{{ clauses.data_security.ref_en }}",
+            " of the contract; Personal Information Protection Law, Article 57). You shall: (a) ",
+            ("stop all processing of our data (personal information included) immediately on receipt", True),
+            " and revoke all access of your staff at once; (b) delete at once the data, and all copies, not needed "
+            "for the hand-over, and return or, as we direct, delete the rest with all copies within ",
+            ("{{ security.return_days }}", True),
+            " days of delivery of this notice, with a certificate of deletion signed by your legal representative; "
+            "(c) send us a written incident report within ",
+            ("{{ security.hours }}", True),
+            " hours of delivery: what happened, the categories of personal information and the number of people "
+            "affected, the measures taken and the possible harm; (d) cooperate with our notification of the "
+            "regulators and of the individuals concerned, giving us all the information needed; (e) preserve the "
+            "logs, devices and other evidence of the incident, deleting, altering or moving none of it, and "
+            "cooperate with the investigation by us or a third party we appoint.",
+        ],
+    )
+    ctl(doc, "{%p else %}")
+    para(
+        doc,
+        [
+            "三、资料与数据：依照合同",
+            "{{ clauses.data_security.ref_zh }}",
+            "，贵司应于本通知送达之日起",
+            ("{{ security.return_days }}", True),
+            "日内，将因履行合同而取得或形成的全部资料、文件、数据及其复制件（含电子数据）返还我司或按我司指示销毁，"
+            "并出具经贵司法定代表人签字的销毁证明。贵司人员持有的门禁卡、系统账号、设备等应一并交还，我司将同步注销其访问权限。",
+        ],
+        [
+            "3. Materials and data: under ",
+            "{{ clauses.data_security.ref_en }}",
+            " of the contract, within ",
+            ("{{ security.return_days }}", True),
+            " days of delivery of this notice return to us, or destroy as we direct, all materials, documents and "
+            "data obtained or produced in performing the contract, with all copies (electronic data included), "
+            "and give us a certificate of destruction signed by your legal representative. Access cards, system "
+            "accounts and equipment held by your staff shall also be returned; we will revoke their access.",
+        ],
+    )
+    ctl(doc, "{%p endif %}")
+    para(
+        doc,
+        [
+            "四、保密义务：依照合同",
+            "{{ clauses.confidentiality.ref_zh }}",
+            "，合同解除后贵司仍应继续履行保密义务。",
+        ],
+        [
+            "4. Confidentiality: your confidentiality obligations under ",
+            "{{ clauses.confidentiality.ref_en }}",
+            " survive the termination.",
         ],
     )
     para(
         doc,
         [
-            "三、资料与数据：贵司应于",
-            ("{{ handover.end_zh }}", True),
-            "前，将因履行合同"
-            "而取得或形成的全部资料、文件、数据及其复制件（含电子数据）返还我司；无法返还的，"
-            "应在我司监督下彻底销毁，并向我司出具书面的返还及销毁确认书。贵司人员持有的门禁卡、"
-            "系统账号、设备等应一并交还，我司将同步注销其访问权限。",
+            "五、费用结算与权利保留：截至解除之日已发生的服务费用按合同约定据实结算。我司保留依照合同",
+            "{{ clauses.liquidated_damages.ref_zh }}",
+            "（",
+            "{{ clauses.liquidated_damages.title_zh }}",
+            "）主张违约金、要求赔偿全部损失的权利，并有权以上述款项抵销应付贵司的款项；本通知不构成对任何权利的放弃。",
         ],
         [
-            "3. Materials and data: by ",
-            ("{{ handover.end_en }}", True),
-            ", return to us all "
-            "materials, documents and data obtained or produced in performing the contract, "
-            "with all copies (electronic data included); what cannot be returned shall be "
-            "destroyed completely under our supervision, and you shall give us a written "
-            "confirmation of return and destruction. Access cards, system accounts and equipment "
-            "held by your staff shall also be returned; we will revoke their access.",
+            "5. Settlement and reservation of rights: fees for services rendered up to the termination are settled "
+            "under the contract. We reserve our claims to liquidated damages under ",
+            "{{ clauses.liquidated_damages.ref_en }}",
+            " (",
+            "{{ clauses.liquidated_damages.title_en }}",
+            ") and to compensation for all our losses, and may set them off against sums due to you; this notice "
+            "waives none of our rights.",
         ],
-    )
-    para(
-        doc,
-        "四、保密义务：合同解除后，贵司仍应按合同约定继续履行保密义务。",
-        "4. Confidentiality: your confidentiality obligations under the contract survive its termination.",
-    )
-    para(
-        doc,
-        "五、费用结算：截至解除之日已发生的服务费用，在扣除贵司依约应承担的违约金及赔偿后，按合同约定据实结算。",
-        "5. Settlement: fees for services rendered up to the effective date will be settled "
-        "under the contract, after deduction of the liquidated damages and compensation you "
-        "owe under it.",
-    )
-    para(
-        doc,
-        "六、我司保留依据合同约定及法律规定追究贵司违约责任、要求赔偿损失的权利。",
-        "6. We reserve all rights under the contract and the law to hold you liable for the "
-        "breach and to claim compensation for our losses.",
     )
     status_sentence(doc, "同时，", "In addition, ")
     para(
@@ -775,7 +1019,7 @@ def build_termination_notice():
         "方式处理。请贵司收到本通知后签署下方回执并及时交回我司。",
         "Any objection must be raised with us in writing promptly after receipt of this "
         "notice; disputes will be resolved as provided in the contract. Please sign the "
-        "receipt below and return it to us promptly.",
+        "acknowledgement of receipt below and return it to us promptly.",
     )
     para(doc, "特此通知。", "Notice is hereby given.")
     sender_block(doc)
@@ -903,7 +1147,10 @@ def build_exit_review():
     )
 
     heading(doc, "二、退出事由", "Grounds for Exit")
+    P(doc, [("合同依据：", True), "{{ clauses.grounds_zh }}"], "Letter Body")
+    P(doc, [("Contract ground: ", True), "{{ clauses.grounds_en }}"], "Letter English")
     numbered(doc, "facts", none=("无 / None", None))
+    incidents_table(doc)
 
     heading(doc, "三、绩效记录", "Performance History")
     history_table(doc)
