@@ -139,9 +139,12 @@ def test_fee_from_items_lump_sum_and_tax(sample, policy, terms):
     s011 = contract_context(*_records(sample, "HT-2026-IT-011"), policy, terms)  # 包干价 above Σ items
     assert s011["price"]["lump_sum"] and s011["price"]["monthly_fee"]["figures"] == "365,000.00"
     assert s011["items_total"]["figures"] == "349,000.00"
-    lo1 = contract_context(*_records(sample, "HT-2026-LO-001"), policy, terms)
-    assert not lo1["price"]["lump_sum"] and not lo1["price"]["from_items"]
-    assert lo1["price"]["months"] == "24" and lo1["price"]["total"]["figures"] == "4,560,000.00"
+    lo13 = contract_context(*_records(sample, "HT-2026-LO-013"), policy, terms)  # stated fee = Σ per-head items
+    assert not lo13["price"]["lump_sum"] and not lo13["price"]["from_items"] and lo13["price"]["fee_known"]
+    assert lo13["price"]["months"] == "12" and lo13["price"]["total"]["figures"] == "2,514,000.00"
+    lo1 = contract_context(*_records(sample, "HT-2026-LO-001"), policy, terms)  # per unit only, no stated fee
+    assert lo1["price"]["from_items"] and lo1["price"]["results"] and lo1["price"]["has_per_unit"]
+    assert not lo1["price"]["fee_known"] and not lo1["price"]["has_total"] and not lo1["price"]["lump_sum"]
 
 
 def test_venue_term_language_and_sign_date_defaults(sample, policy, terms):
@@ -206,12 +209,16 @@ def test_each_contract_type_renders_bilingual_with_numbered_articles(sample, pol
     for party in ("party_a", "party_b"):
         for key in ("name_zh", "name_en", "uscc", "legal_rep", "address_zh", "address_en"):
             assert ctx[party][key] in text, (party, key)
-    assert ctx["price"]["monthly_fee"]["words_zh"] in text and ctx["price"]["monthly_fee"]["words_en"] in text
+    if ctx["price"]["fee_known"]:  # a per-unit contract without a stated fee is priced on the accepted volume
+        assert ctx["price"]["monthly_fee"]["words_zh"] in text and ctx["price"]["monthly_fee"]["words_en"] in text
     assert "以中文文本为准" in text and "the Chinese text prevails" in text
     assert ctx["contract"]["sign_date_zh"] in text and ctx["contract"]["sign_date_en"] in text
     assert "不因本合同的变更、解除或终止而失效" in text and "survive any amendment, rescission or termination" in text
     assert f"超过{ctx['termination']['force_majeure_days']}日" in text and "60 days" in text
-    assert ctx["sla"]["cap"]["words_zh"] in text
+    if contract_no.startswith("HT-2026-LD"):  # the dispatch agency's liquidated damages: capped at the management fee
+        assert ctx["dispatch"]["management_fee"]["words_zh"] in text
+    elif ctx["price"]["fee_known"]:
+        assert ctx["sla"]["cap"]["words_zh"] in text
 
 
 def test_side_by_side_clauses_chinese_left_english_right(sample, policy, terms, tmp_path):
@@ -284,7 +291,8 @@ def test_edge_cases_no_items_forty_items_hostile_name_long_address(sample, polic
     ctx = contract_context(c, s, forty, policy, terms)
     path = _render(tmp_path, ctx, "forty.docx")
     annex = next(t for t in docx_tables(path) if t and "序号" in t[0][0])
-    assert len(annex) == 1 + 40 + 1  # header, 40 items, total
+    # header, 40 items, total (outsourcing: the total of fixed fees, and none when no item is fixed)
+    assert len(annex) == 1 + 40 + (0 if ctx["contract"]["type"] == "labor_outsourcing" else 1)
     assert [r[0] for r in annex[1:41]] == [str(n) for n in range(1, 41)]
     expected = sum(Decimal(n % 7 + 1) * (Decimal("6543.21") + n) for n in range(40))
     assert Decimal(ctx["items_total"]["figures"].replace(",", "")) == expected

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ class ContractTerms:
     venues: dict[str, str]
     cities: dict[str, str]
     scope_by_category: dict[str, dict[str, str]]
+    dispatch_damages: dict[str, Any] = field(default_factory=dict)
+    integrity_damages: Decimal = Decimal(0)
     source: str = ""
     sha256: str = ""
 
@@ -52,7 +55,13 @@ _DEFAULT_INTS = (
     "permit_notice_days",
     "counterparts",
     "consecutive_d_grades",
+    "replacement_days",
+    "payment_overdue_days",
+    "liability_cap_months",
+    "continuity_restore_hours",
 )
+# 劳务派遣协议的违约金（元）: the agency's breaches, deducted from the management fee only
+DISPATCH_DAMAGES = ("wage_late_per_day", "insurance_proof_missing", "replacement_late_per_day", "unlicensed")
 
 
 def load_terms(path: Path | None = None) -> ContractTerms:
@@ -91,6 +100,22 @@ def load_terms(path: Path | None = None) -> ContractTerms:
     for cat in ("it_services", "facility", "logistics", "labor_outsourcing", "labor_dispatch", "other"):
         if not isinstance(scope.get(cat), dict) or not scope[cat].get("zh") or not scope[cat].get("en"):
             problems.append(f"scope_by_category.{cat}: 需要 zh 和 en / needs zh and en")
+    damages: dict[str, Decimal] = {}
+    raw_damages = data.get("dispatch_damages") or {}
+    for key in DISPATCH_DAMAGES:
+        try:
+            damages[key] = Decimal(str(raw_damages.get(key)))
+            if not damages[key].is_finite() or damages[key] < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            problems.append(f"dispatch_damages.{key}: 应为不小于0的金额 / must be an amount ≥ 0")
+    try:
+        integrity = Decimal(str(data.get("integrity_damages")))
+        if not integrity.is_finite() or integrity < 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        integrity = Decimal(0)
+        problems.append("integrity_damages: 应为不小于0的金额 / must be an amount ≥ 0")
     if problems:
         raise ConfigError(
             "合同参数不完整或有误", "the contract settings are incomplete or wrong", file=str(path), details=problems
@@ -101,6 +126,8 @@ def load_terms(path: Path | None = None) -> ContractTerms:
         {str(k): str(v) for k, v in (data.get("venues") or {}).items()},
         {str(k): str(v) for k, v in (data.get("cities") or {}).items()},
         {k: {"zh": str(v["zh"]), "en": str(v["en"])} for k, v in scope.items()},
+        damages,
+        integrity,
         source=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
     )

@@ -128,22 +128,87 @@ def _party_b(s: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _items(items: Sequence[Mapping[str, Any]], currency: str) -> tuple[list[dict[str, str]], dict[str, str], Decimal]:
+PRICING = {
+    "fixed": ("固定费用", "Fixed fee"),
+    "per_unit": ("按量计价", "Per unit of work"),
+    "per_head": ("按人月计价", "Per person-month"),
+}
+POST_NATURES = ("temporary", "auxiliary", "substitute")
+
+
+def pricing_of(item: Mapping[str, Any]) -> str:
+    """An item's pricing; blank means per_head, the old meaning of headcount × unit price."""
+    return item.get("pricing") or "per_head"
+
+
+def _money_or_dash(value: Any) -> str:
+    return "—" if value is None else money(Decimal(str(value)))
+
+
+def _item_row(n: int, i: Mapping[str, Any]) -> tuple[dict[str, Any], Decimal | None]:
+    pricing = pricing_of(i)
+    heads = i.get("headcount")
+    price = Decimal(str(i["unit_price"]))
+    if pricing == "fixed":
+        amount: Decimal | None = fen(price)
+        unit_zh, unit_en, basis_zh, basis_en = "月", "month", "每月", "per month"
+    elif pricing == "per_unit":
+        amount = None  # the accepted volume decides it, month by month
+        unit_zh, unit_en = i.get("unit_zh") or "单位", i.get("unit_en") or i.get("unit_zh") or "unit"
+        basis_zh, basis_en = f"每{unit_zh}", f"per {unit_en}"
+    else:
+        amount = fen(Decimal(heads) * price) if heads is not None else None
+        unit_zh, unit_en, basis_zh, basis_en = "人月", "person-month", "每人每月", "per person-month"
+    p_zh, p_en = PRICING[pricing]
+    nature = i.get("post_nature") or ""
+    n_zh, n_en = label("post_nature", nature) if nature else (BLANK, BLANK)
+    months = i.get("dispatch_months")
+    if months:
+        period_zh, period_en = f"{months}个月", f"{months} month{'s' if months != 1 else ''}"
+    else:
+        period_zh, period_en = "本协议期限", "the term of this Agreement"
+    place = i.get("work_place")
+    row = {
+        "no": str(n),
+        "code": str(i.get("item_code") or n),
+        "role_zh": i["role_zh"],
+        "role_en": i.get("role_en") or i["role_zh"],
+        "pricing": pricing,
+        "pricing_zh": p_zh,
+        "pricing_en": p_en,
+        "unit_zh": unit_zh,
+        "unit_en": unit_en,
+        "basis_zh": basis_zh,
+        "basis_en": basis_en,
+        "by_volume": pricing == "per_unit",
+        "headcount": str(heads) if heads is not None and pricing != "fixed" else "—",
+        "unit_price": money(price),
+        "amount": money(amount) if amount is not None else "—",
+        "nature": nature,
+        "nature_zh": n_zh,
+        "nature_en": n_en,
+        "work_place_zh": place or "甲方住所地或甲方指定的经营场所",
+        "work_place_en": i.get("work_place_en") or (place if place else "Party A's domicile or designated premises"),
+        "period_zh": period_zh,
+        "period_en": period_en,
+        "wage": _money_or_dash(i.get("wage")),
+        "social_insurance": _money_or_dash(i.get("social_insurance")),
+        "management_fee": _money_or_dash(i.get("management_fee")),
+    }
+    return row, amount
+
+
+def _items(items: Sequence[Mapping[str, Any]], currency: str) -> tuple[list[dict[str, Any]], dict[str, str], Decimal]:
+    """Annex 1's rows; the total is the sum of the amounts known in advance (fixed fees and
+    headcount × unit price): a per-unit item is paid on the volume Party A accepts."""
     rows, total, heads = [], Decimal(0), 0
     for n, i in enumerate(items, start=1):
-        amount = fen(Decimal(i["headcount"]) * i["unit_price"])
-        total += amount
-        heads += int(i["headcount"])
-        rows.append(
-            {
-                "no": str(n),
-                "role_zh": i["role_zh"],
-                "role_en": i.get("role_en") or i["role_zh"],
-                "headcount": str(i["headcount"]),
-                "unit_price": money(i["unit_price"]),
-                "amount": money(amount),
-            }
-        )
+        row, amount = _item_row(n, i)
+        if amount is not None:
+            total += amount
+        if i.get("headcount") is not None and pricing_of(i) != "fixed":
+            heads += int(i["headcount"])
+        rows.append(row)
     return rows, {"headcount": str(heads), **_amount(total, currency)}, total
 
 
@@ -176,12 +241,14 @@ def _price(
     contract: Mapping[str, Any],
     fee: Decimal,
     items_total: Decimal,
-    has_items: bool,
+    items: Sequence[Mapping[str, Any]],
     currency: str,
     policy: Policy,
     months: int | None,
 ) -> dict[str, Any]:
     from_items = contract.get("monthly_fee") is None
+    has_items = bool(items)
+    pricings = {pricing_of(i) for i in items}
     rate = contract.get("tax_rate")
     out: dict[str, Any] = {
         "currency": currency,
@@ -189,7 +256,12 @@ def _price(
         "currency_en": CURRENCY_NAMES[currency][1],
         "monthly_fee": _amount(fee, currency),
         "from_items": from_items,
-        "lump_sum": not from_items and has_items and items_total != fen(fee),
+        "lump_sum": not from_items and has_items and "per_unit" not in pricings and items_total != fen(fee),
+        "has_per_unit": "per_unit" in pricings,
+        "has_fixed": "fixed" in pricings,
+        "results": has_items and pricings <= {"fixed", "per_unit"},
+        # without a stated monthly fee, per-unit items leave the month's fee to the accepted volume
+        "fee_known": not (from_items and "per_unit" in pricings),
         "tax_included": policy.fee_includes_tax,
         "tax_known": rate is not None,
         "tax_rate": rate_pct(rate) if rate is not None else "",
@@ -204,7 +276,7 @@ def _price(
     else:
         tax = fen(fee * rate)
         out.update(net=_amount(fee, currency), tax=_amount(tax, currency), gross=_amount(fen(fee) + tax, currency))
-    out["has_total"] = months is not None
+    out["has_total"] = months is not None and out["fee_known"]
     out["months"] = str(months or "")
     out["total"] = _amount(fen(fee) * months, currency) if months else zero
     return out
@@ -299,13 +371,30 @@ def _disputes(contract: Mapping[str, Any], supplier: Mapping[str, Any], terms: C
     return {"agreed": False, "arbitration": False, "venue_zh": zh, "venue_en": en, "_known": True}
 
 
-def _dispatch(supplier: Mapping[str, Any], end: dt.date) -> dict[str, Any]:
+def _dispatch(
+    supplier: Mapping[str, Any], end: dt.date, items: Sequence[Mapping[str, Any]], terms: ContractTerms, currency: str
+) -> dict[str, Any]:
+    """The agency's particulars and the dispatch figures: the month's management fee (Σ headcount ×
+    management fee per head), which is also the cap on the agency's liquidated damages (they are
+    deducted from it, never from the workers' pay or social insurance)."""
     expiry = supplier.get("dispatch_permit_expiry")
+    mgmt = sum(
+        (
+            fen(Decimal(i["headcount"]) * Decimal(str(i["management_fee"])))
+            for i in items
+            if i.get("management_fee") is not None and i.get("headcount") is not None
+        ),
+        Decimal(0),
+    )
+    damages = {k: _amount(Decimal(str(v)), currency) for k, v in terms.dispatch_damages.items()}
     return {
         "permit_no": _text(supplier.get("dispatch_permit_no")),
         "permit_expiry_zh": date_zh(expiry) if expiry else BLANK_DATE_ZH,
         "permit_expiry_en": date_en(expiry) if expiry else BLANK_DATE_EN,
         "expires_in_term": bool(expiry) and dt.date.fromisoformat(expiry) < end,
+        "management_fee": _amount(mgmt, currency),
+        "damages": damages,
+        "temporary": any(i.get("post_nature") == "temporary" for i in items),
     }
 
 
@@ -318,6 +407,7 @@ def _data_security(supplier: Mapping[str, Any]) -> dict[str, Any]:
         "level_zh": zh,
         "level_en": en,
         "strict": level in ("confidential", "restricted"),
+        "pipl_annex": level in ("confidential", "restricted"),  # Annex 3: entrusted processing (PIPL §21)
         "nda": bool(nda),
         "nda_date_zh": date_zh(nda) if nda else "",
         "nda_date_en": date_en(nda) if nda else "",
@@ -347,6 +437,9 @@ def contract_context(
     disputes = _disputes(contract, supplier, terms)
     disputes.pop("_known")
     d = terms.defaults
+    price = _price(contract, fee, items_sum, items, currency, policy, months)
+    price["liability_cap"] = _amount(fen(fee) * d["liability_cap_months"], currency)
+    price["integrity_damages"] = _amount(terms.integrity_damages, currency)
     return {
         "contract": {
             "no": contract["contract_no"],
@@ -371,7 +464,7 @@ def contract_context(
         "scope": {"category": supplier["category"], "zh": scope["zh"], "en": scope["en"]},
         "items": item_rows,
         "items_total": items_total,
-        "price": _price(contract, fee, items_sum, bool(items), currency, policy, months),
+        "price": price,
         "data": _data_security(supplier),
         "sla": _sla(policy, fee, cap_pct, currency),
         "termination": {
@@ -385,6 +478,10 @@ def contract_context(
                 "data_return_days",
                 "permit_notice_days",
                 "consecutive_d_grades",
+                "replacement_days",
+                "payment_overdue_days",
+                "liability_cap_months",
+                "continuity_restore_hours",
             )
         },
         "disputes": disputes,
@@ -393,5 +490,5 @@ def contract_context(
             "prevailing_zh": "中文" if zh_prevails else "英文",
             "prevailing_en": "Chinese" if zh_prevails else "English",
         },
-        "dispatch": _dispatch(supplier, end),
+        "dispatch": _dispatch(supplier, end, items, terms, currency),
     }

@@ -18,7 +18,8 @@ from pipeline.config.contract_terms import ContractTerms, load_terms
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
-from pipeline.documents.contracts import city_of, contract_context
+from pipeline.documents import messages
+from pipeline.documents.contracts import city_of, contract_context, pricing_of
 from pipeline.documents.formatting import date_en, date_zh
 from pipeline.documents.shapes import known_example
 from pipeline.errors import ConfigError, Issue, PdfFailed, display_value
@@ -89,11 +90,51 @@ _PARTY_B_NEEDED = {
 }
 
 
-def _checks(rec: Record, srec: Record, terms: ContractTerms) -> tuple[list[Issue], list[Issue]]:
+def per_head_flag(rec: Record, items: Sequence[Mapping[str, Any]]) -> Issue | None:
+    """A labour-outsourcing contract with an item priced per head (or with no pricing, which means
+    per head): the high risk flag of 假外包、真派遣, in the catalogue's words (outsourcing_per_head)."""
+    c = rec.data
+    if c["contract_type"] != "labor_outsourcing":
+        return None
+    per_head = [i for i in items if pricing_of(i) == "per_head"]
+    if not per_head:
+        return None
+    code = "outsourcing_per_head"
+    zh, en = messages.text(
+        code,
+        {
+            "contract_no": c["contract_no"],
+            "items_zh": "、".join(i["role_zh"] for i in per_head),
+            "items_en": ", ".join(i.get("role_en") or i["role_zh"] for i in per_head),
+        },
+    )
+    sev_zh, sev_en = label("severity", messages.catalogue()[code].severity or "high")
+    return Issue(
+        file=rec.file,
+        row=rec.row,
+        column=rec.columns.get("contract_type", "contract_type"),
+        value=display_value(c.get("contract_type")),
+        message_zh=f"风险预警（{sev_zh}）：{zh}",
+        message_en=f"Risk flag ({sev_en.upper()}): {en}",
+        kind=rec.kind,
+        field="contract_type",
+        key=c["contract_no"],
+        code="risk_flag",
+        sheet=getattr(rec, "sheet", None),
+        rule=f"risk:{code}",
+    )
+
+
+def _checks(
+    rec: Record, srec: Record, terms: ContractTerms, items: Sequence[Mapping[str, Any]] = ()
+) -> tuple[list[Issue], list[Issue]]:
     """Rules a legal reviewer applies before a contract goes out for signature."""
     c, s = rec.data, srec.data
     issues, warnings = [], []
     no = c["contract_no"]
+    flag = per_head_flag(rec, items)
+    if flag is not None:
+        warnings.append(flag)
     if c["contract_type"] == "labor_dispatch":
         if not s.get("dispatch_permit_no"):
             issues.append(
@@ -208,7 +249,7 @@ def contract_jobs(
                 )
             )
             continue
-        issues, warnings = _checks(rec, srec, terms)
+        issues, warnings = _checks(rec, srec, terms, items.get(c["contract_no"], []))
         plan.warnings += warnings
         if issues:
             plan.issues += issues

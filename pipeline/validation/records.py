@@ -646,6 +646,7 @@ def cross_record_problems(
     return found
 
 
+TEMPORARY_POST_MAX_MONTHS = 6  # 劳务派遣暂行规定 §3: a temporary post lasts at most six months
 COMPONENTS = (
     ("wage", "工资标准", "wage"),
     ("social_insurance", "社保公积金", "social insurance"),
@@ -662,6 +663,20 @@ def dispatch_item_problems(records: dict[str, list[Record]], contracts: dict[str
         contract = getattr(contract, "data", contract)
         if not contract or contract.get("contract_type") != "labor_dispatch":
             continue
+        months = d.get("dispatch_months")
+        if d.get("post_nature") == "temporary" and months is not None and months > TEMPORARY_POST_MAX_MONTHS:
+            flag(
+                rec,
+                "dispatch_months",
+                f"劳务派遣合同{d['contract_no']}的岗位“{d['role_zh']}”为临时性岗位，派遣期限{months}个月超过"
+                f"{TEMPORARY_POST_MAX_MONTHS}个月（临时性岗位存续时间不超过六个月，《劳务派遣暂行规定》第三条）；"
+                "请缩短派遣期限，或将岗位定为辅助性、替代性岗位",
+                f"post {d.get('role_en') or d['role_zh']} of labour-dispatch contract {d['contract_no']} is temporary "
+                f"but its dispatch period is {months} months, more than {TEMPORARY_POST_MAX_MONTHS} (a temporary post "
+                "lasts at most six months, Interim Provisions on Labour Dispatch §3); shorten the period or classify "
+                "the post as auxiliary or substitute",
+                "dispatch_temporary_period",
+            )
         absent = [c for c in COMPONENTS if d.get(c[0]) is None]
         if absent:
             flag(
