@@ -215,6 +215,7 @@ def test_october_notices_follow_the_story(flow_run):
     assert f"S004_exit_review_{PERIOD}.docx" in notices
     assert f"S004_improvement_notice_{PERIOD}.docx" not in notices  # replaced by the termination
     text = docx_text(base / "outputs" / PERIOD / "notices" / f"S003_improvement_notice_{PERIOD}.docx")
-    assert "整改通知书" in text and "2026年11月30日" in text and "November 30, 2026" in text
+    # the contract's periods from the issue date: the plan in 10 working days, the cure in 15 days
+    assert "整改通知书" in text and "2026年11月13日" in text and "November 15, 2026" in text
     report = docx_text(base / "outputs" / PERIOD / "reports" / f"S002_review_{PERIOD}.docx")
     assert "劳务派遣经营许可证" in report and "2026年12月20日" in report
