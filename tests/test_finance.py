@@ -313,7 +313,7 @@ def test_every_statement_line_recomputes_and_the_total_is_the_sum_of_the_lines(m
         for t in details:
             total = D(0)
             for row in t[1:-1]:
-                quantity, rate, sign, amount = D(row[2].split()[0]), _amount(row[3]), row[4], _amount(row[5])
+                quantity, rate, sign, amount = _amount(row[2].split()[0]), _amount(row[3]), row[4], _amount(row[5])
                 assert amount == fen(quantity * rate), (path.name, row)
                 total += amount if sign == "+" else -amount
             assert _amount(t[-1][-2]) == total >= 0, path.name

@@ -63,7 +63,24 @@ CONTRACT_HEADERS = [
     "争议解决地",
     "优先语言",
 ]
-ITEM_HEADERS = ["合同编号", "岗位名称", "英文岗位名称", "人数", "单价", "工资标准", "社保公积金", "管理费"]
+ITEM_HEADERS = [
+    "合同编号",
+    "项目编码",
+    "岗位名称",
+    "英文岗位名称",
+    "计价方式",
+    "计量单位",
+    "英文计量单位",
+    "人数",
+    "单价",
+    "工资标准",
+    "社保公积金",
+    "管理费",
+    "岗位性质",
+    "工作地点",
+    "英文工作地点",
+    "派遣期限(月)",
+]
 EVAL_HEADERS = [
     "供应商编号",
     "考核期间",
@@ -249,11 +266,20 @@ def test_contract_sheets(contracts, items, suppliers):
 def test_contract_fees_and_items(contracts, items):
     _, rows, _ = contracts
     by_contract = {}
+    types = {r["合同编号"]: r["合同类型"] for r in rows}
     for it in items[1]:
-        assert isinstance(it["人数"], int) and it["人数"] > 0
         assert it["单价"] > 0 and it["岗位名称"] and it["英文岗位名称"]
+        # labour outsourcing is priced on results (S013's per-head contract is the flagged exception)
+        if types[it["合同编号"]] == "劳务外包":
+            assert it["项目编码"] and it["计价方式"] in ("固定费用", "按量计价", "按人月"), it
+            assert (it["计价方式"] == "按人月") == it["合同编号"].endswith("-013"), it
+            assert (it["计量单位"] is not None) == (it["计价方式"] == "按量计价"), it
+        if it["计价方式"] in ("固定费用", "按量计价"):
+            assert it["人数"] is None, it
+            continue
+        assert isinstance(it["人数"], int) and it["人数"] > 0
         by_contract.setdefault(it["合同编号"], []).append(round(it["人数"] * it["单价"], 2))
-    assert set(by_contract) == {r["合同编号"] for r in rows}
+    assert set(by_contract) == {r["合同编号"] for r in rows} - {"HT-2026-LO-001", "HT-2026-LO-007"}
     assert all(1 <= len(v) <= 4 for v in by_contract.values())
     # dispatch posts give wage + social insurance + management fee, adding up to the unit price
     dispatch = {r["合同编号"] for r in rows if r["合同类型"] == "劳务派遣"}
@@ -261,10 +287,13 @@ def test_contract_fees_and_items(contracts, items):
         parts = [it["工资标准"], it["社保公积金"], it["管理费"]]
         if it["合同编号"] in dispatch:
             assert all(p is not None and p > 0 for p in parts) and round(sum(parts), 2) == it["单价"], it
+            # a post with its nature, place and period; a temporary post for at most six months
+            assert it["岗位性质"] in ("临时性", "辅助性", "替代性") and it["工作地点"] and it["派遣期限(月)"], it
+            assert it["岗位性质"] != "临时性" or it["派遣期限(月)"] <= 6, it
         else:
             assert parts == [None, None, None], it
-    blank = [r for r in rows if r["月服务费"] is None]
-    assert len(blank) == 1
+    blank = [r["合同编号"] for r in rows if r["月服务费"] is None]
+    assert blank == ["HT-2026-LO-001", "HT-2026-LO-007"]  # priced per unit of accepted work
     fees = [r for r in rows if r["月服务费"] is not None]
     matching = [r for r in fees if abs(sum(by_contract[r["合同编号"]]) - r["月服务费"]) < 0.005]
     assert len(matching) > len(rows) / 2

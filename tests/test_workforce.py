@@ -196,7 +196,7 @@ def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy
         for sm in result.suppliers
         if sm.settlement and any(b.attendance for b in sm.settlement.bases)
     }
-    assert set(settled) == {"S001", "S002", "S007", "S008", "S013", "S014"}
+    assert set(settled) == {"S002", "S008", "S014"}  # dispatch only: outsourcing is paid on results
     for sm in settled.values():
         for b in sm.settlement.bases:
             a = b.attendance
@@ -215,11 +215,20 @@ def test_sample_labour_settlements_are_built_from_attendance_line_by_line(policy
                 assert r.days == sum((p.days for p in workers), Decimal(0)) and r.headcount == len(workers)
             for l in mine:  # every line recomputes from its shown quantity and rate
                 assert l.amount == fen(l.quantity * l.shown_rate)
-    # S007: one of 15 packer posts is vacant, so the headcount step is minus one month's unit price
-    s007 = settled["S007"].settlement.bases[0].attendance
-    packer = next(r for r in s007.roles if r.item["role_zh"] == "包装工")
-    assert (packer.contracted_headcount, packer.headcount, packer.headcount_effect) == (15, 14, Decimal("-6800.00"))
-    assert s007.contract_fee == Decimal("151002.00")
+    # the outsourcing suppliers are paid on results, never by days or hours
+    by_id = {sm.supplier_id: sm for sm in result.suppliers}
+    kinds = {sid: {l.kind for l in by_id[sid].settlement.lines if l.kind in CONTRACT_KINDS} for sid in ("S001", "S007")}
+    assert kinds == {"S001": {"work_volume"}, "S007": {"work_volume", "service_fee"}}
+    packing = next(l for l in by_id["S007"].settlement.lines if l.kind == "work_volume")
+    assert (packing.quantity, packing.rate, packing.amount) == (Decimal(64500), Decimal("1.85"), Decimal("119325.00"))
+    # S007's October pallet transfers await acceptance: not paid, flagged
+    assert [v.item["item_code"] for v in by_id["S007"].settlement.pending] == ["B02"]
+    assert "work_volume_pending" in {f.code for f in by_id["S007"].flags}
+    # S013's outsourcing contract is still priced per head: paid so, and flagged high
+    s013 = by_id["S013"]
+    assert {l.kind for l in s013.settlement.lines if l.kind in CONTRACT_KINDS} == {"base"}
+    (risk,) = [f for f in s013.flags if f.code == "outsourcing_per_head"]
+    assert risk.severity == "high" and risk.facts["contract_no"] == "HT-2026-LO-013"
 
 
 # --------------------------------------------------------------------------- checks
@@ -344,15 +353,15 @@ def test_labour_contract_without_attendance_is_settled_at_its_fee_and_flagged(po
 
     supplier = {
         "supplier_id": "S1",
-        "name_zh": "某劳务公司",
-        "category": "labor_outsourcing",
+        "name_zh": "某劳务派遣公司",
+        "category": "labor_dispatch",
         "status": "approved",
         "license_expiry": "permanent",
     }
     contract = {
         "contract_no": "HT-1",
         "supplier_id": "S1",
-        "contract_type": "labor_outsourcing",
+        "contract_type": "labor_dispatch",
         "start_date": "2026-01-01",
         "end_date": "2027-12-31",
         "monthly_fee": Decimal("20999.50"),
@@ -476,7 +485,7 @@ def test_a_wrong_id_number_is_reported_with_file_row_column_and_a_masked_value(t
 @pytest.mark.parametrize(
     "row, attendance, field, rule",
     [
-        (dict(岗位="厨师"), [], "role", "unknown_role"),
+        (dict(岗位="厨师", 供应商编号="S013", 合同编号="HT-2026-LO-013"), [], "role", "unknown_role"),  # per head
         (dict(合同编号="HT-2026-LD-002"), [], "contract_no", "contract_supplier"),
         (dict(离职日期="2025-12-31"), [], "offboard_date", "date_order"),
         ({}, [["2026-10", "W404", 10, 0]], "worker_id", "unknown_worker"),
@@ -548,38 +557,50 @@ def _roster_ids() -> dict[str, str]:
 
 
 def test_settlement_statement_shows_attendance_by_role_the_reconciliation_and_the_roster(month):
-    path = month / "settlements" / "S007_settlement_2026-10.docx"
+    path = month / "settlements" / "S008_settlement_2026-10.docx"
     text = docx_text(path)
-    assert "按实际出勤结算：合同 HT-2026-LO-007" in text and "与合同月服务费核对" in text
+    assert "按实际出勤结算：合同 HT-2026-LD-008" in text and "与合同月服务费核对" in text
     tables = docx_tables(path)
     recon = next(t for t in tables if any("合同月服务费（本期）" in r[0] for r in t))
-    assert recon[1][1] == "151,002.00"
+    assert recon[1][1] == "102,300.00"  # 12 × 6,950.00 + 3 × 6,300.00
     steps = [Decimal(r[1].replace(",", "").replace("−", "-").lstrip("+")) for r in recon[1:-2]]
     assert sum(steps) == Decimal(recon[-2][1].replace(",", ""))
-    # one vacant packer post is a headcount difference of one month's unit price
-    assert any(r[0].startswith("人数差异：包装工 合同15人，本期在岗14个岗位") and r[1] == "−6,800.00" for r in recon)
-    # the settled amount is the sum of the role lines of part 4, each quantity × rate
+    # the settled amount is the sum of the post lines of part 4, each quantity × rate
     details = next(t for t in tables if t[0][0].startswith("序号") and any("数量" in c for c in t[0]))
-    labour = [r for r in details[1:] if "HT-2026-LO-007" in r[1]]
-    assert {r[1].split("：")[1].split("，")[0] for r in labour if r[1].startswith("劳务费")} == {
-        "包装工",
-        "叉车司机",
-        "班组长",
-    }
-    assert sum(Decimal(r[5].replace(",", "")) for r in labour) == Decimal(recon[-2][1].replace(",", ""))
-    for r in labour:
-        quantity = Decimal(r[2].split()[0])
+    posts = [r for r in details[1:] if "HT-2026-LD-008" in r[1]]
+    assert {r[1].split("\n")[0].split("：")[1].split("，")[0].split("（")[0] for r in posts} == {"操作工", "物料员"}
+    assert sum(Decimal(r[5].replace(",", "")) for r in posts) == Decimal(recon[-2][1].replace(",", ""))
+    for r in posts:
+        quantity = Decimal(r[2].split()[0].replace(",", ""))
         assert Decimal(r[5].replace(",", "")) == fen(quantity * Decimal(r[3].replace(",", "")))
-    # the roster annex: S007's own workers by 工号, name and masked ID number (a statement goes to
+    # the roster annex: S008's own workers by 工号, name and masked ID number (a statement goes to
     # finance and to the supplier: no full ID number, 个人信息保护法 §6), and nobody else's
     from pipeline.privacy import mask_field
 
     ids = _roster_ids()
-    own = {wid: v for wid, v in ids.items() if v[2] == "S007"}
+    own = {wid: v for wid, v in ids.items() if v[2] == "S008"}
     for wid, (number, name, _) in own.items():
         assert wid in text and name in text and mask_field("id_number", number) in text
     assert not FULL_ID.findall(text)
-    assert not ({wid for wid, v in ids.items() if v[2] != "S007"} & set(re.findall(r"W\d{4}", text)))
+    assert not ({wid for wid, v in ids.items() if v[2] != "S008"} & set(re.findall(r"W\d{4}", text)))
+
+
+def test_an_outsourcing_statement_pays_accepted_work_and_shows_no_worker_days_or_headcount(month):
+    path = month / "settlements" / "S007_settlement_2026-10.docx"
+    text = docx_text(path)
+    assert "按实际出勤" not in text and "Settled on attendance" not in text
+    assert "出勤" not in text and "加班" not in text and "人数" not in text and "Headcount" not in text
+    assert not re.findall(r"W\d{4}", text)  # no worker on an outsourcing statement
+    tables = docx_tables(path)
+    accepted = next(t for t in tables if t[0][0].startswith("合同编号") and any("验收合格" in c for c in t[0]))
+    packing = next(r for r in accepted[1:] if "B01" in r[1])
+    assert packing[2:5] == ["64,800", "64,500", "300"]
+    pallets = next(r for r in accepted[1:] if "B02" in r[1])
+    assert pallets[2:5] == ["—", "—", "—"] and "待验收" in pallets[5]
+    details = next(t for t in tables if t[0][0].startswith("序号") and any("数量" in c for c in t[0]))
+    work = next(r for r in details[1:] if r[1].startswith("验收合格工作量"))
+    assert work[2].split()[0] == "64,500" and work[3] == "1.85" and work[5] == "119,325.00"
+    assert "叉车转运" in text and "待验收" in text and "pending acceptance" in text
 
 
 def test_review_reports_and_portfolio_carry_flags_with_masked_ids_only(month):

@@ -19,7 +19,7 @@ Story (scores recomputed by this script with policy.yaml, version 1):
 | S004 | IT服务, access 机密, NDA signed: critical data breach + critical compliance in Oct; penalties 70,000 > cap 10% of 224,000 | 87.49 B | 87.49 B | 86.14 B | 39.27 D |
 | S005 | 后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct) | 84.19 B | 82.87 B | 73.35 C | 64.25 C |
 | S006 | 物流: high-severity warehouse security incident in Sep, otherwise good | 86.18 B | 86.18 B | 81.30 B | 85.47 B |
-| S007 | 劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31 | 95.87 A | 95.87 A | 97.18 A | 97.97 A |
+| S007 | 劳务外包: excellent; priced per unit of work, no 月服务费, ends 2027-01-31 | 95.87 A | 95.87 A | 97.18 A | 97.97 A |
 | S008 | 劳务派遣: excellent | 97.11 A | 97.11 A | 93.95 A | 95.72 A |
 | S009 | 后勤物业 (canteen): complaints high in Sep, medium in Oct | 86.97 B | 86.97 B | 82.31 B | 83.66 B |
 | S010 | 物流: excellent; contract renewed 2026-10-16 at a higher price (partial month) | 96.51 A | 96.51 A | 98.12 A | 95.98 A |
@@ -33,7 +33,11 @@ Story (scores recomputed by this script with policy.yaml, version 1):
 Further things the data set exercises:
 * S002's 劳务派遣许可证 expires 2026-12-20, and its contract ends 2026-12-31 (renewal risk).
 * S007's contract ends 2027-01-31 and S002's 2026-12-31: "contract ends within 90 days".
-* S007's contract has no 月服务费: the fee is Σ 人数 × 单价 of its items (151,002.00).
+* S001's and S007's contracts (劳务外包) have no 月服务费: they are priced on results, per accepted
+  unit of work (S001 per wire harness and per inspected batch; S007 per carton and per pallet,
+  plus a fixed supervision fee), settled on work_volume_YYYY-MM.xlsx; S007's October pallet
+  transfers are not yet accepted (pending acceptance). S013's 劳务外包 contract still prices its
+  work per head (人数 × 单价): the disguised-dispatch risk the review report flags.
 * S011's contract is a fixed-price (包干) contract: its items add up to 349,000.00 but the
   monthly fee is 365,000.00 (includes 7×24 on-call and the monitoring platform).
 * S010's contract HT-2025-LG-010 ended 2026-10-15 and was renewed at a higher price by
@@ -475,14 +479,77 @@ CONTRACT_HEADERS = [
 ]
 ITEM_HEADERS = [
     ("contract_no", "合同编号"),
+    ("item_code", "项目编码"),
     ("role_zh", "岗位名称"),
     ("role_en", "英文岗位名称"),
+    ("pricing", "计价方式"),
+    ("unit_zh", "计量单位"),
+    ("unit_en", "英文计量单位"),
     ("headcount", "人数"),
     ("unit_price", "单价"),
     ("wage", "工资标准"),
     ("social_insurance", "社保公积金"),
     ("management_fee", "管理费"),
+    ("post_nature", "岗位性质"),
+    ("work_place", "工作地点"),
+    ("work_place_en", "英文工作地点"),
+    ("dispatch_months", "派遣期限(月)"),
 ]
+# 劳务外包 is priced on results (DESIGN.md): S001 and S007 per accepted unit of work (and a
+# fixed supervision fee), settled on work_volume_YYYY-MM.xlsx; S013's contract still prices
+# its work per head, the disguised-dispatch risk (假外包、真派遣) the review flags.
+# (contract_no, role_zh) -> item_code, pricing, unit_zh, unit_en, the roster's role
+RESULT_ITEMS = {
+    ("HT-2026-LO-001", "线束总成装配"): ("A01", "按量计价", "件", "piece", "装配工"),
+    ("HT-2026-LO-001", "成品检验"): ("A02", "按量计价", "批", "batch", "质检员"),
+    ("HT-2026-LO-007", "包装作业"): ("B01", "按量计价", "箱", "carton", "包装工"),
+    ("HT-2026-LO-007", "叉车转运"): ("B02", "按量计价", "托", "pallet", "叉车司机"),
+    ("HT-2026-LO-007", "现场管理服务"): ("B03", "固定费用", None, None, "班组长"),
+    ("HT-2026-LO-013", "装配工"): ("C01", "按人月", None, None, "装配工"),
+    ("HT-2026-LO-013", "质检员"): ("C02", "按人月", None, None, "质检员"),
+}
+# accepted work of each month: (contract_no, item_code) -> {period: (submitted, accepted)};
+# S007's pallet transfers of October are not yet accepted (pending acceptance, flagged).
+WORK_VOLUME = {
+    ("HT-2026-LO-001", "A01"): {
+        "2026-07": (41800, 41650),
+        "2026-08": (42300, 42100),
+        "2026-09": (40900, 40020),
+        "2026-10": (36500, 36380),
+    },
+    ("HT-2026-LO-001", "A02"): {
+        "2026-07": (252, 250),
+        "2026-08": (248, 248),
+        "2026-09": (246, 243),
+        "2026-10": (205, 204),
+    },
+    ("HT-2026-LO-007", "B01"): {
+        "2026-07": (78000, 77600),
+        "2026-08": (80200, 79900),
+        "2026-09": (76500, 76100),
+        "2026-10": (64800, 64500),
+    },
+    ("HT-2026-LO-007", "B02"): {"2026-07": (4700, 4700), "2026-08": (4850, 4850), "2026-09": (4600, 4590)},
+}
+ACCEPTED_BY = {"HT-2026-LO-001": "王建华（总装车间）", "HT-2026-LO-007": "孙丽（物流部）"}
+VOLUME_NOTES = {("HT-2026-LO-001", "A01", "2026-09"): "880件扭矩检测不合格，返工后计入10月"}
+PLANT = (
+    "甲方总装车间（上海市闵行区剑川路951号）",
+    "Party A's assembly plant, No. 951 Jianchuan Road, Minhang, Shanghai",
+)
+OFFICE = (
+    "甲方行政中心（上海市闵行区剑川路951号）",
+    "Party A's administration centre, No. 951 Jianchuan Road, Shanghai",
+)
+# 劳务派遣 posts: nature (劳务派遣暂行规定 §3), place and dispatch period in months
+DISPATCH_POSTS = {
+    ("HT-2026-LD-002", "普工"): ("辅助性", PLANT, 12),
+    ("HT-2026-LD-002", "仓库管理员"): ("辅助性", PLANT, 12),
+    ("HT-2026-LD-008", "操作工"): ("辅助性", PLANT, 24),
+    ("HT-2026-LD-008", "物料员"): ("临时性", PLANT, 6),
+    ("HT-2026-LD-014", "客服专员"): ("辅助性", OFFICE, 24),
+    ("HT-2026-LD-014", "行政助理"): ("替代性", OFFICE, 10),
+}
 # 劳务派遣 posts priced in components (per head per month), adding up to the unit price: the
 # workers' pay and social insurance are left out of the VAT base (差额征税, 财税〔2016〕47号).
 DISPATCH_COMPONENTS = {
@@ -509,12 +576,12 @@ CONTRACTS = [
         (2026, 1, 1),
         (2027, 12, 31),
         (2025, 12, 20),
-        FEE_FROM_ITEMS,
+        FEE_BLANK,
         "0.06",
         30,
         10,
         COURT,
-        [("装配工", "Assembly operator", 20, "7500.00"), ("质检员", "Quality inspector", 5, "8000.00")],
+        [("线束总成装配", "Wire-harness assembly", 20, "3.60"), ("成品检验", "Finished-goods inspection", 5, "160.00")],
     ),
     (
         "HT-2026-LD-002",
@@ -616,9 +683,9 @@ CONTRACTS = [
         10,
         COURT,
         [
-            ("包装工", "Packer", 15, "6800.00"),
-            ("叉车司机", "Forklift driver", 4, "7650.50"),
-            ("班组长", "Team leader", 2, "9200.00"),
+            ("包装作业", "Packing", 15, "1.85"),
+            ("叉车转运", "Forklift transfer", 4, "6.50"),
+            ("现场管理服务", "On-site supervision", 2, "18400.00"),
         ],
     ),
     (
@@ -776,7 +843,14 @@ CONTRACTS = [
 
 
 def items_total(items) -> D:
+    """Σ headcount × unit price of items priced per head (the others have no fixed monthly sum)."""
     return sum((D(str(h)) * D(p) for _, _, h, p in items), D("0"))
+
+
+def worker_role(contract_no: str, role_zh: str) -> str:
+    """The role the roster gives the people working on an item."""
+    extra = RESULT_ITEMS.get((contract_no, role_zh))
+    return extra[4] if extra else role_zh
 
 
 def contract_fee(c) -> D:
@@ -1030,7 +1104,7 @@ STORY = [
     ),
     ("S005", "后勤物业: repeated 质量缺陷 (low Aug, medium Sep, high + low Oct)", "BBCC"),
     ("S006", "物流: high-severity warehouse security incident in Sep, otherwise good", "BBBB"),
-    ("S007", "劳务外包: excellent; contract has no 月服务费 (from items), ends 2027-01-31", "AAAA"),
+    ("S007", "劳务外包: excellent; priced per unit of work, no 月服务费, ends 2027-01-31", "AAAA"),
     ("S008", "劳务派遣: excellent", "AAAA"),
     ("S009", "后勤物业 (canteen): complaints high in Sep, medium in Oct", "BBBB"),
     ("S010", "物流: excellent; contract renewed 2026-10-16 at a higher price (partial month)", "AAAA"),
@@ -1176,7 +1250,10 @@ def check_story(policy: dict) -> dict:
     assert all(is_valid_uscc(s["uscc"]) for s in SUPPLIERS)
     assert set(EVALUATIONS) == {s["supplier_id"] for s in SUPPLIERS} - {UNEVALUATED}
     assert next(s for s in SUPPLIERS if s["supplier_id"] == UNEVALUATED)["status"] == "候选"
-    assert sum(1 for c in CONTRACTS if c[6] == FEE_BLANK) == 1
+    assert [c[0] for c in CONTRACTS if c[6] == FEE_BLANK] == ["HT-2026-LO-001", "HT-2026-LO-007"]
+    # outsourcing is priced on results except S013's per-head contract (the flagged risk)
+    assert all(((c[0], i[0]) in RESULT_ITEMS) == (c[2] == "劳务外包") for c in CONTRACTS for i in c[11])
+    assert all(((c[0], i[0]) in DISPATCH_POSTS) == (c[2] == "劳务派遣") for c in CONTRACTS for i in c[11])
     matching = sum(1 for c in CONTRACTS if items_total(c[11]) == contract_fee(c))
     assert matching > len(CONTRACTS) / 2
     for sup in EVALUATIONS:  # a contract covers every day of Aug-Oct for every evaluated supplier
@@ -1336,6 +1413,16 @@ def write_contracts(out: Path) -> None:
     for c in CONTRACTS:
         for zh, en, h, p in c[11]:
             row = dict(contract_no=c[0], role_zh=zh, role_en=en, headcount=h, unit_price=float(D(p)))
+            extra = RESULT_ITEMS.get((c[0], zh))
+            if extra:
+                code, pricing, unit_zh, unit_en, _ = extra
+                row.update(item_code=code, pricing=pricing, unit_zh=unit_zh, unit_en=unit_en)
+                if pricing != "按人月":
+                    row["headcount"] = None  # priced on results: no headcount in the contract
+            post = DISPATCH_POSTS.get((c[0], zh))
+            if post:
+                nature, (place, place_en), months = post
+                row.update(post_nature=nature, work_place=place, work_place_en=place_en, dispatch_months=months)
             parts = DISPATCH_COMPONENTS.get((c[0], zh))
             if parts:
                 assert sum(map(D, parts)) == D(p), (c[0], zh)
@@ -1349,10 +1436,56 @@ def write_contracts(out: Path) -> None:
         item_rows,
         formats=dict(unit_price="#,##0.00", wage="#,##0.00", social_insurance="#,##0.00", management_fee="#,##0.00"),
         widths=dict(
-            contract_no=18, role_zh=16, role_en=32, unit_price=14, wage=14, social_insurance=14, management_fee=12
+            contract_no=18,
+            role_zh=16,
+            role_en=32,
+            unit_price=14,
+            wage=14,
+            social_insurance=14,
+            management_fee=12,
+            work_place=30,
+            work_place_en=40,
         ),
     )
     save(wb, out / "contracts.xlsx")
+
+
+WORK_VOLUME_HEADERS = [
+    ("period", "期间"),
+    ("contract_no", "合同编号"),
+    ("item_code", "项目编码"),
+    ("quantity", "提交数量"),
+    ("accepted_quantity", "验收合格数量"),
+    ("acceptance_date", "验收日期"),
+    ("accepted_by", "验收人"),
+    ("note", "验收意见"),
+]
+
+
+def write_work_volume(out: Path) -> None:
+    """The month's acceptance records of the outsourcing items priced per unit (工作量确认单)."""
+    for period in PERIODS:
+        year, month = map(int, period.split("-"))
+        accepted_on = dt.date(year + month // 12, month % 12 + 1, 3)
+        rows = [
+            dict(
+                period=period,
+                contract_no=no,
+                item_code=code,
+                quantity=months[period][0],
+                accepted_quantity=months[period][1],
+                acceptance_date=accepted_on,
+                accepted_by=ACCEPTED_BY[no],
+                note=VOLUME_NOTES.get((no, code, period)),
+            )
+            for (no, code), months in WORK_VOLUME.items()
+            if period in months
+        ]
+        wb = new_workbook()
+        ws = wb.active
+        ws.title = "工作量确认"
+        write_table(ws, WORK_VOLUME_HEADERS, rows, widths=dict(contract_no=18, accepted_by=20, note=36))
+        save(wb, out / f"work_volume_{period}.xlsx")
 
 
 def write_evaluations(out: Path) -> None:
@@ -1413,7 +1546,14 @@ def main(argv=None) -> int:
     write_contracts(args.out)
     write_evaluations(args.out)
     write_incidents(args.out)
-    for name in ("suppliers.xlsx", "contracts.xlsx", *(f"evaluations_{p}.xlsx" for p in PERIODS), "incidents.xlsx"):
+    write_work_volume(args.out)
+    for name in (
+        "suppliers.xlsx",
+        "contracts.xlsx",
+        *(f"evaluations_{p}.xlsx" for p in PERIODS),
+        "incidents.xlsx",
+        *(f"work_volume_{p}.xlsx" for p in PERIODS),
+    ):
         print(args.out / name)
     return 0
 

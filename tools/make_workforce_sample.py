@@ -9,7 +9,9 @@ numbers are invented, ID numbers carry real check characters (GB 11643).
 
 What the data exercises (October 2026, 17 working days in policy.yaml):
 
-* Every labour contract is settled on attendance: days × (unit price ÷ 17) + overtime.
+* Every dispatch contract is settled on attendance: days × (unit price ÷ 17) + overtime. The
+  outsourcing suppliers' people are on the roster (onboarding, safety and site checks) but have
+  no attendance: outsourcing is paid on accepted work, never by days or hours.
 * S007: one 包装工 post is vacant (14 of 15 people) and 叉车司机 work overtime; W0708 has no
   passed health check.
 * S002 (dispatch): W0203 has held a 临时性 post since 2026-03-02 (more than 6 months);
@@ -32,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
-from make_sample_data import CONTRACTS, new_workbook, save, write_table  # noqa: E402
+from make_sample_data import CONTRACTS, DISPATCH_POSTS, new_workbook, save, worker_role, write_table  # noqa: E402
 
 from pipeline.identifiers import id_check_char, is_valid_id_number  # noqa: E402
 
@@ -82,7 +84,9 @@ def roster() -> list[dict]:
             continue
         dispatch = typ == "劳务派遣"
         seq = 0
-        for role_zh, _role_en, headcount, _price in contract[11]:
+        for item_zh, _role_en, headcount, _price in contract[11]:
+            role_zh = worker_role(no, item_zh)
+            post = DISPATCH_POSTS.get((no, item_zh))
             filled = headcount - 1 if (sid, role_zh) == ("S007", "包装工") else headcount
             for _ in range(filled):
                 seq += 1
@@ -90,6 +94,8 @@ def roster() -> list[dict]:
                 onboard = max(start, dt.date(2026, 1, 5)) if seq % 3 else max(start, dt.date(2025, 6, 2))
                 if sid == "S013":
                     onboard = dt.date(2026, 6, 29)
+                if post and post[0] == "临时性":  # a temporary post: within its six months
+                    onboard = dt.date(2026, 6, 1)
                 name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
                 rows.append(
                     dict(
@@ -99,7 +105,7 @@ def roster() -> list[dict]:
                         name=name,
                         id_number=id_number(REGION[sid], birth, 100 + rng.randrange(800)),
                         role=role_zh,
-                        post_nature=("辅助性" if dispatch else None),
+                        post_nature=(post[0] if post else "辅助性") if dispatch else None,
                         onboard_date=onboard,
                         offboard_date=None,
                         health_check_passed="是",
@@ -160,6 +166,8 @@ def attendance(rows: list[dict], period: str) -> list[dict]:
     full = WORKING_DAYS[period]
     out = []
     for r in rows:
+        if not r["contract_no"].startswith("HT-2026-LD-"):
+            continue  # outsourcing: paid on accepted work, no attendance
         start = max(r["onboard_date"], first)
         end = min(r["offboard_date"] or last, last)
         if start > end:

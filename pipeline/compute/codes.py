@@ -35,6 +35,8 @@ WORKFORCE = {
     "worker_on_two_rosters": ("count", "workers", "rosters"),
     "worker_listed_twice": ("workers", "masked_id", "first", "second"),
     "attendance_missing": ("contract_no", "present"),
+    "outsourcing_per_head": ("contract_no", "items_zh", "items_en"),
+    "work_volume_pending": ("contract_no", "items_zh", "items_en"),
 }
 REASONS = {
     "reason_grade": ("grade", "band_zh", "band_en"),

@@ -9,6 +9,9 @@ What finance checks, built in:
 * a labour-dispatch post priced in components settles the workers' pay and social insurance
   apart from the management fee: under 差额征税 (财税〔2016〕47号) they are left out of the
   taxable amount and can be invoiced only on a 普通发票;
+* a contract priced on results (劳务外包: fixed or per-unit items) earns each fixed item for the
+  days in force and each per-unit item on the quantity Party A accepted; an item with no accepted
+  volume is pending acceptance, paid on no statement until it is accepted, never guessed;
 * the cap and the reward are prorated like the base; deductions beyond what the month can
   absorb (the taxable part of the main contract: never the workers' pay) are carried forward as
   a receivable, so a payable is never below zero.
@@ -24,6 +27,7 @@ from functools import cached_property
 from typing import Any
 
 from pipeline.compute.money import FEN, HUNDRED, ZERO, fen
+from pipeline.compute.pricing import Volume, coded_items, priced_on_results, pricing_of, volumes_of
 from pipeline.compute.scoring import ScoreCard
 from pipeline.compute.workforce import DISPATCH, AttendanceSettlement, attendance_settlement, has_components
 from pipeline.config.policy import Policy
@@ -43,6 +47,9 @@ CONTRACT_KINDS = (
     "social_insurance",  # dispatch: social insurance and housing fund per post (pass-through)
     "management_fee",  # dispatch: the agency's management fee per post (taxable)
     "fee_adjustment",  # a fixed contract fee against its components at full headcount
+    "service_fee",  # a fixed-price item (固定费用): one month, or the days in force × its daily fee
+    "per_head",  # a per-head item of a contract priced on results: headcount × unit price
+    "work_volume",  # a per-unit item (按量计价): accepted quantity × unit price
 )
 ADJUSTMENT_KINDS = ("penalty", "cap_relief", "reward", "carried_in", "carried_forward")
 PASS_THROUGH = ("wage", "wage_overtime", "social_insurance")
@@ -58,7 +65,7 @@ class Line:
     detail: Mapping[str, Any] = field(default_factory=dict)
     quantity: Decimal = ONE
     rate: Decimal | None = None  # at the fen; None: a lump sum (the rate shown is the amount)
-    unit: str = "lump"  # lump | month | day | hour | head | post
+    unit: str = "lump"  # lump | month | day | hour | head | post | unit (the item's unit of work)
     tax_rate: Decimal = ZERO
     taxable: bool = True  # False: pass-through, outside the taxable amount (差额征税)
     item: Mapping[str, Any] | None = None  # the service item of a role's line
@@ -97,6 +104,8 @@ class ContractBase:
     active_days: int
     period_days: int
     attendance: AttendanceSettlement | None = None  # labour contracts: settled on the days worked
+    volumes: tuple[Volume, ...] = ()  # per-unit items: the month's accepted volume (or pending)
+    on_results: bool = False  # fixed or per-unit items: settled item by item (劳务外包)
 
     @property
     def contract_no(self) -> str:
@@ -117,8 +126,16 @@ class ContractBase:
     @property
     def fee_for_period(self) -> Decimal:
         """The contract's fee for the days it was in force (days × daily fee when prorated):
-        what the attendance is reconciled against, and what the cap and the reward are on."""
+        what the attendance is reconciled against, and what the cap and the reward are on.
+        A contract priced on results: what its items earned (the sum of its lines)."""
+        if self.on_results:
+            return sum((l.amount for l in result_lines(self, {})), ZERO)
         return self.active_days * self.daily_fee if self.prorated else fen(self.monthly_fee)
+
+    @property
+    def pending(self) -> tuple[Volume, ...]:
+        """Per-unit items with no accepted volume this month: not paid, and said so."""
+        return tuple(v for v in self.volumes if v.pending)
 
     @property
     def dispatch_components(self) -> bool:
@@ -129,22 +146,49 @@ class ContractBase:
         return self.attendance.amount if self.attendance is not None else self.fee_for_period
 
 
+def item_month(item: Mapping[str, Any], volume: Volume | None = None) -> Decimal:
+    """An item's amount for a full month: its fixed fee, headcount × unit price, or the accepted
+    quantity × unit price."""
+    pricing = pricing_of(item)
+    if pricing == "fixed":
+        return Decimal(item["unit_price"])
+    if pricing == "per_unit":
+        return volume.accepted * fen(Decimal(item["unit_price"])) if volume is not None else ZERO
+    return Decimal(item.get("headcount") or 0) * item["unit_price"]
+
+
 def contract_base(
-    contract: Mapping[str, Any], items: Sequence[Mapping[str, Any]], period: Period
+    contract: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    period: Period,
+    work_volume: Sequence[Mapping[str, Any]] = (),
 ) -> ContractBase | None:
-    """The contract's fee for the days of the period it was in force; None if not in force."""
+    """The contract's fee for the days of the period it was in force; None if not in force.
+    `work_volume`: the accepted volumes that per-unit items are settled on."""
     start = dt.date.fromisoformat(contract["start_date"])
     end = dt.date.fromisoformat(contract["end_date"])
     first, last = max(start, period.start), min(end, period.end)
     if first > last:
         return None
+    items = coded_items(items)
+    on_results = priced_on_results(items)
+    volumes = volumes_of(contract["contract_no"], items, work_volume, period.code) if on_results else ()
     fee_from_items = contract.get("monthly_fee") is None
-    fee = (
-        sum((Decimal(i["headcount"]) * i["unit_price"] for i in items), ZERO)
-        if fee_from_items
-        else contract["monthly_fee"]
+    if fee_from_items:
+        by_item = {v.item["item_code"]: v for v in volumes}
+        fee = sum((item_month(i, by_item.get(i["item_code"])) for i in items), ZERO)
+    else:
+        fee = contract["monthly_fee"]
+    return ContractBase(
+        contract,
+        tuple(items),
+        fee,
+        fee_from_items,
+        (last - first).days + 1,
+        period.days,
+        volumes=volumes,
+        on_results=on_results,
     )
-    return ContractBase(contract, tuple(items), fee, fee_from_items, (last - first).days + 1, period.days)
 
 
 def penalty_for(incident: Mapping[str, Any], monthly_fee: Decimal, policy: Policy) -> tuple[Decimal, dict]:
@@ -171,8 +215,9 @@ def with_attendance(
     policy: Policy,
     period: Period,
 ) -> ContractBase:
-    """A labour contract with attendance this period is settled on it (workforce.py)."""
-    if base.contract["contract_type"] not in policy.workforce.settle_on_attendance or not base.items:
+    """A labour contract with attendance this period is settled on it (workforce.py); never one
+    priced on results."""
+    if base.contract["contract_type"] not in policy.workforce.settle_on_attendance or not base.items or base.on_results:
         return base
     settled = attendance_settlement(
         base.contract, base.items, workers, attendance, base.fee_for_period, period, policy.workforce
@@ -188,12 +233,55 @@ def vat_of(base: ContractBase, policy: Policy) -> tuple[Decimal, bool]:
     return base.contract.get("tax_rate", ZERO), False
 
 
+def result_lines(base: ContractBase, common: Mapping[str, Any]) -> list[Line]:
+    """A contract priced on results, item by item: a fixed item for the month (or its days in
+    force × its daily fee), a per-head item at its headcount, a per-unit item on the quantity
+    accepted (a zero-quantity line when all was rejected; none while pending acceptance)."""
+    common = {"contract_no": base.contract_no, **common}
+    prorate = {"prorated": base.prorated, "active_days": base.active_days, "period_days": base.period_days}
+    by_item = {v.item["item_code"]: v for v in base.volumes}
+    lines = []
+    for i in base.items:
+        pricing = pricing_of(i)
+        detail: dict[str, Any] = {**prorate, "pricing": pricing}
+        if pricing == "per_unit":
+            v = by_item[i["item_code"]]
+            if not v.pending:
+                rate = fen(Decimal(i["unit_price"]))
+                lines.append(
+                    line_of("work_volume", v.accepted, rate, unit="unit", item=i, detail={"volume": v}, **common)
+                )
+            continue
+        if pricing == "fixed":
+            month = fen(Decimal(i["unit_price"]))
+            if base.prorated:
+                daily = fen(month / base.period_days)
+                lines.append(
+                    line_of(
+                        "service_fee", Decimal(base.active_days), daily, unit="day", item=i, detail=detail, **common
+                    )
+                )
+            else:
+                lines.append(line_of("service_fee", ONE, month, unit="month", item=i, detail=detail, **common))
+            continue
+        heads = Decimal(i.get("headcount") or 0)
+        per_head = (
+            fen(Decimal(i["unit_price"]) * base.active_days / base.period_days)
+            if base.prorated
+            else fen(Decimal(i["unit_price"]))
+        )
+        lines.append(line_of("per_head", heads, per_head, unit="head", item=i, detail=detail, **common))
+    return lines
+
+
 def contract_lines(base: ContractBase, policy: Policy) -> list[Line]:
     """What the contract earns this month, as lines that recompute."""
     no = base.contract_no
     rate, apart = vat_of(base, policy)
     common = {"contract_no": no, "tax_rate": rate}
     prorate = {"prorated": base.prorated, "active_days": base.active_days, "period_days": base.period_days}
+    if base.on_results:
+        return result_lines(base, {"tax_rate": rate})
     a = base.attendance
     if a is not None:
         lines = []
@@ -375,6 +463,11 @@ class Settlement:
         return self.net_of_tax + self.tax
 
     @property
+    def pending(self) -> tuple[Volume, ...]:
+        """Per-unit items of its contracts awaiting acceptance: not in this statement."""
+        return tuple(v for b in self.bases for v in b.pending)
+
+    @property
     def pass_through(self) -> Decimal:
         return sum((l.signed for l in self.lines if not l.taxable), ZERO)
 
@@ -415,6 +508,7 @@ def settle_supplier(
     attendance: Sequence[Mapping[str, Any]] = (),
     carried_in: Mapping[str, Decimal] | None = None,
     hold: Sequence[str] = (),
+    work_volume: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Settlement, ...]:
     """The supplier's settlements, one per currency of its contracts in force (the base currency
     first); () when none is in force. Penalties, rewards and a receivable carried in from the
@@ -422,7 +516,7 @@ def settle_supplier(
     bases = [
         with_attendance(b, workers, attendance, policy, period)
         for c in contracts
-        if (b := contract_base(c, [i for i in items if i["contract_no"] == c["contract_no"]], period))
+        if (b := contract_base(c, [i for i in items if i["contract_no"] == c["contract_no"]], period, work_volume))
     ]
     if not bases:
         return ()

@@ -93,7 +93,9 @@ def load_clauses(path: Path | None = None) -> ClauseMap:
                 str(e.get("item_en") or ""),
             )
     if problems:
-        raise ConfigError("条款索引不完整或有误", "the clause map is incomplete or wrong", file=str(path), details=problems)
+        raise ConfigError(
+            "条款索引不完整或有误", "the clause map is incomplete or wrong", file=str(path), details=problems
+        )
     return ClauseMap(by_type)
 
 

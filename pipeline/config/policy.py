@@ -71,7 +71,7 @@ class WorkforceRule:
     days (default 21.75, the statutory 月计薪天数; per-month figures override it); an overtime
     hour is a daily rate over `hours_per_day`, times `overtime_rate`."""
 
-    settle_on_attendance: tuple[str, ...] = ("labor_outsourcing", "labor_dispatch")
+    settle_on_attendance: tuple[str, ...] = ("labor_dispatch",)  # pay by attendance is dispatch only
     default_working_days: Decimal = Decimal("21.75")
     working_days_by_period: dict[str, Decimal] = field(default_factory=dict)
     hours_per_day: Decimal = Decimal(8)
@@ -367,6 +367,15 @@ def coherence_problems(policy: Policy) -> list[str]:
             f"最低评级下限为{policy.grades[-1].min}，0分至该分数之间无评级 / the lowest band starts at "
             f"{policy.grades[-1].min}, leaving scores below it without a grade (it must start at 0)"
         )
+    for ctype in policy.workforce.settle_on_attendance:
+        if ctype != "labor_dispatch":
+            problems.append(
+                f"workforce.settle_on_attendance 不能包含 {ctype}：按出勤天数、加班计酬只适用于劳务派遣；劳务外包和外包服务"
+                "按工作成果（固定费用或验收工作量）结算，按人头和考勤结算会被认定为“假外包、真派遣”（劳动合同法第九十二条）"
+                f" / workforce.settle_on_attendance cannot list {ctype}: pay by days worked and overtime belongs to labour "
+                "dispatch only; outsourcing is settled on results (a fixed fee or the accepted work volume), and paying it "
+                "by headcount and attendance is what gets it treated as disguised dispatch (Labour Contract Law §92)"
+            )
     for rule in policy.actions:
         for key in ("grade", "grade_run"):
             wanted = rule.when.get(key)

@@ -39,6 +39,7 @@ LAYOUT = {
     "candidates": [("candidates", "候选评估")],
     "workers": [("workers", "人员花名册")],
     "attendance": [("attendance", "考勤")],
+    "work_volume": [("work_volume", "工作量确认")],
     "distribution": [("distribution", "抄送地址")],
 }
 FORMAT_WORDS = {

@@ -18,7 +18,7 @@ from openpyxl.styles import PatternFill
 from pipeline.compute.month import MonthResult
 from pipeline.compute.settlement import VAT_ORDINARY, VAT_SPECIAL, Settlement
 from pipeline.config.policy import Policy
-from pipeline.documents.settlement import HOLD_REASONS, INVOICE_NAMES, UNITS, account_name, due_date, line_text
+from pipeline.documents.settlement import HOLD_REASONS, INVOICE_NAMES, account_name, due_date, line_text, unit_of
 from pipeline.render.workbooks import fill_sheet, safe_cell, workbook_bytes
 
 MONEY = "#,##0.00"
@@ -84,7 +84,7 @@ def line_rows(s: Settlement) -> list[dict]:
                 "item_zh": zh,
                 "item_en": en,
                 "quantity": line.quantity,
-                "unit": UNITS[line.unit][1],
+                "unit": unit_of(line)[1],
                 "rate": line.shown_rate,
                 "amount": line.signed,
                 "tax_exclusive": net,

@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 import pipeline.documents.workforce as workforce_docs
+from pipeline.compute.money import fen
 from pipeline.compute.month import SupplierMonth
+from pipeline.compute.pricing import pricing_of
 from pipeline.compute.settlement import VAT_ORDINARY, VAT_SPECIAL, Line, Settlement
 from pipeline.config.contract_terms import CURRENCY_NAMES
 from pipeline.config.labels import label
@@ -33,6 +35,11 @@ UNITS = {
     "post": ("岗位", "posts"),
     "head": ("人", "people"),
     "lump": ("项", "lump sum"),
+}
+PRICING = {
+    "fixed": ("固定费用", "fixed fee"),
+    "per_unit": ("按量计价", "per unit"),
+    "per_head": ("按人月", "per head-month"),
 }
 INVOICE_NAMES = {
     VAT_SPECIAL: ("增值税专用发票", "special VAT invoice"),
@@ -76,6 +83,27 @@ def line_text(line: Line) -> tuple[str, str]:
                 f", in force {d['active_days']} of {d['period_days']} days, at the daily fee (monthly fee "
                 f"{money(d['monthly_fee'])} ÷ {d['period_days']} days)"
             )
+        return zh, en
+    if line.kind == "service_fee":
+        zh, en = f"固定服务费（{no}）：{role_zh}", f"Fixed service fee ({no}): {role_en}"
+        if d.get("prorated"):
+            zh += f"，本期在执行{d['active_days']}/{d['period_days']}天，按日费用计"
+            en += f", in force {d['active_days']} of {d['period_days']} days, at the daily fee"
+        return zh, en
+    if line.kind == "per_head":
+        zh, en = f"服务费（{no}）：{role_zh}，按合同人数×单价", f"Service fee ({no}): {role_en}, headcount × unit price"
+        if d.get("prorated"):
+            zh += f"，本期在执行{d['active_days']}/{d['period_days']}天折算"
+            en += f", prorated for {d['active_days']} of {d['period_days']} days in force"
+        return zh, en
+    if line.kind == "work_volume":
+        v, item = d["volume"], line.item or {}
+        u_zh, u_en = unit_words(item, v.submitted)
+        zh = f"验收合格工作量（{no}）：{role_zh}，提交{qty(v.submitted)}{u_zh}，验收合格{qty(v.accepted)}{u_zh}"
+        en = f"Accepted work ({no}): {role_en}, {qty(v.submitted)} {u_en} submitted, {qty(v.accepted)} accepted"
+        if v.rejected:
+            zh += f"，不合格{qty(v.rejected)}{u_zh}不计费"
+            en += f"; the {qty(v.rejected)} not accepted are not paid"
         return zh, en
     if "role" not in d and line.kind in ("wage", "social_insurance", "management_fee"):
         # a dispatch contract without attendance: each post at its components, per head
@@ -133,9 +161,10 @@ def line_text(line: Line) -> tuple[str, str]:
     if line.kind == "cap_relief":
         cap = _pct(d["cap_pct"])
         return (
-            f"违约金合计{money(d['gross'])}超出合同上限（本期合同服务费的{cap}%，即{money(d['cap'])}），超出部分本期不扣",
+            f"违约金合计{money(d['gross'])}超出合同上限（本期合同服务费的{cap}%，即{money(d['cap'])}），超出部分本期不扣，甲方保留依合同追偿或抵销的权利",
             f"Liquidated damages of {money(d['gross'])} exceed the contractual cap ({cap}% of the fee for the period, "
-            f"{money(d['cap'])}); the excess is not deducted this month",
+            f"{money(d['cap'])}); the excess is not deducted this month and remains reserved (Party A may claim it or "
+            "set it off under the contract)",
         )
     if line.kind == "reward":
         p = _pct(d["pct"])
@@ -156,10 +185,24 @@ def line_text(line: Line) -> tuple[str, str]:
     raise ValueError(line.kind)
 
 
+def unit_words(item: Mapping[str, Any], quantity: Decimal | None = None) -> tuple[str, str]:
+    """A per-unit item's unit of work (件 / piece, pieces for a quantity other than one); 单位 /
+    units when the contract names none."""
+    en = item.get("unit_en") or "units"
+    if quantity is not None and quantity != 1 and en.isalpha() and en.isascii() and not en.endswith("s"):
+        en += "es" if en.endswith(("x", "ch", "sh")) else "s"
+    return item.get("unit_zh") or "单位", en
+
+
+def unit_of(line: Line) -> tuple[str, str]:
+    """The unit of a line's quantity in words (a per-unit line: its item's unit of work)."""
+    return unit_words(line.item or {}, line.quantity) if line.unit == "unit" else UNITS[line.unit]
+
+
 def line_row(n: int, line: Line, currency: str) -> dict[str, str]:
     zh, en = line_text(line)
     w_zh, w_en = words(line.amount, currency)
-    u_zh, u_en = UNITS[line.unit]
+    u_zh, u_en = unit_of(line)
     if not line.taxable:
         zh += "（差额扣除，不计税，普通发票）"
         en += " (out of the VAT base; ordinary invoice)"
@@ -275,8 +318,33 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                     "prorated_en": f"in force {b.active_days} of {b.period_days} days" if b.prorated else "",
                 }
             )
+            volumes = {v.item["item_code"]: v for v in b.volumes}
             for i in b.items:
                 parts_zh = parts_en = ""
+                pricing = pricing_of(i)
+                p_zh, p_en = PRICING[pricing]
+                if pricing == "per_head":
+                    heads = int(i.get("headcount") or 0)
+                    basis_zh, basis_en = f"{p_zh}：{heads}人", f"{p_en}: {heads} people"
+                    unit_price = money(i["unit_price"])
+                    amount = money(Decimal(heads) * i["unit_price"])
+                elif pricing == "fixed":
+                    basis_zh, basis_en = f"{p_zh}：每月", f"{p_en}: per month"
+                    unit_price = money(i["unit_price"])
+                    amount = money(i["unit_price"])
+                else:
+                    u_zh, u_en = unit_words(i)
+                    v = volumes.get(i["item_code"])
+                    basis_zh, basis_en = (
+                        f"{p_zh}：每{u_zh}",
+                        f"{p_en}: per {u_en.rstrip('s') if u_en == 'units' else u_en}",
+                    )
+                    unit_price = money(i["unit_price"])
+                    amount = (
+                        "待验收 pending acceptance"
+                        if v is None or v.pending
+                        else money(fen(v.accepted * fen(Decimal(i["unit_price"]))))
+                    )
                 if b.dispatch_components:
                     parts_zh = f"工资{money(i['wage'])}＋社保公积金{money(i['social_insurance'])}＋管理费{money(i['management_fee'])}"
                     parts_en = (
@@ -288,9 +356,10 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                         "contract_no": c["contract_no"],
                         "role_zh": i["role_zh"],
                         "role_en": i.get("role_en", ""),
-                        "headcount": str(i["headcount"]),
-                        "unit_price": money(i["unit_price"]),
-                        "amount": money(Decimal(i["headcount"]) * i["unit_price"]),
+                        "basis_zh": basis_zh,
+                        "basis_en": basis_en,
+                        "unit_price": unit_price,
+                        "amount": amount,
                         "currency": b.currency,
                         "components_zh": parts_zh,
                         "components_en": parts_en,
@@ -340,6 +409,15 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
         notes.append({"zh": zh[0].upper() + zh[1:], "en": en[0].upper() + en[1:]})
     if not main.fee_includes_tax:
         notes.append({"zh": "合同价款为不含税价，税额另计。", "en": "Contract fees are net of tax; VAT is added."})
+    volumes = volume_rows(sm)
+    if volumes:
+        notes.append(
+            {
+                "zh": "按量计价的项目按甲方验收合格的工作量结算（工作量确认单见“工作量验收”一节），未经验收或验收不合格的部分不计费。",
+                "en": "Items priced per unit are settled on the work volume Party A accepted (see the acceptance records "
+                "under Accepted Work Volume); work not accepted, or not yet accepted, is not paid.",
+            }
+        )
     attendance = [block for s in sm.settlements for block in workforce_docs.attendance_blocks(s)]
     for block in attendance:
         notes.append(
@@ -349,7 +427,7 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
             }
         )
     for f in sm.flags:
-        if f.code == "attendance_missing":
+        if f.code in ("attendance_missing", "work_volume_pending"):
             zh, en = text(f.code, f.facts)
             notes.append({"zh": zh, "en": en})
     days = sorted({s.payment_days for s in sm.settlements})
@@ -394,8 +472,37 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
         "approval": approval_rows(policy),
         "notes": notes,
         "attendance": attendance,
+        "volumes": volumes,
         "roster": [row for s in sm.settlements for row in workforce_docs.roster_rows(s)],
     }
+
+
+def volume_rows(sm: SupplierMonth) -> list[dict[str, str]]:
+    """The acceptance records behind the per-unit lines, one row per per-unit item (pending ones too)."""
+    rows = []
+    for s in sm.settlements:
+        for b in s.bases:
+            for v in b.volumes:
+                u_zh, u_en = unit_words(v.item)
+                r = v.row or {}
+                rows.append(
+                    {
+                        "contract_no": b.contract_no,
+                        "item_code": v.item["item_code"],
+                        "role_zh": v.item["role_zh"],
+                        "role_en": v.item.get("role_en") or v.item["role_zh"],
+                        "unit_zh": u_zh,
+                        "unit_en": u_en,
+                        "submitted": DASH if v.pending else qty(v.submitted),
+                        "accepted": DASH if v.pending else qty(v.accepted),
+                        "rejected": DASH if v.pending else qty(v.rejected),
+                        "accepted_by": r.get("accepted_by", ""),
+                        "date_zh": date_zh(dt.date.fromisoformat(r["acceptance_date"])) if r else "待验收",
+                        "date_en": date_en(dt.date.fromisoformat(r["acceptance_date"])) if r else "pending acceptance",
+                        "note": r.get("note", ""),
+                    }
+                )
+    return rows
 
 
 def cap_note(s: Settlement) -> tuple[str, str]:

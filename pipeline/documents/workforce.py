@@ -66,9 +66,12 @@ def check_rows(result: MonthResult) -> list[list[Any]]:
 
 
 def qty(value: Decimal) -> str:
-    """Days and hours as written by hand: 17, 16.5, 0."""
-    text = format(value.normalize(), "f") if value else "0"
-    return text
+    """Days, hours and quantities as written by hand: 17, 16.5, 0, 64,800."""
+    if not value:
+        return "0"
+    text = format(value.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "") if abs(value) >= 1000 else text
 
 
 def signed_money(value: Decimal) -> str:

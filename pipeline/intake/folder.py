@@ -43,6 +43,9 @@ PREFIXES = {
     "花名册": "workers",
     "attendance": "attendance",
     "考勤": "attendance",
+    "work_volume": "work_volume",
+    "工作量确认": "work_volume",
+    "工作量": "work_volume",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason

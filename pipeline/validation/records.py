@@ -24,6 +24,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from pipeline.compute.pricing import priced_on_results, pricing_of
 from pipeline.compute.workforce import days_on_site, item_for_role
 from pipeline.config.aliases import Aliases
 from pipeline.config.labels import label
@@ -46,6 +47,7 @@ KINDS = (
     "distribution",
     "workers",
     "attendance",
+    "work_volume",
 )
 
 
@@ -568,6 +570,8 @@ def cross_record_problems(
             missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
     workforce_problems(records, present, rejected, contracts, flag, missing)
     dispatch_item_problems(records, contracts, flag)
+    if checks_contracts:
+        pricing_problems(records, contracts, flag, missing)
     items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
     for rec in records.get("contracts", []):
         d = rec.data
@@ -641,7 +645,7 @@ def cross_record_problems(
                 "a dispatch permit expiry date is given without the permit number",
                 "dispatch_permit",
             )
-    for kind in ("evaluations", "attendance"):
+    for kind in ("evaluations", "attendance", "work_volume"):
         _period_matches_name(records.get(kind, []), flag)
     return found
 
@@ -702,6 +706,121 @@ def dispatch_item_problems(records: dict[str, list[Record]], contracts: dict[str
             )
 
 
+PRICING_WORDS = {
+    "fixed": ("固定费用", "fixed fee"),
+    "per_unit": ("按量计价", "per unit"),
+    "per_head": ("按人月", "per head"),
+}
+
+
+def pricing_problems(records: dict[str, list[Record]], contracts: dict[str, Any], flag: Any, missing: Any) -> None:
+    """Items priced as DESIGN.md says (a per-head item has a headcount, a per-unit item a unit, a
+    dispatch post is priced per head, fixed items add up to a stated monthly fee, codes unique in
+    a contract), and work_volume rows that cite a per-unit item of their contract with no more
+    accepted than submitted."""
+    items_of: dict[str, list[Record]] = defaultdict(list)
+    for rec in records.get("contract_items", []):
+        items_of[rec.data["contract_no"]].append(rec)
+    coded: dict[str, dict[str, Record]] = {}
+    for no, recs in items_of.items():
+        contract = getattr(contracts.get(no), "data", contracts.get(no)) or {}
+        seen: dict[str, Record] = {}
+        for n, rec in enumerate(recs, 1):
+            d = rec.data
+            code = d.get("item_code") or str(n)
+            pricing = pricing_of(d)
+            if code in seen:
+                flag(
+                    rec,
+                    "item_code",
+                    f"合同{no}中项目编码{code}重复（另见第{seen[code].row}行）",
+                    f"item code {code} appears twice in contract {no} (also row {seen[code].row})",
+                    "unique_key",
+                )
+            seen.setdefault(code, rec)
+            if pricing == "per_head" and d.get("headcount") is None:
+                flag(
+                    rec,
+                    "headcount",
+                    f"合同{no}的项目“{d['role_zh']}”按人月计价，须填写人数",
+                    f"item {d.get('role_en') or d['role_zh']} of contract {no} is priced per head and needs a headcount",
+                    "headcount_required",
+                )
+            if pricing == "per_unit" and not d.get("unit_zh"):
+                flag(
+                    rec,
+                    "unit_zh",
+                    f"合同{no}的项目“{d['role_zh']}”按量计价，须填写计量单位（如 件、单、平方米）",
+                    f"item {d.get('role_en') or d['role_zh']} of contract {no} is priced per unit and needs its unit "
+                    "(e.g. 件 piece, 单 order, 平方米 m²)",
+                    "unit_required",
+                )
+            if contract.get("contract_type") == "labor_dispatch" and pricing != "per_head":
+                zh, en = PRICING_WORDS[pricing]
+                flag(
+                    rec,
+                    "pricing",
+                    f"劳务派遣合同{no}的岗位按人月计价（工资、社保与管理费），不能为“{zh}”",
+                    f"a post of labour-dispatch contract {no} is priced per head (pay, social insurance and management "
+                    f"fee), not {en}",
+                    "dispatch_pricing",
+                )
+        coded[no] = seen
+        fee = contract.get("monthly_fee")
+        if fee is not None and recs and all(pricing_of(r.data) == "fixed" for r in recs):
+            total = sum((Decimal(str(r.data["unit_price"])) for r in recs), Decimal(0))
+            if total != Decimal(str(fee)):
+                flag(
+                    contracts[no] if isinstance(contracts.get(no), Record) else recs[0],
+                    "monthly_fee",
+                    f"合同{no}各固定费用项目合计{total}，与月服务费{fee}不符",
+                    f"the fixed-fee items of contract {no} add up to {total}, not the monthly fee {fee}",
+                    "fixed_items_total",
+                )
+    for rec in records.get("work_volume", []):
+        d = rec.data
+        no = d["contract_no"]
+        if no not in contracts:
+            missing(rec, "contract_no", "contracts", no, "合同表", "contracts sheet")
+            continue
+        item = coded.get(no, {}).get(d["item_code"])
+        if item is None:
+            codes = "、".join(coded.get(no, {})) or "—"
+            flag(
+                rec,
+                "item_code",
+                f"合同{no}没有项目编码为{d['item_code']}的服务项目（该合同的项目编码：{codes}）",
+                f"contract {no} has no item with code {d['item_code']} (its item codes: {codes.replace('、', ', ')})",
+                "unknown_item",
+            )
+        elif pricing_of(item.data) != "per_unit":
+            zh, en = PRICING_WORDS[pricing_of(item.data)]
+            flag(
+                rec,
+                "item_code",
+                f"合同{no}的项目{d['item_code']}（{item.data['role_zh']}）为“{zh}”，不按工作量结算",
+                f"item {d['item_code']} of contract {no} ({item.data.get('role_en') or item.data['role_zh']}) is priced "
+                f"{en}, not settled on work volume",
+                "not_per_unit",
+            )
+        if d["accepted_quantity"] > d["quantity"]:
+            flag(
+                rec,
+                "accepted_quantity",
+                f"验收合格数量{d['accepted_quantity']}大于提交数量{d['quantity']}",
+                f"accepted quantity {d['accepted_quantity']} is more than the quantity submitted ({d['quantity']})",
+                "accepted_above_submitted",
+            )
+        if d["acceptance_date"] < Period.parse(d["period"]).start.isoformat():
+            flag(
+                rec,
+                "acceptance_date",
+                f"验收日期{d['acceptance_date']}早于工作量所属期间{d['period']}",
+                f"acceptance date {d['acceptance_date']} is before the period {d['period']} the work belongs to",
+                "date_order",
+            )
+
+
 def _missing_reference(
     rec: Record,
     fld: str,
@@ -750,6 +869,7 @@ _REFERENCES = {
     ),
     "contract_items": (("contract_no", "contracts", "合同表", "contracts sheet"),),
     "attendance": (("worker_id", "workers", "人员花名册", "worker roster"),),
+    "work_volume": (("contract_no", "contracts", "合同表", "contracts sheet"),),
 }
 
 
@@ -856,7 +976,11 @@ def workforce_problems(
                 f"contract {d['contract_no']} belongs to supplier {c['supplier_id']}, not {d['supplier_id']}",
                 "contract_supplier",
             )
-        if items.get(d["contract_no"]) and item_for_role(d["role"], items[d["contract_no"]]) is None:
+        if (
+            items.get(d["contract_no"])
+            and not priced_on_results(items[d["contract_no"]])  # results-priced items are work, not posts
+            and item_for_role(d["role"], items[d["contract_no"]]) is None
+        ):
             roles = "、".join(i["role_zh"] for i in items[d["contract_no"]])
             flag(
                 rec,

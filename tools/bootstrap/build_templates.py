@@ -1179,10 +1179,10 @@ def build_settlement_statement():
         aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
         header=[
             ("合同编号", "Contract No."),
-            ("岗位", "Role"),
-            ("人数", "Headcount"),
+            ("服务项目 / 岗位", "Item / post"),
+            ("计价方式", "Pricing"),
             ("单价", "Unit price"),
-            ("满编金额", "At full headcount"),
+            ("本期金额（按合同）", "Amount by the contract"),
         ],
     )
     t.control("{%tr for it in items %}")
@@ -1197,7 +1197,7 @@ def build_settlement_statement():
                 ("Table English", "{{ it.components_en }}"),
                 ("Table Text", "{%p endif %}"),
             ],
-            "{{ it.headcount }}",
+            [("Table Text", "{{ it.basis_zh }}"), ("Table English", "{{ it.basis_en }}")],
             "{{ it.unit_price }}",
             "{{ it.amount }}",
         ]
@@ -1206,6 +1206,45 @@ def build_settlement_statement():
     t.control("{%tr if not items %}")
     t.none_row()
     t.control("{%tr endif %}")
+
+    # Items priced per unit (劳务外包): the acceptance records the lines are settled on
+    ctl(doc, "{%p if volumes %}")
+    heading(doc, "工作量验收", "Accepted Work Volume", level=2)
+    t = Table(
+        doc,
+        [2.6, 4.0, 1.9, 1.9, 1.9, 4.7],
+        aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
+        header=[
+            ("合同编号", "Contract No."),
+            ("服务项目", "Item"),
+            ("提交数量", "Submitted"),
+            ("验收合格", "Accepted"),
+            ("不合格", "Not accepted"),
+            ("验收人及日期", "Accepted by, on"),
+        ],
+    )
+    t.control("{%tr for v in volumes %}")
+    t.row(
+        [
+            "{{ v.contract_no }}",
+            [
+                ("Table Text", "{{ v.item_code }} {{ v.role_zh }}（{{ v.unit_zh }}）"),
+                ("Table English", "{{ v.role_en }} ({{ v.unit_en }})"),
+            ],
+            "{{ v.submitted }}",
+            "{{ v.accepted }}",
+            "{{ v.rejected }}",
+            [
+                ("Table Text", "{{ v.accepted_by }} {{ v.date_zh }}"),
+                ("Table English", "{{ v.date_en }}"),
+                ("Table Text", "{%p if v.note %}"),
+                ("Table Text", "{{ v.note }}"),
+                ("Table Text", "{%p endif %}"),
+            ],
+        ]
+    )
+    t.control("{%tr endfor %}")
+    ctl(doc, "{%p endif %}")
 
     # Labour contracts settled on attendance (workforce.py): the rule, then the reconciliation
     ctl(doc, "{%p for a in attendance %}")
