@@ -266,6 +266,13 @@ def _escalate(matched, add, grade, period: Period, notices: Sequence[PastNotice]
     earliest = period
     for _ in range(esc.within_months - 1):
         earliest = earliest.previous()
+    # one notice per earlier period, the strongest (an improvement notice and its exit review are one step)
+    strongest: dict[Period, PastNotice] = {}
+    for n in notices:
+        if earliest <= n.period < period and n.action in LADDER:
+            if n.period not in strongest or LADDER[n.action] > LADDER[strongest[n.period].action]:
+                strongest[n.period] = n
+    steps = [strongest[p] for p in sorted(strongest)]
     window = sorted((n for n in notices if earliest <= n.period < period), key=lambda n: n.period)
     sid = next(iter(matched.values())).supplier_id if matched else None
     if sid is None:
@@ -273,7 +280,7 @@ def _escalate(matched, add, grade, period: Period, notices: Sequence[PastNotice]
     if "warning_letter" in matched:
         warning = matched["warning_letter"]
         reasons = warning.reasons
-        prior = [n for n in window if n.action in LADDER]
+        prior = steps
         if esc.warnings_to_improvement and len(prior) + 1 >= esc.warnings_to_improvement:
             facts = {
                 "count": len(prior) + 1,
@@ -310,7 +317,7 @@ def _escalate(matched, add, grade, period: Period, notices: Sequence[PastNotice]
                 },
             )
         )
-    prior = [n for n in window if n.action in ("improvement_notice", "exit_review")]
+    prior = [n for n in steps if n.action in ("improvement_notice", "exit_review")]
     if esc.improvements_to_review and len(prior) + 1 >= esc.improvements_to_review and not reasons:
         reasons.append(
             Reason(

@@ -190,7 +190,7 @@ def address_block(doc, contract_line=("合同编号 Contract No.：", "{{ suppli
         ("致 To：", ["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"]),
         ("地址 Address：", ["{{ supplier.address_zh }}"], ["{{ supplier.address_en }}"]),
         ("统一社会信用代码 USCC：", ["{{ supplier.uscc }}"], None),
-        ("联系人 Attn.：", ["{{ supplier.contact_name }}"], None),
+        ("联系人 Attn.：", ["{{ supplier.contact_name }}", " ", "{{ supplier.contact_name_en }}"], None),
         (contract_line[0], [contract_line[1]], None),
     ]
     if not formal:
@@ -441,7 +441,7 @@ def incidents_table(doc, none=("本期无事件记录", "No incidents recorded t
     """The dated facts: each incident with its id, date, type and severity in words, and the description."""
     t = Table(
         doc,
-        [2.9, 2.9, 3.0, 8.2],
+        [2.8, 3.5, 3.0, 7.7],
         aligns=[LEFT, LEFT, LEFT, LEFT],
         header=[("事件编号", "Incident"), ("日期", "Date"), ("类型（严重程度）", "Type (severity)"), ("事实", "Facts")],
     )
@@ -1109,7 +1109,11 @@ def build_exit_review():
             (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
             (
                 ("法定代表人 / 联系人", "Legal rep. / contact"),
-                ["{{ supplier.legal_rep }}", " / ", "{{ supplier.contact_name }}"],
+                [
+                    "{{ supplier.legal_rep }} {{ supplier.legal_rep_en }}",
+                    " / ",
+                    "{{ supplier.contact_name }} {{ supplier.contact_name_en }}",
+                ],
             ),
             (
                 ("合同", "Contract"),
