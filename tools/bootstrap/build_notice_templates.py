@@ -34,7 +34,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
@@ -66,7 +66,6 @@ from build_templates import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]  # tools/bootstrap/ -> the repository
 DEFAULT_OUT = ROOT / "contract_templates"
-JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 ADDRESS_INDENT_CM = 4.3  # the widest label, "合同编号 Contract No.：", fits in front of it
 
@@ -103,9 +102,11 @@ def _first_line_chars(style, chars: int = 2, size_pt: float = 10.5) -> None:
 
 def setup_letter_styles(doc) -> None:
     ps = bt._para_style
-    body = ps(doc, "Letter Body", size=10.5, align=JUSTIFY, before=0, after=2, line=1.3)
+    # left-aligned, as the contracts' clauses: justified lines holding a long number, a contract
+    # number or an e-mail address stretch the spacing of every character around it
+    body = ps(doc, "Letter Body", size=10.5, align=LEFT, before=0, after=2, line=1.3)
     _first_line_chars(body)
-    ps(doc, "Letter English", "English", align=JUSTIFY, after=6, line=1.15)
+    ps(doc, "Letter English", "English", align=LEFT, after=6, line=1.15)
     item = ps(doc, "Letter Item", "Letter Body", after=0, left_indent=Cm(1.5))
     item.paragraph_format.first_line_indent = Cm(-0.75)
     ps(doc, "Letter Item English", "Letter English", after=4, left_indent=Cm(1.5))
@@ -297,10 +298,10 @@ def sender_block(doc, closing=None):
         if i == 3:
             p.paragraph_format.space_before = Pt(4)
         bt._runs(p, text)
-    # the paragraph before the table keeps with it, so the closing line is never alone
-    prev = t._tbl.getprevious()
-    if prev is not None and prev.tag == qn("w:p"):
-        Paragraph(prev, doc._body).paragraph_format.keep_with_next = True
+    bt.plain_look(t._tbl)
+    # the paragraph before the table keeps with it (behind an {%p endif %}: both branches), so
+    # the closing line is never alone and the seal block never alone on a page
+    bt.keep_before(t._tbl)
     return t
 
 
@@ -1400,6 +1401,7 @@ def build_periodic_review():
         span=[3, 1, 1, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
     )
     P(doc, [("应付金额合计（大写）：", True), "{{ summary.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)
@@ -1572,6 +1574,7 @@ def build_periodic_portfolio():
         span=[6, 1, 1, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
     )
     P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)

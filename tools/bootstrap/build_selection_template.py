@@ -167,7 +167,7 @@ def build_selection_report():
         [(["{{ c.name_zh }}"], ["{{ c.name_en }}"]), "{{ c.weight }}", (["{{ c.method_zh }}"], ["{{ c.method_en }}"])]
     )
     t.control("{%tr endfor %}")
-    t.row([("合计", "Total"), "{{ weight_total }}", ""], bold=True, fill=LABEL_FILL)
+    t.row([("合计", "Total"), "{{ weight_total }}", ""], bold=True, fill=LABEL_FILL, total=True)
     P(
         doc, [("计算方法：", True), "{{ formula_zh }}", "；单项得分与总分均四舍五入保留两位小数。"]
     ).paragraph_format.space_before = Pt(6)

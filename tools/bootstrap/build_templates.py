@@ -517,6 +517,83 @@ def _runs(p, text, bold=False):
             r.bold = True
 
 
+# --------------------------------------------------------------------------- keeping things together
+#
+# Word and LibreOffice keep a paragraph with "keep with next" on the page of what follows it; a
+# paragraph before a table stays with the table's first row, the paragraphs of a row with the next
+# row. docxtpl's control paragraphs and rows ({%p ... %}, {%tr ... %}) vanish when rendered, so
+# "what comes directly before" is found by walking back over them (into both branches of an if).
+
+
+def _control(el) -> str | None:
+    """``if``, ``endfor``, ... when ``el`` is a docxtpl control paragraph or row, else None."""
+    if el.tag not in (qn("w:p"), qn("w:tr")):
+        return None
+    text = "".join(el.itertext()).strip()
+    for lead in ("{%p ", "{%tr "):
+        if text.startswith(lead) and text.endswith("%}"):
+            return text[len(lead) :].split()[0]
+    return None
+
+
+def _keep_paragraphs(el) -> None:
+    """keep-with-next on every paragraph of ``el`` (a paragraph, a row or a table's last row)."""
+    if el.tag == qn("w:tbl"):
+        el = el.findall(qn("w:tr"))[-1]
+    paras = [el] if el.tag == qn("w:p") else el.iter(qn("w:p"))
+    for p in paras:
+        pPr = p.get_or_add_pPr()
+        if pPr.find(qn("w:keepNext")) is None:
+            pPr.insert_element_before(OxmlElement("w:keepNext"), *PPR_AFTER_KEEP_NEXT)
+
+
+def keep_before(el, tables: bool = False, limit: int = 8) -> None:
+    """Keep what renders directly before ``el`` (a table or a row) with it: the paragraph (or
+    row) before it and, behind an ``{%p endif %}``/``{%p endfor %}``, the last one of the block
+    as well as the one before the block. ``tables``: a table before it is kept too (its last row)."""
+    depth, prev, n = 0, el.getprevious(), 0
+    while prev is not None and n < limit:
+        kind = _control(prev)
+        if kind in ("endif", "endfor"):
+            depth += 1
+        elif kind in ("if", "for"):
+            depth = max(depth - 1, 0)
+        elif kind is not None:
+            pass  # else / elif: the branch before it renders in its place
+        elif prev.tag == qn("w:tbl"):
+            if not tables:
+                return
+            _keep_paragraphs(prev)
+            if depth == 0:
+                return
+        elif prev.tag in (qn("w:p"), qn("w:tr")):
+            _keep_paragraphs(prev)
+            n += 1
+            if depth == 0:
+                return
+        prev = prev.getprevious()
+
+
+def plain_look(tbl) -> None:
+    """A layout table (signatures, seal, letter closing): no header row, no banding, so a
+    table style applied in Word later does not make its first row a header."""
+    look = tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        return
+    for attr in ("w:firstRow", "w:lastRow", "w:firstColumn", "w:lastColumn"):
+        look.set(qn(attr), "0")
+    look.set(qn("w:noHBand"), "1")
+    look.set(qn("w:noVBand"), "1")
+    look.set(qn("w:val"), "0600")
+
+
+def keep_rows(table) -> None:
+    """Every row of a short block (approval, sign-off) keeps with the next: one page."""
+    tbl = table.t._tbl if isinstance(table, Table) else table._tbl
+    for tr in tbl.findall(qn("w:tr"))[:-1]:
+        _keep_paragraphs(tr)
+
+
 def bi(container, zh, en, style="Normal", en_style="English", align=None):
     """Chinese paragraph with its English version directly below, slightly smaller
     (kept on the same page)."""
@@ -575,6 +652,17 @@ PPR_AFTER_PBDR = (
     "w:sectPr",
     "w:pPrChange",
 )
+
+
+PPR_AFTER_KEEP_NEXT = (
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+) + PPR_AFTER_PBDR
 
 
 def _rule_below(pPr, size=8) -> None:
@@ -637,6 +725,8 @@ class Table:
         look.set(qn("w:val"), "%04X" % ((0x20 if header else 0) | (0x80 if first_column else 0) | 0x200 | 0x400))
         for col, w in zip(self.t.columns, self.widths):
             col.width = w
+        # the heading or sentence introducing the table stays on the page of its first row
+        keep_before(self.t._tbl)
         if header:
             self.header(header)
 
@@ -666,19 +756,22 @@ class Table:
 
     def control(self, tag: str):
         """A row that only carries a docxtpl ``{%tr ... %}`` tag (removed on render)."""
-        row = self._new_row(cant_split=False)
+        row = self._new_row()  # (removed on render; cantSplit so that every row of the template has it)
         cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
         p = cell.paragraphs[0]
         p.style = self.t.part.document.styles["Table Text"]
         p.add_run(tag)
         return row
 
-    def row(self, cells, span=None, bold=False, fill=None, aligns=None):
+    def row(self, cells, span=None, bold=False, fill=None, aligns=None, total=False):
         """``cells``: one entry per (merged) cell; each entry is a string / run list
         (one "Table Text" paragraph), a ``(zh, en)`` tuple (Chinese paragraph + smaller
         English paragraph) or a list of ``(style, text)`` paragraphs.
-        ``span`` optionally gives the number of grid columns of each entry."""
+        ``span`` optionally gives the number of grid columns of each entry.
+        ``total``: a total row, never alone on a page: the row(s) before it keep with it."""
         row = self._new_row()
+        if total:
+            keep_before(row._tr)
         span = span or [1] * len(cells)
         aligns = aligns or []
         targets, col = [], 0
@@ -758,6 +851,9 @@ def signature_table(doc, blocks, gap_cm=0.8):
     styles = doc.styles
     for col, w in zip(t.columns, widths):
         col.width = Cm(w)
+    plain_look(t._tbl)
+    # the closing paragraph (or the approval table) before the block stays on its page
+    keep_before(t._tbl, tables=True)
     last = len(t.rows) - 1
     for r, row in enumerate(t.rows):
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -1035,6 +1131,7 @@ def build_review_report():
         span=[2, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[RIGHT, RIGHT],
     )
     t.control("{%tr for r in rewards %}")
@@ -1048,6 +1145,7 @@ def build_review_report():
         span=[2, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[RIGHT, RIGHT],
     )
     ctl(doc, "{%p if money.cap_applied %}")
@@ -1065,7 +1163,7 @@ def build_review_report():
 
     # 九、评估意见
     heading(doc, "九、评估意见", "Evaluator's Comments")
-    P(doc, "{{ evaluation.comment }}")
+    P(doc, "{{ evaluation.comment }}").paragraph_format.keep_with_next = True
     P(doc, ["评估人 Evaluator：", "{{ evaluation.evaluator }}"], align=RIGHT)
 
     # 十、供应商反馈
@@ -1263,6 +1361,7 @@ def build_settlement_statement():
         [("差额（按出勤结算金额－合同月服务费）", "Difference (on attendance − contract fee)"), "{{ a.difference }}"],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
     )
     bi(doc, "{{ a.explain_zh }}", "{{ a.explain_en }}")
     ctl(doc, "{%p endfor %}")
@@ -1309,6 +1408,7 @@ def build_settlement_statement():
         span=[5, 1, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[CENTER, RIGHT, LEFT],
     )
     ctl(doc, "{%p if cur.carried_forward %}")
@@ -1378,6 +1478,7 @@ def build_settlement_statement():
         ],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
     )
     P(
         doc,
@@ -1430,6 +1531,7 @@ def build_settlement_statement():
     )
     t.row([("签字：", "Signature"), ("签字：", "Signature"), ("签字：", "Signature"), ("签字：", "Signature")])
     t.row([("日期：", "Date"), ("日期：", "Date"), ("日期：", "Date"), ("日期：", "Date")])
+    keep_rows(t)  # one block with the parties' signatures below (signature_table keeps its last row)
 
     signature_table(
         doc,
@@ -1644,6 +1746,7 @@ def build_portfolio_summary():
         span=[5, 1, 1, 1],
         bold=True,
         fill=LABEL_FILL,
+        total=True,
         aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
     )
     P(doc, [("应付金额合计（大写）：", True), "{{ totals.payable_words_zh }}"]).paragraph_format.space_before = Pt(4)
