@@ -18,6 +18,7 @@ from pipeline.compute.money import fen
 from pipeline.config.contract_terms import CURRENCY_NAMES, ContractTerms
 from pipeline.config.labels import label
 from pipeline.config.policy import Kpi, Policy
+from pipeline.documents.english import person_en
 from pipeline.documents.formatting import date_en, date_zh, fixed, kpi_value, money, rate_pct, words
 
 TITLES = {
@@ -99,10 +100,11 @@ def _party_a(policy: Policy, terms: ContractTerms) -> dict[str, str]:
         "name_en": o["name_en"],
         "uscc": p["uscc"],
         "legal_rep": p["legal_rep"],
+        "legal_rep_en": person_en(p, "legal_rep"),
         "address_zh": p["address_zh"],
         "address_en": p["address_en"],
         "contact_name": p["contact_name"],
-        "contact_name_en": p.get("contact_name_en") or p["contact_name"],
+        "contact_name_en": person_en(p, "contact_name"),
         "contact_phone": p["contact_phone"],
         "contact_email": p["contact_email"],
     }
@@ -116,9 +118,11 @@ def _party_b(s: Mapping[str, Any]) -> dict[str, str]:
         "name_en": _text(s.get("name_en")),
         "uscc": s["uscc"],
         "legal_rep": _text(s.get("legal_rep")),
+        "legal_rep_en": person_en(s, "legal_rep") or _text(None),
         "address_zh": _text(s.get("address_zh")),
         "address_en": _text(s.get("address_en")),
         "contact_name": _text(s.get("contact_name")),
+        "contact_name_en": person_en(s, "contact_name") or _text(None),
         "contact_phone": _text(s.get("contact_phone")),
         "contact_email": _text(s.get("contact_email")),
         "bank_name": _text(s.get("bank_name")),

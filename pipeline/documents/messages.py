@@ -17,6 +17,11 @@ from pipeline.documents.formatting import date_en, date_zh, fixed, money
 
 
 @cache
+def lower_words(text: str) -> str:
+    """Lower case for the middle of an English sentence, acronyms kept: "IT services", "NDA"."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in text.split(" "))
+
+
 def catalogue() -> Catalogue:
     """schemas/messages.yaml, loaded once and checked against every code the core emits."""
     return load(required=codes.CODES)
@@ -58,7 +63,7 @@ def _apply(value: Any, spec: str, lang: str) -> Any:
         elif name == "label":
             value = label(arg, value)[0 if lang == "zh" else 1]
         elif name == "lower":
-            value = str(value).lower()
+            value = lower_words(str(value))
         elif name == "join":
             value = arg.join(str(v) for v in value)
         elif name == "prefix":

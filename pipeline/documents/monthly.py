@@ -23,6 +23,7 @@ from pipeline.config.clauses import shipped_clauses
 from pipeline.config.labels import label
 from pipeline.config.policy import Kpi, Policy
 from pipeline.documents.charts import grade_distribution, score_trend
+from pipeline.documents.english import person_en, romanised, text_en
 from pipeline.documents.formatting import (
     MINUS,
     date_en,
@@ -72,6 +73,7 @@ def _supplier(s: Mapping[str, Any], contracts: Sequence[Mapping[str, Any]] = ())
         "status_en": st_en,
         "contract_nos": "、".join(c["contract_no"] for c in contracts) or DASH,
         "contact_name": s.get("contact_name", ""),
+        "contact_name_en": person_en(s, "contact_name"),
     }
 
 
@@ -312,7 +314,9 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
         "evaluation": {
             "rated": card.rated,
             "evaluator": sm.evaluation.get("evaluator", ""),
+            "evaluator_en": romanised(str(sm.evaluation.get("evaluator", ""))),
             "comment": sm.evaluation.get("comment", ""),
+            "comment_en": text_en(sm.evaluation.get("comment_en"), sm.evaluation.get("comment")),
         },
         "kpis": _kpi_rows(card),
         "weights_renormalised": card.renormalised or bool(card.not_applicable),
@@ -660,9 +664,11 @@ def _notice_supplier(sm: SupplierMonth) -> dict[str, str]:
         "name_en": s.get("name_en", ""),
         "uscc": s.get("uscc", ""),
         "legal_rep": s.get("legal_rep", ""),
+        "legal_rep_en": person_en(s, "legal_rep"),
         "address_zh": s.get("address_zh", ""),
         "address_en": s.get("address_en", ""),
         "contact_name": s.get("contact_name", ""),
+        "contact_name_en": person_en(s, "contact_name"),
         "contract_nos": "、".join(c["contract_no"] for c in sm.contracts) or DASH,
         "category_zh": cat_zh,
         "category_en": cat_en,
@@ -906,8 +912,10 @@ def delivery_block(sm: SupplierMonth) -> dict[str, str]:
         "address_en": s.get("address_en", "") or s.get("address_zh", "") and "(address in Chinese only)" or DASH,
         "email": s.get("contact_email", "") or DASH,
         "contact_name": s.get("contact_name", "") or DASH,
-        # English text never carries a Chinese name: contact_name_en, else "your contact"
-        "contact_en": f"your contact {s['contact_name_en']}" if s.get("contact_name_en") else "your contact",
+        # English text never carries a Chinese name: contact_name_en, else the name romanised
+        "contact_en": f"your contact {person_en(s, 'contact_name')}"
+        if person_en(s, "contact_name")
+        else "your contact",
     }
 
 

@@ -12,6 +12,7 @@ from pipeline.compute.rollup import ReviewPeriod, SupplierRollup
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
 from pipeline.documents.charts import grade_distribution, score_trend
+from pipeline.documents.english import person_en
 from pipeline.documents.formatting import date_en, date_zh, fixed, money, period_block, signed, words
 from pipeline.documents.monthly import DASH, SEVERITY, org_block
 from pipeline.render.engine import Image
@@ -133,9 +134,11 @@ def supplier_review_context(
             "name_en": roll.name_en,
             "uscc": s.get("uscc", ""),
             "legal_rep": s.get("legal_rep", ""),
+            "legal_rep_en": person_en(s, "legal_rep"),
             "address_zh": s.get("address_zh", ""),
             "address_en": s.get("address_en", ""),
             "contact_name": s.get("contact_name", ""),
+            "contact_name_en": person_en(s, "contact_name"),
             "contract_nos": s.get("contract_nos", DASH),
             "category_zh": cat_zh,
             "category_en": cat_en,

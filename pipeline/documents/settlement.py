@@ -23,7 +23,7 @@ from pipeline.config.contract_terms import CURRENCY_NAMES
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
 from pipeline.documents.formatting import MINUS, date_en, date_zh, fixed, money, period_block, rate_pct, words
-from pipeline.documents.messages import text
+from pipeline.documents.messages import lower_words, text
 from pipeline.documents.workforce import qty
 from pipeline.periods import Period
 
@@ -144,7 +144,7 @@ def line_text(line: Line) -> tuple[str, str]:
         t_zh, t_en = label("type", inc["type"])
         s_zh, s_en = label("severity", inc["severity"])
         zh = f"违约金：{inc['incident_id']} {t_zh}（{s_zh}）"
-        en = f"Liquidated damages: {inc['incident_id']} {t_en.lower()} ({s_en.lower()})"
+        en = f"Liquidated damages: {inc['incident_id']} {lower_words(t_en)} ({lower_words(s_en)})"
         if d["days_late"]:
             per = _pct(d["pct_per_day"])
             zh += (

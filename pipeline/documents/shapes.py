@@ -104,9 +104,11 @@ class SupplierParty(TypedDict):
     name_en: str
     uscc: str
     legal_rep: str
+    legal_rep_en: str
     address_zh: str
     address_en: str
     contact_name: str
+    contact_name_en: str
     contract_nos: str
     category_zh: str
     category_en: str
@@ -352,6 +354,7 @@ class PartyA(TypedDict):
     name_en: str
     uscc: str
     legal_rep: str
+    legal_rep_en: str
     address_zh: str
     address_en: str
     contact_name: str
@@ -366,9 +369,11 @@ class PartyB(TypedDict):
     name_en: str
     uscc: str
     legal_rep: str
+    legal_rep_en: str
     address_zh: str
     address_en: str
     contact_name: str
+    contact_name_en: str
     contact_phone: str
     contact_email: str
     bank_name: str
@@ -596,12 +601,15 @@ class ReviewSupplier(TypedDict):
     status_en: str
     contract_nos: str
     contact_name: str
+    contact_name_en: str
 
 
 class Evaluation(TypedDict):
     rated: bool
     evaluator: str
+    evaluator_en: str
     comment: str
+    comment_en: str
 
 
 class ReviewKpiRow(TypedDict):
@@ -730,12 +738,31 @@ class SettlementItemRow(TypedDict):
     contract_no: str
     role_zh: str
     role_en: str
-    headcount: str
+    basis_zh: str  # how the item is priced: 按人月：14人 / 按量计价：每件 / 固定费用：每月
+    basis_en: str
     unit_price: str
     amount: str
     currency: str
     components_zh: str  # dispatch: wage + social insurance + management fee
     components_en: str
+
+
+class VolumeRow(TypedDict):
+    """The acceptance record of a per-unit item (工作量确认), or its pending state."""
+
+    contract_no: str
+    item_code: str
+    role_zh: str
+    role_en: str
+    unit_zh: str
+    unit_en: str
+    submitted: str
+    accepted: str
+    rejected: str
+    accepted_by: str
+    date_zh: str
+    date_en: str
+    note: str
 
 
 class SettlementLineRow(TypedDict):
@@ -865,6 +892,7 @@ class SettlementStatementContext(TypedDict):
     approval: list[Approver]
     notes: list[ZhEn]
     attendance: list[AttendanceRow]
+    volumes: list[VolumeRow]
     roster: list[RosterRow]
 
 

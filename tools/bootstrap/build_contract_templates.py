@@ -255,7 +255,7 @@ def spacer(doc, pt=4):
 
 PARTY_FIELDS_A = [
     ("统一社会信用代码：", "Unified social credit code: ", "{{ party_a.uscc }}", "{{ party_a.uscc }}"),
-    ("法定代表人：", "Legal representative: ", "{{ party_a.legal_rep }}", "{{ party_a.legal_rep }}"),
+    ("法定代表人：", "Legal representative: ", "{{ party_a.legal_rep }}", "{{ party_a.legal_rep_en }}"),
     ("住所：", "Address: ", "{{ party_a.address_zh }}", "{{ party_a.address_en }}"),
     ("联系人：", "Contact: ", "{{ party_a.contact_name }}", "{{ party_a.contact_name_en }}"),
     ("电话：", "Telephone: ", "{{ party_a.contact_phone }}", "{{ party_a.contact_phone }}"),
@@ -263,9 +263,9 @@ PARTY_FIELDS_A = [
 ]
 PARTY_FIELDS_B = [
     ("统一社会信用代码：", "Unified social credit code: ", "{{ party_b.uscc }}", "{{ party_b.uscc }}"),
-    ("法定代表人：", "Legal representative: ", "{{ party_b.legal_rep }}", "{{ party_b.legal_rep }}"),
+    ("法定代表人：", "Legal representative: ", "{{ party_b.legal_rep }}", "{{ party_b.legal_rep_en }}"),
     ("住所：", "Address: ", "{{ party_b.address_zh }}", "{{ party_b.address_en }}"),
-    ("联系人：", "Contact: ", "{{ party_b.contact_name }}", "{{ party_b.contact_name }}"),
+    ("联系人：", "Contact: ", "{{ party_b.contact_name }}", "{{ party_b.contact_name_en }}"),
     ("电话：", "Telephone: ", "{{ party_b.contact_phone }}", "{{ party_b.contact_phone }}"),
     ("电子邮箱：", "E-mail: ", "{{ party_b.contact_email }}", "{{ party_b.contact_email }}"),
     ("开户银行：", "Bank: ", "{{ party_b.bank_name }}", "{{ party_b.bank_name }}"),

@@ -334,10 +334,8 @@ def receipt(doc, doc_name_zh, doc_name_en):
     row = t.row(
         [
             [
-                (
-                    "Table English",
-                    "请沿虚线剪下，签署、盖章后交回　Please cut along the dashed line, sign, seal and return",
-                ),
+                ("Table Text", "请沿虚线剪下，签署、盖章后交回"),
+                ("Table English", "Please cut along the dashed line, sign, seal and return"),
                 ("Table Text", "回　执　Acknowledgement of Receipt"),
                 ("Table Text", ["{{ org.name_zh }}", "{{ org.department_zh }}", "："]),
                 (

@@ -939,7 +939,7 @@ def build_review_report():
         (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
         (("供应商状态", "Supplier status"), (["{{ supplier.status_zh }}"], ["{{ supplier.status_en }}"])),
         (("合同编号", "Contract"), "{{ supplier.contract_nos }}"),
-        (("供应商联系人", "Supplier contact"), "{{ supplier.contact_name }}"),
+        (("供应商联系人", "Supplier contact"), (["{{ supplier.contact_name }}"], ["{{ supplier.contact_name_en }}"])),
         (
             ("考核期间", "Review period"),
             (
@@ -1163,8 +1163,8 @@ def build_review_report():
 
     # 九、评估意见
     heading(doc, "九、评估意见", "Evaluator's Comments")
-    P(doc, "{{ evaluation.comment }}").paragraph_format.keep_with_next = True
-    P(doc, ["评估人 Evaluator：", "{{ evaluation.evaluator }}"], align=RIGHT)
+    bi(doc, "{{ evaluation.comment }}", "{{ evaluation.comment_en }}").paragraph_format.keep_with_next = True
+    P(doc, ["评估人 Evaluator：", "{{ evaluation.evaluator }} {{ evaluation.evaluator_en }}"], align=RIGHT)
 
     # 十、供应商反馈
     heading(doc, "十、供应商反馈", "Supplier Feedback")
