@@ -119,3 +119,34 @@ def test_the_policy_refuses_attendance_pay_for_anything_but_dispatch(tmp_path, c
         load_policy(tmp_path / "policy.yaml")
     details = " ".join(err.value.details)
     assert ctype in details and "假外包、真派遣" in details and "disguised dispatch" in details
+
+
+def test_a_dispatch_agreement_charges_no_incident_damages_and_caps_at_its_management_fee():
+    dispatch = outsourcing(contract_no="LD-1", contract_type="labor_dispatch", monthly_fee=None, tax_rate=D("0.05"))
+    posts = [
+        {
+            "contract_no": "LD-1",
+            "role_zh": "普工",
+            "role_en": "Production worker",
+            "headcount": 10,
+            "unit_price": D("6280.55"),
+            "wage": D("4600.00"),
+            "social_insurance": D("1380.55"),
+            "management_fee": D("300.00"),
+        }
+    ]
+    late = {
+        "incident_id": "I1",
+        "supplier_id": "S1",
+        "date": "2026-10-10",
+        "type": "late_delivery",
+        "severity": "high",
+        "days_late": 5,
+    }
+    s = settle("S1", [dispatch], posts, [late], None, POLICY, OCT)
+    assert not [l for l in s.lines if l.kind in ("penalty", "cap_relief")]  # the host directs the work
+    assert [i["incident_id"] for i in s.uncharged] == ["I1"]
+    assert s.cap_on_management_fee and s.penalty_cap == D("3000.00")  # 10 posts × 300.00
+    # an outsourcing contract is charged for the same incident as the policy says
+    o = settle("S1", [outsourcing()], ITEMS, [late], None, POLICY, OCT, work_volume=[volume()])
+    assert [l.ref for l in o.lines if l.kind == "penalty"] == ["I1"] and not o.uncharged

@@ -375,6 +375,10 @@ class Settlement:
     payment_days: int
     main_contract_no: str = ""
     hold: tuple[str, ...] = ()  # why finance should not pay yet: "termination"
+    # incidents the main contract sets no liquidated damages for (a dispatch agreement's are its
+    # own list: the host directs the work), scored and flagged but not charged
+    uncharged: tuple[Mapping[str, Any], ...] = ()
+    cap_on_management_fee: bool = False  # a dispatch agreement caps damages at its management fee
 
     @property
     def tax_rate(self) -> Decimal:
@@ -566,7 +570,11 @@ def _settle_currency(
     lines: list[Line] = [line for b in bases for line in contract_lines(b, policy)]
 
     gross = ZERO
-    for incident in sorted(incidents, key=lambda i: (i["date"], i["incident_id"])):
+    # 劳务派遣: the host directs the work, so the agreement charges liquidated damages only for the
+    # agency's own breaches it lists (clause liquidated_damages), never the policy's incident table
+    dispatch = main.contract["contract_type"] == DISPATCH
+    uncharged = tuple(sorted(incidents, key=lambda i: (i["date"], i["incident_id"]))) if dispatch else ()
+    for incident in () if dispatch else sorted(incidents, key=lambda i: (i["date"], i["incident_id"])):
         amount, detail = penalty_for(incident, main.monthly_fee, policy)
         if amount > 0:
             lines.append(
@@ -581,14 +589,10 @@ def _settle_currency(
             )
             gross += amount
 
-    # the cap is on each contract's fee for the days it was in force, like the base
+    # the cap is on each contract's fee for the days it was in force, like the base; a dispatch
+    # agreement's is its management fee for the month (damages never reach the workers' pay)
     cap_pct = main.contract.get("penalty_cap_pct", policy.default_cap_pct)
-    cap = fen(
-        sum(
-            (b.fee_for_period * b.contract.get("penalty_cap_pct", policy.default_cap_pct) / HUNDRED for b in bases),
-            ZERO,
-        )
-    )
+    cap = fen(sum((_cap_of(b, lines, policy) for b in bases), ZERO))
     if gross > cap:
         lines.append(
             Line("cap_relief", gross - cap, +1, detail={"cap": cap, "gross": gross, "cap_pct": cap_pct}, **on_main)
@@ -634,4 +638,13 @@ def _settle_currency(
         payment_days=int(main.contract.get("payment_days", policy.default_payment_days)),
         main_contract_no=main_no,
         hold=hold,
+        uncharged=uncharged,
+        cap_on_management_fee=dispatch,
     )
+
+
+def _cap_of(base: ContractBase, lines: Sequence[Line], policy: Policy) -> Decimal:
+    """One contract's share of the month's cap on liquidated damages."""
+    if base.contract["contract_type"] == DISPATCH:
+        return sum((l.amount for l in lines if l.contract_no == base.contract_no and l.kind == "management_fee"), ZERO)
+    return base.fee_for_period * base.contract.get("penalty_cap_pct", policy.default_cap_pct) / HUNDRED

@@ -19,6 +19,7 @@ from pipeline.compute.money import fen
 from pipeline.compute.month import SupplierMonth
 from pipeline.compute.pricing import pricing_of
 from pipeline.compute.settlement import VAT_ORDINARY, VAT_SPECIAL, Line, Settlement
+from pipeline.config.clauses import shipped_clauses
 from pipeline.config.contract_terms import CURRENCY_NAMES
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
@@ -368,6 +369,18 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
     notes = []
     for s in sm.settlements:
         notes.append({"zh": cap_note(s)[0], "en": cap_note(s)[1]})
+        if s.uncharged:
+            ids = "、".join(i["incident_id"] for i in s.uncharged)
+            clause = shipped_clauses().cite("labor_dispatch", "liquidated_damages")
+            notes.append(
+                {
+                    "zh": f"本期事件{ids}计入绩效考核；劳务派遣协议只对协议{clause.ref_zh}所列乙方自身的违约情形计付违约金"
+                    "（工作由甲方指挥，交付进度和质量不计违约金），故本结算单不扣违约金。",
+                    "en": f"Incidents {ids.replace('、', ', ')} count in the evaluation; the dispatch agreement charges "
+                    f"liquidated damages only for the agency's own breaches its {clause.ref_en} lists (Party A directs the "
+                    "work, so delivery and quality carry none), so this statement deducts none.",
+                }
+            )
         if s.carried_forward:
             notes.append(
                 {
@@ -507,6 +520,19 @@ def volume_rows(sm: SupplierMonth) -> list[dict[str, str]]:
 
 def cap_note(s: Settlement) -> tuple[str, str]:
     cap = _pct(s.cap_pct)
+    if s.cap_on_management_fee:
+        zh = f"违约金以本期派遣管理费{money(s.penalty_cap)}为上限，只从管理费中扣减，不从被派遣劳动者的工资和社会保险费中扣减"
+        en = (
+            f"Liquidated damages are capped at this month's dispatch management fee of {money(s.penalty_cap)} and are "
+            "set off against the management fee only, never against the workers' pay or social insurance"
+        )
+        if s.cap_applied:
+            return (
+                zh + f"；本期违约金合计{money(s.penalty_gross)}，按上限扣除，超出部分甲方依合同保留追偿或抵销的权利。",
+                en + f"; this month's {money(s.penalty_gross)} is deducted up to the cap and Party A reserves the "
+                "excess under the contract.",
+            )
+        return zh + "。", en + "."
     if s.cap_applied:
         return (
             f"违约金合计{money(s.penalty_gross)}，超过合同约定上限（本期合同服务费的{cap}%，即{money(s.penalty_cap)}），"
