@@ -174,7 +174,7 @@ def test_a_store_written_by_the_previous_release_is_migrated_and_still_works(tmp
     before.close()
 
     store = HistoryStore.for_outputs(out)
-    assert (store.schema_from, store.schema) == ("0000", "0002")
+    assert (store.schema_from, store.schema) == ("0000", "0003")
     after = sqlite3.connect(out / "history.sqlite")
     kinds = after.execute("SELECT typeof(score), typeof(payable) FROM results LIMIT 1").fetchone()
     assert "text" not in kinds, kinds  # numbers now (SQLite's NUMERIC keeps 197125.00 as an integer)
@@ -207,7 +207,7 @@ def test_an_older_store_is_refused_unchanged_when_migration_is_turned_off(tmp_pa
         HistoryStore.for_outputs(out, None, settings.history_migrate)
     assert (
         "0000" in str(refused.value)
-        and "0002" in str(refused.value)
+        and "0003" in str(refused.value)
         and "VENDORFLOW_HISTORY_MIGRATE" in str(refused.value)
     )
     assert (out / "history.sqlite").read_bytes() == data  # nothing changed
@@ -247,9 +247,9 @@ def test_a_failed_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
 
 def test_a_new_store_starts_at_this_releases_schema_on_each_backend(store_url, tmp_path):
     store = HistoryStore.for_outputs(tmp_path, store_url)
-    assert (store.schema_from, store.schema) == (None, "0002")
+    assert (store.schema_from, store.schema) == (None, "0003")
     again = HistoryStore.for_outputs(tmp_path, store_url)
-    assert (again.schema_from, again.schema) == ("0002", "0002")
+    assert (again.schema_from, again.schema) == ("0003", "0003")
 
 
 def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_converted(postgres):  # noqa: F811
@@ -280,7 +280,7 @@ def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_co
         )
     engine.dispose()
     store = HistoryStore.for_outputs(Path("unused"), url)
-    assert (store.schema_from, store.schema) == ("0001", "0002")
+    assert (store.schema_from, store.schema) == ("0001", "0003")
     (s003,) = store.current_results(["2026-10"])
     assert (s003.score, s003.penalties, s003.rewards, s003.payable) == (
         Decimal("46.56"),
@@ -288,4 +288,40 @@ def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_co
         None,
         Decimal("544500.00"),
     )
+    store.engine.dispose()
+
+
+def test_a_store_at_0002_gains_the_settled_amounts_empty_on_each_backend(store_url, tmp_path):
+    """Revision 0003 adds the contract amount, net of VAT and VAT to results; rows recorded before stay NULL."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import pipeline.publish.history as history
+
+    url = store_url or history.default_url(tmp_path)
+    engine = sa.create_engine(history.engine_url(url))
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(history.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs (run_id, flow, period, started_at, finished_at, status) "
+                "VALUES ('r1', 'monthly', '2026-10', '2026-11-01', '2026-11-01', 'completed')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO results (run_id, period, supplier_id, rated, score, payable) "
+                "VALUES ('r1', '2026-10', 'S003', true, 46.56, 544500.00)"
+            )
+        )
+    engine.dispose()
+    store = HistoryStore.for_outputs(tmp_path, store_url)
+    assert (store.schema_from, store.schema) == ("0002", "0003")
+    frame = store.current_frame("results")
+    assert list(frame["payable"]) == [Decimal("544500.00")]
+    assert frame[["base", "tax_exclusive", "vat"]].isna().all().all()
     store.engine.dispose()

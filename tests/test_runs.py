@@ -20,6 +20,7 @@ MONTHLY_STAGES = [
     "validate",
     "open-history",
     "compute",
+    "analytics",
     "render-documents",
     "pdf",
     "publish",

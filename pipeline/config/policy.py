@@ -124,6 +124,15 @@ class NoticeCalendar:
 
 
 @dataclass(frozen=True)
+class Budgets:
+    """成本预算: each supplier category's budget for one month, in the base currency; the cost
+    analysis compares it with the month's actual (the payable, or the amount net of VAT)."""
+
+    monthly: dict[str, Decimal] = field(default_factory=dict)
+    basis: str = "payable"  # payable | tax_exclusive
+
+
+@dataclass(frozen=True)
 class Policy:
     organisation: dict[str, str]
     kpis: tuple[Kpi, ...]
@@ -147,6 +156,7 @@ class Policy:
     escalation: EscalationRule = EscalationRule()
     calendar: NoticeCalendar = NoticeCalendar()
     workforce: WorkforceRule = WorkforceRule()
+    budgets: Budgets = Budgets()
     sha256: str = ""
     source: str = ""
 
@@ -287,6 +297,10 @@ def policy_from_dict(
             frozenset(data.get("notices", {}).get("workdays", ())),
         ),
         workforce=_workforce(data.get("workforce", {})),
+        budgets=Budgets(
+            {k: _dec(v) for k, v in data.get("budgets", {}).get("monthly", {}).items()},
+            data.get("budgets", {}).get("basis", "payable"),
+        ),
         sha256=sha256,
         source=source,
     )

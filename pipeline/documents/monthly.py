@@ -530,8 +530,12 @@ def expiring_items(result: MonthResult) -> list[dict[str, str]]:
 
 
 def portfolio_context(
-    result: MonthResult, policy: Policy, issues: Sequence[Issue], rejected_rows: int
+    result: MonthResult, policy: Policy, issues: Sequence[Issue], rejected_rows: int, costs: Any = None
 ) -> dict[str, Any]:
+    """`costs`: the month's CostAnalysis (the chapter 成本分析与预测); None leaves the chapter saying
+    the analysis was not made."""
+    from pipeline.documents.cost_chapter import cost_chapter
+
     period = result.period
     rated = [s for s in result.suppliers if s.card.rated]
     grades = []
@@ -609,6 +613,7 @@ def portfolio_context(
             "rewards": total_text("rewards"),
         },
         "attention": attention_items(result, policy),
+        "costs": cost_chapter(costs),
         "grade_chart": Image(
             grade_distribution([g["grade"] for g in grades], [int(g["count"]) for g in grades]), width_mm=160
         )

@@ -961,6 +961,93 @@ class Workforce(TypedDict):
     rows: list[WorkforceRow]
 
 
+class CostCategoryRow(TypedDict):
+    category_zh: str
+    category_en: str
+    suppliers: str
+    base: str
+    penalties: str
+    rewards: str
+    payable: str
+    tax_exclusive: str
+    vat: str
+    share: str
+
+
+class CostTotal(TypedDict):
+    base: str
+    penalties: str
+    rewards: str
+    payable: str
+    tax_exclusive: str
+    vat: str
+
+
+class CostBudgetRow(TypedDict):
+    category_zh: str
+    category_en: str
+    budget: str
+    actual: str
+    variance: str
+    variance_pct: str
+    ytd_budget: str
+    ytd_actual: str
+    ytd_variance: str
+
+
+class CostMonthRow(TypedDict):
+    period: str
+    base: str
+    payable: str
+    tax_exclusive: str
+    vat: str
+
+
+class CostUnitRow(TypedDict):
+    supplier: str
+    supplier_en: str
+    contract_no: str
+    role_zh: str
+    role_en: str
+    quantity: str
+    unit_zh: str
+    unit_en: str
+    cost_per_unit: str
+
+
+class CostConcentrationRow(TypedDict):
+    category_zh: str
+    category_en: str
+    suppliers: str
+    top_share: str
+    hhi: str
+    level_zh: str
+    level_en: str
+
+
+class CostForecastRow(TypedDict):
+    month: str
+    contracts: str
+    base: str
+    amount: str
+
+
+class CostChapter(TypedDict):
+    """成本分析与预测: the analytics workbook's figures, by `documents.cost_chapter.cost_chapter`."""
+
+    available: bool
+    currency: str
+    categories: list[CostCategoryRow]
+    total: CostTotal
+    budget: list[CostBudgetRow]
+    months: list[CostMonthRow]
+    unit_costs: list[CostUnitRow]
+    concentration: list[CostConcentrationRow]
+    forecast: list[CostForecastRow]
+    forecast_total: str
+    notes: list[ZhEn]
+
+
 class PortfolioSummaryContext(TypedDict):
     """portfolio_summary.docx, filled by `documents.monthly.portfolio_context`."""
 
@@ -979,6 +1066,7 @@ class PortfolioSummaryContext(TypedDict):
     status_changes: list[StatusChangeRow]
     attention: list[ZhEn]
     workforce: Workforce
+    costs: CostChapter
 
 
 # --------------------------------------------------------------------------- periodic review

@@ -38,7 +38,7 @@ warnings.filterwarnings("ignore", r"Dialect sqlite\+pysqlite does \*not\* suppor
 metadata = sa.MetaData()
 MONEY = sa.Numeric(18, 2)  # to the fen, exactly (schema revision 0002)
 SCORE = sa.Numeric(9, 2)
-SCHEMA_HEAD = "0002"  # the revision this release writes; older stores are migrated forward
+SCHEMA_HEAD = "0003"  # the revision this release writes; older stores are migrated forward
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 runs = sa.Table(
@@ -75,6 +75,10 @@ results = sa.Table(
     sa.Column("payable", MONEY),
     sa.Column("currency", sa.String(8)),
     sa.Column("incidents_json", sa.Text),
+    # revision 0003: the contract lines' amount and the payable net of VAT and its VAT (NULL before)
+    sa.Column("base", MONEY),
+    sa.Column("tax_exclusive", MONEY),
+    sa.Column("vat", MONEY),
 )
 flags = sa.Table(
     "flags",

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.analysis.costs import CostAnalysis, analyse
 from pipeline.compute.month import MonthResult, PastResult, compute_month
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
+from pipeline.documents.analytics_workbook import analytics_bytes
+from pipeline.documents.dashboard import dashboard_bytes
 from pipeline.documents.messages import joined, text
 from pipeline.documents.monthly import notice_context, portfolio_context, review_context
 from pipeline.documents.payments import payments_bytes
@@ -72,6 +75,7 @@ class RunSummary:
     ignored_columns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (file, sheet, headers no field matched)
     not_evaluated: tuple[str, ...] = ()  # suppliers settled on their contracts with no evaluation row
     pdfs: int = 0  # PDFs beside the documents (converted now or kept from an earlier run)
+    costs: CostAnalysis | None = None  # the month's cost analysis (the flow shell's artifact shows it)
 
     @property
     def exit_code(self) -> int:
@@ -137,6 +141,12 @@ def compute_stage(
     return compute_month({k: validated.data(k) for k in validated.records}, policy, period, past, held, carried)
 
 
+def analytics_stage(store: HistoryStore, result: MonthResult, policy: Policy, validated: Validated) -> CostAnalysis:
+    """The month's cost analysis and forecast (pandas over the store's earlier months, read once)."""
+    records = {k: validated.data(k) for k in ("contracts", "contract_items", "work_volume", "suppliers")}
+    return analyse(result, policy, records, store.current_frame("results"))
+
+
 def rejected_evaluations(loaded: Loaded, period: Period) -> frozenset[str]:
     """Suppliers named by an evaluation row of `period` (valid or not). One whose row was rejected
     waits for the corrected row; it is not settled as "not evaluated" in the meantime."""
@@ -181,6 +191,9 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
                 "penalties": s.penalty_net if s else None,
                 "rewards": s.reward_total if s else None,
                 "payable": s.payable if s else None,
+                "base": s.contract_total if s else None,
+                "tax_exclusive": s.net_of_tax if s else None,
+                "vat": s.tax if s else None,
                 "currency": s.currency if s else None,
                 "incidents_json": json.dumps(
                     [{k: str(v) for k, v in i.items()} for i in sm.incidents], ensure_ascii=False
@@ -224,9 +237,13 @@ def rejected_row_count(issues: Sequence[Issue]) -> int:
 
 
 def document_jobs(
-    result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path = SHIPPED_TEMPLATES
+    result: MonthResult,
+    policy: Policy,
+    issues: Sequence[Issue],
+    templates: Path = SHIPPED_TEMPLATES,
+    costs: CostAnalysis | None = None,
 ) -> list[Job]:
-    return list(iter_document_jobs(result, policy, issues, templates))
+    return list(iter_document_jobs(result, policy, issues, templates, costs))
 
 
 def count_documents(result: MonthResult) -> int:
@@ -239,7 +256,11 @@ def count_documents(result: MonthResult) -> int:
 
 
 def iter_document_jobs(
-    result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path = SHIPPED_TEMPLATES
+    result: MonthResult,
+    policy: Policy,
+    issues: Sequence[Issue],
+    templates: Path = SHIPPED_TEMPLATES,
+    costs: CostAnalysis | None = None,
 ) -> Iterator[Job]:
     """The month's documents one at a time: each context (chart pictures included) is built
     only when the renderer asks for it, so a large month never holds them all."""
@@ -293,7 +314,7 @@ def iter_document_jobs(
         make_job(
             f"summary/portfolio_{code}.docx",
             str(templates / TEMPLATES["portfolio_summary"]),
-            portfolio_context(result, policy, issues, rejected_row_count(issues)),
+            portfolio_context(result, policy, issues, rejected_row_count(issues), costs),
             "portfolio_summary",
         )
     )
@@ -329,15 +350,23 @@ def publish_stage(
     loaded: Loaded,
     issues: Sequence[Issue],
     documents: Sequence[Written],
+    costs: CostAnalysis | None = None,
 ) -> Published:
-    """Scoreboard, payments workbook, validation report when input was rejected; stale files removed; the manifest's
-    bytes (written last, by `publish_manifest`)."""
+    """Scoreboard, payments and analytics workbooks, the dashboard, validation report when input was rejected; stale
+    files removed; the manifest's bytes (written last, by `publish_manifest`)."""
     code = result.period.code
     written = list(documents)
     written.append(
         write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard")
     )
     written.append(write_output(root, f"summary/payments_{code}.xlsx", payments_bytes(result, policy), "payments"))
+    if costs is not None:
+        written.append(
+            write_output(root, f"summary/analytics_{code}.xlsx", analytics_bytes(costs, policy), "analytics_workbook")
+        )
+        written.append(
+            write_output(root, f"summary/dashboard_{code}.html", dashboard_bytes(costs, result, policy), "dashboard")
+        )
     if issues:
         written.append(
             write_output(root, "errors/validation_report.xlsx", validation_report_xlsx(issues), "validation_report")
@@ -365,7 +394,13 @@ class Published:
 
 
 def render_stage(
-    run: Runner, root: Path, result: MonthResult, policy: Policy, issues: Sequence[Issue], templates: Path
+    run: Runner,
+    root: Path,
+    result: MonthResult,
+    policy: Policy,
+    issues: Sequence[Issue],
+    templates: Path,
+    costs: CostAnalysis | None = None,
 ) -> tuple[list[Written], int]:
     """Every document of the month: contexts built as the renderer asks for them (a month never
     holds them all), unchanged documents kept; returns every manifest entry and how many were
@@ -373,7 +408,7 @@ def render_stage(
     total = count_documents(result)
     if run.progress:
         run.progress(0, total)
-    plan = plan_stream(root, iter_document_jobs(result, policy, issues, templates), run.progress)
+    plan = plan_stream(root, iter_document_jobs(result, policy, issues, templates, costs), run.progress)
     rendered = run.render(plan.todo, root, total)
     return plan.reused + rendered, len(rendered)
 
@@ -427,6 +462,7 @@ def monthly(
             "open-history", history_stage, outputs_dir, chosen, settings.history_url, settings.history_migrate
         )
         result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded, carried)
+        costs = run.stage("analytics", analytics_stage, store, result, policy, validated)
         run_id = store.begin_run(
             "monthly",
             chosen.code,
@@ -446,12 +482,13 @@ def monthly(
                 policy,
                 validated.issues,
                 settings.templates,
+                costs,
                 retries=1,
             )
             # a PDF beside each document with --pdf; without it, earlier PDFs of unchanged documents stay
             pdfs = run.stage("pdf", pdf_stage, root, written, pdf)
             published = run.stage(
-                "publish", publish_stage, root, result, policy, loaded, validated.issues, written + pdfs
+                "publish", publish_stage, root, result, policy, loaded, validated.issues, written + pdfs, costs
             )
             run.stage("record-history", record_stage, store, run_id, result, published.files, retries=2)
             manifest = publish_manifest(root, published.manifest)
@@ -472,6 +509,7 @@ def monthly(
         ignored_columns=ignored_columns(loaded),
         not_evaluated=tuple(sm.supplier_id for sm in result.suppliers if not sm.evaluated),
         pdfs=len(pdfs),
+        costs=costs,
     )
     run.announce("monthly", summary, result)
     # the last step, after the lock is released, when the policy says so

@@ -1838,7 +1838,216 @@ def build_portfolio_summary():
     )
     ctl(doc, "{%p endif %}")
 
-    heading(doc, "十、被拒绝的输入数据", "Rejected Input")
+    heading(doc, "十、成本分析与预测", "Cost Analysis and Forecast")
+    ctl(doc, "{%p if costs.available %}")
+    bi(
+        doc,
+        "本章数字与分析工作簿 summary/analytics_{{ period.code }}.xlsx 一致（同一计算，精确到分），金额单位：{{ costs.currency }} 元；"
+        "不同币种的金额从不相加。",
+        "The figures of this chapter are those of the analytics workbook summary/analytics_{{ period.code }}.xlsx (one "
+        "computation, to the fen), in {{ costs.currency }}; amounts in different currencies are never added.",
+    ).paragraph_format.keep_with_next = True
+    heading(doc, "（一）本月支出（按类别）", "Spend by Category", level=2)
+    t = Table(
+        doc,
+        [3.0, 2.3, 1.8, 1.8, 2.3, 2.3, 1.8, 1.7],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("类别", "Category"),
+            ("合同金额", "Contract amount"),
+            ("违约金", "Liquidated damages"),
+            ("奖励", "Rewards"),
+            ("应付金额", "Payable"),
+            ("不含税金额", "Net of VAT"),
+            ("税额", "VAT"),
+            ("占比", "Share"),
+        ],
+    )
+    t.control("{%tr for c in costs.categories %}")
+    t.row(
+        [
+            (["{{ c.category_zh }}"], ["{{ c.category_en }}"]),
+            "{{ c.base }}",
+            "{{ c.penalties }}",
+            "{{ c.rewards }}",
+            "{{ c.payable }}",
+            "{{ c.tax_exclusive }}",
+            "{{ c.vat }}",
+            "{{ c.share }}",
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.row(
+        [
+            ("合计", "Total"),
+            "{{ costs.total.base }}",
+            "{{ costs.total.penalties }}",
+            "{{ costs.total.rewards }}",
+            "{{ costs.total.payable }}",
+            "{{ costs.total.tax_exclusive }}",
+            "{{ costs.total.vat }}",
+            "",
+        ],
+        bold=True,
+        fill=LABEL_FILL,
+        total=True,
+    )
+
+    heading(doc, "（二）预算执行", "Budget against Actual", level=2)
+    t = Table(
+        doc,
+        [3.0, 2.0, 2.0, 2.0, 1.6, 2.2, 2.2, 2.0],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("类别", "Category"),
+            ("本月预算", "Budget"),
+            ("本月实际", "Actual"),
+            ("差异", "Variance"),
+            ("差异率", "Var. %"),
+            ("年累计预算", "YTD budget"),
+            ("年累计实际", "YTD actual"),
+            ("年累计差异", "YTD variance"),
+        ],
+    )
+    t.control("{%tr for b in costs.budget %}")
+    t.row(
+        [
+            (["{{ b.category_zh }}"], ["{{ b.category_en }}"]),
+            "{{ b.budget }}",
+            "{{ b.actual }}",
+            "{{ b.variance }}",
+            "{{ b.variance_pct }}",
+            "{{ b.ytd_budget }}",
+            "{{ b.ytd_actual }}",
+            "{{ b.ytd_variance }}",
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not costs.budget %}")
+    t.none_row(("评分规则未设预算（budgets）", "The policy sets no budgets"))
+    t.control("{%tr endif %}")
+    bi(
+        doc,
+        "差异＝实际−预算，正数为超支；年累计为本年度历史库中已记录的月份（含本月）。",
+        "Variance = actual − budget: positive is an overspend; year to date covers the months of the year the history "
+        "store recorded, this one included.",
+    )
+
+    heading(doc, "（三）月度支出", "Spend by Month", level=2)
+    t = Table(
+        doc,
+        [3.0, 3.5, 3.5, 3.5, 3.5],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("期间", "Period"),
+            ("合同金额", "Contract amount"),
+            ("应付金额", "Payable"),
+            ("不含税金额", "Net of VAT"),
+            ("税额", "VAT"),
+        ],
+    )
+    t.control("{%tr for m in costs.months %}")
+    t.row(["{{ m.period }}", "{{ m.base }}", "{{ m.payable }}", "{{ m.tax_exclusive }}", "{{ m.vat }}"])
+    t.control("{%tr endfor %}")
+
+    heading(doc, "（四）单位成本", "Cost per Unit of Work and per Head", level=2)
+    t = Table(
+        doc,
+        [5.0, 6.0, 3.0, 3.0],
+        aligns=[LEFT, LEFT, RIGHT, RIGHT],
+        header=[
+            ("供应商", "Supplier"),
+            ("合同与岗位", "Contract and post"),
+            ("数量", "Quantity"),
+            ("单位成本", "Cost per unit"),
+        ],
+    )
+    t.control("{%tr for u in costs.unit_costs %}")
+    t.row(
+        [
+            (["{{ u.supplier }}"], ["{{ u.supplier_en }}"]),
+            (["{{ u.contract_no }} {{ u.role_zh }}"], ["{{ u.role_en }}"]),
+            (["{{ u.quantity }} {{ u.unit_zh }}"], ["{{ u.unit_en }}"]),
+            "{{ u.cost_per_unit }}",
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not costs.unit_costs %}")
+    t.none_row()
+    t.control("{%tr endif %}")
+
+    heading(doc, "（五）集中度", "Concentration by Category", level=2)
+    t = Table(
+        doc,
+        [4.0, 2.5, 3.5, 3.0, 4.0],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT, LEFT],
+        header=[
+            ("类别", "Category"),
+            ("供应商数", "Suppliers"),
+            ("最大份额", "Largest share"),
+            ("HHI", "HHI"),
+            ("集中度", "Concentration"),
+        ],
+    )
+    t.control("{%tr for h in costs.concentration %}")
+    t.row(
+        [
+            (["{{ h.category_zh }}"], ["{{ h.category_en }}"]),
+            "{{ h.suppliers }}",
+            "{{ h.top_share }}",
+            "{{ h.hhi }}",
+            (["{{ h.level_zh }}"], ["{{ h.level_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    bi(
+        doc,
+        "HHI＝各供应商份额（%）平方和：低于 1,500 为分散，1,500–2,500 为中度集中，高于 2,500 为高度集中。",
+        "HHI = the sum of the suppliers' squared shares (in %): below 1,500 unconcentrated, 1,500 to 2,500 moderate, "
+        "above 2,500 high.",
+    )
+
+    heading(doc, "（六）未来三个月支出预测", "Forecast of the Next Three Months", level=2)
+    t = Table(
+        doc,
+        [4.0, 3.0, 5.0, 5.0],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("月份", "Month"),
+            ("合同数", "Contracts"),
+            ("合同金额", "Contract amount"),
+            ("预测支出", "Forecast spend"),
+        ],
+    )
+    t.control("{%tr for f in costs.forecast %}")
+    t.row(["{{ f.month }}", "{{ f.contracts }}", "{{ f.base }}", "{{ f.amount }}"])
+    t.control("{%tr endfor %}")
+    t.row(
+        [("三个月合计", "Three months"), "{{ costs.forecast_total }}"],
+        span=[3, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        total=True,
+        aligns=[RIGHT, RIGHT],
+    )
+    bi(
+        doc,
+        "预测依据：在执行合同的月服务费或各项目（固定费用；按人月：人数×单价；按量：近三个月平均验收量×单价），按在执行天数折算，"
+        "合同到期即停止；乘以该供应商近三个月应付金额与合同金额之比（税、违约金与奖励的近期趋势）。每项数字的依据见分析工作簿 forecast_detail 表。",
+        "Basis: each contract in force at its monthly fee or its items (fixed; per head: headcount × rate; per unit: "
+        "the mean accepted volume of the last three months × rate), prorated to the days in force and stopping when "
+        "the contract ends, times the supplier's ratio of payable to contract amount over the last three months (the "
+        "recent trend of VAT, damages and rewards). The basis of each figure is in the analytics workbook, sheet "
+        "forecast_detail.",
+    )
+    ctl(doc, "{%p for n in costs.notes %}")
+    bi(doc, "{{ n.zh }}", "{{ n.en }}")
+    ctl(doc, "{%p endfor %}")
+    ctl(doc, "{%p else %}")
+    bi(doc, "本期未作成本分析。", "No cost analysis was made this period.")
+    ctl(doc, "{%p endif %}")
+
+    heading(doc, "十一、被拒绝的输入数据", "Rejected Input")
     t = Table(
         doc,
         [4.6, 1.0, 2.6, 1.6, 7.2],
