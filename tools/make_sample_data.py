@@ -2,7 +2,8 @@
 
     /tmp/venv/bin/python tools/make_sample_data.py [--out DIR]
 
-Writes suppliers.xlsx, contracts.xlsx, evaluations_2026-07/08/09/10.xlsx and incidents.xlsx:
+Writes suppliers.xlsx, contracts.xlsx, evaluations_2026-07/08/09/10.xlsx, incidents.xlsx,
+work_volume_2026-07/08/09/10.xlsx, surveys_2026-10.xlsx, inspections.xlsx and improvement_plans.xlsx:
 16 suppliers of the buyer 华东智造集团有限公司, their contracts and service items, four
 months of evaluations (July, a quiet month with no incidents, completes the third quarter
 for the quarterly review) and the incident log of August-October 2026. Before writing, the
@@ -46,7 +47,16 @@ Further things the data set exercises:
   incident in August (missing-NDA risk flag).
 * S015's 营业执照 expires 2027-01-10 (licence expiring within 90 days).
 * S016 is a 候选 (candidate) supplier: no contract, never evaluated.
-* S003's October evaluation has 满意度 blank (survey not run): N/A, weights re-normalised.
+* S003's October evaluation has 满意度 blank and only two survey responses (fewer than
+  surveys.min_responses 3): N/A, weights re-normalised. S005's October 满意度 is blank too: the KPI
+  is its ten survey responses' mean weighted by department (3.40, as the evaluator used to type).
+* Follow-up (surveys_2026-10.xlsx, inspections.xlsx, improvement_plans.xlsx): October surveys for
+  every evaluated supplier but S004; S009's canteen passed on conditions in September (its plan done
+  in time), S006 passed in October, S005 failed its October inspection (a high flag and a reason of
+  its improvement notice); S013 never answers its improvement notices of August and September
+  (improvement_plan_missing in September and October, escalated), S003's plan for its September
+  warning is overdue in October, S005's and S015's September warnings are answered and closed, and
+  S005's October improvement notice is answered by a plan due in November.
 * compliance_issues / complaints of every evaluation equal the number of 合规问题 / 投诉
   incidents of that supplier in that month in incidents.xlsx.
 """
@@ -1023,7 +1033,7 @@ EVALUATIONS = {
         "2026-07": (85, 0.95, 1.0, 4.0, 12, 0.070, "保洁安保服务正常。"),
         "2026-08": (84, 0.95, 1.0, 3.9, 12, 0.080, "保洁安保服务总体正常，卫生间保洁频次需加强。"),
         "2026-09": (80, 0.93, 2.0, 3.5, 10, 0.090, "连续两个月出现保洁质量问题，已约谈项目经理。"),
-        "2026-10": (75, 0.90, 2.5, 3.4, 10, 0.100, "洁净区保洁不达标导致停线，质量缺陷反复出现。"),
+        "2026-10": (75, 0.90, 2.5, None, 10, 0.100, "洁净区保洁不达标导致停线，质量缺陷反复出现；满意度取自本月调查。"),
     },
     "S006": {
         "2026-07": (88, 0.95, 1.5, 4.1, 14, 0.040, "运输及仓储作业正常。"),
@@ -1121,7 +1131,8 @@ STORY = [
     ("S016", "其他, 候选 candidate: no contract, never evaluated", "----"),
 ]
 
-NA_SUPPLIER_OCT = "S003"  # the one evaluation of 2026-10 whose 满意度 is blank
+NA_SUPPLIER_OCT = "S003"  # 满意度 blank in 2026-10 and too few survey responses: N/A
+SURVEYED_SUPPLIER_OCT = "S005"  # 满意度 blank in 2026-10: the surveys' weighted mean
 UNEVALUATED = "S016"  # the candidate never evaluated
 
 # ----------------------------------------------------------------------------------------
@@ -1136,6 +1147,8 @@ def load_policy(path: Path = ROOT / "inputs" / "policy.yaml") -> dict:
 
 def evaluation_record(sup: str, period: str) -> dict:
     q, ot, cv, sat, train, turn, comment = EVALUATIONS[sup][period]
+    if sat is None:  # blank: the KPI is the surveys' mean when enough answered (else N/A)
+        sat = survey_mean(sup, period)
     return dict(
         quality_score=q,
         on_time_rate=ot,
@@ -1242,9 +1255,12 @@ def check_story(policy: dict) -> dict:
     assert len(combos) == 20, sorted(combos)
     # days_late only for late deliveries.
     assert all((r[4] is not None) == (r[2] == "延期交付") for r in INCIDENTS)
-    # One evaluation with blank satisfaction, in 2026-10.
+    # Two evaluations with blank satisfaction, in 2026-10: S003's surveys too few (N/A), S005's from surveys.
     blanks = [(s, p) for s in EVALUATIONS for p in PERIODS if EVALUATIONS[s][p][3] is None]
-    assert blanks == [(NA_SUPPLIER_OCT, "2026-10")], blanks
+    assert blanks == [(NA_SUPPLIER_OCT, "2026-10"), (SURVEYED_SUPPLIER_OCT, "2026-10")], blanks
+    assert survey_mean(NA_SUPPLIER_OCT, "2026-10") is None
+    assert survey_mean(SURVEYED_SUPPLIER_OCT, "2026-10") == D("3.40")
+    check_follow_up()
     # Suppliers, USCCs, contracts
     assert [s["supplier_id"] for s in SUPPLIERS] == [f"S{i:03d}" for i in range(1, 17)]
     assert all(is_valid_uscc(s["uscc"]) for s in SUPPLIERS)
@@ -1523,6 +1539,250 @@ def write_incidents(out: Path) -> None:
     save(wb, out / "incidents.xlsx")
 
 
+# ----------------------------------------------------------------------------------------
+# Follow-up: satisfaction surveys, site inspections, improvement plans (反馈闭环)
+# ----------------------------------------------------------------------------------------
+
+SURVEY_HEADERS = [
+    ("survey_id", "问卷编号"),
+    ("period", "考核期间"),
+    ("supplier_id", "供应商编号"),
+    ("department", "部门"),
+    ("respondent", "答卷人"),
+    ("rating", "评分"),
+    ("comment", "备注"),
+    ("comment_en", "英文评语"),
+]
+SURVEY_PERIOD = "2026-10"
+DEPARTMENTS = ("生产部", "行政部", "人力资源部", "信息管理部")
+RESPONDENTS = ("孙丽", "周杰", "吴敏", "郑浩", "冯雪", "陈刚", "褚琳", "卫东", "蒋涛", "沈悦")
+MIN_RESPONSES = 3  # policy.yaml surveys.min_responses
+DEPARTMENT_WEIGHTS = {"生产部": D(2), "行政部": D(1)}  # policy.yaml surveys.department_weights (others 1)
+# supplier -> [(department, rating, comment, comment_en)] of 2026-10; the others get SURVEY_DEFAULT
+SURVEYS = {
+    "S003": [  # two responses only: fewer than the minimum, satisfaction N/A
+        ("信息管理部", 3, "版本两次延期，影响月结。", None),
+        ("生产部", 3, None, None),
+    ],
+    "S005": [  # evaluation blank: the KPI is the weighted mean, 3.40 (each department 3.40)
+        ("生产部", 3, "洁净区保洁不达标导致停线。", "The clean room was not cleaned to standard and the line stopped."),
+        ("生产部", 3, None, None),
+        ("生产部", 4, None, None),
+        ("生产部", 3, "保洁人员流动大，培训不到位。", None),
+        ("生产部", 4, None, None),
+        ("行政部", 4, "会议中心保洁有改善。", "Cleaning of the conference centre has improved."),
+        ("行政部", 3, None, None),
+        ("行政部", 3, "垃圾清运不及时。", None),
+        ("行政部", 4, None, None),
+        ("行政部", 3, None, None),
+    ],
+    "S009": [
+        ("生产部", 4, "夜班餐供应不足。", "Not enough meals for the night shift."),
+        ("行政部", 4, None, None),
+        ("人力资源部", 4, None, None),
+        ("生产部", 3, "菜品口味单一。", None),
+    ],
+}
+SURVEYED = [s for s in sorted(EVALUATIONS) if s not in ("S004",)]  # S004's access is suspended: no survey
+
+
+def survey_rows() -> list[dict]:
+    rows = []
+    for sup in SURVEYED:
+        answers = SURVEYS.get(sup)
+        if answers is None:  # four responses around the evaluation's figure
+            sat = D(str(EVALUATIONS[sup][SURVEY_PERIOD][3]))
+            low = int(sat)
+            high = min(5, low + 1)
+            n_high = int(((sat - low) * 4).quantize(D(1), ROUND_HALF_UP))
+            ratings = [high] * n_high + [low] * (4 - n_high)
+            answers = [(DEPARTMENTS[i], r, None, None) for i, r in enumerate(ratings)]
+        for n, (dept, rating, comment, comment_en) in enumerate(answers, 1):
+            rows.append(
+                dict(
+                    survey_id=f"SV-{SURVEY_PERIOD}-{sup}-{n:02d}",
+                    period=SURVEY_PERIOD,
+                    supplier_id=sup,
+                    department=dept,
+                    respondent=RESPONDENTS[(n - 1 + int(sup[1:])) % len(RESPONDENTS)],
+                    rating=rating,
+                    comment=comment,
+                    comment_en=comment_en,
+                )
+            )
+    return rows
+
+
+def survey_mean(sup: str, period: str) -> D | None:
+    """The weighted mean rating to 0.01 (policy.yaml surveys), None below the minimum responses."""
+    rows = [r for r in survey_rows() if r["supplier_id"] == sup and r["period"] == period]
+    weights = [(D(r["rating"]), DEPARTMENT_WEIGHTS.get(r["department"], D(1))) for r in rows]
+    weights = [(r, w) for r, w in weights if w > 0]
+    if len(weights) < MIN_RESPONSES:
+        return None
+    return (sum(r * w for r, w in weights) / sum(w for _, w in weights)).quantize(D("0.01"), ROUND_HALF_UP)
+
+
+INSPECTION_HEADERS = [
+    ("inspection_id", "检查编号"),
+    ("supplier_id", "供应商编号"),
+    ("date", "日期"),
+    ("inspector", "检查人"),
+    ("items_checked", "检查项数"),
+    ("items_failed", "不合格项数"),
+    ("result", "检查结论"),
+    ("findings", "检查发现"),
+    ("findings_en", "英文检查发现"),
+]
+INSPECTIONS = [
+    (
+        "INSP-2026-09-001",
+        "S009",
+        (2026, 9, 15),
+        "刘洋（行政部）",
+        30,
+        3,
+        "限期整改",
+        "后厨留样记录不全，两台冰柜温度超标。",
+        "Incomplete kitchen sample records; two freezers above temperature.",
+    ),
+    ("INSP-2026-10-001", "S006", (2026, 10, 14), "张伟（物流部）", 25, 0, "合格", "门禁整改已落实。", None),
+    (
+        "INSP-2026-10-002",
+        "S005",
+        (2026, 10, 22),
+        "刘洋（行政部）",
+        24,
+        7,
+        "不合格",
+        "洁净区保洁记录缺失，7项不合格，其中3项为重复问题。",
+        None,
+    ),
+]
+
+PLAN_HEADERS = [
+    ("plan_id", "整改编号"),
+    ("supplier_id", "供应商编号"),
+    ("source_doc", "来源文件"),
+    ("issue", "问题描述"),
+    ("action", "整改措施"),
+    ("owner", "责任人"),
+    ("due_date", "完成期限"),
+    ("status", "状态"),
+    ("closed_date", "关闭日期"),
+    ("verified_by", "验证人"),
+]
+# S013 never answers its improvement notices (IN-2026-08 and IN-2026-09: improvement_plan_missing);
+# S003's plan for its September warning is overdue in October; S005's October notice is answered.
+PLANS = [
+    (
+        "ZG-2026-001",
+        "S013",
+        "WL-2026-07-S013",
+        "人员到岗率偏低",
+        "建立顶岗人员储备，每日报送到岗表",
+        "马力",
+        (2026, 8, 14),
+        "已完成",
+        (2026, 8, 12),
+        "李娜",
+    ),
+    (
+        "ZG-2026-002",
+        "S009",
+        "INSP-2026-09-001",
+        "后厨留样记录不全、冰柜温度超标",
+        "更换温控器，留样专人登记",
+        "何芳",
+        (2026, 9, 30),
+        "已完成",
+        (2026, 9, 28),
+        "刘洋",
+    ),
+    (
+        "ZG-2026-003",
+        "S003",
+        "WL-2026-09-S003",
+        "门户版本延期上线",
+        "增加测试资源，发布前回归测试",
+        "吴强",
+        (2026, 10, 20),
+        "进行中",
+        None,
+        None,
+    ),
+    (
+        "ZG-2026-004",
+        "S005",
+        "WL-2026-09-S005",
+        "保洁质量问题反复",
+        "增加巡检频次，项目经理每日签字确认",
+        "杨帆",
+        (2026, 10, 16),
+        "已完成",
+        (2026, 10, 15),
+        "刘洋",
+    ),
+    (
+        "ZG-2026-005",
+        "S015",
+        "WL-2026-09-S015",
+        "运力不足导致延误",
+        "签订备用车队协议，旺季增加运力",
+        "郭斌",
+        (2026, 10, 23),
+        "已完成",
+        (2026, 10, 21),
+        "张伟",
+    ),
+    (
+        "ZG-2026-006",
+        "S005",
+        "IN-2026-10-S005",
+        "洁净区保洁不达标、现场检查不合格",
+        "洁净区专职保洁班组，按GMP要求重新培训考核",
+        "杨帆",
+        (2026, 11, 30),
+        "进行中",
+        None,
+        None,
+    ),
+]
+
+
+def _date(t):
+    return dt.date(*t) if t else None
+
+
+def check_follow_up() -> None:
+    assert sum(1 for r in survey_rows() if r["supplier_id"] == NA_SUPPLIER_OCT) < MIN_RESPONSES
+    results = {i[6] for i in INSPECTIONS}
+    assert results == {"合格", "限期整改", "不合格"}, results
+    assert all(i[5] <= i[4] for i in INSPECTIONS)
+    assert all(p[2].endswith(p[1]) or p[2].startswith("INSP-") for p in PLANS)
+    assert not any(p[2] in ("IN-2026-08-S013", "IN-2026-09-S013") for p in PLANS)  # never answered
+
+
+def write_follow_up(out: Path) -> None:
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "满意度调查"
+    write_table(ws, SURVEY_HEADERS, survey_rows(), widths=dict(survey_id=20, comment=40, comment_en=50))
+    save(wb, out / f"surveys_{SURVEY_PERIOD}.xlsx")
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "现场检查"
+    rows = [dict(zip([h[0] for h in INSPECTION_HEADERS], i[:2] + (_date(i[2]),) + i[3:])) for i in INSPECTIONS]
+    write_table(ws, INSPECTION_HEADERS, rows, widths=dict(inspection_id=18, findings=50, findings_en=50))
+    save(wb, out / "inspections.xlsx")
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "整改计划"
+    rows = [dict(zip([h[0] for h in PLAN_HEADERS], p[:6] + (_date(p[6]), p[7], _date(p[8]), p[9]))) for p in PLANS]
+    write_table(ws, PLAN_HEADERS, rows, widths=dict(source_doc=18, issue=30, action=40))
+    save(wb, out / "improvement_plans.xlsx")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "inputs", help="folder to write into (default inputs/)")
@@ -1547,12 +1807,16 @@ def main(argv=None) -> int:
     write_evaluations(args.out)
     write_incidents(args.out)
     write_work_volume(args.out)
+    write_follow_up(args.out)
     for name in (
         "suppliers.xlsx",
         "contracts.xlsx",
         *(f"evaluations_{p}.xlsx" for p in PERIODS),
         "incidents.xlsx",
         *(f"work_volume_{p}.xlsx" for p in PERIODS),
+        f"surveys_{SURVEY_PERIOD}.xlsx",
+        "inspections.xlsx",
+        "improvement_plans.xlsx",
     ):
         print(args.out / name)
     return 0

@@ -20,6 +20,13 @@ RISK = {
     "contract_ending": ("contract_no", "date", "days"),
     "single_source": ("category",),
     "concentration": ("category", "share", "limit"),
+    # follow-up (反馈闭环): inspections, improvement plans, surveys
+    "inspection_failed": ("inspection_id", "date", "items_failed", "items_checked"),
+    "inspection_conditional": ("inspection_id", "date", "items_failed", "items_checked"),
+    "improvement_plan_missing": ("source_doc", "deadline"),
+    "improvement_overdue": ("plan_id", "source_doc", "due_date"),
+    "improvement_plan_unmatched": ("plan_id", "source_doc"),
+    "survey_below_minimum": ("responses", "minimum"),
 }
 _PEOPLE = ("count", "workers", "people")
 WORKFORCE = {
@@ -45,6 +52,18 @@ REASONS = {
     "reason_repeat_warning": ("count", "months", "previous"),
     "reason_uncured": ("notice_no", "issued", "deadline", "grade"),
     "reason_repeat_improvement": ("count", "months", "previous"),
+    "reason_inspection": (
+        "inspection_id",
+        "date",
+        "result",
+        "items_failed",
+        "items_checked",
+        "findings",
+        "findings_en",
+        "zh_only",
+    ),
+    "reason_plan_missing": ("source_doc", "issued", "deadline"),
+    "reason_plan_overdue": ("plan_id", "source_doc", "due_date"),
 }
 GATES = {
     code: ()

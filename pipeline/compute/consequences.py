@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pipeline.compute.followup import FollowUp
 from pipeline.compute.risk import low_grades
 from pipeline.compute.trend import Point, run_of
 from pipeline.config.policy import ActionRule, NoticeCalendar, Policy
@@ -140,8 +141,11 @@ def _matches(
     period: Period,
     incidents: Sequence[Mapping[str, Any]],
     policy: Policy,
+    follow_up: FollowUp = FollowUp(),
 ) -> tuple[list[Reason], list[Mapping[str, Any]]]:
-    """The reasons the rule applies (empty: it does not), and the incidents among them."""
+    """The reasons the rule applies (empty: it does not), and the incidents among them. `follow_up`:
+    the period's inspections and the plans as of its last day (conditions inspection and plan; a plan
+    condition fires once, in the period the deadline or due date passes)."""
     when = rule.when
     if "grade" in when:
         if grade in when["grade"]:
@@ -157,7 +161,43 @@ def _matches(
     if "incident" in when:
         hits = [i for i in incidents if _incident_matches(when["incident"], i)]
         return [_incident_reason(i) for i in hits], hits
+    if "inspection" in when:
+        return [_inspection_reason(i) for i in follow_up.inspections if i["result"] in when["inspection"]], []
+    if "plan" in when:
+        return [_plan_reason(s) for s in follow_up.plans if s.newly and s.status in when["plan"]], []
     return [], []
+
+
+def _inspection_reason(i: Mapping[str, Any]) -> Reason:
+    return Reason(
+        "reason_inspection",
+        {
+            "inspection_id": i["inspection_id"],
+            "date": i["date"],
+            "result": i["result"],
+            "items_failed": int(i["items_failed"]),
+            "items_checked": int(i["items_checked"]),
+            "findings": i.get("findings") or "",
+            "findings_en": i.get("findings_en") or "",
+            "zh_only": "(findings in Chinese only)" if i.get("findings") and not i.get("findings_en") else "",
+        },
+    )
+
+
+def _plan_reason(s: Any) -> Reason:
+    if s.status == "missing":
+        return Reason(
+            "reason_plan_missing",
+            {
+                "source_doc": s.source_doc,
+                "issued": s.expectation.issued.isoformat(),
+                "deadline": s.deadline.isoformat(),
+            },
+        )
+    return Reason(
+        "reason_plan_overdue",
+        {"plan_id": s.plan["plan_id"], "source_doc": s.source_doc, "due_date": s.plan["due_date"]},
+    )
 
 
 DEFAULT_GROUNDS = {
@@ -210,10 +250,11 @@ def decide(
     policy: Policy,
     notices: Sequence[PastNotice] = (),
     remedy: Remedy = Remedy(),
+    follow_up: FollowUp = FollowUp(),
 ) -> list[Action]:
     """The period's notices for one supplier. `notices`: the supplier's notices of earlier periods
     (for escalation); `remedy`: the contract's remedy periods, counted from the issue date (the
-    period's last day)."""
+    period's last day); `follow_up`: its inspections and improvement plans (conditions inspection, plan)."""
     sid = supplier["supplier_id"]
     issued = period.end
     status_from = supplier.get("status")
@@ -243,7 +284,7 @@ def decide(
             matched[rule.action] = new(rule, reasons, hits)
 
     for rule in policy.actions:
-        reasons, hits = _matches(rule, grade, points, period, incidents, policy)
+        reasons, hits = _matches(rule, grade, points, period, incidents, policy, follow_up)
         if reasons:
             add(rule, reasons, hits)
     _escalate(matched, add, grade, period, notices, policy, remedy)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.compute.consequences import Action, PastNotice, Remedy, decide, suggested_status
+from pipeline.compute.followup import LOOKBACK_MONTHS, FollowUp, FollowUpInputs, deadline_function, plan_states
 from pipeline.compute.pricing import pending_flag, pricing_flags
 from pipeline.compute.risk import Flag, portfolio_flags, supplier_flags
 from pipeline.compute.scoring import ScoreCard, score_evaluation
@@ -65,6 +66,7 @@ class SupplierMonth:
     status_change: tuple[str, str, Action] | None = None
     workers_on_site: int = 0  # roster rows on site during the period
     evaluated: bool = True  # False: contracts in force but no evaluation row; settled, not rated
+    follow_up: FollowUp = FollowUp()  # surveys, inspections and improvement plans of the period
 
     @property
     def supplier_id(self) -> str:
@@ -137,10 +139,25 @@ class _NoticeHistory:
     them where a run of that period is recorded, else decided again from the inputs' evaluations
     and incidents of that period (so a first run over several months' inputs escalates too)."""
 
-    def __init__(self, records, suppliers, lines, past, policy: Policy, remedy: Remedy):
+    def __init__(self, records, suppliers, lines, past, policy: Policy, remedy: Remedy, follow: FollowUpInputs):
         self.records, self.suppliers, self.lines, self.policy, self.remedy = records, suppliers, lines, policy, remedy
         self.recorded = {(r.supplier_id, r.period): r.actions for r in past}
         self.memo: dict[tuple[str, Period], tuple[str, ...]] = {}
+        self.follow = follow
+        self.deadline_of = deadline_function(remedy.plan_working_days, policy.calendar)
+
+    def follow_up(self, sid: str, period: Period, actions: tuple[str, ...] = ()) -> FollowUp:
+        """The supplier's surveys and inspections of the period and its plans as of the period's last
+        day, against the notices of the last LOOKBACK_MONTHS periods (and `actions`, this period's)."""
+        notices, p = [(period, a) for a in actions], period
+        for _ in range(LOOKBACK_MONTHS):
+            p = p.previous()
+            notices += [(p, a) for a in self.issued(sid, p)]
+        expected = self.follow.expectations(sid, notices, self.deadline_of, period)
+        return FollowUp(
+            inspections=self.follow.inspections_in(sid, period),
+            plans=plan_states(expected, self.follow.plans_of(sid), period, self.follow.by_id),
+        )
 
     def before(self, sid: str, period: Period) -> list[PastNotice]:
         out, p = [], period
@@ -172,6 +189,7 @@ class _NoticeHistory:
                 self.policy,
                 self.before(sid, period),
                 self.remedy,
+                self.follow_up(sid, period),
             )
             self.memo[(sid, period)] = tuple(a.action for a in actions) + tuple(
                 "exit_review" for a in actions if a.rule.exit_review
@@ -196,9 +214,13 @@ def compute_month(
     carried = carried or {}
     remedy = remedy or contract_remedy()
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
-    evaluations = [e for e in records["evaluations"] if e["period"] == period.code]
-    previous = {e["supplier_id"]: e for e in records["evaluations"] if e["period"] == period.previous().code}
-    lines = timelines(records["evaluations"], past, policy, period)
+    follow = FollowUpInputs(records, policy)
+    # as scored: a blank satisfaction from the surveys, the inspection pass rate where the policy scores it
+    scored = [follow.effective(e) for e in records["evaluations"]]
+    originals = {(e["supplier_id"], e["period"]): e for e in records["evaluations"]}
+    evaluations = [e for e in scored if e["period"] == period.code]
+    previous = {e["supplier_id"]: e for e in scored if e["period"] == period.previous().code}
+    lines = timelines(scored, past, policy, period)
     all_contracts = {c["contract_no"]: c for c in records["contracts"]}
     workers = records.get("workers", [])
     attendance = [a for a in records.get("attendance", []) if a["period"] == period.code]
@@ -213,7 +235,7 @@ def compute_month(
     for a in attendance:
         attendance_of.setdefault(a["worker_id"], []).append(a)
     twice = double_rostered(workers, period)
-    earlier_notices = _NoticeHistory(records, suppliers, lines, past, policy, remedy)
+    earlier_notices = _NoticeHistory(records, suppliers, lines, past, policy, remedy, follow)
     results = []
     evaluated_ids = {e["supplier_id"] for e in evaluations}
     # A supplier with a contract in force but no evaluation row is still paid for the month
@@ -245,11 +267,25 @@ def compute_month(
         items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
         points = tuple(lines.get(sid, []))
         grade = card.band.grade if card.rated else None
+        before = earlier_notices.follow_up(sid, period)
         actions = tuple(
             decide(
-                suppliers[sid], grade, points, period, incidents, policy, earlier_notices.before(sid, period), remedy
+                suppliers[sid],
+                grade,
+                points,
+                period,
+                incidents,
+                policy,
+                earlier_notices.before(sid, period),
+                remedy,
+                before,
             )
         )
+        # the plans as the documents show them: this period's notices await theirs
+        follow_up = earlier_notices.follow_up(sid, period, tuple(a.action for a in actions))
+        if was_evaluated:
+            typed = originals.get((sid, period.code), evaluation)  # as typed: was satisfaction left blank?
+            follow_up = FollowUp(follow.survey(typed), follow_up.inspections, follow_up.plans)
         roster = workers_of.get(sid, [])
         own = [a for wid in dict.fromkeys(w["worker_id"] for w in roster) for a in attendance_of.get(wid, ())]
         # a supplier under termination is settled, but its payment waits for the set-off
@@ -277,6 +313,7 @@ def compute_month(
             policy,
         )
         flags += worker_flags(sid, roster, all_contracts, period, policy.workforce, own) + twice.get(sid, [])
+        flags += follow_up.flags(sid)
         for b in (b for st in settlements for b in st.bases):
             flags += pricing_flags(sid, b.contract, b.items)
             if b.pending:
@@ -305,6 +342,7 @@ def compute_month(
                 status_change=suggested_status(actions),
                 workers_on_site=len(on_site(roster, period)),
                 evaluated=was_evaluated,
+                follow_up=follow_up,
             )
         )
     evaluated = {r.supplier_id for r in results}

@@ -88,6 +88,24 @@ class WorkforceRule:
 
 
 @dataclass(frozen=True)
+class SurveyRule:
+    """Satisfaction surveys (满意度调查): when an evaluation's satisfaction is blank, the KPI is the
+    mean rating of the period's responses, each weighted by its department's weight (1 for a
+    department not listed; 0 leaves it out), to 0.01; fewer than `min_responses` responses with a
+    weight make the KPI not applicable."""
+
+    min_responses: int = 3
+    department_weights: dict[str, Decimal] = field(default_factory=dict)
+
+    def weight(self, department: str) -> Decimal:
+        return self.department_weights.get(department, Decimal(1))
+
+
+# KPI fields that are not typed into the evaluation but derived from other inputs of the month
+DERIVED_KPI_FIELDS = {"inspection_pass_rate": "inspections"}  # (checked − failed) / checked
+
+
+@dataclass(frozen=True)
 class ActionRule:
     action: str
     when: dict[str, Any]
@@ -157,6 +175,7 @@ class Policy:
     calendar: NoticeCalendar = NoticeCalendar()
     workforce: WorkforceRule = WorkforceRule()
     budgets: Budgets = Budgets()
+    surveys: SurveyRule = SurveyRule()
     sha256: str = ""
     source: str = ""
 
@@ -297,6 +316,12 @@ def policy_from_dict(
             frozenset(data.get("notices", {}).get("workdays", ())),
         ),
         workforce=_workforce(data.get("workforce", {})),
+        surveys=SurveyRule(
+            min_responses=int(data.get("surveys", {}).get("min_responses", SurveyRule.min_responses)),
+            department_weights={
+                str(k): _dec(v) for k, v in (data.get("surveys", {}).get("department_weights") or {}).items()
+            },
+        ),
         budgets=Budgets(
             {k: _dec(v) for k, v in data.get("budgets", {}).get("monthly", {}).items()},
             data.get("budgets", {}).get("basis", "payable"),
@@ -360,7 +385,7 @@ def coherence_problems(policy: Policy) -> list[str]:
         problems.append(f"指标重复：{dup} / KPI listed twice: {dup}")
     evaluation_fields = set(load_schema("evaluations")["properties"])
     for k in policy.kpis:
-        if k.field not in evaluation_fields:
+        if k.field not in evaluation_fields and k.field not in DERIVED_KPI_FIELDS:
             problems.append(f"指标字段{k.field}不是绩效评估表的字段 / KPI field {k.field} is not an evaluations field")
         if k.method == "linear" and k.floor is not None and k.target is not None:
             if k.floor == k.target:

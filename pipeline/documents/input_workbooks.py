@@ -40,6 +40,9 @@ LAYOUT = {
     "workers": [("workers", "人员花名册")],
     "attendance": [("attendance", "考勤")],
     "work_volume": [("work_volume", "工作量确认")],
+    "surveys": [("surveys", "满意度调查")],
+    "inspections": [("inspections", "现场检查")],
+    "improvement_plans": [("improvement_plans", "整改计划")],
     "distribution": [("distribution", "抄送地址")],
 }
 FORMAT_WORDS = {

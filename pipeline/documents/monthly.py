@@ -344,6 +344,121 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
         "flags": [flag_row(f) for f in sm.flags],
         "actions": [action_row(a, period) for a in sm.actions]
         + ([status_row(sm.status_change)] if sm.status_change else []),
+        "surveys": survey_block(sm),
+        "inspections": [inspection_row(i) for i in sm.follow_up.inspections],
+        "plans": [plan_row(p) for p in sm.follow_up.plans],
+    }
+
+
+def survey_block(sm: SupplierMonth) -> dict[str, Any]:
+    """满意度调查: the distribution (per rating, per department), the comments, and how the KPI used them."""
+    s = sm.follow_up.surveys
+    if s is None:
+        return {
+            "available": False,
+            "responses": "0",
+            "mean": DASH,
+            "note_zh": "本期未收到满意度调查问卷。",
+            "note_en": "No satisfaction survey responses this period.",
+            "ratings": [],
+            "departments": [],
+            "comments": [],
+        }
+    n = len(s.responses)
+    mean = fixed(s.mean) if s.mean is not None else DASH
+    if s.used and s.applicable:
+        note = (
+            f"评估表未填满意度，满意度指标取本期调查{s.counted}份有效问卷的加权平均分{mean}分。",
+            f"The evaluation left satisfaction blank: the satisfaction KPI is the weighted mean of this period's "
+            f"{s.counted} survey responses, {mean}.",
+        )
+    elif s.used:
+        note = (
+            f"评估表未填满意度，本期仅收回{s.counted}份有效问卷，少于规定的{s.min_responses}份，满意度指标不适用（不计为0分，其余指标权重按比例重新分配）。",
+            f"The evaluation left satisfaction blank and only {s.counted} survey response(s) came in, fewer than the "
+            f"{s.min_responses} required: the satisfaction KPI does not apply (it is not scored as 0; the other "
+            "weights are re-normalised).",
+        )
+    else:
+        note = (
+            f"满意度指标采用评估表所填数值；本期调查{n}份问卷供参考（加权平均{mean}分）。",
+            f"The satisfaction KPI is the evaluation's figure; this period's {n} survey response(s) are shown for "
+            f"reference (weighted mean {mean}).",
+        )
+    return {
+        "available": True,
+        "responses": str(n),
+        "mean": mean,
+        "note_zh": note[0],
+        "note_en": note[1],
+        "ratings": [
+            {"rating": str(r), "count": str(c), "share": f"{fixed(Decimal(c) * 100 / n, 0)}%"} for r, c in s.by_rating()
+        ],
+        "departments": [
+            {"department": d, "responses": str(c), "mean": fixed(m), "weight": plain_number(w)}
+            for d, c, m, w in s.by_department()
+        ],
+        "comments": [
+            {
+                "department": r["department"],
+                "respondent": r.get("respondent") or DASH,
+                "respondent_en": romanised(r.get("respondent") or "") or DASH,
+                "rating": str(r["rating"]),
+                "zh": r.get("comment") or "",
+                "en": text_en(r.get("comment_en"), r.get("comment")) or r.get("comment_en") or "",
+            }
+            for r in s.responses
+            if r.get("comment") or r.get("comment_en")
+        ],
+    }
+
+
+def plain_number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def inspection_row(i: Mapping[str, Any]) -> dict[str, str]:
+    zh, en = label("result", i["result"])
+    checked, failed = int(i["items_checked"]), int(i["items_failed"])
+    return {
+        "id": i["inspection_id"],
+        "date_zh": date_zh(i["date"]),
+        "date_en": date_en(i["date"]),
+        "inspector": i["inspector"],
+        "inspector_en": romanised(i["inspector"]),
+        "checked": str(checked),
+        "failed": str(failed),
+        "pass_rate": f"{fixed(Decimal(checked - failed) * 100 / checked, 1)}%",
+        "result_zh": zh,
+        "result_en": en,
+        "findings": i.get("findings") or DASH,
+        "findings_en": text_en(i.get("findings_en"), i.get("findings")) or DASH,
+    }
+
+
+def plan_row(state: Any) -> dict[str, str]:
+    """One line of 整改跟踪: a plan as of the period's end, or the notice still waiting for its plan."""
+    p = state.plan or {}
+    zh, en = label("plan_status", state.status)
+    deadline = state.deadline
+    closed = p.get("closed_date") if state.status in ("done", "cancelled") else None
+    return {
+        "source_doc": state.source_doc,
+        "plan_id": p.get("plan_id") or DASH,
+        "issue": p.get("issue") or DASH,
+        "action": p.get("action") or DASH,
+        "owner": p.get("owner") or DASH,
+        "owner_en": romanised(p.get("owner") or "") or DASH,
+        "deadline_zh": date_zh(deadline) if deadline else DASH,
+        "deadline_en": date_en(deadline) if deadline else DASH,
+        "due_zh": date_zh(p["due_date"]) if p.get("due_date") else DASH,
+        "due_en": date_en(p["due_date"]) if p.get("due_date") else DASH,
+        "status_zh": zh,
+        "status_en": en,
+        "closed_zh": date_zh(closed) if closed else DASH,
+        "closed_en": date_en(closed) if closed else DASH,
+        "verified_by": (p.get("verified_by") or DASH) if closed else DASH,
+        "verified_by_en": (romanised(p.get("verified_by") or "") or DASH) if closed else DASH,
     }
 
 

@@ -680,6 +680,77 @@ class Trend(TypedDict):
     chart: Image | str  # "" when there is no trend to draw
 
 
+class SurveyRatingRow(TypedDict):
+    rating: str
+    count: str
+    share: str  # of the responses, e.g. 40%
+
+
+class SurveyDepartmentRow(TypedDict):
+    department: str
+    responses: str
+    mean: str
+    weight: str
+
+
+class SurveyCommentRow(TypedDict):
+    department: str
+    respondent: str
+    respondent_en: str
+    rating: str
+    zh: str
+    en: str  # the English comment, or "(in Chinese only)"
+
+
+class Surveys(TypedDict):
+    """满意度调查: the period's responses, their distribution and comments."""
+
+    available: bool  # any response this period
+    responses: str
+    mean: str
+    note_zh: str  # how the satisfaction KPI relates to the surveys
+    note_en: str
+    ratings: list[SurveyRatingRow]
+    departments: list[SurveyDepartmentRow]
+    comments: list[SurveyCommentRow]
+
+
+class InspectionRow(TypedDict):
+    id: str
+    date_zh: str
+    date_en: str
+    inspector: str
+    inspector_en: str
+    checked: str
+    failed: str
+    pass_rate: str
+    result_zh: str
+    result_en: str
+    findings: str
+    findings_en: str  # or "(in Chinese only)"
+
+
+class PlanRow(TypedDict):
+    """整改跟踪: one plan, or one notice still without its plan."""
+
+    source_doc: str
+    plan_id: str
+    issue: str
+    action: str
+    owner: str
+    owner_en: str
+    deadline_zh: str  # when the plan itself was due (the notice's deadline)
+    deadline_en: str
+    due_zh: str  # when the plan's action is due
+    due_en: str
+    status_zh: str
+    status_en: str
+    closed_zh: str
+    closed_en: str
+    verified_by: str
+    verified_by_en: str
+
+
 class ReviewReportContext(TypedDict):
     """review_report.docx, filled by `documents.monthly.review_context`."""
 
@@ -704,6 +775,9 @@ class ReviewReportContext(TypedDict):
     trend: Trend
     flags: list[FlagRow]
     actions: list[ZhEn]
+    surveys: Surveys
+    inspections: list[InspectionRow]
+    plans: list[PlanRow]
 
 
 # --------------------------------------------------------------------------- settlement

@@ -46,6 +46,14 @@ PREFIXES = {
     "work_volume": "work_volume",
     "工作量确认": "work_volume",
     "工作量": "work_volume",
+    "surveys": "surveys",
+    "满意度调查": "surveys",
+    "满意度": "surveys",
+    "inspections": "inspections",
+    "现场检查": "inspections",
+    "improvement_plans": "improvement_plans",
+    "整改计划": "improvement_plans",
+    "整改跟踪": "improvement_plans",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason

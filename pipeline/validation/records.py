@@ -48,6 +48,9 @@ KINDS = (
     "workers",
     "attendance",
     "work_volume",
+    "surveys",
+    "inspections",
+    "improvement_plans",
 )
 
 
@@ -558,7 +561,7 @@ def cross_record_problems(
     def missing(rec: Record, fld: str, ref_kind: str, value: str, zh_list: str, en_list: str) -> None:
         found[id(rec)].append(_missing_reference(rec, fld, ref_kind, value, zh_list, en_list, rejected, aliases))
 
-    for kind in ("contracts", "evaluations", "incidents", "workers") if checks_suppliers else ():
+    for kind in ("contracts", "evaluations", "incidents", "workers", *FOLLOW_UP_KINDS) if checks_suppliers else ():
         recs = records.get(kind, [])
         if set(map(_supplier_of, map(_data_of, recs))) <= suppliers.keys():
             continue
@@ -645,9 +648,93 @@ def cross_record_problems(
                 "a dispatch permit expiry date is given without the permit number",
                 "dispatch_permit",
             )
-    for kind in ("evaluations", "attendance", "work_volume"):
+    follow_up_problems(records, flag)
+    for kind in ("evaluations", "attendance", "work_volume", "surveys"):
         _period_matches_name(records.get(kind, []), flag)
     return found
+
+
+# The kinds that follow a supplier up (反馈闭环): each row names its supplier; surveys carry a month.
+FOLLOW_UP_KINDS = ("surveys", "inspections", "improvement_plans")
+PLAN_NOTICE = re.compile(r"^(?P<prefix>[A-Z]{2})-(?P<period>\d{4}-\d{2})-(?P<supplier>.+)$")
+PLAN_PREFIXES = {"WL": "warning_letter", "IN": "improvement_notice"}  # the notices that demand a plan
+
+
+def follow_up_problems(records: dict[str, list[Record]], flag: Any) -> None:
+    """Inspections that fail no more items than they check; improvement plans that cite a notice
+    demanding a plan (a warning letter or improvement notice of their own supplier: WL-/IN-YYYY-MM-<id>)
+    or an inspection of their supplier, and that say when they were closed and who verified them."""
+    inspections = {r.data["inspection_id"]: r.data for r in records.get("inspections", [])}
+    for rec in records.get("inspections", []):
+        d = rec.data
+        if d["items_failed"] > d["items_checked"]:
+            flag(
+                rec,
+                "items_failed",
+                f"不合格项数{d['items_failed']}大于检查项数{d['items_checked']}",
+                f"{d['items_failed']} items failed, more than the {d['items_checked']} items checked",
+                "failed_above_checked",
+            )
+    for rec in records.get("improvement_plans", []):
+        d = rec.data
+        doc, sid = d["source_doc"], d["supplier_id"]
+        match = PLAN_NOTICE.match(doc)
+        if doc in inspections:
+            if inspections[doc]["supplier_id"] != sid:
+                flag(
+                    rec,
+                    "source_doc",
+                    f"检查{doc}属于供应商{inspections[doc]['supplier_id']}，不是{sid}",
+                    f"inspection {doc} belongs to supplier {inspections[doc]['supplier_id']}, not {sid}",
+                    "plan_source_supplier",
+                )
+        elif match is None or match["prefix"] not in PLAN_PREFIXES or not _is_period(match["period"]):
+            flag(
+                rec,
+                "source_doc",
+                f"来源文件编号{doc}不是要求提交整改计划的通知书编号（警告函 WL-年-月-供应商编号、整改通知书 "
+                f"IN-年-月-供应商编号，如 IN-2026-10-{sid}），也不是现场检查编号",
+                f"source document {doc} is not the number of a notice that demands an improvement plan (a warning "
+                f"letter WL-YYYY-MM-<supplier>, an improvement notice IN-YYYY-MM-<supplier>, e.g. IN-2026-10-{sid}) "
+                "nor an inspection id",
+                "unknown_notice",
+            )
+        elif match["supplier"] != sid:
+            flag(
+                rec,
+                "source_doc",
+                f"通知书{doc}发给供应商{match['supplier']}，不是{sid}",
+                f"notice {doc} was sent to supplier {match['supplier']}, not {sid}",
+                "plan_source_supplier",
+            )
+        if d["status"] in ("done", "cancelled") and not d.get("closed_date"):
+            flag(
+                rec,
+                "closed_date",
+                "整改计划已完成或已取消，须填写关闭日期",
+                "a plan that is done or cancelled needs its closed date",
+                "closed_date_required",
+            )
+        if d["status"] == "done" and not d.get("verified_by"):
+            flag(
+                rec,
+                "verified_by",
+                "整改计划已完成，须填写验证人（谁核实了整改效果）",
+                "a plan that is done needs the person who verified it (verified_by)",
+                "verified_by_required",
+            )
+        if d["status"] == "open" and d.get("closed_date"):
+            flag(
+                rec,
+                "closed_date",
+                "整改计划仍在进行中，不应填写关闭日期（已完成请将状态改为“已完成”）",
+                "an open plan has no closed date (set the status to done when it is)",
+                "closed_date_open",
+            )
+
+
+def _is_period(code: str) -> bool:
+    return 1 <= int(code[5:]) <= 12
 
 
 TEMPORARY_POST_MAX_MONTHS = 6  # 劳务派遣暂行规定 §3: a temporary post lasts at most six months
@@ -870,6 +957,9 @@ _REFERENCES = {
     "contract_items": (("contract_no", "contracts", "合同表", "contracts sheet"),),
     "attendance": (("worker_id", "workers", "人员花名册", "worker roster"),),
     "work_volume": (("contract_no", "contracts", "合同表", "contracts sheet"),),
+    "surveys": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "inspections": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "improvement_plans": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
 }
 
 

@@ -1170,6 +1170,125 @@ def build_review_report():
     heading(doc, "十、供应商反馈", "Supplier Feedback")
     bi(doc, "{{ feedback_zh }}", "{{ feedback_en }}")
 
+    # 十一、满意度调查 (surveys: distribution by rating and department, comments in both languages)
+    heading(doc, "十一、满意度调查", "Satisfaction Survey")
+    bi(doc, "{{ surveys.note_zh }}", "{{ surveys.note_en }}")
+    t = Table(
+        doc,
+        [3.0, 3.0, 3.0, 8.0],
+        aligns=[CENTER, RIGHT, RIGHT, LEFT],
+        header=[("评分", "Rating"), ("份数", "Responses"), ("占比", "Share"), ("", "")],
+    )
+    t.control("{%tr for r in surveys.ratings %}")
+    t.row(["{{ r.rating }}", "{{ r.count }}", "{{ r.share }}", ""])
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not surveys.ratings %}")
+    t.none_row(("本期无调查问卷", "No survey responses this period"))
+    t.control("{%tr endif %}")
+    t.control("{%tr if surveys.ratings %}")
+    t.row(
+        [("合计（加权平均分）", "Total (weighted mean)"), "{{ surveys.responses }}", "{{ surveys.mean }}", ""],
+        bold=True,
+        fill=LABEL_FILL,
+        total=True,
+    )
+    t.control("{%tr endif %}")
+    t = Table(
+        doc,
+        [8.0, 3.0, 3.0, 3.0],
+        aligns=[LEFT, RIGHT, RIGHT, RIGHT],
+        header=[("部门", "Department"), ("份数", "Responses"), ("平均分", "Mean rating"), ("权重", "Weight")],
+    )
+    t.control("{%tr for d in surveys.departments %}")
+    t.row(["{{ d.department }}", "{{ d.responses }}", "{{ d.mean }}", "{{ d.weight }}"])
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not surveys.departments %}")
+    t.none_row(("本期无调查问卷", "No survey responses this period"))
+    t.control("{%tr endif %}")
+    t = Table(
+        doc,
+        [3.0, 2.6, 1.4, 10.0],
+        aligns=[LEFT, LEFT, CENTER, LEFT],
+        header=[("部门", "Department"), ("答卷人", "Respondent"), ("评分", "Rating"), ("意见", "Comment")],
+    )
+    t.control("{%tr for c in surveys.comments %}")
+    t.row(
+        [
+            "{{ c.department }}",
+            (["{{ c.respondent }}"], ["{{ c.respondent_en }}"]),
+            "{{ c.rating }}",
+            (["{{ c.zh }}"], ["{{ c.en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not surveys.comments %}")
+    t.none_row(("本期无调查意见", "No survey comments this period"))
+    t.control("{%tr endif %}")
+
+    # 十二、现场检查
+    heading(doc, "十二、现场检查", "Site Inspections")
+    t = Table(
+        doc,
+        [2.6, 2.6, 2.4, 2.0, 2.0, 5.4],
+        aligns=[LEFT, LEFT, LEFT, RIGHT, CENTER, LEFT],
+        header=[
+            ("检查编号", "Inspection"),
+            ("日期", "Date"),
+            ("检查人", "Inspector"),
+            ("不合格/检查项", "Failed / checked"),
+            ("结论", "Result"),
+            ("检查发现", "Findings"),
+        ],
+    )
+    t.control("{%tr for i in inspections %}")
+    t.row(
+        [
+            "{{ i.id }}",
+            (["{{ i.date_zh }}"], ["{{ i.date_en }}"]),
+            (["{{ i.inspector }}"], ["{{ i.inspector_en }}"]),
+            (["{{ i.failed }} / {{ i.checked }}"], ["{{ i.pass_rate }}"]),
+            (["{{ i.result_zh }}"], ["{{ i.result_en }}"]),
+            (["{{ i.findings }}"], ["{{ i.findings_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not inspections %}")
+    t.none_row(("本期无现场检查", "No site inspection this period"))
+    t.control("{%tr endif %}")
+
+    # 十三、整改跟踪 (every plan a notice or an inspection demands, as of the period's last day)
+    heading(doc, "十三、整改跟踪", "Improvement Tracking")
+    t = Table(
+        doc,
+        [2.6, 1.9, 4.6, 2.0, 2.3, 1.6, 2.0],
+        aligns=[LEFT, LEFT, LEFT, LEFT, LEFT, CENTER, LEFT],
+        header=[
+            ("来源文件", "Source"),
+            ("整改编号", "Plan"),
+            ("问题 / 整改措施", "Issue / action"),
+            ("责任人", "Owner"),
+            ("计划提交 / 完成期限", "Plan due / action due"),
+            ("状态", "Status"),
+            ("关闭 / 验证人", "Closed / verified by"),
+        ],
+    )
+    t.control("{%tr for p in plans %}")
+    t.row(
+        [
+            "{{ p.source_doc }}",
+            "{{ p.plan_id }}",
+            [("Table Text", ["问题 Issue：", "{{ p.issue }}"]), ("Table Text", ["措施 Action：", "{{ p.action }}"])],
+            (["{{ p.owner }}"], ["{{ p.owner_en }}"]),
+            (["{{ p.deadline_zh }} / {{ p.due_zh }}"], ["{{ p.deadline_en }} / {{ p.due_en }}"]),
+            (["{{ p.status_zh }}"], ["{{ p.status_en }}"]),
+            (["{{ p.closed_zh }}", " ", "{{ p.verified_by }}"], ["{{ p.closed_en }}", " ", "{{ p.verified_by_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not plans %}")
+    t.none_row(("无待跟踪的整改事项", "No improvement items to track"))
+    t.control("{%tr endif %}")
+
     signature_table(
         doc,
         [
