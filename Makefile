@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-run
 TESTED := $(VENV)/.installed-test
 SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
 
-.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce clean
+.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-analytics clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ test: $(TESTED)
 	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest
 
-bench: bench-render bench-monthly bench-pdf bench-workforce
+bench: bench-render bench-monthly bench-pdf bench-workforce bench-analytics
 
 bench-render: $(TESTED)
 	$(BIN)/python bench/render.py
@@ -47,6 +47,10 @@ bench-pdf: $(TESTED)
 # the compute stage at 10,000 and 100,000 workers over 20 and 100 suppliers
 bench-workforce: $(TESTED)
 	$(BIN)/python bench/workforce.py --workers 10000,100000 --suppliers 20,100
+
+# the cost analysis and `vendorflow history --xlsx` over 24 months x 5,000 suppliers, beside the other stages
+bench-analytics: $(TESTED)
+	$(BIN)/python bench/analytics.py --suppliers 5000 --periods 24
 
 clean:
 	rm -rf outputs $(VENV)

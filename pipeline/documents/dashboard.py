@@ -73,7 +73,7 @@ def _bars(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[Decim
 
 
 def _lines(
-    periods: Sequence[str], series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], width=640, height=280
+    periods: Sequence[str], series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], width=820, height=280
 ) -> str:
     left, plot_w, plot_h = 50, width - 230, height - 60
     low = min((v for _, pts in series for _, v in pts), default=ZERO)

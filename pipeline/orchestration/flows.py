@@ -19,6 +19,7 @@ from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
 from pipeline.compute.consequences import ACTION_LABELS
+from pipeline.config.labels import label
 from pipeline.config.policy import load_policy
 from pipeline.distribute.delivery import group_label
 from pipeline.errors import ConfigError
@@ -117,6 +118,59 @@ def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
             f"- 被拒绝的行 rejected rows: {summary.rejected_rows}\n- 输出 outputs: `{summary.outputs}`\n"
         ),
         description="vendorflow 月度评估 monthly run summary",
+    )
+    _cost_artifact(summary)
+
+
+def cost_table(costs: Any) -> list[dict[str, Any]]:
+    """The month's cost table for the Prefect UI: one row per currency and category (the analytics
+    workbook's `by_category`, budget beside it), amounts as text to the fen."""
+
+    def m(value: Any) -> str | None:
+        return None if value is None else f"{value:,.2f}"
+
+    budget = {(b["currency"], b["category"]): b for b in costs.budget}
+    return [
+        {
+            "币种 currency": r["currency"],
+            "类别 category": " ".join(label("category", r["category"])),
+            "供应商 suppliers": r["suppliers"],
+            "合同金额 contract amount": m(r["base"]),
+            "违约金 liquidated damages": m(r["penalties"]),
+            "奖励 rewards": m(r["rewards"]),
+            "应付 payable": m(r["payable"]),
+            "不含税 net of VAT": m(r["tax_exclusive"]),
+            "税额 VAT": m(r["vat"]),
+            "预算 budget": m(budget[(r["currency"], r["category"])]["budget"])
+            if (r["currency"], r["category"]) in budget
+            else None,
+            "差异 variance": m(budget[(r["currency"], r["category"])]["variance"])
+            if (r["currency"], r["category"]) in budget
+            else None,
+        }
+        for r in costs.by_category
+    ]
+
+
+def _cost_artifact(summary: RunSummary) -> None:
+    costs = summary.costs
+    if costs is None:
+        return
+    create_table_artifact(
+        key=f"costs-{summary.period}",
+        table=cost_table(costs),
+        description=f"vendorflow 成本分析 cost analysis {summary.period} (summary/analytics_{summary.period}.xlsx)",
+    )
+    forecast = "\n".join(
+        f"| {r['month']} | {r['currency']} | {r['contracts']} | {r['amount']:,.2f} |" for r in costs.forecast_totals
+    )
+    create_markdown_artifact(
+        key=f"forecast-{summary.period}",
+        markdown=(
+            f"# 未来三个月支出预测 Forecast {summary.period}\n\n| 月份 month | 币种 currency | 合同 contracts | "
+            f"预测支出 forecast |\n|---|---|---|---|\n{forecast}\n"
+        ),
+        description="vendorflow 支出预测 spend forecast",
     )
 
 
