@@ -122,7 +122,7 @@ def test_dispatch_under_the_general_method_taxes_the_whole_fee_at_the_contract_r
     assert s.payable == D("10999.86") and s.tax == fen(sum(l.signed for l in s.lines) * D("0.06") / D("1.06"))
 
 
-def test_dispatch_deductions_never_reach_the_workers_pay_they_are_carried_forward():
+def test_dispatch_damages_never_reach_the_workers_pay_and_incidents_are_scored_not_charged():
     breach = {
         "incident_id": "I1",
         "supplier_id": "S1",
@@ -131,11 +131,12 @@ def test_dispatch_deductions_never_reach_the_workers_pay_they_are_carried_forwar
         "severity": "critical",
     }
     s = settle("S1", [dispatch_contract()], [DISPATCH_ITEM], [breach], a_card(), POLICY, OCT, roster(), days(17, 17))
-    # cap: 15% of the fee for the period (11,000.00) = 1,650.00, of which the management fee (600) absorbs 600
-    assert s.penalty_cap == D("1650.00") and s.penalty_net == D("1650.00")
-    assert s.carried_forward == D("1050.00")
-    assert s.payable == s.pass_through == D("10399.86")  # pay and social insurance in full
-    assert sum((l.signed for l in s.lines if l.taxable), D(0)) == 0
+    # the agreement charges only the agency's own listed breaches (clause liquidated_damages): the
+    # incident is scored and flagged, not charged; the cap is the month's management fee (2 × 300)
+    assert s.penalty_net == 0 and [i["incident_id"] for i in s.uncharged] == ["I1"]
+    assert s.cap_on_management_fee and s.penalty_cap == D("600.00")
+    assert s.pass_through == D("10399.86")  # pay and social insurance in full
+    assert s.payable == s.pass_through + D("600.00") == D("10999.86")  # the management fee in full (VAT inside)
 
 
 def test_a_dispatch_post_without_its_components_is_a_row_error(tmp_path):
@@ -498,32 +499,43 @@ def _dispatch_inputs(folder: Path, wage=4000) -> Path:
 
 
 def test_carry_forward_reaches_the_next_month_through_the_history_store(tmp_path):
-    """October's deductions exceed what the agency's management fee can absorb: the rest is a
-    receivable that November's statement sets off (read back from the history store)."""
+    """October's liquidated damages, capped on both contracts' fees, exceed what the main contract
+    can absorb: the rest is a receivable that November's statement sets off (read back from the
+    history store)."""
     from pipeline.runs.monthly import run_month
 
-    folder = _dispatch_inputs(tmp_path / "in")
+    folder = make_inputs(
+        tmp_path / "in",
+        [supplier("S1")],
+        [
+            contract("S1", "HT-A", monthly_fee=11000, penalty_cap_pct=100),
+            contract("S1", "HT-B", monthly_fee=10000, penalty_cap_pct=100),
+        ],
+        [evaluation("S1")],
+    )
     breach = {
         "incident_id": "I1",
         "supplier_id": "S1",
         "date": dt.date(2026, 10, 5),
         "type": "security_breach",
-        "severity": "high",
+        "severity": "critical",
         "description": "门禁卡外借",
-    }  # 30,000.00, capped at 10% of the 11,000.00 fee: 1,100.00, of which the fee of 600.00 absorbs 600.00
+    }
     write_rows(folder / "incidents.xlsx", [breach])
     oct_ = run_month(folder, tmp_path / "out", "2026-10")
+    penalty = POLICY.per_incident["security_breach"]["critical"]
+    assert penalty > D(21000)  # capped at 100% of both fees: 21,000.00, of which HT-A's 11,000.00 absorbs all
     body = docx_text(oct_.outputs / "settlements" / "S1_settlement_2026-10.docx")
-    assert "转入下期（2026-11）结算扣回" in body and "其中转入下期扣回的扣款（应收款）：500.00" in body
+    assert "转入下期（2026-11）结算抵扣" in body and "其中转入下期抵扣的违约金（应收款）：10,000.00" in body
     payables = _sheet(oct_.outputs / "summary" / "payments_2026-10.xlsx", "payables")
-    assert (payables[0]["应付金额 Payable"], payables[0]["转下期扣回 Carried forward"]) == (D("10400"), D("500"))
+    assert (payables[0]["应付金额 Payable"], payables[0]["转下期扣回 Carried forward"]) == (D("10000"), D("10000"))
     write_rows(folder / "evaluations_2026-11.xlsx", [evaluation("S1", "2026-11")])
     nov = run_month(folder, tmp_path / "out", "2026-11")
     body = docx_text(nov.outputs / "settlements" / "S1_settlement_2026-11.docx")
-    assert "上期（2026-10）结算未能扣完、转入本期的扣款" in body
+    assert "上期（2026-10）结算未能抵扣完、转入本期的违约金" in body
     payables = _sheet(nov.outputs / "summary" / "payments_2026-11.xlsx", "payables")
-    assert payables[0]["应付金额 Payable"] == D("10500")  # 11,000 − 500 set off
-    # a rerun of October records its receivable again (superseding): November still sees 500 once
+    assert payables[0]["应付金额 Payable"] == D("11000")  # 21,000 − 10,000 set off
+    # a rerun of October records its receivable again (superseding): November still sees it once
     run_month(folder, tmp_path / "out", "2026-10")
     again = run_month(folder, tmp_path / "out", "2026-11")
-    assert _sheet(again.outputs / "summary" / "payments_2026-11.xlsx", "payables")[0]["应付金额 Payable"] == D("10500")
+    assert _sheet(again.outputs / "summary" / "payments_2026-11.xlsx", "payables")[0]["应付金额 Payable"] == D("11000")

@@ -165,7 +165,7 @@ def test_a_total_row_is_never_alone_on_a_page(doc):
         rows = _rows(tbl)
         for i, tr in enumerate(rows[1:], start=1):
             first_cell = _text(tr.find("w:tc", NS))
-            if first_cell.startswith(("合计", "扣款合计", "奖励合计", "差额")):
+            if first_cell.startswith(("合计", "违约金合计", "扣款合计", "奖励合计", "差额")):
                 assert _keeps_row(doc, rows[i - 1]), f"the row before {first_cell!r}: {_text(rows[i - 1])[:60]!r}"
 
 

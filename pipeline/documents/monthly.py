@@ -303,8 +303,8 @@ def review_context(sm: SupplierMonth, policy: Policy, period_info: Any) -> dict[
             "penalty_total": money(Decimal(0)),
             "reward_total": money(Decimal(0)),
             "cap_applied": False,
-            "cap_note_zh": "本期无在执行合同，未计算扣款与奖励。",
-            "cap_note_en": "No contract was in force this period; no penalties or rewards were settled.",
+            "cap_note_zh": "本期无在执行合同，未计算违约金与奖励。",
+            "cap_note_en": "No contract was in force this period; no liquidated damages or rewards were settled.",
         }
     return {
         "org": org_block(policy),

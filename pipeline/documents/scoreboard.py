@@ -30,7 +30,7 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
             "评级 Grade",
             "上期得分 Previous",
             "变化 Change",
-            "扣款 Penalties",
+            "违约金 Liquidated damages",
             "奖励 Rewards",
             "应付金额 Payable",
             "币种 Currency",

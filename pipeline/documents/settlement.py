@@ -54,9 +54,9 @@ APPROVERS = (
 )
 HOLD_REASONS = {
     "termination": (
-        "本期已向乙方发出终止通知：本结算单金额暂缓支付，待依合同核算扣款及损失并办理抵销后再行支付。",
+        "本期已向乙方发出终止通知：本结算单金额暂缓支付，待依合同核算违约金及损失并办理抵销后再行支付。",
         "A termination notice was issued to the supplier this period: payment of this statement is on hold until "
-        "deductions and losses under the contract are assessed and set off.",
+        "liquidated damages and losses under the contract are assessed and set off.",
     ),
 }
 
@@ -175,13 +175,13 @@ def line_text(line: Line) -> tuple[str, str]:
         )
     if line.kind == "carried_in":
         return (
-            f"上期（{d['from']}）结算未能扣完、转入本期的扣款（应收款）",
-            f"Deductions carried forward from the {d['from']} settlement (receivable), set off this month",
+            f"上期（{d['from']}）结算未能抵扣完、转入本期的违约金（应收款）",
+            f"Liquidated damages carried forward from the {d['from']} settlement (receivable), set off this month",
         )
     if line.kind == "carried_forward":
         return (
-            f"本期扣款超出本期可抵扣金额的部分，转入下期（{d['to']}）结算扣回（应收款）",
-            f"Deductions above what this month can absorb, carried forward to the {d['to']} settlement (receivable)",
+            f"本期违约金超出本期可抵扣金额的部分，转入下期（{d['to']}）结算抵扣（应收款）",
+            f"Liquidated damages above what this month can absorb, carried forward to the {d['to']} settlement (receivable)",
         )
     raise ValueError(line.kind)
 
@@ -384,8 +384,8 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
         if s.carried_forward:
             notes.append(
                 {
-                    "zh": f"本期扣款超出本期可抵扣金额，{s.currency} {money(s.carried_forward)}转入下期结算扣回，本期应付金额为{money(s.payable)}。",
-                    "en": f"Deductions exceed what this month can absorb: {s.currency} {money(s.carried_forward)} is "
+                    "zh": f"本期违约金超出本期可抵扣金额，{s.currency} {money(s.carried_forward)}转入下期结算抵扣，本期应付金额为{money(s.payable)}。",
+                    "en": f"Liquidated damages exceed what this month can absorb: {s.currency} {money(s.carried_forward)} is "
                     f"carried forward to the next settlement; the amount payable this month is {money(s.payable)}.",
                 }
             )

@@ -1108,8 +1108,8 @@ def build_review_report():
     t.none_row(("本期无问题事件", "No incidents this period"))
     t.control("{%tr endif %}")
 
-    # 六、扣款与奖励
-    heading(doc, "六、扣款与奖励", "Penalties and Rewards")
+    # 六、违约金与奖励
+    heading(doc, "六、违约金与奖励", "Liquidated Damages and Rewards")
     t = Table(
         doc,
         [2.6, 11.2, 3.2],
@@ -1121,13 +1121,13 @@ def build_review_report():
         ],
     )
     t.control("{%tr for p in penalties %}")
-    t.row([("扣款", "Penalty"), (["{{ p.zh }}"], ["{{ p.en }}"]), "{{ p.amount }}"])
+    t.row([("违约金", "Liquidated damages"), (["{{ p.zh }}"], ["{{ p.en }}"]), "{{ p.amount }}"])
     t.control("{%tr endfor %}")
     t.control("{%tr if not penalties %}")
-    t.row([("扣款", "Penalty"), ("无", "None"), "—"])
+    t.row([("违约金", "Liquidated damages"), ("无", "None"), "—"])
     t.control("{%tr endif %}")
     t.row(
-        [("扣款合计", "Total penalties"), "{{ money.penalty_total }}"],
+        [("违约金合计", "Total liquidated damages"), "{{ money.penalty_total }}"],
         span=[2, 1],
         bold=True,
         fill=LABEL_FILL,
@@ -1533,7 +1533,7 @@ def build_settlement_statement():
     ctl(doc, "{%p if cur.carried_forward %}")
     bi(
         doc,
-        "其中转入下期扣回的扣款（应收款）：{{ cur.carried_forward }}",
+        "其中转入下期抵扣的违约金（应收款）：{{ cur.carried_forward }}",
         "Of the deductions, carried forward to the next settlement (receivable): {{ cur.carried_forward }}",
     )
     ctl(doc, "{%p endif %}")
@@ -1838,7 +1838,7 @@ def build_portfolio_summary():
             ("得分", "Score"),
             ("评级", "Grade"),
             ("较上期", "Change"),
-            ("扣款", "Penalties"),
+            ("违约金", "Liquidated damages"),
             ("奖励", "Rewards"),
             ("应付金额", "Payable"),
         ],
