@@ -54,7 +54,7 @@ def build_store(outputs: Path, suppliers: list[dict], periods: list[str], seed: 
             conn.execute(
                 history.runs.insert().values(
                     run_id=run_id, flow="monthly", period=code, started_at=f"{code}T00", finished_at=f"{code}T01",
-                    status="completed", run_by="bench", policy_sha256="",
+                    status="completed", run_by="bench", policy_sha256="", inputs_json="[]",
                 )
             )  # fmt: skip
             rows = []
@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         out = fn(*a)
         times[name] = time.perf_counter() - t
+        print(f"  {name}: {times[name]:.2f} s", flush=True)
         return out
 
     settings = Settings.from_env()
