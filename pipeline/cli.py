@@ -903,8 +903,8 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument(
         "kind",
         help="suppliers, contracts, evaluations, incidents, candidates, workers, attendance, work_volume, "
-        "surveys, inspections, improvement_plans, distribution"
-        "（或 供应商、合同、人员花名册、考勤、工作量确认、满意度调查、现场检查、整改计划 …）",
+        "surveys, inspections, improvement_plans, appeals, distribution"
+        "（或 供应商、合同、人员花名册、考勤、工作量确认、满意度调查、现场检查、整改计划、申诉 …）",
     )
     tpl.add_argument("--output", "-o", type=Path, help="默认 <KIND>_template.xlsx / default: <KIND>_template.xlsx")
     tpl.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")

@@ -68,7 +68,7 @@ def generated(tmp_path_factory) -> dict[str, Path]:
 
 def test_every_shipped_template_is_valid_for_word():
     templates = sorted((ROOT / "contract_templates").glob("*.docx"))
-    assert len(templates) == 14
+    assert len(templates) == 15
     found = ooxml.validate(templates)
     assert {p.name: [str(e) for e in errors] for p, errors in found.items() if errors} == {}
 

@@ -1541,6 +1541,120 @@ def write_incidents(out: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------
+# Appeals (申诉): decisions that reach the settlement of the month they fall in
+# ----------------------------------------------------------------------------------------
+
+APPEAL_HEADERS = [
+    ("appeal_id", "申诉编号"),
+    ("supplier_id", "供应商编号"),
+    ("incident_id", "事件编号"),
+    ("filed_date", "申诉日期"),
+    ("grounds", "申诉理由"),
+    ("grounds_en", "英文申诉理由"),
+    ("decision", "处理结果"),
+    ("decided_date", "处理日期"),
+    ("decided_by", "处理人"),
+    ("adjusted_amount", "调整金额"),
+    ("reason_zh", "处理理由"),
+    ("reason_en", "英文处理理由"),
+]
+# (supplier, incident as (date, type), filed, grounds, grounds_en, decision, decided, by, amount, reason, reason_en)
+# S001's September complaint is upheld in October (its damages credited on October's statement);
+# S015's eight-day delay is partly Party A's (a changed delivery address): partially upheld in
+# October; S011's ERP defect appeal is rejected in September; S012's is still pending.
+APPEALS = [
+    (
+        "S001",
+        ((2026, 9, 3), "投诉"),
+        (2026, 9, 10),
+        "交接班记录由甲方车间统一保管，记录格式系甲方8月调整，乙方人员已按新格式填写，并非填写不规范。",
+        "The shift hand-over records are kept by Party A's workshop in the format Party A changed in August; "
+        "our staff filled them in that format.",
+        "支持",
+        (2026, 10, 12),
+        "孙丽（供应商管理部）",
+        None,
+        "经核查车间记录，格式变更通知未送达乙方，投诉不成立。",
+        "The workshop records show the format change was never notified to the supplier; the complaint is not "
+        "made out.",
+    ),
+    (
+        "S015",
+        ((2026, 9, 22), "延期交付"),
+        (2026, 9, 28),
+        "延误8天中有5天系甲方临时将收货地点由广州工厂改为佛山仓库所致，请求核减相应违约金。",
+        None,
+        "部分支持",
+        (2026, 10, 20),
+        "孙丽（供应商管理部）",
+        2000,
+        "收货地点变更属实，但乙方未及时调配备用车辆，核减违约金2,000元。",
+        "The change of delivery address is confirmed, but the supplier did not arrange a back-up vehicle in "
+        "time; 2,000.00 of the liquidated damages is reversed.",
+    ),
+    (
+        "S011",
+        ((2026, 8, 29), "质量缺陷"),
+        (2026, 9, 5),
+        "批处理脚本缺陷源于甲方提供的测试数据不完整。",
+        "The batch-script defect came from incomplete test data supplied by Party A.",
+        "驳回",
+        (2026, 9, 25),
+        "孙丽（供应商管理部）",
+        None,
+        "测试数据完整性属乙方验收测试范围，申诉理由不成立。",
+        None,
+    ),
+    (
+        "S012",
+        ((2026, 8, 7), "安全事件"),
+        (2026, 8, 20),
+        "误发邮件已在1小时内撤回，对方书面确认删除，未造成信息泄露。",
+        "The e-mail was recalled within an hour and the recipient confirmed deletion in writing; nothing leaked.",
+        "待处理",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
+]
+
+
+def appeal_rows() -> list[dict]:
+    ids = {(r["supplier_id"], r["date"], r["type"]): r["incident_id"] for r in incident_rows()}
+    rows = []
+    for n, (sup, (day, typ), filed, grounds, g_en, decision, decided, by, amount, reason, r_en) in enumerate(
+        APPEALS, 1
+    ):
+        rows.append(
+            dict(
+                appeal_id=f"SS-2026-{n:03d}",
+                supplier_id=sup,
+                incident_id=ids[(sup, dt.date(*day), typ)],
+                filed_date=dt.date(*filed),
+                grounds=grounds,
+                grounds_en=g_en,
+                decision=decision,
+                decided_date=dt.date(*decided) if decided else None,
+                decided_by=by,
+                adjusted_amount=amount,
+                reason_zh=reason,
+                reason_en=r_en,
+            )
+        )
+    return rows
+
+
+def write_appeals(out: Path) -> None:
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "申诉"
+    write_table(ws, APPEAL_HEADERS, appeal_rows(), widths=dict(grounds=50, grounds_en=50, reason_zh=40, reason_en=40))
+    save(wb, out / "appeals.xlsx")
+
+
+# ----------------------------------------------------------------------------------------
 # Follow-up: satisfaction surveys, site inspections, improvement plans (反馈闭环)
 # ----------------------------------------------------------------------------------------
 
@@ -1809,6 +1923,7 @@ def main(argv=None) -> int:
     write_incidents(args.out)
     write_work_volume(args.out)
     write_follow_up(args.out)
+    write_appeals(args.out)
     for name in (
         "suppliers.xlsx",
         "contracts.xlsx",
@@ -1818,6 +1933,7 @@ def main(argv=None) -> int:
         f"surveys_{SURVEY_PERIOD}.xlsx",
         "inspections.xlsx",
         "improvement_plans.xlsx",
+        "appeals.xlsx",
     ):
         print(args.out / name)
     return 0

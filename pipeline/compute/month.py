@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pipeline.compute.appeals import Decision, decisions_in, incident_share, struck_out
 from pipeline.compute.consequences import Action, PastNotice, Remedy, decide, suggested_status
 from pipeline.compute.followup import LOOKBACK_MONTHS, FollowUp, FollowUpInputs, deadline_function, plan_states
 from pipeline.compute.pricing import pending_flag, pricing_flags
@@ -67,6 +68,7 @@ class SupplierMonth:
     workers_on_site: int = 0  # roster rows on site during the period
     evaluated: bool = True  # False: contracts in force but no evaluation row; settled, not rated
     follow_up: FollowUp = FollowUp()  # surveys, inspections and improvement plans of the period
+    appeals: tuple[Decision, ...] = ()  # appeals decided this period, with what each gives back
 
     @property
     def supplier_id(self) -> str:
@@ -197,6 +199,34 @@ class _NoticeHistory:
         return self.memo[(sid, period)]
 
 
+def _charged(
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    policy: Policy,
+    appeals: Sequence[Mapping[str, Any]],
+    sid: str,
+    contracts: Sequence[Mapping[str, Any]],
+    items: Sequence[Mapping[str, Any]],
+    contract_nos: set[str],
+    incident: Mapping[str, Any],
+) -> Decimal:
+    """What an incident cost in its own month: that month's settlement recomputed from the records
+    (its share of the liquidated damages after that month's cap)."""
+    month = Period.parse(incident["date"][:7])
+    struck = struck_out(appeals, month.end)
+    incidents = [
+        i
+        for i in records["incidents"]
+        if i["supplier_id"] == sid
+        and month.contains(dt.date.fromisoformat(i["date"]))
+        and i["incident_id"] not in struck
+    ]
+    volumes = [
+        v for v in records.get("work_volume", []) if v["period"] == month.code and v["contract_no"] in contract_nos
+    ]
+    settled = settle_supplier(sid, contracts, items, incidents, None, policy, month, work_volume=volumes)
+    return incident_share(settled[0].lines, incident["incident_id"]) if settled else Decimal(0)
+
+
 def compute_month(
     records: Mapping[str, Sequence[Mapping[str, Any]]],
     policy: Policy,
@@ -235,6 +265,9 @@ def compute_month(
     for a in attendance:
         attendance_of.setdefault(a["worker_id"], []).append(a)
     twice = double_rostered(workers, period)
+    appeals = records.get("appeals", [])
+    struck = struck_out(appeals, period.end)  # incidents an upheld appeal no longer lets count
+    incident_by_id = {i["incident_id"]: i for i in records["incidents"]}
     earlier_notices = _NoticeHistory(records, suppliers, lines, past, policy, remedy, follow)
     results = []
     evaluated_ids = {e["supplier_id"] for e in evaluations}
@@ -260,11 +293,22 @@ def compute_month(
         incidents = tuple(
             i
             for i in records["incidents"]
-            if i["supplier_id"] == sid and period.contains(dt.date.fromisoformat(i["date"]))
+            if i["supplier_id"] == sid
+            and period.contains(dt.date.fromisoformat(i["date"]))
+            and i["incident_id"] not in struck
         )
         contracts = tuple(c for c in records["contracts"] if c["supplier_id"] == sid)
         contract_nos = {c["contract_no"] for c in contracts}
         items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
+        decided = decisions_in(
+            appeals,
+            incident_by_id,
+            sid,
+            period,
+            lambda incident, sid=sid, contracts=contracts, items=items, nos=contract_nos: _charged(
+                records, policy, appeals, sid, contracts, items, nos, incident
+            ),
+        )
         points = tuple(lines.get(sid, []))
         grade = card.band.grade if card.rated else None
         before = earlier_notices.follow_up(sid, period)
@@ -303,6 +347,7 @@ def compute_month(
             carried.get(sid),
             hold,
             [v for no in contract_nos for v in volume_of.get(no, ())],
+            decided,
         )
         flags = supplier_flags(
             suppliers[sid],
@@ -343,6 +388,7 @@ def compute_month(
                 workers_on_site=len(on_site(roster, period)),
                 evaluated=was_evaluated,
                 follow_up=follow_up,
+                appeals=decided,
             )
         )
     evaluated = {r.supplier_id for r in results}

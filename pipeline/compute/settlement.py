@@ -51,7 +51,7 @@ CONTRACT_KINDS = (
     "per_head",  # a per-head item of a contract priced on results: headcount × unit price
     "work_volume",  # a per-unit item (按量计价): accepted quantity × unit price
 )
-ADJUSTMENT_KINDS = ("penalty", "cap_relief", "reward", "carried_in", "carried_forward")
+ADJUSTMENT_KINDS = ("penalty", "cap_relief", "appeal_credit", "reward", "carried_in", "carried_forward")
 PASS_THROUGH = ("wage", "wage_overtime", "social_insurance")
 
 
@@ -513,6 +513,7 @@ def settle_supplier(
     carried_in: Mapping[str, Decimal] | None = None,
     hold: Sequence[str] = (),
     work_volume: Sequence[Mapping[str, Any]] = (),
+    credits: Sequence[Any] = (),
 ) -> tuple[Settlement, ...]:
     """The supplier's settlements, one per currency of its contracts in force (the base currency
     first); () when none is in force. Penalties, rewards and a receivable carried in from the
@@ -539,6 +540,7 @@ def settle_supplier(
                 period,
                 carried_in.get(currency, ZERO),
                 tuple(hold),
+                tuple(credits) if n == 0 else (),
             )
         )
     return tuple(out)
@@ -562,6 +564,7 @@ def _settle_currency(
     period: Period,
     carried_in: Decimal,
     hold: tuple[str, ...],
+    credits: tuple[Any, ...] = (),
 ) -> Settlement:
     main = _main(bases)
     main_no = main.contract_no
@@ -597,6 +600,11 @@ def _settle_currency(
         lines.append(
             Line("cap_relief", gross - cap, +1, detail={"cap": cap, "gross": gross, "cap_pct": cap_pct}, **on_main)
         )
+
+    # appeals decided this month give back what their incident cost in its own month (appeals.py)
+    for d in credits:
+        if d.reversed > 0:
+            lines.append(Line("appeal_credit", d.reversed, +1, ref=d.appeal_id, detail={"decision": d}, **on_main))
 
     if card is not None and card.rated and card.band.grade in policy.rewards:
         pct = policy.rewards[card.band.grade]

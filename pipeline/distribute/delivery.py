@@ -39,6 +39,7 @@ SUPPLIER_DOC_TYPES = (
     "improvement_notice",
     "termination_notice",
     "commendation_letter",
+    "appeal_decision",
 )
 INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard", "payments")
 NEVER_TO_SUPPLIERS = frozenset(
@@ -51,6 +52,7 @@ DOC_TITLES = {
     "portfolio_summary": ("供应商月度绩效汇总", "Supplier portfolio summary"),
     "scoreboard": ("评分总表", "Scoreboard"),
     "payments": ("付款汇总表", "Payments workbook"),
+    "appeal_decision": ("申诉处理结果通知书", "Appeal decision"),
     **ACTION_LABELS,
 }
 OUTBOX = "outbox"

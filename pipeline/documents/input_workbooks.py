@@ -43,6 +43,7 @@ LAYOUT = {
     "surveys": [("surveys", "满意度调查")],
     "inspections": [("inspections", "现场检查")],
     "improvement_plans": [("improvement_plans", "整改计划")],
+    "appeals": [("appeals", "申诉")],
     "distribution": [("distribution", "抄送地址")],
 }
 FORMAT_WORDS = {

@@ -167,6 +167,20 @@ def line_text(line: Line) -> tuple[str, str]:
             f"{money(d['cap'])}); the excess is not deducted this month and remains reserved (Party A may claim it or "
             "set it off under the contract)",
         )
+    if line.kind == "appeal_credit":
+        dec = d["decision"]
+        iid, orig = dec.incident["incident_id"], dec.original_period
+        if dec.decision == "upheld":
+            return (
+                f"申诉{dec.appeal_id}成立：退还{orig}结算中事件{iid}的违约金",
+                f"Appeal {dec.appeal_id} upheld: the liquidated damages for incident {iid} in the {orig} settlement "
+                "are reversed",
+            )
+        return (
+            f"申诉{dec.appeal_id}部分成立：退还{orig}结算中事件{iid}违约金{money(dec.charged)}中的{money(dec.reversed)}",
+            f"Appeal {dec.appeal_id} partially upheld: {money(dec.reversed)} of the {money(dec.charged)} liquidated "
+            f"damages for incident {iid} in the {orig} settlement reversed",
+        )
     if line.kind == "reward":
         p = _pct(d["pct"])
         return (

@@ -1376,7 +1376,55 @@ class SelectionReportContext(TypedDict):
 # --------------------------------------------------------------------------- the map
 
 
+class AppealDecisionRow(TypedDict):
+    """One appeal decided this period: the incident, the grounds, the decision and its effect."""
+
+    appeal_id: str
+    incident: NoticeIncidentRow
+    filed_zh: str
+    filed_en: str
+    grounds_zh: str
+    grounds_en: str
+    decision_zh: str
+    decision_en: str
+    decided_zh: str
+    decided_en: str
+    decided_by: str
+    decided_by_en: str
+    reason_zh: str
+    reason_en: str
+    original_period_zh: str
+    original_period_en: str
+    charged: str
+    reversed: str
+    effect_zh: str
+    effect_en: str
+
+
+class AppealClauses(TypedDict):
+    liquidated_damages: ClauseRef
+    evaluation_dispute: ClauseRef
+    disputes: ClauseRef
+    notices: ClauseRef
+
+
+class AppealDecisionContext(TypedDict):
+    """appeal_decision.docx (申诉处理结果通知书), filled by `documents.appeals.appeal_context`."""
+
+    org: Org
+    period: Period
+    doc: Doc
+    supplier: SupplierParty
+    contract: NoticeContract
+    decisions: list[AppealDecisionRow]
+    total_reversed: str
+    statement_no: str
+    clauses: AppealClauses
+    delivery: Delivery
+
+
 SHAPES: dict[str, type] = {
+    "appeal_decision.docx": AppealDecisionContext,
     "review_report.docx": ReviewReportContext,
     "settlement_statement.docx": SettlementStatementContext,
     "portfolio_summary.docx": PortfolioSummaryContext,

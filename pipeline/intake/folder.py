@@ -54,6 +54,8 @@ PREFIXES = {
     "improvement_plans": "improvement_plans",
     "整改计划": "improvement_plans",
     "整改跟踪": "improvement_plans",
+    "appeals": "appeals",
+    "申诉": "appeals",
 }
 READ_SUFFIXES = {".xlsx", ".csv", ".json"}
 # everything that looks like a data file is an input: read, or refused with a reason

@@ -18,6 +18,7 @@ from pipeline.compute.month import MonthResult, PastResult, compute_month
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
 from pipeline.documents.analytics_workbook import analytics_bytes
+from pipeline.documents.appeals import appeal_context
 from pipeline.documents.dashboard import dashboard_bytes
 from pipeline.documents.messages import joined, text
 from pipeline.documents.monthly import notice_context, portfolio_context, review_context
@@ -251,7 +252,7 @@ def count_documents(result: MonthResult) -> int:
     n = 1  # the portfolio summary
     for sm in result.suppliers:
         n += 1 + (sm.settlement is not None)
-        n += sum(1 + bool(a.rule.exit_review) for a in sm.actions)
+        n += sum(1 + bool(a.rule.exit_review) for a in sm.actions) + bool(sm.appeals)
     return n
 
 
@@ -309,6 +310,16 @@ def iter_document_jobs(
                         sm.supplier_id,
                     )
                 )
+        if sm.appeals:  # the decisions of the month, sent with the supplier's other documents
+            jobs.append(
+                make_job(
+                    f"notices/{name}_appeal_decision_{code}.docx",
+                    str(templates / "appeal_decision.docx"),
+                    appeal_context(sm, policy, period),
+                    "appeal_decision",
+                    sm.supplier_id,
+                )
+            )
         yield from jobs.drain()
     jobs.append(
         make_job(

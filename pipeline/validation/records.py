@@ -51,6 +51,7 @@ KINDS = (
     "surveys",
     "inspections",
     "improvement_plans",
+    "appeals",
 )
 
 
@@ -649,15 +650,82 @@ def cross_record_problems(
                 "dispatch_permit",
             )
     follow_up_problems(records, flag)
+    appeal_problems(records, flag, missing, present is None or "incidents" in present)
     for kind in ("evaluations", "attendance", "work_volume", "surveys"):
         _period_matches_name(records.get(kind, []), flag)
     return found
 
 
 # The kinds that follow a supplier up (反馈闭环): each row names its supplier; surveys carry a month.
-FOLLOW_UP_KINDS = ("surveys", "inspections", "improvement_plans")
+FOLLOW_UP_KINDS = ("surveys", "inspections", "improvement_plans", "appeals")
 PLAN_NOTICE = re.compile(r"^(?P<prefix>[A-Z]{2})-(?P<period>\d{4}-\d{2})-(?P<supplier>.+)$")
 PLAN_PREFIXES = {"WL": "warning_letter", "IN": "improvement_notice"}  # the notices that demand a plan
+
+
+def appeal_problems(records: dict[str, list[Record]], flag: Any, missing: Any, checks_incidents: bool) -> None:
+    """An appeal cites an incident of its own supplier, is filed on or after it, and once decided
+    says when and by whom; a partial decision says how much it reverses."""
+    incidents = {r.data["incident_id"]: r.data for r in records.get("incidents", [])}
+    for rec in records.get("appeals", []):
+        d = rec.data
+        incident = incidents.get(d["incident_id"])
+        if incident is None:
+            if checks_incidents:
+                missing(rec, "incident_id", "incidents", d["incident_id"], "事件记录", "incidents log")
+        elif incident["supplier_id"] != d["supplier_id"]:
+            flag(
+                rec,
+                "incident_id",
+                f"事件{d['incident_id']}属于供应商{incident['supplier_id']}，不是本行的供应商{d['supplier_id']}",
+                f"incident {d['incident_id']} belongs to supplier {incident['supplier_id']}, not {d['supplier_id']}",
+                "appeal_supplier",
+            )
+        elif d["filed_date"] < incident["date"]:
+            flag(
+                rec,
+                "filed_date",
+                f"申诉日期{d['filed_date']}早于事件发生日期{incident['date']}",
+                f"filed on {d['filed_date']}, before the incident of {incident['date']}",
+                "date_order",
+            )
+        decided = d["decision"] != "pending"
+        for fld, zh, en in (("decided_date", "处理日期", "decision date"), ("decided_by", "处理人", "who decided")):
+            if decided and not d.get(fld):
+                flag(
+                    rec,
+                    fld,
+                    f"申诉已处理（{d['decision']}），须填写{zh}",
+                    f"a decided appeal ({d['decision']}) needs its {en}",
+                    "appeal_decision",
+                )
+        if not decided and d.get("decided_date"):
+            flag(
+                rec,
+                "decision",
+                f"填写了处理日期{d['decided_date']}，但处理结果仍为待处理",
+                f"a decision date {d['decided_date']} is given but the decision is still pending",
+                "appeal_decision",
+            )
+        if d.get("decided_date") and d["decided_date"] < d["filed_date"]:
+            flag(
+                rec,
+                "decided_date",
+                f"处理日期{d['decided_date']}早于申诉日期{d['filed_date']}",
+                f"decided on {d['decided_date']}, before the appeal was filed on {d['filed_date']}",
+                "date_order",
+            )
+        if (d["decision"] == "partially_upheld") != (d.get("adjusted_amount") is not None):
+            flag(
+                rec,
+                "adjusted_amount",
+                "部分支持的申诉须填写调整金额，其他处理结果不填"
+                if d["decision"] == "partially_upheld"
+                else "只有部分支持的申诉填写调整金额",
+                "a partially upheld appeal needs the amount to reverse"
+                if d["decision"] == "partially_upheld"
+                else "only a partially upheld appeal gives an amount to reverse",
+                "appeal_amount",
+            )
 
 
 def follow_up_problems(records: dict[str, list[Record]], flag: Any) -> None:
@@ -960,6 +1028,7 @@ _REFERENCES = {
     "surveys": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
     "inspections": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
     "improvement_plans": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
+    "appeals": (("supplier_id", "suppliers", "供应商名录", "supplier master"),),
 }
 
 

@@ -1608,6 +1608,127 @@ def build_periodic_portfolio():
     return doc
 
 
+# --------------------------------------------------------------------------- 申诉处理结果通知书
+
+
+def build_appeal_decision():
+    doc = new_letter("申诉处理结果通知书", "Appeal Decision", "申诉处理结果通知书 / Decision on a supplier's appeal")
+    letterhead(doc, "申诉处理结果通知书", "Appeal Decision", *doc_info())
+    address_block(doc)
+    subject(doc, ["关于贵司申诉的处理结果"], ["Decision on your appeal"])
+    salutation(doc)
+    para(
+        doc,
+        [
+            "贵司依照合同（合同编号：",
+            "{{ supplier.contract_nos }}",
+            "）",
+            "{{ clauses.evaluation_dispute.ref_zh }}",
+            "（",
+            "{{ clauses.evaluation_dispute.title_zh }}",
+            "）就下列事件提出的申诉，我司已复核完毕。处理结果如下：",
+        ],
+        [
+            "We have reviewed the appeals you filed under ",
+            "{{ clauses.evaluation_dispute.ref_en }}",
+            " (",
+            "{{ clauses.evaluation_dispute.title_en }}",
+            ") of our contract with you (No. ",
+            "{{ supplier.contract_nos }}",
+            ") against the incidents below. Our decisions are as follows:",
+        ],
+    )
+    ctl(doc, "{%p for d in decisions %}")
+    heading(
+        doc,
+        "申诉 {{ d.appeal_id }}：{{ d.decision_zh }}",
+        "Appeal {{ d.appeal_id }}: {{ d.decision_en }}",
+        level=2,
+    )
+    t = Table(
+        doc,
+        [4.2, 12.8],
+        aligns=[LEFT, LEFT],
+        header=[("项目", "Item"), ("内容", "Details")],
+    )
+    for (zh, en), value in (
+        (
+            ("所涉事件", "Incident"),
+            (
+                [
+                    "{{ d.incident.id }} {{ d.incident.date_zh }} {{ d.incident.type_zh }}（{{ d.incident.severity_zh }}）：{{ d.incident.description_zh }}"
+                ],
+                [
+                    "{{ d.incident.id }} {{ d.incident.date_en }}, {{ d.incident.type_en }} ({{ d.incident.severity_en }}): {{ d.incident.description_en }}"
+                ],
+            ),
+        ),
+        (
+            ("原结算期间", "Original period"),
+            (
+                ["{{ d.original_period_zh }}（违约金 {{ d.charged }} 元）"],
+                ["{{ d.original_period_en }} (liquidated damages {{ d.charged }})"],
+            ),
+        ),
+        (("申诉日期", "Filed on"), (["{{ d.filed_zh }}"], ["{{ d.filed_en }}"])),
+        (("申诉理由", "Grounds"), (["{{ d.grounds_zh }}"], ["{{ d.grounds_en }}"])),
+        (
+            ("处理结果", "Decision"),
+            (
+                ["{{ d.decision_zh }}（{{ d.decided_zh }}，{{ d.decided_by }}）"],
+                ["{{ d.decision_en }} ({{ d.decided_en }}, {{ d.decided_by_en }})"],
+            ),
+        ),
+        (("理由", "Reasons"), (["{{ d.reason_zh }}"], ["{{ d.reason_en }}"])),
+        (("财务影响", "Financial effect"), (["{{ d.effect_zh }}"], ["{{ d.effect_en }}"])),
+    ):
+        t.row([(zh, en), value])
+    ctl(doc, "{%p endfor %}")
+    para(
+        doc,
+        [
+            "本期退还违约金合计",
+            ("{{ total_reversed }}", True),
+            "元，已列入本期结算单",
+            "{{ statement_no }}",
+            "；维持原决定的，原违约金依照合同",
+            "{{ clauses.liquidated_damages.ref_zh }}",
+            "执行。申诉成立的事件自处理之日起不再计入考核和处置。",
+        ],
+        [
+            "Liquidated damages reversed this month: ",
+            ("{{ total_reversed }}", True),
+            ", credited on this month's statement ",
+            "{{ statement_no }}",
+            ". Where a decision stands, the liquidated damages remain due under ",
+            "{{ clauses.liquidated_damages.ref_en }}",
+            ". An incident whose appeal is upheld no longer counts in evaluations or actions from the decision on.",
+        ],
+    )
+    para(
+        doc,
+        [
+            "贵司对本处理结果仍有异议的，可依照合同",
+            "{{ clauses.disputes.ref_zh }}",
+            "（",
+            "{{ clauses.disputes.title_zh }}",
+            "）的约定解决。",
+        ],
+        [
+            "Should you still disagree with a decision, it may be resolved as ",
+            "{{ clauses.disputes.ref_en }}",
+            " (",
+            "{{ clauses.disputes.title_en }}",
+            ") of the contract provides.",
+        ],
+    )
+    delivery_para(doc, "通知", "notice")
+    para(doc, "特此通知。", "Notice is hereby given.")
+    sender_block(doc)
+    receipt(doc, "申诉处理结果通知书", "Appeal Decision")
+    return doc
+
+
 # --------------------------------------------------------------------------- output
 
 TEMPLATES = {
@@ -1616,6 +1737,7 @@ TEMPLATES = {
     "termination_notice.docx": build_termination_notice,
     "commendation_letter.docx": build_commendation_letter,
     "exit_review.docx": build_exit_review,
+    "appeal_decision.docx": build_appeal_decision,
     "periodic_review.docx": build_periodic_review,
     "periodic_portfolio.docx": build_periodic_portfolio,
 }

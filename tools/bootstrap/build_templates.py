@@ -1289,6 +1289,12 @@ def build_review_report():
     t.none_row(("无待跟踪的整改事项", "No improvement items to track"))
     t.control("{%tr endif %}")
 
+    # the sign-off follows a sentence, never a table's last row alone on its page
+    bi(
+        doc,
+        "本报告经评估人和审核人签字后生效。",
+        "This report takes effect when signed by the evaluator and the reviewer.",
+    )
     signature_table(
         doc,
         [
