@@ -24,6 +24,7 @@ from pipeline.documents.messages import text
 
 PALETTE = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
 BUDGET_COLOUR, ACTUAL_COLOUR, OVER_COLOUR = "#90a4ae", "#1565c0", "#c62828"
+RISK_ROWS = 200  # the most severe first; the count above the table is all of them
 
 
 def _m(value: Decimal | None) -> str:
@@ -269,7 +270,7 @@ def dashboard_html(a: CostAnalysis, result: MonthResult, policy: Policy) -> str:
     out.append(
         "<table><tr><th>严重程度 Severity</th><th>供应商 Supplier</th><th>风险 Risk</th><th>说明</th><th>Description</th></tr>"
     )
-    for f in risks:
+    for f in risks[:RISK_ROWS]:
         zh, en = text(f.code, f.facts)
         sev_zh = "严重" if f.severity == "critical" else "高"
         out.append(
@@ -278,6 +279,12 @@ def dashboard_html(a: CostAnalysis, result: MonthResult, policy: Policy) -> str:
         )
     if not risks:
         out.append("<tr><td colspan='5'>无 None</td></tr>")
+    elif len(risks) > RISK_ROWS:
+        more = len(risks) - RISK_ROWS
+        out.append(
+            f"<tr><td colspan='5'>另有 {more} 项，见供应商月度绩效汇总“风险预警” / {more} more: see the portfolio "
+            "summary's Risk Flags</td></tr>"
+        )
     out.append("</table>")
     out.append(
         f"<p class='en'>vendorflow · {_e(a.period)} · 数据来自本期结算与历史库 / figures from this month's settlements and the history store</p>"
