@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -525,6 +526,17 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _blank(value) -> str:
+    """A text cell read back from the store, blank for NULL (None or pandas' NaN)."""
+    return "" if value is None or str(value) in ("nan", "None") else str(value)
+
+
+def _amount(value) -> Decimal | None:
+    """A money figure read back from the store (text or NUMERIC; NULL is blank)."""
+    text = "" if value is None else str(value)
+    return Decimal(text) if text not in ("", "nan", "None") else None
+
+
 def _figure(value, places: str = "0.00") -> str:
     if value is None:
         return "—"
@@ -575,7 +587,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             "期间 Period",
             "总分 Score",
             "评级 Grade",
-            "扣款 Penalties",
+            "违约金 Damages",
             "奖励 Rewards",
             "应付 Payable",
             "标记 Flags",
@@ -609,6 +621,15 @@ def cmd_history(args: argparse.Namespace) -> int:
                 escape(f"标记 Flag {f['period']} [{f['severity']}] {f['message_zh']} / {f['message_en']}"),
                 soft_wrap=True,
             )
+        for u in [] if history.follow_ups is None else history.follow_ups.to_dict("records"):
+            if u["kind"] == "appeal":
+                line = (
+                    f"申诉 Appeal {u['period']}: {u['ref']} ({u['source']}, {u['original_period']}) {u['status']} "
+                    f"{_blank(u['date'])} {_blank(u['by'])} — 退还 reversed {_figure(_amount(u['amount']), 'money')}"
+                )
+            else:
+                line = f"整改 Plan {u['period']}: {u['ref']} ({u['source']}) {u['status']} {_blank(u['date'])} {_blank(u['by'])}"
+            console.print(escape(line), soft_wrap=True)
     else:
         scores, grades = matrix(history, "score"), matrix(history, "grade")
         payable, flags = matrix(history, "payable"), matrix(history, "flags")

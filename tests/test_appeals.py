@@ -169,3 +169,23 @@ def test_appeal_rows_are_checked_against_their_incident(tmp_path, change, field,
     assert any(i.field == field and (i.rule == rule or rule == "unknown_reference") for i in found), found
     issue = next(i for i in found if i.field == field)
     assert issue.row == 2 and issue.message_zh and issue.message_en
+
+
+def test_history_records_each_decision_against_its_original_period_and_the_plans(months):
+    from decimal import Decimal
+
+    from pipeline.runs.history import history_view
+
+    root, _ = months
+    view = history_view(root / "out", supplier="S015")
+    rows = view.history.follow_ups.to_dict("records")
+    (decision,) = [r for r in rows if r["kind"] == "appeal"]
+    assert (decision["ref"], decision["source"], decision["original_period"], decision["period"]) == (
+        "SS-2026-002",
+        "INC-2609-006",
+        "2026-09",
+        "2026-10",
+    )
+    assert decision["status"] == "partially_upheld" and Decimal(str(decision["amount"])) == Decimal("2000.00")
+    plans = {(r["period"], r["ref"]): r["status"] for r in rows if r["kind"] == "plan"}
+    assert plans[("2026-10", "ZG-2026-005")] == "done"  # S015's answer to its September warning, closed

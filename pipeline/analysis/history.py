@@ -32,6 +32,7 @@ class History:
     results: pd.DataFrame
     flags: pd.DataFrame
     actions: pd.DataFrame
+    follow_ups: pd.DataFrame | None = None  # appeals decided and improvement plans, month by month
 
     @property
     def suppliers(self) -> pd.DataFrame:
@@ -59,13 +60,20 @@ def build(
     start: str | None = None,
     end: str | None = None,
     supplier: str | None = None,
+    follow_ups: pd.DataFrame | None = None,
 ) -> History:
     """The months in [start, end] (all when not given), for one supplier when given."""
     results, flags, actions = (in_range(f, start, end) for f in (results, flags, actions))
+    if follow_ups is not None:
+        follow_ups = in_range(follow_ups, start, end)
     if supplier is not None:
         results = results[results["supplier_id"] == supplier]
         flags = flags[flags["supplier_id"] == supplier]
         actions = actions[actions["supplier_id"] == supplier]
+        if follow_ups is not None:
+            follow_ups = follow_ups[follow_ups["supplier_id"] == supplier]
+    if follow_ups is not None:
+        follow_ups = follow_ups.sort_values(["supplier_id", "period", "kind", "ref"]).reset_index(drop=True)
     results = results.copy()
     for column in ("score", "payable", "penalties", "rewards"):
         results[column] = results[column].map(_decimal)
@@ -83,7 +91,7 @@ def build(
         "flags", "high_flags", "incidents", "incidents_json",
     ]  # fmt: skip
     ordered = results[keep].sort_values(["supplier_id", "period"]).reset_index(drop=True)
-    return History(periods, ordered, flags.reset_index(drop=True), actions.reset_index(drop=True))
+    return History(periods, ordered, flags.reset_index(drop=True), actions.reset_index(drop=True), follow_ups)
 
 
 def matrix(history: History, value: str) -> pd.DataFrame:

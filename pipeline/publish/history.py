@@ -38,7 +38,7 @@ warnings.filterwarnings("ignore", r"Dialect sqlite\+pysqlite does \*not\* suppor
 metadata = sa.MetaData()
 MONEY = sa.Numeric(18, 2)  # to the fen, exactly (schema revision 0002)
 SCORE = sa.Numeric(9, 2)
-SCHEMA_HEAD = "0003"  # the revision this release writes; older stores are migrated forward
+SCHEMA_HEAD = "0004"  # the revision this release writes; older stores are migrated forward
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 runs = sa.Table(
@@ -123,6 +123,23 @@ receivables = sa.Table(
     sa.Column("supplier_id", sa.String(64), nullable=False),
     sa.Column("currency", sa.String(8), nullable=False),
     sa.Column("amount", MONEY, nullable=False),
+)
+# What became of the findings (revision 0004): the appeals decided in the month, against their
+# incident's original period, and the improvement plans as of the month's last day.
+follow_ups = sa.Table(
+    "follow_ups",
+    metadata,
+    sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.run_id"), nullable=False, index=True),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("supplier_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(40), nullable=False),
+    sa.Column("source", sa.String(40)),
+    sa.Column("original_period", sa.String(16)),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("date", sa.String(10)),
+    sa.Column("by", sa.Text),
+    sa.Column("amount", MONEY),
 )
 # The policy each run used, kept whole (by its sha256), so that a quarterly review or a look at
 # history months later scores as those months were scored, from any folder.
@@ -371,6 +388,7 @@ class HistoryStore:
         action_rows: Iterable[dict[str, Any]],
         document_rows: Iterable[dict[str, Any]],
         receivable_rows: Iterable[dict[str, Any]] = (),
+        follow_up_rows: Iterable[dict[str, Any]] = (),
     ) -> None:
         """Record the run's results and mark earlier completed runs of the period superseded, in one transaction."""
         stamp = _now()
@@ -381,6 +399,7 @@ class HistoryStore:
                 (actions, action_rows),
                 (documents, document_rows),
                 (receivables, receivable_rows),
+                (follow_ups, follow_up_rows),
             ):
                 data = [dict(d, run_id=run_id, period=period) for d in data]
                 if data:
@@ -488,7 +507,7 @@ class HistoryStore:
 
     # --- for analysis: the same current rows as pandas DataFrames (pandas.read_sql) --------
 
-    CURRENT_TABLES = ("results", "flags", "actions", "documents", "receivables")
+    CURRENT_TABLES = ("results", "flags", "actions", "documents", "receivables", "follow_ups")
 
     def current_frame(self, table: str, periods: Sequence[str] | None = None, flow: str = "monthly"):
         """A table's rows of the current (completed, not superseded) run of each period, as a

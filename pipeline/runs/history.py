@@ -71,7 +71,15 @@ def history_view(
             f"(suppliers on record: {', '.join(known[:10]) + more or 'none'})",
             file=store.where(),
         )
-    history = build(results, store.current_frame("flags"), store.current_frame("actions"), start, end, supplier)
+    history = build(
+        results,
+        store.current_frame("flags"),
+        store.current_frame("actions"),
+        start,
+        end,
+        supplier,
+        store.current_frame("follow_ups"),
+    )
     runs = audit(store.runs_frame(), start, end)
     if xlsx is not None:
         scope = " ".join(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pipeline.analysis.costs import CostAnalysis, analyse
 from pipeline.compute.month import MonthResult, PastResult, compute_month
@@ -213,14 +214,9 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
                 }
             )
     for f in result.all_flags():
+        zh, en = text(f.code, f.facts)  # phrased once: a large month has tens of thousands of flags
         flag_rows.append(
-            {
-                "supplier_id": f.supplier_id,
-                "code": f.code,
-                "severity": f.severity,
-                "message_zh": text(f.code, f.facts)[0],
-                "message_en": text(f.code, f.facts)[1],
-            }
+            {"supplier_id": f.supplier_id, "code": f.code, "severity": f.severity, "message_zh": zh, "message_en": en}
         )
     docs = [{"path": w.path, "sha256": w.sha256, "doc_type": w.doc_type, "supplier_id": w.supplier_id} for w in written]
     receivable_rows = [
@@ -229,7 +225,55 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
         for st in sm.settlements
         if st.carried_forward > 0
     ]
-    store.complete_run(run_id, result.period.code, "monthly", rows, flag_rows, action_rows, docs, receivable_rows)
+    store.complete_run(
+        run_id,
+        result.period.code,
+        "monthly",
+        rows,
+        flag_rows,
+        action_rows,
+        docs,
+        receivable_rows,
+        follow_up_rows(result),
+    )
+
+
+def follow_up_rows(result: MonthResult) -> list[dict[str, Any]]:
+    """What became of the findings this month, for the store (an auditor's trail): each appeal
+    decided, against its incident's original period, and each improvement plan as of the month's
+    last day (open, done with who verified it, overdue, or a notice still without one)."""
+    out: list[dict[str, Any]] = []
+    for sm in result.suppliers:
+        for d in sm.appeals:
+            out.append(
+                {
+                    "supplier_id": sm.supplier_id,
+                    "kind": "appeal",
+                    "ref": d.appeal_id,
+                    "source": d.incident["incident_id"],
+                    "original_period": d.original_period,
+                    "status": d.decision,
+                    "date": d.appeal["decided_date"],
+                    "by": d.appeal.get("decided_by"),
+                    "amount": d.reversed,
+                }
+            )
+        for p in sm.follow_up.plans:
+            plan = p.plan or {}
+            out.append(
+                {
+                    "supplier_id": sm.supplier_id,
+                    "kind": "plan",
+                    "ref": plan.get("plan_id") or p.source_doc,
+                    "source": p.source_doc,
+                    "original_period": None,
+                    "status": p.status,
+                    "date": plan.get("closed_date"),
+                    "by": plan.get("verified_by"),
+                    "amount": None,
+                }
+            )
+    return out
 
 
 def rejected_row_count(issues: Sequence[Issue]) -> int:
