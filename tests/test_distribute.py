@@ -286,7 +286,13 @@ def test_each_supplier_receives_exactly_its_own_documents(office, server):
     internal = [m for m in server.delivered if not supplier_of(m.message)]
     assert len(internal) == 1 and sorted(internal[0].rcpt_tos) == sorted(INTERNAL)
     names = set(attachments(internal[0].message))
-    assert names == {f"portfolio_{PERIOD}.docx", f"scoreboard_{PERIOD}.xlsx", f"payments_{PERIOD}.xlsx"}
+    assert names == {
+        f"portfolio_{PERIOD}.docx",
+        f"scoreboard_{PERIOD}.xlsx",
+        f"payments_{PERIOD}.xlsx",
+        f"analytics_{PERIOD}.xlsx",
+        f"dashboard_{PERIOD}.html",
+    }
     assert (
         internal[0].message["Subject"]
         == "【华东智造集团】2026年10月供应商绩效汇总 / Supplier portfolio summary, October 2026"
@@ -562,8 +568,9 @@ def test_oversized_messages_are_zipped_or_split_and_say_so(office, server):
     assert f"已压缩为附件 S006_{PERIOD}.zip" in msg.get_body(("plain",)).get_content()
     assert "attached zipped" in msg.get_body(("plain",)).get_content()
 
-    # a limit between one of S001's documents and both of them: two messages, each under the limit
-    sizes = [_encoded(f["bytes"]) for f in manifest(root) if f["supplier_id"] == "S001"]
+    # a limit between one of S002's documents and both of them: two messages, each under the limit
+    sizes = [_encoded(f["bytes"]) for f in manifest(root) if f["supplier_id"] == "S002"]
+    assert len(sizes) == 2  # its review report and statement
     limit = int((max(sizes) + sum(sizes)) / 2) + 4000
     set_distribution(office / "inputs", max_message_mb=limit / mib)
     report = distribute(office)
@@ -571,7 +578,7 @@ def test_oversized_messages_are_zipped_or_split_and_say_so(office, server):
     for m in server.delivered:
         by.setdefault(supplier_of(m.message), []).append(m)
         assert len(m.content) <= limit
-    for sid in ("S001", "S006"):
+    for sid in ("S002", "S006"):
         assert not [o for o in report.outcomes if o.group == sid and o.status != "sent"]
         parts = sorted(by[sid], key=lambda m: m.message["Subject"])
         assert len(parts) == 2 and [m.message["Subject"][-5:] for m in parts] == ["(1/2)", "(2/2)"]

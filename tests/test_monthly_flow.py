@@ -70,7 +70,7 @@ def test_inputs_are_left_as_they_were(flow_run):
 def test_every_document_is_bilingual_and_has_no_template_code_left(flow_run):
     _, base, _ = flow_run
     docs = sorted((base / "outputs" / PERIOD).rglob("*.docx"))
-    assert len(docs) == 37
+    assert len(docs) == 40
     for path in docs:
         text = docx_text(path)
         assert re.search(r"[\u4e00-\u9fff]{4}", text), path.name
@@ -159,6 +159,9 @@ def test_manifest_lists_every_file_with_its_hash(flow_run):
             "termination_notice",
             "exit_review",
             "commendation_letter",
+            "appeal_decision",
+            "analytics_workbook",
+            "dashboard",
         }
         if entry["doc_type"] in {"review_report", "settlement_statement"}:
             assert rel.split("/")[-1].startswith(entry["supplier_id"] + "_")

@@ -278,7 +278,7 @@ def test_columns_a_user_adds_are_read_past_and_named(sample_inputs, tmp_path):
     items.cell(row=2, column=items.max_column, value="夜班")
     wb.save(book)
     summary = run_month(sample_inputs, tmp_path / "out", period="2026-10")
-    assert summary.exit_code == 0 and summary.documents == 37  # nothing dropped for an extra column
+    assert summary.exit_code == 0 and summary.documents == 40  # nothing dropped for an extra column
     assert summary.ignored_columns == (("contracts.xlsx", "items", ("备注",)),)
 
 

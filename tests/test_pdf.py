@@ -70,7 +70,7 @@ def test_run_pdf_leaves_a_pdf_beside_every_document_with_cjk_fonts_embedded(mont
     root = month.outputs
     entries = {f["path"]: f for f in files(root)}
     docs = [f for f in entries.values() if f["path"].endswith(".docx")]
-    assert len(docs) == 37 and month.pdfs == 37
+    assert len(docs) == 40 and month.pdfs == 40
     for doc in docs:
         pdf = entries[pdf_path(doc["path"])]  # pdf/settlements/S001_settlement_2026-10.pdf for settlements/…
         assert pdf["doc_type"] == doc["doc_type"] + "_pdf" and pdf["supplier_id"] == doc["supplier_id"]
@@ -104,7 +104,7 @@ def test_a_rerun_keeps_the_pdfs_of_unchanged_documents_byte_for_byte(month, tmp_
     before = {f["path"]: f["sha256"] for f in files(office / "outputs" / "2026-10") if f["path"].startswith("pdf/")}
     summary = run_month(office / "inputs", office / "outputs", period="2026-10")  # without --pdf
     after = {f["path"]: f["sha256"] for f in files(summary.outputs) if f["path"].startswith("pdf/")}
-    assert after == before and summary.pdfs == 37
+    assert after == before and summary.pdfs == 40
     for path, sha in after.items():
         assert hashlib.sha256((summary.outputs / path).read_bytes()).hexdigest() == sha
 
@@ -220,6 +220,8 @@ def test_distribution_sends_pdfs_by_default_converting_those_the_run_did_not_mak
         (root / "outbox" / "_internal_2026-10.eml").read_bytes(), policy=email.policy.default
     )
     assert sorted(p.get_filename() for p in internal.iter_attachments()) == [
+        "analytics_2026-10.xlsx",
+        "dashboard_2026-10.html",
         "payments_2026-10.xlsx",
         "portfolio_2026-10.docx",
         "scoreboard_2026-10.xlsx",
@@ -243,6 +245,8 @@ def test_suppliers_can_receive_both_formats_when_the_policy_says_so(month, tmp_p
         (office / "outputs/2026-10/outbox/S001_2026-10.eml").read_bytes(), policy=email.policy.default
     )
     assert sorted(p.get_filename() for p in msg.iter_attachments()) == [
+        "S001_appeal_decision_2026-10.docx",
+        "S001_appeal_decision_2026-10.pdf",
         "S001_review_2026-10.docx",
         "S001_review_2026-10.pdf",
         "S001_settlement_2026-10.docx",

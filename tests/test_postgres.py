@@ -20,7 +20,7 @@ from conftest import SAMPLE_INPUTS
 from postgres_server import postgres  # noqa: F401  (the session's server)
 
 from pipeline.errors import PeriodBusy
-from pipeline.publish.history import HistoryStore
+from pipeline.publish.history import SCHEMA_HEAD, HistoryStore
 from pipeline.publish.locking import period_lock
 from pipeline.settings import Settings
 
@@ -60,7 +60,7 @@ def test_months_a_rerun_a_review_and_history_on_each_backend(store_url, tmp_path
     assert runs[1]["superseded_by"] == runs[2]["run_id"] and runs[2]["superseded_by"] is None
     october = {r.supplier_id: r for r in store.current_results(["2026-10"])}
     assert len(october) == 15 and (october["S003"].score, october["S003"].grade) == (Decimal("46.56"), "D")
-    assert october["S002"].payable == Decimal("84867.48")
+    assert october["S002"].payable == Decimal("84885.13")  # the sample's attendance, settled
 
     review = run_review(out, "2026-Q4", settings=settings)
     assert (review.outputs / "manifest.json").is_file() and review.months_recorded == 1
@@ -174,7 +174,7 @@ def test_a_store_written_by_the_previous_release_is_migrated_and_still_works(tmp
     before.close()
 
     store = HistoryStore.for_outputs(out)
-    assert (store.schema_from, store.schema) == ("0000", "0003")
+    assert (store.schema_from, store.schema) == ("0000", SCHEMA_HEAD)
     after = sqlite3.connect(out / "history.sqlite")
     kinds = after.execute("SELECT typeof(score), typeof(payable) FROM results LIMIT 1").fetchone()
     assert "text" not in kinds, kinds  # numbers now (SQLite's NUMERIC keeps 197125.00 as an integer)
@@ -207,7 +207,7 @@ def test_an_older_store_is_refused_unchanged_when_migration_is_turned_off(tmp_pa
         HistoryStore.for_outputs(out, None, settings.history_migrate)
     assert (
         "0000" in str(refused.value)
-        and "0003" in str(refused.value)
+        and SCHEMA_HEAD in str(refused.value)
         and "VENDORFLOW_HISTORY_MIGRATE" in str(refused.value)
     )
     assert (out / "history.sqlite").read_bytes() == data  # nothing changed
@@ -247,9 +247,9 @@ def test_a_failed_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
 
 def test_a_new_store_starts_at_this_releases_schema_on_each_backend(store_url, tmp_path):
     store = HistoryStore.for_outputs(tmp_path, store_url)
-    assert (store.schema_from, store.schema) == (None, "0003")
+    assert (store.schema_from, store.schema) == (None, SCHEMA_HEAD)
     again = HistoryStore.for_outputs(tmp_path, store_url)
-    assert (again.schema_from, again.schema) == ("0003", "0003")
+    assert (again.schema_from, again.schema) == (SCHEMA_HEAD, SCHEMA_HEAD)
 
 
 def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_converted(postgres):  # noqa: F811
@@ -280,7 +280,7 @@ def test_a_postgresql_store_at_the_baseline_is_migrated_with_its_text_figures_co
         )
     engine.dispose()
     store = HistoryStore.for_outputs(Path("unused"), url)
-    assert (store.schema_from, store.schema) == ("0001", "0003")
+    assert (store.schema_from, store.schema) == ("0001", SCHEMA_HEAD)
     (s003,) = store.current_results(["2026-10"])
     assert (s003.score, s003.penalties, s003.rewards, s003.payable) == (
         Decimal("46.56"),
@@ -320,7 +320,7 @@ def test_a_store_at_0002_gains_the_settled_amounts_empty_on_each_backend(store_u
         )
     engine.dispose()
     store = HistoryStore.for_outputs(tmp_path, store_url)
-    assert (store.schema_from, store.schema) == ("0002", "0003")
+    assert (store.schema_from, store.schema) == ("0002", SCHEMA_HEAD)
     frame = store.current_frame("results")
     assert list(frame["payable"]) == [Decimal("544500.00")]
     assert frame[["base", "tax_exclusive", "vat"]].isna().all().all()

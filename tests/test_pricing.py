@@ -150,3 +150,14 @@ def test_a_dispatch_agreement_charges_no_incident_damages_and_caps_at_its_manage
     # an outsourcing contract is charged for the same incident as the policy says
     o = settle("S1", [outsourcing()], ITEMS, [late], None, POLICY, OCT, work_volume=[volume()])
     assert [l.ref for l in o.lines if l.kind == "penalty"] == ["I1"] and not o.uncharged
+
+
+def test_a_policy_the_store_kept_for_months_already_settled_is_still_read():
+    from pipeline.config.policy import PolicyFile
+
+    text = (SAMPLE_INPUTS / "policy.yaml").read_text(encoding="utf-8")
+    old = text.replace(
+        "settle_on_attendance: [labor_dispatch]", "settle_on_attendance: [labor_outsourcing, labor_dispatch]"
+    )
+    kept = PolicyFile.from_text(old, "policy.yaml", "0" * 64).policy  # a review scores those months as they were
+    assert kept.workforce.settle_on_attendance == ("labor_outsourcing", "labor_dispatch")

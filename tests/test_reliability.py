@@ -219,9 +219,9 @@ def test_a_second_run_of_the_same_period_is_refused_while_the_first_holds_it(sam
 def test_rerun_renders_only_what_changed(sample_inputs, tmp_path):
     out = tmp_path / "out"
     first = run_month(sample_inputs, out)
-    assert first.rendered == first.documents == 37
+    assert first.rendered == first.documents == 40
     second = run_month(sample_inputs, out)
-    assert second.rendered == 0 and second.documents == 37
+    assert second.rendered == 0 and second.documents == 40
     path = sample_inputs / "evaluations_2026-10.xlsx"
     wb = load_workbook(path)
     ws = wb.worksheets[0]
@@ -262,14 +262,14 @@ def test_killed_mid_render_leaves_no_half_document_and_a_rerun_completes(tmp_pat
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     root = out / "2026-10"
-    assert 4 <= len(list(root.rglob("*.docx"))) < 37
+    assert 4 <= len(list(root.rglob("*.docx"))) < 40
     assert not (root / "manifest.json").exists()  # no manifest describes an incomplete set
     _all_docx_open(root)  # every visible document is whole
     summary = run_month(sample_inputs, out)
-    assert summary.documents == 37
+    assert summary.documents == 40
     assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    assert len([f for f in manifest["files"] if f["path"].endswith(".docx")]) == 37
+    assert len([f for f in manifest["files"] if f["path"].endswith(".docx")]) == 40
     _all_docx_open(root)
 
 
@@ -311,7 +311,7 @@ def test_full_disk_is_reported_clearly_and_nothing_half_written_stays(sample_inp
     assert len(list(root.rglob("*.docx"))) == 5 and not (root / "manifest.json").exists()
     _all_docx_open(root)
     monkeypatch.setattr(publish.os, "fdopen", real_fdopen)
-    assert run_month(sample_inputs, out).documents == 37
+    assert run_month(sample_inputs, out).documents == 40
 
 
 def test_published_files_are_readable_as_the_umask_allows(sample_inputs, tmp_path):

@@ -44,7 +44,7 @@ def test_the_monthly_run_is_the_declared_sequence_of_stages(sample_inputs, tmp_p
     runner = Recording()
     summary = monthly(runner, Settings(), sample_inputs, tmp_path / "out", "2026-10")
     assert runner.stages == MONTHLY_STAGES
-    assert summary.documents == 37 and summary.exit_code == 0
+    assert summary.documents == 40 and summary.exit_code == 0
 
 
 def test_the_flow_runs_the_same_stages_as_task_runs(sample_inputs, tmp_path, prefect_harness):
@@ -54,7 +54,7 @@ def test_the_flow_runs_the_same_stages_as_task_runs(sample_inputs, tmp_path, pre
     from pipeline.orchestration.flows import monthly_flow
 
     state = monthly_flow(inputs=str(sample_inputs), outputs=str(tmp_path / "out"), period="2026-10", return_state=True)
-    assert state.is_completed() and state.result().documents == 37
+    assert state.is_completed() and state.result().documents == 40
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))

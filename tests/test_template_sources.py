@@ -40,6 +40,7 @@ BUILDERS = {
         "termination_notice.docx",
         "commendation_letter.docx",
         "exit_review.docx",
+        "appeal_decision.docx",
         "periodic_review.docx",
         "periodic_portfolio.docx",
     ],

@@ -14,7 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pipeline.compute.followup import FollowUp
+from pipeline.compute.followup import (  # noqa: F401  (notice_no, add_working_days: re-exported)
+    NOTICE_PREFIX,
+    FollowUp,
+    add_working_days,
+    notice_no,
+)
 from pipeline.compute.risk import low_grades
 from pipeline.compute.trend import Point, run_of
 from pipeline.config.policy import ActionRule, NoticeCalendar, Policy
@@ -27,21 +32,10 @@ ACTION_LABELS = {
     "termination_notice": ("解除合同通知书", "Contract termination notice"),
     "exit_review": ("退出评审表", "Exit review"),
 }
-NOTICE_PREFIX = {
-    "commendation_letter": "CL",
-    "warning_letter": "WL",
-    "improvement_notice": "IN",
-    "termination_notice": "TN",
-    "exit_review": "ER",
-}
 # how far a notice goes: a later notice never falls below an earlier one within the window
 LADDER = {"warning_letter": 1, "improvement_notice": 2, "exit_review": 3, "termination_notice": 4}
 ZH_ONLY = "(description in Chinese only)"
 STATUS_RANK = {"approved": 0, "candidate": 0, "probation": 1, "suspended": 2, "exited": 3}
-
-
-def notice_no(action: str, period: Period, supplier_id: str) -> str:
-    return f"{NOTICE_PREFIX[action]}-{period.code}-{supplier_id}"
 
 
 @dataclass(frozen=True)
@@ -58,18 +52,6 @@ class PastNotice:
 
     period: Period
     action: str
-
-
-def add_working_days(start: dt.date, n: int, calendar: NoticeCalendar = NoticeCalendar()) -> dt.date:
-    """The n-th working day after `start` (Monday to Friday, less the policy's public holidays, plus
-    its make-up working days)."""
-    day, left = start, n
-    while left > 0:
-        day += dt.timedelta(days=1)
-        iso = day.isoformat()
-        if iso in calendar.workdays or (day.weekday() < 5 and iso not in calendar.holidays):
-            left -= 1
-    return day
 
 
 def plan_deadline(issued: dt.date, remedy: Remedy, calendar: NoticeCalendar) -> dt.date:

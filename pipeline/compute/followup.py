@@ -27,6 +27,32 @@ from pipeline.compute.risk import Flag
 from pipeline.config.policy import NoticeCalendar, Policy, SurveyRule
 from pipeline.periods import Period
 
+# a notice's document number: WL-2026-10-S005 (the plans register cites it in source_doc)
+NOTICE_PREFIX = {
+    "commendation_letter": "CL",
+    "warning_letter": "WL",
+    "improvement_notice": "IN",
+    "termination_notice": "TN",
+    "exit_review": "ER",
+}
+
+
+def notice_no(action: str, period: Period, supplier_id: str) -> str:
+    return f"{NOTICE_PREFIX[action]}-{period.code}-{supplier_id}"
+
+
+def add_working_days(start: dt.date, n: int, calendar: NoticeCalendar = NoticeCalendar()) -> dt.date:
+    """The n-th working day after `start` (Monday to Friday, less the policy's public holidays, plus
+    its make-up working days)."""
+    day, left = start, n
+    while left > 0:
+        day += dt.timedelta(days=1)
+        iso = day.isoformat()
+        if iso in calendar.workdays or (day.weekday() < 5 and iso not in calendar.holidays):
+            left -= 1
+    return day
+
+
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
 RATINGS = (5, 4, 3, 2, 1)
@@ -315,8 +341,6 @@ class FollowUpInputs:
         self, sid: str, notices: Sequence[tuple[Period, str]], deadline_of, until: Period
     ) -> list[Expectation]:
         """`notices`: (period, action) of the supplier's notices; `deadline_of(issued)`: the plan deadline."""
-        from pipeline.compute.consequences import notice_no  # (consequences imports this module)
-
         out = [
             Expectation(notice_no(action, p, sid), sid, p.end, deadline_of(p.end), action)
             for p, action in notices
@@ -333,6 +357,4 @@ class FollowUpInputs:
 
 
 def deadline_function(working_days: int, calendar: NoticeCalendar):
-    from pipeline.compute.consequences import add_working_days
-
     return lambda issued: add_working_days(issued, working_days, calendar)

@@ -204,16 +204,21 @@ class PolicyFile:
     sha256: str
     document: YamlDocument | None = None  # where each value was written, for errors
     text: str = ""  # the file as written (the history store keeps it with each run)
+    # a policy the store kept for months already settled: read to score and review them as they
+    # were, so the rules that only guard a new settlement (settle_on_attendance) are not applied
+    recorded: bool = False
 
     @classmethod
     def from_text(cls, text: str, source: str, sha256: str) -> PolicyFile:
         """A policy the history store kept (its sha256 is the original file's)."""
         document = parse_yaml(text.encode("utf-8"), source)
-        return cls(document.data, source, sha256, document, text)
+        return cls(document.data, source, sha256, document, text, recorded=True)
 
     @cached_property
     def policy(self) -> Policy:
-        return policy_from_dict(self.data, source=self.source, sha256=self.sha256, document=self.document)
+        return policy_from_dict(
+            self.data, source=self.source, sha256=self.sha256, document=self.document, settles=not self.recorded
+        )
 
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.data.get(name) if isinstance(self.data, Mapping) else None
@@ -242,7 +247,12 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def policy_from_dict(
-    data: Any, *, source: str = "policy.yaml", sha256: str = "", document: YamlDocument | None = None
+    data: Any,
+    *,
+    source: str = "policy.yaml",
+    sha256: str = "",
+    document: YamlDocument | None = None,
+    settles: bool = True,
 ) -> Policy:
     validator = Draft202012Validator(load_schema("policy"))
     errors = list(validator.iter_errors(data))
@@ -329,7 +339,7 @@ def policy_from_dict(
         sha256=sha256,
         source=source,
     )
-    problems = coherence_problems(policy)
+    problems = coherence_problems(policy) + (settlement_problems(policy) if settles else [])
     if problems:
         raise ConfigError("评分规则前后矛盾", "the policy is inconsistent", file=source, details=problems)
     return policy
@@ -374,6 +384,22 @@ def _workforce(raw: dict) -> WorkforceRule:
     )
 
 
+def settlement_problems(policy: Policy) -> list[str]:
+    """Rules that guard a month about to be settled (a policy the store kept for months already
+    settled is read without them)."""
+    problems = []
+    for ctype in policy.workforce.settle_on_attendance:
+        if ctype != "labor_dispatch":
+            problems.append(
+                f"workforce.settle_on_attendance 不能包含 {ctype}：按出勤天数、加班计酬只适用于劳务派遣；劳务外包和外包服务"
+                "按工作成果（固定费用或验收工作量）结算，按人头和考勤结算会被认定为“假外包、真派遣”（劳动合同法第九十二条）"
+                f" / workforce.settle_on_attendance cannot list {ctype}: pay by days worked and overtime belongs to labour "
+                "dispatch only; outsourcing is settled on results (a fixed fee or the accepted work volume), and paying it "
+                "by headcount and attendance is what gets it treated as disguised dispatch (Labour Contract Law §92)"
+            )
+    return problems
+
+
 def coherence_problems(policy: Policy) -> list[str]:
     """Rules a schema cannot express: sums, orderings, references between sections."""
     problems: list[str] = []
@@ -406,15 +432,6 @@ def coherence_problems(policy: Policy) -> list[str]:
             f"最低评级下限为{policy.grades[-1].min}，0分至该分数之间无评级 / the lowest band starts at "
             f"{policy.grades[-1].min}, leaving scores below it without a grade (it must start at 0)"
         )
-    for ctype in policy.workforce.settle_on_attendance:
-        if ctype != "labor_dispatch":
-            problems.append(
-                f"workforce.settle_on_attendance 不能包含 {ctype}：按出勤天数、加班计酬只适用于劳务派遣；劳务外包和外包服务"
-                "按工作成果（固定费用或验收工作量）结算，按人头和考勤结算会被认定为“假外包、真派遣”（劳动合同法第九十二条）"
-                f" / workforce.settle_on_attendance cannot list {ctype}: pay by days worked and overtime belongs to labour "
-                "dispatch only; outsourcing is settled on results (a fixed fee or the accepted work volume), and paying it "
-                "by headcount and attendance is what gets it treated as disguised dispatch (Labour Contract Law §92)"
-            )
     for rule in policy.actions:
         for key in ("grade", "grade_run"):
             wanted = rule.when.get(key)

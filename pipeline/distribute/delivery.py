@@ -41,9 +41,18 @@ SUPPLIER_DOC_TYPES = (
     "commendation_letter",
     "appeal_decision",
 )
-INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard", "payments")
+INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard", "payments", "analytics_workbook", "dashboard")
 NEVER_TO_SUPPLIERS = frozenset(
-    {"exit_review", "portfolio_summary", "scoreboard", "payments", "validation_report", "manifest"}
+    {
+        "exit_review",
+        "portfolio_summary",
+        "scoreboard",
+        "payments",
+        "analytics_workbook",
+        "dashboard",
+        "validation_report",
+        "manifest",
+    }
 )
 ACTION_NOTICES = ("warning_letter", "improvement_notice", "termination_notice")  # the supplier must act on these
 DOC_TITLES = {
@@ -52,6 +61,8 @@ DOC_TITLES = {
     "portfolio_summary": ("供应商月度绩效汇总", "Supplier portfolio summary"),
     "scoreboard": ("评分总表", "Scoreboard"),
     "payments": ("付款汇总表", "Payments workbook"),
+    "analytics_workbook": ("成本分析与预测表", "Cost analysis and forecast workbook"),
+    "dashboard": ("供应商管理看板", "Vendor dashboard"),
     "appeal_decision": ("申诉处理结果通知书", "Appeal decision"),
     **ACTION_LABELS,
 }
