@@ -1615,7 +1615,7 @@ def annex1_dispatch(doc):
     bt.heading(doc, "一、派遣岗位", "Dispatched Posts", level=2)
     t = bt.Table(
         doc,
-        [1.0, 4.0, 2.2, 1.6, 5.2, 3.0],
+        [1.0, 3.8, 2.2, 2.2, 4.8, 3.0],
         aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT],
         header=[
             ("序号", "No."),
