@@ -3,7 +3,7 @@
 
     python bench/workforce.py [--workers 10000,100000] [--suppliers 20,100]
 
-Builds the month in memory from the sample: its labour-outsourcing supplier S001 (contract,
+Builds the month in memory from the sample: its labour-dispatch agency S002 (contract,
 service items, evaluation) cloned into --suppliers suppliers, and --workers workers spread over
 them, each on site all month with a row of attendance. Then times `compute_month` (scores,
 attendance settlements, workforce checks, risk) on each size and prints them side by side with
@@ -41,10 +41,10 @@ def sample_records():
 
 
 def scaled(records, workers: int, suppliers: int) -> dict:
-    """S001's month cloned into `suppliers` suppliers sharing `workers` workers."""
+    """S002's month cloned into `suppliers` suppliers sharing `workers` workers."""
     from pipeline.identifiers import id_check_char
 
-    sid = "S001"
+    sid = "S002"  # a dispatch agency: only labour dispatch is settled on attendance
     supplier = next(s for s in records["suppliers"] if s["supplier_id"] == sid)
     contract = next(c for c in records["contracts"] if c["supplier_id"] == sid)
     items = [i for i in records["contract_items"] if i["contract_no"] == contract["contract_no"]]

@@ -287,19 +287,29 @@ def compute_month(
     months = [(e, True) for e in evaluations] + [
         ({"supplier_id": sid, "period": period.code}, False) for sid in in_force
     ]
+    # indexed once by supplier and contract: a scan of every record per supplier grows with
+    # suppliers x records (issue 23); the order within each supplier is the records' order
+    incidents_of: dict[str, list] = {}
+    for i in records["incidents"]:
+        if i["incident_id"] not in struck and period.contains(dt.date.fromisoformat(i["date"])):
+            incidents_of.setdefault(i["supplier_id"], []).append(i)
+    contracts_of: dict[str, list] = {}
+    for c in records["contracts"]:
+        contracts_of.setdefault(c["supplier_id"], []).append(c)
+    holders: dict[str, set] = {}
+    for c in records["contracts"]:
+        holders.setdefault(c["contract_no"], set()).add(c["supplier_id"])
+    items_of: dict[str, list] = {}
+    for i in records["contract_items"]:
+        for holder in holders.get(i["contract_no"], ()):
+            items_of.setdefault(holder, []).append(i)
     for evaluation, was_evaluated in sorted(months, key=lambda pair: pair[0]["supplier_id"]):
         sid = evaluation["supplier_id"]
         card = score_evaluation(evaluation, policy)
-        incidents = tuple(
-            i
-            for i in records["incidents"]
-            if i["supplier_id"] == sid
-            and period.contains(dt.date.fromisoformat(i["date"]))
-            and i["incident_id"] not in struck
-        )
-        contracts = tuple(c for c in records["contracts"] if c["supplier_id"] == sid)
+        incidents = tuple(incidents_of.get(sid, ()))
+        contracts = tuple(contracts_of.get(sid, ()))
         contract_nos = {c["contract_no"] for c in contracts}
-        items = [i for i in records["contract_items"] if i["contract_no"] in contract_nos]
+        items = list(items_of.get(sid, ()))
         decided = decisions_in(
             appeals,
             incident_by_id,
