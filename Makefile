@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-run
 TESTED := $(VENV)/.installed-test
 SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
+# pytest workers (pytest-xdist): both cores by default; TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-analytics clean
 
@@ -29,7 +31,7 @@ run: $(STAMP)
 test: $(TESTED)
 	$(BIN)/ruff check pipeline tests bench tools
 	$(BIN)/ruff format --check pipeline tests bench tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: bench-render bench-monthly bench-pdf bench-workforce bench-analytics
 

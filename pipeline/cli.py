@@ -627,6 +627,8 @@ def cmd_history(args: argparse.Namespace) -> int:
                     f"申诉 Appeal {u['period']}: {u['ref']} ({u['source']}, {u['original_period']}) {u['status']} "
                     f"{_blank(u['date'])} {_blank(u['by'])} — 退还 reversed {_figure(_amount(u['amount']), 'money')}"
                 )
+            elif u["kind"] == "inspection":
+                line = f"检查 Inspection {u['period']}: {u['ref']} {u['status']} {_blank(u['date'])} {_blank(u['by'])}"
             else:
                 line = f"整改 Plan {u['period']}: {u['ref']} ({u['source']}) {u['status']} {_blank(u['date'])} {_blank(u['by'])}"
             console.print(escape(line), soft_wrap=True)

@@ -54,7 +54,7 @@ def with_pictures(value, picture: Image):
 
 def test_every_shipped_template_has_a_shape_and_a_fixture():
     shipped = {p.name for p in TEMPLATES.glob("*.docx")}
-    assert len(shipped) == 15 and set(SHAPES) == shipped
+    assert len(shipped) == 16 and set(SHAPES) == shipped
     assert {f"{p.stem}.docx" for p in FIXTURES.glob("*.json")} == shipped
     assert all(shape.__name__.endswith("Context") and shape.__doc__ for shape in SHAPES.values())
 

@@ -125,8 +125,8 @@ def test_a_flag_reads_the_same_in_both_languages_as_before():
         ),
     ]
     assert joined(reasons) == (
-        "本期评级D（不合格）。；I-1 安全事件（严重）",
-        "Grade D (Unsatisfactory) this period.; I-1 security breach (critical)",
+        "本期评级D（不合格）；I-1 安全事件（严重）",  # a sentence's full stop gives way to the separator
+        "Grade D (Unsatisfactory) this period; I-1 security breach (critical)",
     )
 
 

@@ -68,7 +68,7 @@ def generated(tmp_path_factory) -> dict[str, Path]:
 
 def test_every_shipped_template_is_valid_for_word():
     templates = sorted((ROOT / "contract_templates").glob("*.docx"))
-    assert len(templates) == 15
+    assert len(templates) == 16
     found = ooxml.validate(templates)
     assert {p.name: [str(e) for e in errors] for p, errors in found.items() if errors} == {}
 
@@ -85,6 +85,7 @@ def test_one_document_of_every_type_and_every_workbook_is_valid(generated):
         "portfolio_summary.docx",
         "periodic_review.docx",
         "periodic_portfolio.docx",
+        "meeting_brief.docx",
         "selection_report.docx",
         "contract.docx",
         "scoreboard.xlsx",

@@ -24,6 +24,7 @@ TEMPLATES = [
     "exit_review",
     "periodic_review",
     "periodic_portfolio",
+    "supplier_meeting",
 ]
 
 

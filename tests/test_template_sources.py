@@ -43,6 +43,7 @@ BUILDERS = {
         "appeal_decision.docx",
         "periodic_review.docx",
         "periodic_portfolio.docx",
+        "supplier_meeting.docx",
     ],
     "build_selection_template": ["selection_report.docx"],
 }

@@ -32,7 +32,7 @@ class History:
     results: pd.DataFrame
     flags: pd.DataFrame
     actions: pd.DataFrame
-    follow_ups: pd.DataFrame | None = None  # appeals decided and improvement plans, month by month
+    follow_ups: pd.DataFrame | None = None  # appeals decided, improvement plans and inspections, month by month
 
     @property
     def suppliers(self) -> pd.DataFrame:

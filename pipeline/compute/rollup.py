@@ -40,6 +40,14 @@ class ReviewPeriod:
             f"(e.g. 2026-Q3) or YYYY (e.g. 2026), got {text!r}"
         )
 
+    def previous(self) -> ReviewPeriod:
+        """The quarter (or year) before this one."""
+        if self.kind == "quarterly":
+            first = self.months[0]
+            year, q = (first.year - 1, 4) if first.month == 1 else (first.year, (first.month - 1) // 3)
+            return ReviewPeriod.parse(f"{year}-Q{q}")
+        return ReviewPeriod.parse(str(self.months[0].year - 1))
+
 
 @dataclass(frozen=True)
 class SupplierRollup:

@@ -176,6 +176,7 @@ class Policy:
     workforce: WorkforceRule = WorkforceRule()
     budgets: Budgets = Budgets()
     surveys: SurveyRule = SurveyRule()
+    meeting_briefs: str = "none"  # none | all | with_items: 供应商沟通会议纪要 with the quarterly review
     sha256: str = ""
     source: str = ""
 
@@ -336,6 +337,7 @@ def policy_from_dict(
             {k: _dec(v) for k, v in data.get("budgets", {}).get("monthly", {}).items()},
             data.get("budgets", {}).get("basis", "payable"),
         ),
+        meeting_briefs=str(data.get("review", {}).get("meeting_briefs", "none")),
         sha256=sha256,
         source=source,
     )

@@ -102,7 +102,12 @@ codes.set_renderer(lambda code, facts: text(code, facts))  # the core's compatib
 def joined(items: Any, cat: Catalogue | None = None) -> tuple[str, str]:
     """Several coded facts (objects with .code and .facts) as one text per language: "；" / "; "."""
     texts = [text(i.code, i.facts, cat) for i in items]
-    return "；".join(z for z, _ in texts), "; ".join(e for _, e in texts)
+    if len(texts) == 1:
+        return texts[0]
+    # each sentence's own full stop gives way to the separator ("。；" and ".;" read as typos)
+    zh = "；".join(z.rstrip("。；") for z, _ in texts[:-1]) + "；" + texts[-1][0]
+    en = "; ".join(e.rstrip(".; ") for _, e in texts[:-1]) + "; " + texts[-1][1]
+    return zh, en
 
 
 RULE_KINDS = (("risk", "Risk early warning (风险预警)"), ("workforce", "Workforce checks (用工合规)"))

@@ -1257,6 +1257,86 @@ class PeriodicPortfolioContext(TypedDict):
     chart: Image | str  # "" when no supplier was rated
 
 
+class MeetingSupplier(TypedDict):
+    id: str
+    name_zh: str
+    name_en: str
+    category_zh: str
+    category_en: str
+
+
+class MeetingMonthRow(TypedDict):
+    period_zh: str
+    period_en: str
+    score: str
+    grade: str
+    note_zh: str  # "无记录" for a month without a record, else ""
+    note_en: str
+
+
+class MeetingScores(TypedDict):
+    months: list[MeetingMonthRow]
+    average: str
+    grade: str
+    grade_zh: str
+    grade_en: str
+    previous: str  # the previous quarter's average, or "—"
+    change_zh: str  # 上升3.20分 / 下降… / 持平, or "—"
+    change_en: str
+    penalties: str
+    rewards: str
+    payable: str
+
+
+class MeetingAppealRow(TypedDict):
+    appeal_id: str
+    incident_id: str
+    original_period_zh: str
+    original_period_en: str
+    grounds_zh: str
+    grounds_en: str
+    decision_zh: str
+    decision_en: str
+    decided_zh: str
+    decided_en: str
+    reason_zh: str
+    reason_en: str
+    reversed: str
+
+
+class MeetingNoticeRow(TypedDict):
+    no: str
+    period_zh: str
+    period_en: str
+    kind_zh: str
+    kind_en: str
+    reason_zh: str
+    reason_en: str
+
+
+class AgendaItem(TypedDict):
+    no: str
+    zh: str
+    en: str
+
+
+class SupplierMeetingContext(TypedDict):
+    """supplier_meeting.docx (供应商沟通会议纪要), filled by `documents.meeting.meeting_brief_context`."""
+
+    org: Org
+    review: ReviewPeriodBlock
+    doc: Doc
+    supplier: MeetingSupplier
+    scores: MeetingScores
+    weak_kpis: list[PeriodicKpiRow]
+    open_plans: list[PlanRow]
+    closed_plans: list[PlanRow]
+    appeals: list[MeetingAppealRow]
+    inspections: list[InspectionRow]
+    notices: list[MeetingNoticeRow]
+    agenda: list[AgendaItem]
+
+
 # --------------------------------------------------------------------------- selection
 
 
@@ -1438,6 +1518,7 @@ SHAPES: dict[str, type] = {
     "contract_labor_dispatch.docx": ContractLaborDispatchContext,
     "periodic_review.docx": PeriodicReviewContext,
     "periodic_portfolio.docx": PeriodicPortfolioContext,
+    "supplier_meeting.docx": SupplierMeetingContext,
     "selection_report.docx": SelectionReportContext,
 }
 

@@ -38,7 +38,7 @@ warnings.filterwarnings("ignore", r"Dialect sqlite\+pysqlite does \*not\* suppor
 metadata = sa.MetaData()
 MONEY = sa.Numeric(18, 2)  # to the fen, exactly (schema revision 0002)
 SCORE = sa.Numeric(9, 2)
-SCHEMA_HEAD = "0004"  # the revision this release writes; older stores are migrated forward
+SCHEMA_HEAD = "0005"  # the revision this release writes; older stores are migrated forward
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 runs = sa.Table(
@@ -125,7 +125,8 @@ receivables = sa.Table(
     sa.Column("amount", MONEY, nullable=False),
 )
 # What became of the findings (revision 0004): the appeals decided in the month, against their
-# incident's original period, and the improvement plans as of the month's last day.
+# incident's original period, the improvement plans as of the month's last day and (revision
+# 0005) the month's site inspections.
 follow_ups = sa.Table(
     "follow_ups",
     metadata,
@@ -140,6 +141,9 @@ follow_ups = sa.Table(
     sa.Column("date", sa.String(10)),
     sa.Column("by", sa.Text),
     sa.Column("amount", MONEY),
+    # revision 0005: the facts behind the status (a plan's issue and measures, an appeal's grounds
+    # and reasons, an inspection's findings), as JSON; NULL in rows written before
+    sa.Column("detail_json", sa.Text),
 )
 # The policy each run used, kept whole (by its sha256), so that a quarterly review or a look at
 # history months later scores as those months were scored, from any folder.
@@ -490,6 +494,15 @@ class HistoryStore:
 
     def current_actions(self, periods: Sequence[str]) -> list[dict[str, Any]]:
         return self._current(actions, periods)
+
+    def current_follow_ups(self, periods: Sequence[str]) -> list[dict[str, Any]]:
+        """The appeals, plans and inspections the current run of each period recorded, by period,
+        with `detail` (the facts behind the status; {} in rows written before revision 0005)."""
+        rows = self._current(follow_ups, periods)
+        for r in rows:
+            r["detail"] = json.loads(r.pop("detail_json") or "{}")
+            r["amount"] = _dec(r["amount"]) if r["amount"] is not None else None
+        return sorted(rows, key=lambda r: (r["period"], r["supplier_id"], r["kind"], r["ref"]))
 
     def _current(self, table: sa.Table, periods: Sequence[str]) -> list[dict[str, Any]]:
         query = (

@@ -238,10 +238,25 @@ def record_stage(store: HistoryStore, run_id: str, result: MonthResult, written:
     )
 
 
+def _detail(record: Mapping[str, Any] | None, fields: Sequence[str], **extra: Any) -> str:
+    """The facts of a follow-up row for the store: the record's non-blank `fields`, as JSON."""
+    facts = {f: record[f] for f in fields if record and record.get(f) not in (None, "")}
+    facts.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+
+
+PLAN_FACTS = ("issue", "action", "owner", "due_date", "status", "closed_date", "verified_by")
+APPEAL_FACTS = ("filed_date", "grounds", "grounds_en", "reason_zh", "reason_en", "adjusted_amount")
+INCIDENT_FACTS = ("type", "severity", "date", "description", "description_en")
+INSPECTION_FACTS = ("inspector", "items_checked", "items_failed", "findings", "findings_en")
+
+
 def follow_up_rows(result: MonthResult) -> list[dict[str, Any]]:
-    """What became of the findings this month, for the store (an auditor's trail): each appeal
-    decided, against its incident's original period, and each improvement plan as of the month's
-    last day (open, done with who verified it, overdue, or a notice still without one)."""
+    """What became of the findings this month, for the store (an auditor's trail, and what the
+    quarterly supplier meeting brief discusses): each appeal decided, against its incident's
+    original period; each improvement plan as of the month's last day (open, done with who
+    verified it, overdue, or a notice still without one); each site inspection of the month.
+    `detail_json` keeps the facts behind the status."""
     out: list[dict[str, Any]] = []
     for sm in result.suppliers:
         for d in sm.appeals:
@@ -256,6 +271,12 @@ def follow_up_rows(result: MonthResult) -> list[dict[str, Any]]:
                     "date": d.appeal["decided_date"],
                     "by": d.appeal.get("decided_by"),
                     "amount": d.reversed,
+                    "detail_json": _detail(
+                        d.appeal,
+                        APPEAL_FACTS,
+                        incident={f: d.incident[f] for f in INCIDENT_FACTS if d.incident.get(f) not in (None, "")},
+                        charged=d.charged,
+                    ),
                 }
             )
         for p in sm.follow_up.plans:
@@ -271,6 +292,24 @@ def follow_up_rows(result: MonthResult) -> list[dict[str, Any]]:
                     "date": plan.get("closed_date"),
                     "by": plan.get("verified_by"),
                     "amount": None,
+                    "detail_json": _detail(
+                        plan, PLAN_FACTS, deadline=p.deadline.isoformat() if p.deadline else None, plan=bool(p.plan)
+                    ),
+                }
+            )
+        for i in sm.follow_up.inspections:
+            out.append(
+                {
+                    "supplier_id": sm.supplier_id,
+                    "kind": "inspection",
+                    "ref": i["inspection_id"],
+                    "source": None,
+                    "original_period": None,
+                    "status": i["result"],
+                    "date": i["date"],
+                    "by": i.get("inspector"),
+                    "amount": None,
+                    "detail_json": _detail(i, INSPECTION_FACTS),
                 }
             )
     return out

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.compute.meeting import meeting_items
 from pipeline.compute.rollup import ReviewPeriod, roll_up
 from pipeline.config.policy import Policy, PolicyFile
 from pipeline.config.resources import SHIPPED_TEMPLATES
+from pipeline.documents.meeting import meeting_brief_context
 from pipeline.documents.review import portfolio_review_context, review_block, supplier_review_context
 from pipeline.errors import ConfigError
 from pipeline.publish.history import HistoryStore
@@ -60,6 +62,7 @@ def review_jobs(
                 roll.supplier_id,
             )
         )
+    jobs += meeting_jobs(store, review, policy, rolls, actions, templates)
     if rolls:
         jobs.append(
             make_job(
@@ -67,6 +70,53 @@ def review_jobs(
                 str(templates / "periodic_portfolio.docx"),
                 portfolio_review_context(rolls, review, policy, flags, actions),
                 "periodic_portfolio",
+            )
+        )
+    return jobs
+
+
+def meeting_jobs(
+    store: HistoryStore,
+    review: ReviewPeriod,
+    policy: Policy,
+    rolls: list,
+    actions: list[dict],
+    templates: Path = SHIPPED_TEMPLATES,
+) -> list[Job]:
+    """供应商沟通会议纪要 with a quarterly review, for the suppliers the policy names
+    (`review.meeting_briefs`: all, or with_items — only those with something to discuss)."""
+    if review.kind != "quarterly" or policy.meeting_briefs == "none" or not rolls:
+        return []
+    codes = [m.code for m in review.months]
+    follow_ups: dict[str, list[dict]] = {}
+    for row in store.current_follow_ups(codes):
+        follow_ups.setdefault(row["supplier_id"], []).append(row)
+    notices: dict[str, list[dict]] = {}
+    for a in actions:
+        notices.setdefault(a["supplier_id"], []).append(a)
+    before = review.previous()
+    previous = {
+        r.supplier_id: r for r in roll_up(store.current_results([m.code for m in before.months]), before, policy)
+    }
+    lowest = policy.grades[-1].grade
+    jobs = []
+    for roll in rolls:
+        items = meeting_items(
+            roll,
+            review,
+            follow_ups.get(roll.supplier_id, []),
+            notices.get(roll.supplier_id, []),
+            previous.get(roll.supplier_id),
+        )
+        if policy.meeting_briefs == "with_items" and not items.has_items(lowest):
+            continue
+        jobs.append(
+            make_job(
+                f"reports/{safe_name(roll.supplier_id)}_meeting_{review.code}.docx",
+                str(templates / "supplier_meeting.docx"),
+                meeting_brief_context(items, review, policy),
+                "meeting_brief",
+                roll.supplier_id,
             )
         )
     return jobs

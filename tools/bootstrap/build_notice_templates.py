@@ -20,6 +20,7 @@ Internal to the vendor office (never sent to the supplier):
 Periodic roll-ups (vendorflow review --period YYYY-Qn | YYYY):
   periodic_review.docx       供应商季度/年度绩效评审报告 (one per supplier)
   periodic_portfolio.docx    供应商季度/年度绩效汇总报告 (management)
+  supplier_meeting.docx      供应商沟通会议纪要 (one per supplier, quarterly, per policy review.meeting_briefs)
 
 Same styles, letterhead, footer, tables and deterministic saving as tools/bootstrap/build_templates.py
 (imported from there), plus a few letter styles (first-line indent of two characters,
@@ -1729,6 +1730,319 @@ def build_appeal_decision():
     return doc
 
 
+def _at_least(row, cm: float) -> None:
+    """A row at least ``cm`` high (w:trHeight hRule="atLeast"), for handwriting at the meeting."""
+    trPr = row._tr.get_or_add_trPr()
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(cm * 567)))
+    height.set(qn("w:hRule"), "atLeast")
+    trPr.append(height)
+
+
+def build_supplier_meeting():
+    doc = new_letter(
+        "供应商沟通会议纪要",
+        "Supplier Meeting Brief",
+        "供应商季度沟通会议纪要 / Quarterly supplier meeting brief and minutes",
+    )
+    periodic_letterhead(doc, "沟通会议纪要", "Supplier Quarterly Meeting Brief — ")
+    P(
+        doc,
+        "会前由甲方根据本季度记录编制，会上逐项核对并记录议定事项，经双方代表签字后各执一份。",
+        "Letter Body",
+    ).paragraph_format.keep_with_next = True
+    P(
+        doc,
+        "Prepared by Party A from the quarter's records before the meeting; checked item by item and completed "
+        "with the decisions at the meeting; signed by both representatives, one copy for each party.",
+        "Letter English",
+    )
+
+    heading(doc, "一、会议信息", "Meeting")
+    kv_table(
+        doc,
+        [
+            (("供应商（乙方）", "Supplier (Party B)"), (["{{ supplier.name_zh }}"], ["{{ supplier.name_en }}"])),
+            (("供应商编号", "Supplier ID"), "{{ supplier.id }}"),
+            (("类别", "Category"), (["{{ supplier.category_zh }}"], ["{{ supplier.category_en }}"])),
+            (("评审期间", "Review period"), review_period_cell()),
+            (("会议时间", "Date and time"), ""),
+            (("会议地点", "Place"), ""),
+            (("甲方参会人员", "Party A attendees"), ""),
+            (("乙方参会人员", "Party B attendees"), ""),
+            (("记录人", "Minutes taken by"), ""),
+        ],
+        widths=(4.4, 12.6),
+    )
+
+    heading(doc, "二、会议议程", "Agenda")
+    ctl(doc, "{%p for a in agenda %}")
+    P(doc, ["{{ a.no }}", ".\t", "{{ a.zh }}"], "Letter Item").paragraph_format.keep_with_next = True
+    P(doc, ["{{ a.en }}"], "Letter Item English")
+    ctl(doc, "{%p endfor %}")
+
+    heading(doc, "三、本季度绩效", "Performance This Quarter")
+    t = Table(
+        doc,
+        [5.0, 3.0, 3.0, 6.0],
+        aligns=[LEFT, RIGHT, CENTER, LEFT],
+        header=[("考核期间", "Period"), ("得分", "Score"), ("评级", "Grade"), ("备注", "Note")],
+    )
+    t.control("{%tr for m in scores.months %}")
+    keep_row_with_next(
+        t.row(
+            [
+                (["{{ m.period_zh }}"], ["{{ m.period_en }}"]),
+                "{{ m.score }}",
+                "{{ m.grade }}",
+                (["{{ m.note_zh }}"], ["{{ m.note_en }}"]),
+            ]
+        )
+    )
+    t.control("{%tr endfor %}")
+    t.row(
+        [
+            ("季度平均", "Quarter average"),
+            "{{ scores.average }}",
+            "{{ scores.grade }}",
+            (["{{ scores.grade_zh }}"], ["{{ scores.grade_en }}"]),
+        ],
+        bold=True,
+        fill=LABEL_FILL,
+        total=True,
+    )
+    kv_table(
+        doc,
+        [
+            (("上季度平均得分", "Previous quarter"), "{{ scores.previous }}"),
+            (("较上季度", "Change"), (["{{ scores.change_zh }}"], ["{{ scores.change_en }}"])),
+            (
+                ("本季度金额（元）", "This quarter (CNY)"),
+                (
+                    [
+                        "违约金 ",
+                        "{{ scores.penalties }}",
+                        "；奖励 ",
+                        "{{ scores.rewards }}",
+                        "；应付 ",
+                        "{{ scores.payable }}",
+                    ],
+                    [
+                        "Liquidated damages ",
+                        "{{ scores.penalties }}",
+                        "; rewards ",
+                        "{{ scores.rewards }}",
+                        "; payable ",
+                        "{{ scores.payable }}",
+                    ],
+                ),
+            ),
+        ],
+        widths=(4.4, 12.6),
+    )
+    P(doc, [("得分最低的指标", True), " ", ("Lowest KPIs", True)]).paragraph_format.space_before = Pt(6)
+    t = Table(
+        doc,
+        [8.0, 4.5, 4.5],
+        aligns=[LEFT, RIGHT, RIGHT],
+        header=[("指标", "KPI"), ("季度平均得分", "Quarter average"), ("计入期数", "Periods counted")],
+    )
+    t.control("{%tr for k in weak_kpis %}")
+    t.row([(["{{ k.name_zh }}"], ["{{ k.name_en }}"]), "{{ k.average }}", "{{ k.periods }}"])
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not weak_kpis %}")
+    t.none_row(("各项指标均为满分或无记录", "Every KPI at full marks, or no record"))
+    t.control("{%tr endif %}")
+
+    heading(doc, "四、整改跟踪", "Improvement Plans")
+    P(doc, [("季度末未关闭的整改事项", True), " ", ("Open at the quarter's end", True)])
+    t = Table(
+        doc,
+        [3.2, 6.2, 2.4, 2.8, 2.4],
+        aligns=[LEFT, LEFT, LEFT, CENTER, CENTER],
+        header=[
+            ("整改编号／来源文件", "Plan / answering"),
+            ("问题及整改措施", "Issue and measures"),
+            ("责任人", "Owner"),
+            ("完成期限", "Due"),
+            ("状态", "Status"),
+        ],
+    )
+    t.control("{%tr for p in open_plans %}")
+    t.row(
+        [
+            (["{{ p.plan_id }}"], ["{{ p.source_doc }}"]),
+            (["{{ p.issue }}"], ["{{ p.action }}"]),
+            (["{{ p.owner }}"], ["{{ p.owner_en }}"]),
+            (["{{ p.due_zh }}"], ["{{ p.due_en }}"]),
+            (["{{ p.status_zh }}"], ["{{ p.status_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not open_plans %}")
+    t.none_row(("季度末无未关闭的整改事项", "Nothing open at the quarter's end"))
+    t.control("{%tr endif %}")
+    p = P(doc, [("本季度已关闭的整改计划", True), " ", ("Closed this quarter", True)])
+    p.paragraph_format.space_before = Pt(6)
+    t = Table(
+        doc,
+        [3.2, 6.6, 3.4, 3.8],
+        aligns=[LEFT, LEFT, CENTER, LEFT],
+        header=[
+            ("整改编号／来源文件", "Plan / answering"),
+            ("问题", "Issue"),
+            ("关闭日期", "Closed"),
+            ("验证人", "Verified by"),
+        ],
+    )
+    t.control("{%tr for p in closed_plans %}")
+    t.row(
+        [
+            (["{{ p.plan_id }}"], ["{{ p.source_doc }}"]),
+            "{{ p.issue }}",
+            (["{{ p.closed_zh }}"], ["{{ p.closed_en }}"]),
+            (["{{ p.verified_by }}"], ["{{ p.verified_by_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not closed_plans %}")
+    t.none_row(("本季度无关闭的整改计划", "No plan closed this quarter"))
+    t.control("{%tr endif %}")
+
+    heading(doc, "五、申诉处理", "Appeals Decided")
+    t = Table(
+        doc,
+        [3.0, 5.0, 2.8, 4.2, 2.0],
+        aligns=[LEFT, LEFT, CENTER, LEFT, RIGHT],
+        header=[
+            ("申诉／事件", "Appeal / incident"),
+            ("申诉理由", "Grounds"),
+            ("处理结果", "Decision"),
+            ("处理理由", "Reasons"),
+            ("退还（元）", "Reversed (CNY)"),
+        ],
+    )
+    t.control("{%tr for a in appeals %}")
+    t.row(
+        [
+            [
+                ("Table Text", "{{ a.appeal_id }}"),
+                ("Table English", "{{ a.incident_id }}"),
+                ("Table English", ["{{ a.original_period_zh }}", " ", "{{ a.original_period_en }}"]),
+            ],
+            (["{{ a.grounds_zh }}"], ["{{ a.grounds_en }}"]),
+            [
+                ("Table Text", "{{ a.decision_zh }}"),
+                ("Table English", "{{ a.decision_en }}"),
+                ("Table English", ["{{ a.decided_zh }}", " ", "{{ a.decided_en }}"]),
+            ],
+            (["{{ a.reason_zh }}"], ["{{ a.reason_en }}"]),
+            "{{ a.reversed }}",
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not appeals %}")
+    t.none_row(("本季度无申诉处理结果", "No appeal decided this quarter"))
+    t.control("{%tr endif %}")
+
+    heading(doc, "六、现场检查", "Site Inspections")
+    t = Table(
+        doc,
+        [3.0, 2.6, 2.6, 2.4, 6.4],
+        aligns=[LEFT, LEFT, CENTER, CENTER, LEFT],
+        header=[
+            ("检查编号／日期", "Inspection / date"),
+            ("检查人", "Inspector"),
+            ("不合格／检查项", "Failed / checked"),
+            ("结论", "Result"),
+            ("检查发现", "Findings"),
+        ],
+    )
+    t.control("{%tr for i in inspections %}")
+    t.row(
+        [
+            [
+                ("Table Text", "{{ i.id }}"),
+                ("Table English", ["{{ i.date_zh }}", " ", "{{ i.date_en }}"]),
+            ],
+            (["{{ i.inspector }}"], ["{{ i.inspector_en }}"]),
+            (["{{ i.failed }}", "／", "{{ i.checked }}"], ["{{ i.pass_rate }}"]),
+            (["{{ i.result_zh }}"], ["{{ i.result_en }}"]),
+            (["{{ i.findings }}"], ["{{ i.findings_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not inspections %}")
+    t.none_row(("本季度无现场检查", "No site inspection this quarter"))
+    t.control("{%tr endif %}")
+
+    heading(doc, "七、本季度文书", "Notices This Quarter")
+    t = Table(
+        doc,
+        [3.6, 2.8, 3.0, 7.6],
+        aligns=[LEFT, LEFT, LEFT, LEFT],
+        header=[("文书编号", "No."), ("期间", "Period"), ("文书", "Notice"), ("事由", "Reason")],
+    )
+    t.control("{%tr for n in notices %}")
+    t.row(
+        [
+            "{{ n.no }}",
+            (["{{ n.period_zh }}"], ["{{ n.period_en }}"]),
+            (["{{ n.kind_zh }}"], ["{{ n.kind_en }}"]),
+            (["{{ n.reason_zh }}"], ["{{ n.reason_en }}"]),
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.control("{%tr if not notices %}")
+    t.none_row(("本季度未发出文书", "No notice issued this quarter"))
+    t.control("{%tr endif %}")
+
+    heading(doc, "八、会议议定事项", "Decisions of the Meeting")
+    P(
+        doc,
+        "由记录人在会上填写；议定的整改事项列入整改计划台账，按期验证。",
+        "Letter Body",
+    ).paragraph_format.keep_with_next = True
+    P(
+        doc,
+        "Completed by the minutes-taker at the meeting; agreed improvements enter the improvement-plan register "
+        "and are verified when due.",
+        "Letter English",
+    )
+    t = Table(
+        doc,
+        [1.4, 9.6, 3.0, 3.0],
+        aligns=[CENTER, LEFT, LEFT, CENTER],
+        header=[("序号", "No."), ("议定事项", "Decision"), ("责任方", "Responsible"), ("完成期限", "By")],
+    )
+    for n in range(1, 5):
+        _at_least(t.row([str(n), "", "", ""]), 0.9)  # room to write by hand
+    _at_least(t.row([[("Table Text", ("其他事项：", True)), ("Table English", "Other matters:")]], span=[4]), 2.2)
+
+    signature_table(
+        doc,
+        [
+            [
+                ("Table Text", ("甲方代表（签字）", True)),
+                ("Table English", "For Party A (signature)"),
+                ("space", 18),
+                ("line", ""),
+                ("Table Text", ("日期 Date", True)),
+                ("line", ""),
+            ],
+            [
+                ("Table Text", ("乙方代表（签字）", True)),
+                ("Table English", "For Party B (signature)"),
+                ("space", 18),
+                ("line", ""),
+                ("Table Text", ("日期 Date", True)),
+                ("line", ""),
+            ],
+        ],
+    )
+    return doc
+
+
 # --------------------------------------------------------------------------- output
 
 TEMPLATES = {
@@ -1740,6 +2054,7 @@ TEMPLATES = {
     "appeal_decision.docx": build_appeal_decision,
     "periodic_review.docx": build_periodic_review,
     "periodic_portfolio.docx": build_periodic_portfolio,
+    "supplier_meeting.docx": build_supplier_meeting,
 }
 
 
