@@ -57,6 +57,12 @@ def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
     # a first run creates Prefect's database (migrations) before its temporary server answers:
     # 20 s (Prefect's default) is not always enough on a busy two-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    if level == "WARNING":
+        # The temporary server a run starts is a child process writing to this terminal: stopped
+        # at exit, it could print SQLAlchemy's "Exception during reset" traceback of a cancelled
+        # rollback after the run's own message. Its console handler (and this process's, which
+        # log_prefect_to_file replaces by the log file) keeps silent below CRITICAL.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     if outputs is not None:
         home = (outputs / ".prefect").resolve()  # where `serve` keeps its server for these outputs
         if "PREFECT_HOME" not in os.environ and outputs.is_dir():  # never create the outputs folder here

@@ -22,6 +22,7 @@ def lower_words(text: str) -> str:
     return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in text.split(" "))
 
 
+@cache  # (a decorator lost to an insertion once made every run parse the catalogue ~300 times)
 def catalogue() -> Catalogue:
     """schemas/messages.yaml, loaded once and checked against every code the core emits."""
     return load(required=codes.CODES)
