@@ -139,6 +139,106 @@ def test_dispatch_damages_never_reach_the_workers_pay_and_incidents_are_scored_n
     assert s.payable == s.pass_through + D("600.00") == D("10999.86")  # the management fee in full (VAT inside)
 
 
+DAMAGES = {  # the shipped contract settings' rates (schemas/contract_terms.yaml dispatch_damages)
+    "wage_late_per_day": D(500),
+    "insurance_proof_missing": D(2000),
+    "replacement_late_per_day": D(300),
+    "unlicensed": D(10000),
+}
+
+
+def test_the_agencys_own_breaches_are_charged_at_the_agreements_rates_from_the_management_fee_only():
+    """Clause 4.3 of the dispatch agreement: wages late per day, a worker not replaced per worker
+    per day, missing social-insurance proof each time; other incidents are scored, not charged."""
+
+    def incident(iid, date, **kw):
+        return {"incident_id": iid, "supplier_id": "S1", "date": date, "type": "compliance", "severity": "low", **kw}
+
+    wages = incident("I1", "2026-10-05", dispatch_breach="wage_late", days_late=2)
+    replace_late = incident("I2", "2026-10-06", dispatch_breach="replacement_late", days_late=3, workers=2)
+    quality = incident("I3", "2026-10-07", type="quality_defect", severity="high")
+    items = [dict(DISPATCH_ITEM, headcount=10)]  # a management fee of 3,000.00 for the month
+    staff = roster(10)
+    worked = days(*[17] * 10)
+    s = settle_supplier(
+        "S1",
+        [dispatch_contract()],
+        items,
+        [wages, replace_late, quality],
+        a_card(),
+        POLICY,
+        OCT,
+        staff,
+        worked,
+        dispatch_damages=DAMAGES,
+    )[0]
+    penalties = {
+        l.ref: (l.amount, l.detail["basis"], l.detail["days"], l.detail["workers"]) for l in lines_of(s, "penalty")
+    }
+    assert penalties == {"I1": (D("1000.00"), "days", D(2), D(1)), "I2": (D("1800.00"), "worker_days", D(3), D(2))}
+    assert [i["incident_id"] for i in s.uncharged] == ["I3"]
+    assert s.penalty_cap == D("3000.00") and s.penalty_net == D("2800.00")
+    assert s.payable == s.pass_through + D("3000.00") - D("2800.00")  # the workers' pay untouched
+    # above the management fee the excess is reserved, never taken from pay or social insurance
+    proof = incident("I4", "2026-10-08", dispatch_breach="insurance_proof_missing")
+    more = settle_supplier(
+        "S1",
+        [dispatch_contract()],
+        items,
+        [wages, replace_late, proof],
+        a_card(),
+        POLICY,
+        OCT,
+        staff,
+        worked,
+        dispatch_damages=DAMAGES,
+    )[0]
+    assert more.penalty_gross == D("4800.00") and more.penalty_net == D("3000.00")
+    assert more.pass_through == s.pass_through and more.payable == more.pass_through
+    # the statement's line recomputes from what it shows and cites the clause
+    from pipeline.documents.settlement import line_text
+
+    zh, en = line_text(next(l for l in lines_of(s, "penalty") if l.ref == "I2"))
+    assert "未在约定期限内补派人员（协议第4.3条）" in zh and "2人×逾期3天×每人每天300.00" in zh
+    assert "worker not replaced in time (Clause 4.3 of the agreement), 2 workers × 3 days late × 300.00" in en
+    # without the agreement's rates (a tool calling settle alone) nothing is charged
+    bare = settle("S1", [dispatch_contract()], items, [wages], a_card(), POLICY, OCT, staff, worked)
+    assert bare.penalty_gross == 0
+
+
+def test_a_dispatch_breach_needs_its_agreement_days_and_workers(tmp_path):
+    from pipeline.runs.stages import load_stage, validate_stage
+
+    folder = _dispatch_inputs(tmp_path / "in")
+    heads = ["事件编号", "供应商编号", "日期", "事件类型", "严重程度", "延误天数", "派遣违约情形", "涉及人数"]
+    rows = [
+        dict(zip(heads, r))
+        for r in (
+            ["I1", "S1", dt.date(2026, 10, 5), "合规问题", "低", None, "工资逾期", None],
+            ["I2", "S1", dt.date(2026, 10, 6), "合规问题", "低", 2, "补派逾期", None],
+            ["I3", "S1", dt.date(2026, 10, 7), "合规问题", "低", None, "未提供社保凭证", 3],
+            ["I4", "S1", dt.date(2026, 10, 8), "合规问题", "低", 1, "wage_late", None],
+        )
+    ]
+    write_rows(folder / "incidents.xlsx", rows)
+    validated = validate_stage(load_stage(folder))
+    found = {(i.row, i.field, i.rule) for i in validated.issues if i.rule.startswith("dispatch_breach")}
+    assert found == {
+        (2, "days_late", "dispatch_breach_days"),
+        (3, "workers", "dispatch_breach_workers"),
+        (4, "workers", "dispatch_breach_workers"),
+    }
+    issue = next(i for i in validated.issues if i.rule == "dispatch_breach_days")
+    assert issue.file == "incidents.xlsx" and "延误天数" in issue.message_zh and "days late" in issue.message_en
+    assert [r["incident_id"] for r in validated.data("incidents")] == ["I4"]
+    # under a contract that is not a dispatch agreement the breach does not apply
+    other = make_inputs(tmp_path / "other", [supplier("S2")], [contract("S2", "HT-S")], [evaluation("S2")])
+    write_rows(other / "incidents.xlsx", [dict(rows[0], 供应商编号="S2")])
+    issue = next(i for i in validate_stage(load_stage(other)).issues if i.rule == "dispatch_breach_contract")
+    assert (issue.row, issue.field, issue.column) == (2, "dispatch_breach", "派遣违约情形")
+    assert "S2" in issue.message_en and "labour-dispatch agreement" in issue.message_en
+
+
 def test_a_dispatch_post_without_its_components_is_a_row_error(tmp_path):
     from pipeline.runs.stages import load_stage, validate_stage
 
@@ -332,6 +432,25 @@ def test_the_dispatch_agency_invoices_pay_and_social_insurance_on_an_ordinary_in
     assert special[4] == "4,200.00" and special[3] == "200.00"
     total = next(r for r in invoices if r[0].startswith("合计"))
     assert _amount(total[4]) == _amount(special[4]) + _amount(ordinary[4])
+
+
+def test_the_sample_agency_paying_wages_late_is_charged_from_its_management_fee(month):
+    """S014 paid September's wages two days late (INC-2610-012): 2 × 500.00 under clause 4.3 of
+    its dispatch agreement, deducted from the management fee; its earlier incidents were scored only."""
+    path = month / "settlements" / "S014_settlement_2026-10.docx"
+    rows = [r for t in docx_tables(path) if t[0][0].startswith("序号") for r in t[1:-1]]
+    (row,) = [r for r in rows if "INC-2610-012" in r[1]]
+    assert "未按时足额支付被派遣劳动者工资（协议第4.3条），逾期2天×每天500.00" in row[1]
+    assert "wages paid late or short (Clause 4.3 of the agreement), 2 days late × 500.00 a day" in row[1]
+    assert (" ".join(row[2].split()), _amount(row[3]), row[4], _amount(row[5])) == ("2 天 days", D(500), "−", D(1000))
+    fees = sum(_amount(r[5]) for r in rows if r[1].startswith("派遣管理费"))
+    assert fees >= D(1000)  # never more than the management fee
+    lines = [
+        r for r in _sheet(month / "summary" / "payments_2026-10.xlsx", "lines") if r["供应商编号 Supplier ID"] == "S014"
+    ]
+    (penalty,) = [r for r in lines if r["类型 Kind"] == "penalty"]
+    assert (penalty["数量 Quantity"], penalty["单位 Unit"], penalty["单价 Rate"]) == (D(2), "days", D(500))
+    assert penalty["金额 Amount"] == D(-1000) and penalty["税率 VAT rate"] == D("0.05")  # off the taxable fee
 
 
 def test_the_payments_workbook_adds_up_to_each_statement(month):

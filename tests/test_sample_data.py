@@ -95,7 +95,7 @@ EVAL_HEADERS = [
     "评估人",
     "备注",
 ]
-INCIDENT_HEADERS = ["事件编号", "供应商编号", "日期", "事件类型", "严重程度", "延误天数", "描述"]
+INCIDENT_HEADERS = ["事件编号", "供应商编号", "日期", "事件类型", "严重程度", "延误天数", "派遣违约情形", "描述"]
 EVAL_FIELDS = {
     "服务质量得分": "quality_score",
     "按时交付率": "on_time_rate",
@@ -366,10 +366,14 @@ def test_incidents(incidents, suppliers):
         assert isinstance(r["日期"], dt.datetime) and c["日期"].number_format == "yyyy-mm-dd"
         assert dt.date(2026, 8, 1) <= as_date(r["日期"]) <= dt.date(2026, 10, 31)
         assert r["事件类型"] in TYPES and r["严重程度"] in SEVERITIES and r["描述"]
-        if r["事件类型"] == "延期交付":
+        if r["事件类型"] == "延期交付" or r["派遣违约情形"] == "工资逾期":  # charged per day late
             assert isinstance(r["延误天数"], int) and r["延误天数"] > 0
         else:
             assert r["延误天数"] is None
+    # one dispatch agency's own breach (S014's wages paid late), charged under its agreement
+    assert [(r["事件编号"], r["供应商编号"], r["派遣违约情形"]) for r in rows if r["派遣违约情形"]] == [
+        ("INC-2610-012", "S014", "工资逾期")
+    ]
 
 
 def test_every_type_severity_combination_present(incidents):

@@ -27,7 +27,7 @@ Story (scores recomputed by this script with policy.yaml, version 1):
 | S011 | IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep | 88.21 B | 85.50 B | 88.92 B | 88.17 B |
 | S012 | 其他 (translation), access 机密, no NDA on file; medium security incident Aug | 87.61 B | 86.89 B | 88.96 B | 86.22 B |
 | S013 | 劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct | 68.35 C | 63.65 C | 61.80 C | 63.90 C |
-| S014 | 劳务派遣: good; low compliance issue in Aug | 86.82 B | 84.32 B | 87.53 B | 87.72 B |
+| S014 | 劳务派遣: good; low compliance issue in Aug; Sep wages paid 2 days late (liquidated damages 2 × 500.00 from the management fee) | 86.82 B | 84.32 B | 87.53 B | 85.22 B |
 | S015 | 物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; business licence expires 2027-01-10 | 84.12 B | 82.73 B | 62.83 C | 63.69 C |
 | S016 | 其他, 候选 candidate: no contract, never evaluated | — | — | — | — |
 
@@ -880,8 +880,12 @@ INCIDENT_HEADERS = [
     ("type", "事件类型"),
     ("severity", "严重程度"),
     ("days_late", "延误天数"),
+    ("dispatch_breach", "派遣违约情形"),
     ("description", "描述"),
 ]
+
+# the dispatch agreement's own breaches (劳务派遣协议第4.3条), charged at its dispatch_damages rates
+DISPATCH_BREACH = {("S014", (2026, 10, 31)): "工资逾期"}
 
 # (supplier, date, type, severity, days_late, description); ids are numbered per month.
 INCIDENTS = [
@@ -939,6 +943,14 @@ INCIDENTS = [
     ("S013", (2026, 10, 27), "合规问题", "高", None, "抽查发现3名外包人员未签订劳动合同即上岗。"),
     ("S009", (2026, 10, 29), "投诉", "中", None, "夜班餐供应不足，多名员工投诉。"),
     ("S015", (2026, 10, 30), "投诉", "高", None, "运输途中包装破损，客户投诉收到的成品外箱受损。"),
+    (
+        "S014",
+        (2026, 10, 31),
+        "合规问题",
+        "低",
+        2,
+        "月末核查发现：派遣员工9月工资约定于10月25日前足额发放，乙方于10月27日才发放，逾期2天。",
+    ),
 ]
 
 
@@ -956,6 +968,7 @@ def incident_rows():
                 type=typ,
                 severity=sev,
                 days_late=days,
+                dispatch_breach=DISPATCH_BREACH.get((sup, date)),
                 description=desc,
             )
         )
@@ -1121,7 +1134,7 @@ STORY = [
     ("S011", "IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep", "BBBB"),
     ("S012", "其他 (translation), access 机密, no NDA on file; medium security incident Aug", "BBBB"),
     ("S013", "劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct", "CCCC"),
-    ("S014", "劳务派遣: good; low compliance issue in Aug", "BBBB"),
+    ("S014", "劳务派遣: good; low compliance issue in Aug; Sep wages paid 2 days late (liquidated damages 2 × 500.00 from the management fee)", "BBBB"),
     (
         "S015",
         "物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; "
@@ -1253,8 +1266,8 @@ def check_story(policy: dict) -> dict:
     # Every incident type x severity at least once.
     combos = {(r[2], r[3]) for r in INCIDENTS}
     assert len(combos) == 20, sorted(combos)
-    # days_late only for late deliveries.
-    assert all((r[4] is not None) == (r[2] == "延期交付") for r in INCIDENTS)
+    # days_late only for late deliveries and a dispatch agency's breach charged per day late.
+    assert all((r[4] is not None) == (r[2] == "延期交付" or (r[0], r[1]) in DISPATCH_BREACH) for r in INCIDENTS)
     # Two evaluations with blank satisfaction, in 2026-10: S003's surveys too few (N/A), S005's from surveys.
     blanks = [(s, p) for s in EVALUATIONS for p in PERIODS if EVALUATIONS[s][p][3] is None]
     assert blanks == [(NA_SUPPLIER_OCT, "2026-10"), (SURVEYED_SUPPLIER_OCT, "2026-10")], blanks

@@ -136,6 +136,14 @@ def contract_remedy() -> Remedy:
     return Remedy(int(d.get("improvement_plan_working_days", 10)), int(d["cure_days"]))
 
 
+def contract_dispatch_damages() -> Mapping[str, Decimal]:
+    """The dispatch agreement's rates for the agency's own breaches (schemas/contract_terms.yaml
+    dispatch_damages), the ones its clause on liquidated damages states."""
+    from pipeline.config.contract_terms import load_terms
+
+    return load_terms().dispatch_damages
+
+
 class _NoticeHistory:
     """Each supplier's notices of earlier periods, for escalation: as the history store recorded
     them where a run of that period is recorded, else decided again from the inputs' evaluations
@@ -208,6 +216,7 @@ def _charged(
     items: Sequence[Mapping[str, Any]],
     contract_nos: set[str],
     incident: Mapping[str, Any],
+    dispatch_damages: Mapping[str, Decimal],
 ) -> Decimal:
     """What an incident cost in its own month: that month's settlement recomputed from the records
     (its share of the liquidated damages after that month's cap)."""
@@ -223,7 +232,9 @@ def _charged(
     volumes = [
         v for v in records.get("work_volume", []) if v["period"] == month.code and v["contract_no"] in contract_nos
     ]
-    settled = settle_supplier(sid, contracts, items, incidents, None, policy, month, work_volume=volumes)
+    settled = settle_supplier(
+        sid, contracts, items, incidents, None, policy, month, work_volume=volumes, dispatch_damages=dispatch_damages
+    )
     return incident_share(settled[0].lines, incident["incident_id"]) if settled else Decimal(0)
 
 
@@ -235,14 +246,17 @@ def compute_month(
     held: frozenset[str] = frozenset(),
     carried: Mapping[str, Mapping[str, Decimal]] | None = None,
     remedy: Remedy | None = None,
+    dispatch_damages: Mapping[str, Decimal] | None = None,
 ) -> MonthResult:
     """The month's results. `held`: suppliers whose evaluation row of the period was rejected;
     they wait for it (no documents) instead of being settled as not evaluated. `carried`: by
     supplier and currency, deductions the previous settlement could not absorb (a receivable
-    set off against this one). `remedy`: the contract's remedy periods (schemas/contract_terms.yaml
-    when not given)."""
+    set off against this one). `remedy`: the contract's remedy periods, `dispatch_damages` the
+    dispatch agreement's rates for the agency's own breaches (schemas/contract_terms.yaml when
+    not given)."""
     carried = carried or {}
     remedy = remedy or contract_remedy()
+    damages = contract_dispatch_damages() if dispatch_damages is None else dispatch_damages
     suppliers = {s["supplier_id"]: s for s in records["suppliers"]}
     follow = FollowUpInputs(records, policy)
     # as scored: a blank satisfaction from the surveys, the inspection pass rate where the policy scores it
@@ -316,7 +330,7 @@ def compute_month(
             sid,
             period,
             lambda incident, sid=sid, contracts=contracts, items=items, nos=contract_nos: _charged(
-                records, policy, appeals, sid, contracts, items, nos, incident
+                records, policy, appeals, sid, contracts, items, nos, incident, damages
             ),
         )
         points = tuple(lines.get(sid, []))
@@ -358,6 +372,7 @@ def compute_month(
             hold,
             [v for no in contract_nos for v in volume_of.get(no, ())],
             decided,
+            damages,
         )
         flags = supplier_flags(
             suppliers[sid],

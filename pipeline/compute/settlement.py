@@ -65,7 +65,7 @@ class Line:
     detail: Mapping[str, Any] = field(default_factory=dict)
     quantity: Decimal = ONE
     rate: Decimal | None = None  # at the fen; None: a lump sum (the rate shown is the amount)
-    unit: str = "lump"  # lump | month | day | hour | head | post | unit (the item's unit of work)
+    unit: str = "lump"  # lump | month | day | hour | head | post | worker_day | time | unit (the item's unit of work)
     tax_rate: Decimal = ZERO
     taxable: bool = True  # False: pass-through, outside the taxable amount (差额征税)
     item: Mapping[str, Any] | None = None  # the service item of a role's line
@@ -205,6 +205,36 @@ def penalty_for(incident: Mapping[str, Any], monthly_fee: Decimal, policy: Polic
         "late": late,
         "pct_per_day": policy.late_delivery_pct_per_day,
         "monthly_fee": monthly_fee,
+    }
+
+
+# 劳务派遣协议第4.3条: the agency's own breaches, each with the rate in schemas/contract_terms.yaml
+# (dispatch_damages) it is charged at: per day late, per worker per day late, or each time
+DISPATCH_BREACHES = {
+    "wage_late": ("wage_late_per_day", "days"),
+    "insurance_proof_missing": ("insurance_proof_missing", "each"),
+    "replacement_late": ("replacement_late_per_day", "worker_days"),
+    "unlicensed": ("unlicensed", "each"),
+}
+
+
+def dispatch_penalty_for(incident: Mapping[str, Any], damages: Mapping[str, Decimal]) -> tuple[Decimal, dict]:
+    """The liquidated damages a dispatch agreement sets for one of the agency's own breaches:
+    the rate × days late (× workers not replaced in time), or the rate once. ZERO for any other
+    incident (Party A directs the work: delivery and quality carry none)."""
+    breach = incident.get("dispatch_breach")
+    if breach not in DISPATCH_BREACHES:
+        return ZERO, {}
+    key, basis = DISPATCH_BREACHES[breach]
+    rate = fen(Decimal(str(damages.get(key, ZERO))))
+    days = Decimal(incident.get("days_late") or 0) if basis in ("days", "worker_days") else ONE
+    workers = Decimal(incident.get("workers") or 1) if basis == "worker_days" else ONE
+    return fen(rate * days * workers), {
+        "breach": breach,
+        "basis": basis,
+        "rate": rate,
+        "days": days,
+        "workers": workers,
     }
 
 
@@ -514,10 +544,13 @@ def settle_supplier(
     hold: Sequence[str] = (),
     work_volume: Sequence[Mapping[str, Any]] = (),
     credits: Sequence[Any] = (),
+    dispatch_damages: Mapping[str, Decimal] | None = None,
 ) -> tuple[Settlement, ...]:
     """The supplier's settlements, one per currency of its contracts in force (the base currency
     first); () when none is in force. Penalties, rewards and a receivable carried in from the
-    previous settlement (`carried_in`, by currency) sit on the main contract of the first."""
+    previous settlement (`carried_in`, by currency) sit on the main contract of the first.
+    `dispatch_damages`: the dispatch agreement's rates for the agency's own breaches
+    (ContractTerms.dispatch_damages); without them such a breach is charged nothing."""
     bases = [
         with_attendance(b, workers, attendance, policy, period)
         for c in contracts
@@ -541,6 +574,7 @@ def settle_supplier(
                 carried_in.get(currency, ZERO),
                 tuple(hold),
                 tuple(credits) if n == 0 else (),
+                dispatch_damages or {},
             )
         )
     return tuple(out)
@@ -565,6 +599,7 @@ def _settle_currency(
     carried_in: Decimal,
     hold: tuple[str, ...],
     credits: tuple[Any, ...] = (),
+    dispatch_damages: Mapping[str, Decimal] | None = None,
 ) -> Settlement:
     main = _main(bases)
     main_no = main.contract_no
@@ -576,9 +611,19 @@ def _settle_currency(
     # 劳务派遣: the host directs the work, so the agreement charges liquidated damages only for the
     # agency's own breaches it lists (clause liquidated_damages), never the policy's incident table
     dispatch = main.contract["contract_type"] == DISPATCH
-    uncharged = tuple(sorted(incidents, key=lambda i: (i["date"], i["incident_id"]))) if dispatch else ()
-    for incident in () if dispatch else sorted(incidents, key=lambda i: (i["date"], i["incident_id"])):
-        amount, detail = penalty_for(incident, main.monthly_fee, policy)
+    in_order = sorted(incidents, key=lambda i: (i["date"], i["incident_id"]))
+    uncharged = tuple(i for i in in_order if i.get("dispatch_breach") not in DISPATCH_BREACHES) if dispatch else ()
+    for incident in in_order:
+        measure: dict[str, Any] = {}
+        if dispatch:
+            amount, detail = dispatch_penalty_for(incident, dispatch_damages or {})
+            if detail:  # the rate × days (× workers) the line recomputes from
+                units = {"days": "day", "worker_days": "worker_day", "each": "time"}
+                measure = dict(
+                    quantity=detail["days"] * detail["workers"], rate=detail["rate"], unit=units[detail["basis"]]
+                )
+        else:
+            amount, detail = penalty_for(incident, main.monthly_fee, policy)
         if amount > 0:
             lines.append(
                 Line(
@@ -587,6 +632,7 @@ def _settle_currency(
                     -1,
                     ref=incident["incident_id"],
                     detail={**detail, "incident": incident},
+                    **measure,
                     **on_main,
                 )
             )

@@ -36,6 +36,8 @@ UNITS = {
     "post": ("岗位", "posts"),
     "head": ("人", "people"),
     "lump": ("项", "lump sum"),
+    "worker_day": ("人·天", "worker-days"),
+    "time": ("次", "times"),
 }
 PRICING = {
     "fixed": ("固定费用", "fixed fee"),
@@ -140,6 +142,8 @@ def line_text(line: Line) -> tuple[str, str]:
             f"合同约定月服务费与各岗位满编金额之差（{no}）",
             f"The contract's monthly fee against its posts at full headcount ({no})",
         )
+    if line.kind == "penalty" and d.get("breach"):
+        return dispatch_penalty_text(d)
     if line.kind == "penalty":
         inc = d["incident"]
         t_zh, t_en = label("type", inc["type"])
@@ -389,10 +393,10 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
             notes.append(
                 {
                     "zh": f"本期事件{ids}计入绩效考核；劳务派遣协议只对协议{clause.ref_zh}所列乙方自身的违约情形计付违约金"
-                    "（工作由甲方指挥，交付进度和质量不计违约金），故本结算单不扣违约金。",
+                    "（工作由甲方指挥，交付进度和质量不计违约金），故不就上述事件扣违约金。",
                     "en": f"Incidents {ids.replace('、', ', ')} count in the evaluation; the dispatch agreement charges "
                     f"liquidated damages only for the agency's own breaches its {clause.ref_en} lists (Party A directs the "
-                    "work, so delivery and quality carry none), so this statement deducts none.",
+                    "work, so delivery and quality carry none), so none is deducted for them.",
                 }
             )
         if s.carried_forward:
@@ -530,6 +534,27 @@ def volume_rows(sm: SupplierMonth) -> list[dict[str, str]]:
                     }
                 )
     return rows
+
+
+def dispatch_penalty_text(d: Mapping[str, Any]) -> tuple[str, str]:
+    """A dispatch agency's own breach: what it was, the agreement's clause and rate, and the
+    days (and workers) it is multiplied by, so the line recomputes from what it shows."""
+    inc = d["incident"]
+    b_zh, b_en = label("dispatch_breach", d["breach"])
+    clause = shipped_clauses().cite("labor_dispatch", "liquidated_damages")
+    zh = f"违约金：{inc['incident_id']} {b_zh}（协议{clause.ref_zh}）"
+    en = f"Liquidated damages: {inc['incident_id']} {lower_words(b_en)} ({clause.ref_en} of the agreement)"
+    rate, days, workers = money(d["rate"]), qty(d["days"]), qty(d["workers"])
+    if d["basis"] == "days":
+        zh += f"，逾期{days}天×每天{rate}"
+        en += f", {days} days late × {rate} a day"
+    elif d["basis"] == "worker_days":
+        zh += f"，{workers}人×逾期{days}天×每人每天{rate}"
+        en += f", {workers} workers × {days} days late × {rate} per worker a day"
+    else:
+        zh += f"，每次{rate}"
+        en += f", {rate} each time"
+    return zh, en
 
 
 def cap_note(s: Settlement) -> tuple[str, str]:

@@ -574,6 +574,7 @@ def cross_record_problems(
             missing(rec, "contract_no", "contracts", rec.data["contract_no"], "合同表", "contracts sheet")
     workforce_problems(records, present, rejected, contracts, flag, missing)
     dispatch_item_problems(records, contracts, flag)
+    dispatch_breach_problems(records, contracts, flag, checks_contracts)
     if checks_contracts:
         pricing_problems(records, contracts, flag, missing)
     items_by_contract = {i.data["contract_no"] for i in records.get("contract_items", [])}
@@ -811,6 +812,71 @@ COMPONENTS = (
     ("social_insurance", "社保公积金", "social insurance"),
     ("management_fee", "管理费", "management fee"),
 )
+
+
+DISPATCH_BREACH_DAYS = ("wage_late", "replacement_late")  # charged per day late (劳务派遣协议第4.3条)
+
+
+def dispatch_breach_problems(
+    records: dict[str, list[Record]], contracts: dict[str, Any], flag: Any, checks_contracts: bool
+) -> None:
+    """An agency's own breach (`dispatch_breach`) is charged at the dispatch agreement's rates, so
+    it needs that agreement in force on the incident's date, the days late for a per-day rate and
+    the workers not replaced for a per-worker rate: never guessed as one day or one worker."""
+    dispatch = {}
+    for c in contracts.values():
+        c = getattr(c, "data", c)
+        if c.get("contract_type") == "labor_dispatch":
+            dispatch.setdefault(c["supplier_id"], []).append(c)
+    for rec in records.get("incidents", []):
+        d = rec.data
+        breach = d.get("dispatch_breach")
+        if breach is None:
+            if d.get("workers") is not None:
+                flag(
+                    rec,
+                    "workers",
+                    f"填写了涉及人数{d['workers']}，但未填写派遣违约情形；涉及人数只用于“未在约定期限内补派人员”",
+                    f"workers {d['workers']} given without a dispatch breach; the number of workers counts only for "
+                    "replacement_late (a worker not replaced in time)",
+                    "dispatch_breach_workers",
+                )
+            continue
+        zh, en = label("dispatch_breach", breach)
+        in_force = [c for c in dispatch.get(d["supplier_id"], ()) if c["start_date"] <= d["date"] <= c["end_date"]]
+        if checks_contracts and not in_force:
+            flag(
+                rec,
+                "dispatch_breach",
+                f"派遣违约情形“{zh}”只适用于劳务派遣协议，但供应商{d['supplier_id']}在{d['date']}没有生效的劳务派遣协议",
+                f"the dispatch breach {en.lower()} applies only under a labour-dispatch agreement, and supplier "
+                f"{d['supplier_id']} had none in force on {d['date']}",
+                "dispatch_breach_contract",
+            )
+        if breach in DISPATCH_BREACH_DAYS and not d.get("days_late"):
+            flag(
+                rec,
+                "days_late",
+                f"派遣违约情形“{zh}”按逾期天数计付违约金，请填写延误天数（至少1天）",
+                f"the dispatch breach {en.lower()} is charged per day late: give the days late (at least 1)",
+                "dispatch_breach_days",
+            )
+        if breach == "replacement_late" and d.get("workers") is None:
+            flag(
+                rec,
+                "workers",
+                f"派遣违约情形“{zh}”按人数和逾期天数计付违约金，请填写涉及人数",
+                f"the dispatch breach {en.lower()} is charged per worker and day: give the number of workers",
+                "dispatch_breach_workers",
+            )
+        elif breach != "replacement_late" and d.get("workers") is not None:
+            flag(
+                rec,
+                "workers",
+                f"涉及人数只用于“未在约定期限内补派人员”，派遣违约情形“{zh}”不按人数计付违约金",
+                f"the number of workers counts only for replacement_late; {en.lower()} is not charged per worker",
+                "dispatch_breach_workers",
+            )
 
 
 def dispatch_item_problems(records: dict[str, list[Record]], contracts: dict[str, Any], flag: Any) -> None:
