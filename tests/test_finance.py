@@ -443,6 +443,8 @@ def test_the_sample_agency_paying_wages_late_is_charged_from_its_management_fee(
     assert "未按时足额支付被派遣劳动者工资（协议第4.3条），逾期2天×每天500.00" in row[1]
     assert "wages paid late or short (Clause 4.3 of the agreement), 2 days late × 500.00 a day" in row[1]
     assert (" ".join(row[2].split()), _amount(row[3]), row[4], _amount(row[5])) == ("2 天 days", D(500), "−", D(1000))
+    contracts = next(t for t in docx_tables(path) if "违约金上限" in t[0][-1])
+    assert " ".join(contracts[1][-1].split()) == "当月派遣管理费 the month's management fee"  # not a share of the fee
     fees = sum(_amount(r[5]) for r in rows if r[1].startswith("派遣管理费"))
     assert fees >= D(1000)  # never more than the management fee
     lines = [

@@ -1134,7 +1134,11 @@ STORY = [
     ("S011", "IT服务, access 绝密: fixed-price contract; medium defect Aug, low security Sep", "BBBB"),
     ("S012", "其他 (translation), access 机密, no NDA on file; medium security incident Aug", "BBBB"),
     ("S013", "劳务外包, 考察期: critical complaint Aug, critical defect + compliance Sep, high compliance Oct", "CCCC"),
-    ("S014", "劳务派遣: good; low compliance issue in Aug; Sep wages paid 2 days late (liquidated damages 2 × 500.00 from the management fee)", "BBBB"),
+    (
+        "S014",
+        "劳务派遣: good; low compliance issue in Aug; Sep wages paid 2 days late (liquidated damages 2 × 500.00 from the management fee)",
+        "BBBB",
+    ),
     (
         "S015",
         "物流: late deliveries (1 day Aug, 8 days Sep, 5 days Oct), high complaint Oct; "

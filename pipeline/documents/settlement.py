@@ -332,7 +332,7 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
                     "currency": b.currency,
                     "tax_rate": rate_pct(c.get("tax_rate", Decimal(0))),
                     "payment_days": str(c.get("payment_days", policy.default_payment_days)),
-                    "cap_pct": _pct(c.get("penalty_cap_pct", policy.default_cap_pct)) + "%",
+                    **_cap_words(c, policy),
                     "prorated_zh": f"本期在执行{b.active_days}/{b.period_days}天" if b.prorated else "",
                     "prorated_en": f"in force {b.active_days} of {b.period_days} days" if b.prorated else "",
                 }
@@ -555,6 +555,15 @@ def dispatch_penalty_text(d: Mapping[str, Any]) -> tuple[str, str]:
         zh += f"，每次{rate}"
         en += f", {rate} each time"
     return zh, en
+
+
+def _cap_words(contract: Mapping[str, Any], policy: Policy) -> dict[str, str]:
+    """The contracts table's cap on liquidated damages: a share of the fee, or for a dispatch
+    agreement its month's management fee (damages never reach the workers' pay)."""
+    if contract["contract_type"] == "labor_dispatch":
+        return {"cap_zh": "当月派遣管理费", "cap_en": "the month's management fee"}
+    pct = _pct(contract.get("penalty_cap_pct", policy.default_cap_pct))
+    return {"cap_zh": f"合同服务费的{pct}%", "cap_en": f"{pct}% of the fee"}
 
 
 def cap_note(s: Settlement) -> tuple[str, str]:

@@ -803,7 +803,8 @@ class SettlementContractRow(TypedDict):
     currency: str
     tax_rate: str
     payment_days: str
-    cap_pct: str
+    cap_zh: str  # 合同服务费的15% / 派遣管理费 (a dispatch agreement's damages come from its management fee)
+    cap_en: str
     prorated_zh: str
     prorated_en: str
 

@@ -1390,7 +1390,7 @@ def build_settlement_statement():
             "{{ c.currency }}",
             "{{ c.tax_rate }}",
             "{{ c.payment_days }}",
-            (["合同服务费的", "{{ c.cap_pct }}"], ["{{ c.cap_pct }}", " of the fee"]),
+            (["{{ c.cap_zh }}"], ["{{ c.cap_en }}"]),
         ]
     )
     t.control("{%tr endfor %}")
