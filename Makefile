@@ -8,7 +8,7 @@ SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
 # pytest workers (pytest-xdist): both cores by default; TEST_WORKERS=0 runs the suite in one process
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-analytics clean
+.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ test: $(TESTED)
 	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-bench: bench-render bench-monthly bench-pdf bench-workforce bench-analytics
+bench: bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics
 
 bench-render: $(TESTED)
 	$(BIN)/python bench/render.py
@@ -49,6 +49,10 @@ bench-pdf: $(TESTED)
 # the compute stage at 10,000 and 100,000 workers over 20 and 100 suppliers
 bench-workforce: $(TESTED)
 	$(BIN)/python bench/workforce.py --workers 10000,100000 --suppliers 20,100
+
+# a dispatch agency's statement at 500, 2,500 and 5,000 workers: roster in Word against the workbook annex
+bench-roster: $(TESTED)
+	$(BIN)/python bench/roster.py --workers 500,2500,5000
 
 # the cost analysis and `vendorflow history --xlsx` over 24 months x 5,000 suppliers, beside the other stages
 bench-analytics: $(TESTED)

@@ -656,6 +656,94 @@ def test_scoreboard_lists_each_failed_check_per_worker_for_hr(month):
     assert len(rows) == 7
 
 
+@pytest.fixture(scope="module")
+def large_rosters(tmp_path_factory):
+    """The sample October with workforce.roster_in_word_max at 10: S002 and S008 (15 workers
+    each) get the workbook annex, S014 (10) keeps its roster in Word."""
+    from pipeline.runs.monthly import run_month
+
+    base = tmp_path_factory.mktemp("large-rosters")
+    inputs = base / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs, ignore=shutil.ignore_patterns("archive", "rejected"))
+    policy = inputs / "policy.yaml"
+    body = policy.read_text(encoding="utf-8")
+    assert "\nworkforce:\n" in body
+    policy.write_text(body.replace("\nworkforce:\n", "\nworkforce:\n  roster_in_word_max: 10\n", 1), encoding="utf-8")
+    return inputs, run_month(inputs, base / "out", "2026-10").outputs
+
+
+def test_a_statement_with_more_workers_than_word_should_list_sends_them_as_a_workbook(large_rosters):
+    from pipeline.distribute.delivery import in_formats, read_manifest
+
+    _, out = large_rosters
+    manifest = {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    annexes = {p: e for p, e in manifest.items() if e["doc_type"] == "attendance_annex"}
+    assert set(annexes) == {"settlements/S002_attendance_2026-10.xlsx", "settlements/S008_attendance_2026-10.xlsx"}
+    assert {e["supplier_id"] for e in annexes.values()} == {"S002", "S008"}
+    ids = _roster_ids()
+    own = {wid for wid, v in ids.items() if v[2] == "S008"}
+    wb = load_workbook(out / "settlements" / "S008_attendance_2026-10.xlsx")
+    assert wb.sheetnames == ["人员考勤 Attendance", "岗位合计 Totals", "说明 About"]
+    rows = list(wb["人员考勤 Attendance"].iter_rows(min_row=2, values_only=True))
+    assert {r[2] for r in rows} == own and len(rows) == len(own) == 15  # its own workers, nobody else's
+    assert not FULL_ID.findall(" ".join(str(v) for r in rows for v in r))  # ID numbers partly hidden
+    totals = list(wb["岗位合计 Totals"].iter_rows(min_row=2, values_only=True))
+    by_post = {r[1]: (r[3], Decimal(str(r[4]))) for r in totals[:-1]}
+    assert totals[-1][0] == "合计 Total" and totals[-1][3] == 15
+    assert Decimal(str(totals[-1][4])) == sum(d for _, d in by_post.values()) == sum(Decimal(str(r[8])) for r in rows)
+    # the statement: no worker listed, each post's totals, and the same days as its lines in part 4
+    statement = out / "settlements" / "S008_settlement_2026-10.docx"
+    text = docx_text(statement)
+    assert "附件：人员考勤明细" not in text and not (own & set(re.findall(r"W\d{4}", text)))
+    assert "附件：人员考勤汇总" in text and "S008_attendance_2026-10.xlsx" in text and "超过10人" in text
+    tables = docx_tables(statement)
+    summary = next(t for t in tables if t[0][0].startswith("合同编号") and "人数" in t[0][2])
+    shown = {r[1].split("\n")[0]: (int(r[2]), Decimal(r[3])) for r in summary[1:-1]}
+    assert shown == by_post and summary[-1][-3:] == [str(totals[-1][3]), str(totals[-1][4]), str(totals[-1][5])]
+    details = next(t for t in tables if t[0][0].startswith("序号") and any("数量" in c for c in t[0]))
+    wage_days = {
+        r[1].split("：")[1].split("，")[0]: Decimal(r[2].split()[0].replace(",", ""))
+        for r in details[1:-1]
+        if r[1].startswith("代发工资")
+    }
+    assert wage_days == {post: days for post, (_, days) in by_post.items()}
+    # S014's ten workers stay in Word
+    assert "附件：人员考勤明细" in docx_text(out / "settlements" / "S014_settlement_2026-10.docx")
+    assert not (out / "settlements" / "S014_attendance_2026-10.xlsx").exists()
+    # the supplier receives the workbook with its statement's PDF (distribution.supplier_formats: pdf)
+    sent = {d.path for d in in_formats(read_manifest(out, "2026-10"), ("pdf",)) if d.supplier_id == "S008"}
+    assert "settlements/S008_attendance_2026-10.xlsx" in sent
+
+
+def test_the_attendance_workbook_and_its_statement_are_valid_for_excel_and_word(large_rosters):
+    from pipeline.render import ooxml
+
+    if not ooxml.available():
+        pytest.skip(ooxml.install_hint()[1])
+    _, out = large_rosters
+    files = [out / "settlements" / "S002_attendance_2026-10.xlsx", out / "settlements" / "S002_settlement_2026-10.docx"]
+    found = ooxml.validate(files)
+    assert {p.name: [str(e) for e in errors] for p, errors in found.items() if errors} == {}
+
+
+def test_a_rerun_keeps_the_attendance_workbook_byte_for_byte_and_removes_it_below_the_limit(large_rosters):
+    from pipeline.runs.monthly import run_month
+
+    inputs, out = large_rosters
+    path = out / "settlements" / "S002_attendance_2026-10.xlsx"
+    before = path.read_bytes()
+    run_month(inputs, out.parent, "2026-10")
+    assert path.read_bytes() == before
+    policy = inputs / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("roster_in_word_max: 10", "roster_in_word_max: 300"),
+        encoding="utf-8",
+    )
+    run_month(inputs, out.parent, "2026-10")
+    assert not path.exists()  # a stale annex is removed with the manifest entry
+    assert "附件：人员考勤明细" in docx_text(out / "settlements" / "S002_settlement_2026-10.docx")
+
+
 def test_workforce_sample_generator_is_deterministic_and_inputs_are_up_to_date(tmp_path):
     import subprocess
     import sys

@@ -82,6 +82,9 @@ class WorkforceRule:
     min_age: int = 16  # 《禁止使用童工规定》
     adult_age: int = 18  # 16–18: 未成年工, protected work only
     max_overtime_hours: Decimal = Decimal(36)  # a month (《劳动法》第四十一条)
+    # a settlement statement lists each worker in Word up to this many; above it the per-worker
+    # lines go to an .xlsx annex sent with it (a 5,000-worker annex made a 288-page statement)
+    roster_in_word_max: int = 300
 
     def working_days(self, period_code: str) -> Decimal:
         return self.working_days_by_period.get(period_code, self.default_working_days)
@@ -383,6 +386,7 @@ def _workforce(raw: dict) -> WorkforceRule:
         min_age=int(raw.get("min_age", d.min_age)),
         adult_age=int(raw.get("adult_age", d.adult_age)),
         max_overtime_hours=_dec(raw.get("max_overtime_hours", d.max_overtime_hours)),
+        roster_in_word_max=int(raw.get("roster_in_word_max", d.roster_in_word_max)),
     )
 
 

@@ -40,7 +40,11 @@ SUPPLIER_DOC_TYPES = (
     "termination_notice",
     "commendation_letter",
     "appeal_decision",
+    "attendance_annex",
 )
+# a supplier's own workbook (the attendance annex of a statement with many workers): sent as it is,
+# whatever formats the policy names for its Word documents
+SUPPLIER_WORKBOOK_TYPES = ("attendance_annex",)
 INTERNAL_DOC_TYPES = ("portfolio_summary", "scoreboard", "payments", "analytics_workbook", "dashboard")
 NEVER_TO_SUPPLIERS = frozenset(
     {
@@ -64,6 +68,7 @@ DOC_TITLES = {
     "analytics_workbook": ("成本分析与预测表", "Cost analysis and forecast workbook"),
     "dashboard": ("供应商管理看板", "Vendor dashboard"),
     "appeal_decision": ("申诉处理结果通知书", "Appeal decision"),
+    "attendance_annex": ("结算单人员考勤附件", "Attendance annex of the settlement statement"),
     **ACTION_LABELS,
 }
 OUTBOX = "outbox"
@@ -219,7 +224,7 @@ def in_formats(documents: Sequence[Document], formats: Sequence[str]) -> list[Do
     out = []
     for doc in documents:
         if doc.doc_type in SUPPLIER_DOC_TYPES:
-            if doc.format in formats:
+            if doc.format in formats or doc.doc_type in SUPPLIER_WORKBOOK_TYPES:
                 out.append(doc)
         elif doc.format != "pdf":
             out.append(doc)

@@ -313,7 +313,9 @@ def account_name(supplier: Mapping[str, Any]) -> str:
     return supplier.get("account_name") or supplier["name_zh"]
 
 
-def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[str, Any]:
+def settlement_context(sm: SupplierMonth, policy: Policy, period: Any, file_stem: str | None = None) -> dict[str, Any]:
+    """The statement of `sm`; `file_stem`: the supplier's part of its file names, which names the
+    attendance workbook when its workers are more than Word should list (roster_in_workbook)."""
     assert sm.settlements
     main = sm.settlements[0]
     sup = sm.supplier
@@ -504,8 +506,24 @@ def settlement_context(sm: SupplierMonth, policy: Policy, period: Any) -> dict[s
         "notes": notes,
         "attendance": attendance,
         "volumes": volumes,
-        "roster": [row for s in sm.settlements for row in workforce_docs.roster_rows(s)],
+        **_roster(sm, policy, period, file_stem),
     }
+
+
+def _roster(sm: SupplierMonth, policy: Policy, period: Any, file_stem: str | None) -> dict[str, Any]:
+    """The attendance annex in Word, or, above `workforce.roster_in_word_max` workers, the name of
+    the workbook that holds it and each post's totals."""
+    totals, total = workforce_docs.role_totals(sm.settlements)
+    if workforce_docs.roster_in_workbook(sm.settlements, policy):
+        name = workforce_docs.roster_workbook_name(file_stem or sm.supplier_id, period.code)
+        return {
+            "roster": [],
+            "roster_file": {"name": name.rsplit("/", 1)[-1], "limit": str(policy.workforce.roster_in_word_max)},
+            "roster_totals": totals,
+            "roster_total": total,
+        }
+    rows = [row for s in sm.settlements for row in workforce_docs.roster_rows(s)]
+    return {"roster": rows, "roster_file": {"name": "", "limit": ""}, "roster_totals": [], "roster_total": total}
 
 
 def volume_rows(sm: SupplierMonth) -> list[dict[str, str]]:

@@ -952,6 +952,27 @@ class RosterRow(TypedDict):
     note_en: str
 
 
+class RosterFile(TypedDict):
+    name: str  # the attendance workbook sent with the statement ("" when the annex is in Word)
+    limit: str  # workforce.roster_in_word_max
+
+
+class RoleTotalRow(TypedDict):
+    contract_no: str
+    role_zh: str
+    role_en: str
+    workers: str
+    days: str
+    overtime_hours: str
+
+
+class RosterTotal(TypedDict):
+    workers: str
+    days: str
+    overtime_hours: str
+    refused: str  # workers refused (under age): listed, never settled
+
+
 class SettlementStatementContext(TypedDict):
     """settlement_statement.docx, filled by `documents.settlement.settlement_context`."""
 
@@ -969,6 +990,9 @@ class SettlementStatementContext(TypedDict):
     attendance: list[AttendanceRow]
     volumes: list[VolumeRow]
     roster: list[RosterRow]
+    roster_file: RosterFile
+    roster_totals: list[RoleTotalRow]
+    roster_total: RosterTotal
 
 
 # --------------------------------------------------------------------------- monthly portfolio

@@ -8,6 +8,7 @@ names workers by worker ID and a masked ID number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from pipeline.compute.month import MonthResult
 from pipeline.compute.settlement import Settlement
 from pipeline.compute.workforce import AttendanceSettlement, DispatchRatio
 from pipeline.config.labels import label
+from pipeline.config.policy import Policy
 from pipeline.documents.formatting import date_en, date_zh, fixed, money
 from pipeline.documents.messages import text
 from pipeline.privacy import mask_field
@@ -305,3 +307,154 @@ def portfolio_workforce(result: MonthResult) -> dict[str, Any]:
             f"direct headcount)."
         )
     return {"available": ratio is not None, "dispatch_zh": zh, "dispatch_en": en, "rows": rows}
+
+
+# --------------------------------------------------------------------------- large rosters: the .xlsx annex
+
+
+def roster_in_workbook(settlements: Sequence[Settlement], policy: Policy) -> bool:
+    """Whether the statement's workers go to the .xlsx annex instead of Word: more than
+    `workforce.roster_in_word_max` of them (a 5,000-worker annex was a 288-page statement whose
+    PDF took minutes; Word holds the totals per post instead)."""
+    workers = sum(len(b.attendance.workers) for s in settlements for b in s.bases if b.attendance is not None)
+    return workers > policy.workforce.roster_in_word_max
+
+
+def roster_workbook_name(file_stem: str, period_code: str) -> str:
+    """Where the annex of `file_stem`'s statement is written, beside the statement."""
+    return f"settlements/{file_stem}_attendance_{period_code}.xlsx"
+
+
+def role_totals(settlements: Sequence[Settlement]) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Each post's workers settled, days and overtime hours (the quantities of its statement
+    lines), and their total; workers refused (under age) are counted apart."""
+    rows, workers, days, hours, refused = [], 0, ZERO, ZERO, 0
+    for s in settlements:
+        for b in s.bases:
+            a = b.attendance
+            if a is None:
+                continue
+            for r in a.roles:
+                rows.append(
+                    {
+                        "contract_no": a.contract_no,
+                        "role_zh": r.item["role_zh"],
+                        "role_en": r.item.get("role_en", ""),
+                        "workers": str(r.headcount),
+                        "days": qty(r.days),
+                        "overtime_hours": qty(r.overtime_hours),
+                    }
+                )
+                workers, days, hours = workers + r.headcount, days + r.days, hours + r.overtime_hours
+            refused += sum(1 for p in a.workers if p.refused)
+    total = {"workers": str(workers), "days": qty(days), "overtime_hours": qty(hours), "refused": str(refused)}
+    return rows, total
+
+
+ROSTER_COLUMNS = (  # (header, width, number format)
+    ("序号 No.", 7, "0"),
+    ("合同编号 Contract No.", 18, "@"),
+    ("工号 Worker ID", 14, "@"),
+    ("姓名 Name", 12, "@"),
+    ("身份证号（部分隐藏）ID number (partly hidden)", 22, "@"),
+    ("岗位 Role", 16, "@"),
+    ("Role", 22, "@"),
+    ("岗位性质 Post nature", 14, "@"),
+    ("出勤天数 Days", 10, "0.##"),
+    ("加班小时 OT hours", 10, "0.##"),
+    ("备注", 24, "@"),
+    ("Note", 30, "@"),
+)
+TOTAL_COLUMNS = (
+    ("合同编号 Contract No.", 18, "@"),
+    ("岗位 Role", 16, "@"),
+    ("Role", 22, "@"),
+    ("人数 Workers", 10, "0"),
+    ("出勤天数 Days", 12, "0.##"),
+    ("加班小时 OT hours", 12, "0.##"),
+)
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def roster_workbook_bytes(settlements: Sequence[Settlement], supplier_id: str, period_code: str) -> bytes:
+    """The statement's attendance annex as a workbook: every worker settled (or refused) with
+    days and overtime (ID numbers partly hidden, as in Word), each post's totals, and what the
+    figures are; each post's days and hours add up to its lines on the statement."""
+    from openpyxl import Workbook
+
+    from pipeline.render.workbooks import fill_sheet, workbook_bytes
+
+    def sheet(ws, columns, rows):
+        fill_sheet(ws, [c[0] for c in columns], rows, [c[1] for c in columns])
+        for row in ws.iter_rows(min_row=2):
+            for cell, column in zip(row, columns):
+                cell.number_format = column[2]
+        ws.auto_filter.ref = ws.dimensions
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人员考勤 Attendance"
+    roster = [row for s in settlements for row in roster_rows(s)]
+    sheet(
+        ws,
+        ROSTER_COLUMNS,
+        (
+            [
+                int(r["no"]),
+                r["contract_no"],
+                r["worker_id"],
+                r["name"],
+                r["id_number"],
+                r["role_zh"],
+                r["role_en"],
+                r["post_nature_zh"],
+                _number(r["days"]),
+                _number(r["overtime_hours"]),
+                r["note_zh"],
+                r["note_en"],
+            ]
+            for r in roster
+        ),
+    )
+    rows, total = role_totals(settlements)
+    totals = wb.create_sheet("岗位合计 Totals")
+    body = [
+        [
+            r["contract_no"],
+            r["role_zh"],
+            r["role_en"],
+            int(r["workers"]),
+            _number(r["days"]),
+            _number(r["overtime_hours"]),
+        ]
+        for r in rows
+    ]
+    body.append(["合计 Total", "", "", int(total["workers"]), _number(total["days"]), _number(total["overtime_hours"])])
+    sheet(totals, TOTAL_COLUMNS, body)
+    about = wb.create_sheet("说明 About")
+    statement = f"ST-{period_code}-{supplier_id}"
+    fill_sheet(
+        about,
+        ["说明", "Notes"],
+        [
+            (
+                f"本工作簿是结算单{statement}的人员考勤附件，与结算单一并发送。",
+                f"This workbook is the attendance annex of settlement statement {statement}, sent with it.",
+            ),
+            (
+                "本附件载有个人信息（身份证号已部分隐藏），仅供双方核对本期结算使用，请妥善保管，不得转作他用。",
+                "It holds personal data (ID numbers partly hidden), for both parties to check this statement only; "
+                "keep it safe and use it for nothing else.",
+            ),
+            (
+                "各岗位出勤天数、加班时长合计即结算单第四部分相应行的数量（“岗位合计”表）；未达最低用工年龄而拒绝用工的人员列出但不计入。",
+                "Each post's days and overtime hours add up to the quantities of its lines in part 4 of the statement "
+                "(sheet Totals); workers refused for being under the minimum age are listed but not counted.",
+            ),
+        ],
+        [70, 80],
+    )
+    return workbook_bytes(wb)

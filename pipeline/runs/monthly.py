@@ -26,6 +26,7 @@ from pipeline.documents.monthly import notice_context, portfolio_context, review
 from pipeline.documents.payments import payments_bytes
 from pipeline.documents.scoreboard import scoreboard_bytes
 from pipeline.documents.settlement import settlement_context
+from pipeline.documents.workforce import roster_in_workbook, roster_workbook_bytes, roster_workbook_name
 from pipeline.errors import ConfigError, Issue
 from pipeline.periods import Period
 from pipeline.publish.history import HistoryStore
@@ -368,7 +369,7 @@ def iter_document_jobs(
                 make_job(
                     f"settlements/{name}_settlement_{code}.docx",
                     str(templates / TEMPLATES["settlement_statement"]),
-                    settlement_context(sm, policy, period),
+                    settlement_context(sm, policy, period, name),
                     "settlement_statement",
                     sm.supplier_id,
                 )
@@ -437,6 +438,23 @@ def contract_files(root: Path) -> list[Written]:
     ]
 
 
+def roster_workbooks(root: Path, result: MonthResult, policy: Policy) -> list[Written]:
+    """The attendance workbooks of the statements with more workers than Word should list
+    (workforce.roster_in_word_max), beside their statements, each the supplier's own."""
+    names = distinct_names(sm.supplier_id for sm in result.suppliers)
+    return [
+        write_output(
+            root,
+            roster_workbook_name(names[sm.supplier_id], result.period.code),
+            roster_workbook_bytes(sm.settlements, sm.supplier_id, result.period.code),
+            "attendance_annex",
+            sm.supplier_id,
+        )
+        for sm in result.suppliers
+        if sm.settlements and roster_in_workbook(sm.settlements, policy)
+    ]
+
+
 def publish_stage(
     root: Path,
     result: MonthResult,
@@ -450,6 +468,7 @@ def publish_stage(
     files removed; the manifest's bytes (written last, by `publish_manifest`)."""
     code = result.period.code
     written = list(documents)
+    written += roster_workbooks(root, result, policy)
     written.append(
         write_output(root, f"summary/scoreboard_{code}.xlsx", scoreboard_bytes(result, policy), "scoreboard")
     )

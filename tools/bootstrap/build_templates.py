@@ -1725,6 +1725,61 @@ def build_settlement_statement():
     )
     t.control("{%tr endfor %}")
     ctl(doc, "{%p endif %}")
+
+    # Above workforce.roster_in_word_max workers: the per-worker annex is a workbook sent with
+    # the statement, and Word keeps each post's totals (the quantities of part 4)
+    ctl(doc, "{%p if roster_file.name %}")
+    heading(doc, "附件：人员考勤汇总", "Annex: Attendance by Post").paragraph_format.page_break_before = True
+    bi(
+        doc,
+        "本期结算人员共{{ roster_total.workers }}人，超过{{ roster_file.limit }}人，逐人考勤明细不在本结算单中列示，载于随本结算单"
+        "一并发送的工作簿“{{ roster_file.name }}”（含个人信息，身份证号已部分隐藏，仅供双方核对本期结算使用）。"
+        "下表为各岗位合计，即第四部分相应行的数量{% if roster_total.refused != '0' %}；因未达最低用工年龄拒绝用工的"
+        "{{ roster_total.refused }}人在工作簿中列示，不计入{% endif %}。",
+        "The {{ roster_total.workers }} workers settled this period are more than {{ roster_file.limit }}, so their "
+        "attendance one by one is not listed in this statement: it is in the workbook “{{ roster_file.name }}” sent "
+        "with it (personal data, ID numbers partly hidden, for both parties to check this statement only). The table "
+        "below gives each post's totals, the quantities of its lines in part 4{% if roster_total.refused != '0' %}; "
+        "the {{ roster_total.refused }} workers refused for being under the minimum age are listed in the workbook, "
+        "not counted{% endif %}.",
+    )
+    t = Table(
+        doc,
+        [3.2, 6.8, 2.2, 2.4, 2.4],
+        aligns=[LEFT, LEFT, RIGHT, RIGHT, RIGHT],
+        header=[
+            ("合同编号", "Contract No."),
+            ("岗位", "Post"),
+            ("人数", "Workers"),
+            ("出勤天数", "Days"),
+            ("加班小时", "OT hours"),
+        ],
+    )
+    t.control("{%tr for r in roster_totals %}")
+    t.row(
+        [
+            "{{ r.contract_no }}",
+            (["{{ r.role_zh }}"], ["{{ r.role_en }}"]),
+            "{{ r.workers }}",
+            "{{ r.days }}",
+            "{{ r.overtime_hours }}",
+        ]
+    )
+    t.control("{%tr endfor %}")
+    t.row(
+        [
+            ("合计", "Total"),
+            "{{ roster_total.workers }}",
+            "{{ roster_total.days }}",
+            "{{ roster_total.overtime_hours }}",
+        ],
+        span=[2, 1, 1, 1],
+        bold=True,
+        fill=LABEL_FILL,
+        total=True,
+        aligns=[RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    ctl(doc, "{%p endif %}")
     return doc
 
 
