@@ -307,9 +307,12 @@ def generate(out: Path, n: int, seed: int = SEED) -> dict[str, int]:
                 language_precedence="中文",
             )
         )
-        items += [
-            dict(contract_no=no, role_zh=zh, role_en=en, headcount=h, unit_price=float(p)) for zh, en, h, p in lines
-        ]
+        for zh, en, h, p in lines:
+            item = dict(contract_no=no, role_zh=zh, role_en=en, headcount=h, unit_price=float(p))
+            if dispatch:  # a dispatch post is priced as pay + social insurance + management fee
+                wage, social = p * 72 // 100, p * 22 // 100
+                item.update(wage=wage, social_insurance=social, management_fee=p - wage - social, post_nature="辅助性")
+            items.append(item)
         # a supplier's level, with a few sliding month by month: grades A–D in realistic shares
         level = rng.gauss(0.85, 0.45)
         slide = rng.random() < 0.08
@@ -401,7 +404,7 @@ def stages(inputs: Path, outputs: Path):
     policy = find_policy(inputs, None)
     loaded = monthly.load_stage(inputs)
     validated = monthly.validate_stage(loaded)
-    store, past = monthly.history_stage(outputs, Period.parse(PERIOD))
+    store, past, _carried = monthly.history_stage(outputs, Period.parse(PERIOD))
     return policy, loaded, validated, store, past
 
 

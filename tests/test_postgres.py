@@ -6,6 +6,7 @@ temporary folder for the session, see postgres_server.py); the lock tests need P
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -325,3 +326,114 @@ def test_a_store_at_0002_gains_the_settled_amounts_empty_on_each_backend(store_u
     assert list(frame["payable"]) == [Decimal("544500.00")]
     assert frame[["base", "tax_exclusive", "vat"]].isna().all().all()
     store.engine.dispose()
+
+
+def test_prefect_on_postgresql_with_two_process_workers_running_two_periods_at_once(postgres, tmp_path, monkeypatch):  # noqa: F811
+    """The production set-up of docs/deployment.md on one machine: the Prefect server's database
+    and the history store on PostgreSQL, one work pool, two process workers (as on two machines)
+    each taking one run (`--limit 1`), September and October at the same time; both complete,
+    each period's outputs are whole and the store holds both months."""
+    import datetime as dt
+    import json
+
+    import sqlalchemy as sa
+    from test_serve import BIN, ROOT, _clean_env, _get, _stop_group
+
+    from pipeline.orchestration import serve
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs, ignore=shutil.ignore_patterns("archive", "rejected", ".vendorflow-*"))
+    store_url = postgres.new_database()
+    prefect_url = postgres.new_database().replace("postgresql://", "postgresql+asyncpg://", 1)
+    for key in [k for k in os.environ if k.startswith("PREFECT_")]:
+        monkeypatch.delenv(key)  # the server below must not share the session harness's database
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", prefect_url)  # kept by LocalServer
+    server = serve.LocalServer(tmp_path / "server-home")
+    server.start(180)
+    workers: list[subprocess.Popen] = []
+    try:
+        env = _clean_env(
+            tmp_path / "client-home",
+            PREFECT_API_URL=server.url,
+            VENDORFLOW_HOME=str(ROOT),
+            VENDORFLOW_RENDER_WORKERS="1",
+            VENDORFLOW_HISTORY_URL=store_url,
+        )
+
+        def prefect(*args: str) -> str:
+            done = subprocess.run(
+                [str(BIN / "prefect"), "--no-prompt", *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            assert done.returncode == 0, f"prefect {' '.join(args)}\n{done.stdout}\n{done.stderr}"
+            return done.stdout
+
+        prefect("work-pool", "create", "vendorflow-pool", "--type", "process")
+        prefect("deploy", "--all")
+        # two workers polling each second, each running one flow run at a time (as on two machines)
+        logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+        for log in logs:
+            with open(log, "wb") as sink:
+                workers.append(
+                    subprocess.Popen(
+                        [str(BIN / "prefect"), "worker", "start", "--pool", "vendorflow-pool", "--limit", "1"],
+                        cwd=tmp_path,
+                        env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"},
+                        stdout=sink,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        create = (
+            "import sys\n"
+            "from prefect.deployments import run_deployment\n"
+            "for period in sys.argv[3:]:\n"
+            "    run = run_deployment('vendorflow-monthly/vendorflow-monthly', timeout=0, "
+            "parameters={'inputs': sys.argv[1], 'outputs': sys.argv[2], 'period': period})\n"
+            "    print(run.id)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", create, str(inputs), str(outputs), "2026-09", "2026-10"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        run_ids = done.stdout.split()[-2:]
+        final = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            runs = [_get(f"{server.url}/flow_runs/{r}") for r in run_ids]
+            if all(r["state"]["type"] in final for r in runs):
+                break
+            assert all(w.poll() is None for w in workers), "a worker stopped"
+            time.sleep(1)
+        tails = "\n".join(log.read_text(encoding="utf-8", errors="replace")[-3000:] for log in logs)
+        assert [r["state"]["type"] for r in runs] == ["COMPLETED", "COMPLETED"], tails
+        # the two ran at the same time: with --limit 1, on the two workers
+        start = [dt.datetime.fromisoformat(r["start_time"]) for r in runs]
+        end = [dt.datetime.fromisoformat(r["end_time"]) for r in runs]
+        assert max(start) < min(end), f"the two periods did not run at once: {start} {end}\n{tails}"
+        for period in ("2026-09", "2026-10"):
+            manifest = json.loads((outputs / period / "manifest.json").read_text(encoding="utf-8"))
+            assert manifest["period"] == period
+            assert all((outputs / period / f["path"]).stat().st_size == f["bytes"] for f in manifest["files"])
+        engine = sa.create_engine(store_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            done_periods = conn.exec_driver_sql(
+                "SELECT r.period, count(*) FROM results r JOIN runs u ON u.run_id = r.run_id "
+                "WHERE u.status = 'completed' GROUP BY r.period ORDER BY r.period"
+            ).fetchall()
+        engine.dispose()
+        assert [p for p, _ in done_periods] == ["2026-09", "2026-10"] and all(n == 15 for _, n in done_periods)
+        assert not (outputs / "history.sqlite").exists()  # the store is PostgreSQL's alone
+    finally:
+        for w in workers:
+            _stop_group(w)
+        server.stop()
