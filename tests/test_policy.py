@@ -192,3 +192,31 @@ def test_adding_a_kpi_needs_no_code(raw):
         policy,
     )
     assert card.total == Decimal("95.00")  # turnover halfway between floor and target: 50 × 10%
+
+
+def test_parsing_keeps_nothing_of_the_file_and_the_contract_settings_are_read_once(monkeypatch):
+    """A month at 2,000 suppliers grew its process by tens of MB of YAML nodes: the one loader
+    used for scalars cached every node it had built (each holding the file's whole text), and
+    every notice read and parsed the contract settings again."""
+    import datetime as dt
+    import gc
+    import weakref
+
+    from pipeline.config import contract_terms, yamlfile
+    from pipeline.documents import monthly as monthly_docs
+
+    doc = yamlfile.parse_yaml(b"a: 1\nb: [2026-10-01, x, 3.5]\n", "t.yaml")
+    assert doc.data == {"a": 1, "b": [dt.date(2026, 10, 1), "x", 3.5]}
+    assert not yamlfile._SCALARS.constructed_objects  # nothing of the file stays behind
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None
+
+    monthly_docs._TERMS.clear()
+    calls = []
+    real = contract_terms.load_terms
+    monkeypatch.setattr(contract_terms, "load_terms", lambda *a: calls.append(1) or real(*a))
+    first = monthly_docs._contract_terms()
+    assert monthly_docs._contract_terms() is first and monthly_docs._contract_terms() is first
+    assert calls == [1]

@@ -134,7 +134,11 @@ def _scalar(node: ScalarNode, source: str) -> Any:
         )
     try:
         value = _SCALARS.construct_object(node)
+        # the loader caches every node it constructs (with marks holding the whole text): one
+        # loader for every file kept each file's nodes for the life of the process
+        _SCALARS.constructed_objects.clear()
     except (yaml.YAMLError, ValueError, TypeError) as exc:
+        _SCALARS.constructed_objects.clear()
         raise _problem(
             source, f"无法读取的值“{node.value[:40]}”", f"unreadable value {node.value[:40]!r}", node.start_mark
         ) from exc

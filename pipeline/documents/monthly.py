@@ -958,9 +958,13 @@ def notice_context(
 
 
 def _contract_terms() -> dict[str, Any]:
+    """The shipped contract settings' defaults, read once per process (setdefault would read
+    and parse the file on every notice before finding it cached)."""
     from pipeline.config.contract_terms import load_terms
 
-    return _TERMS.setdefault("defaults", load_terms().defaults)
+    if "defaults" not in _TERMS:
+        _TERMS["defaults"] = load_terms().defaults
+    return _TERMS["defaults"]
 
 
 _TERMS: dict[str, dict[str, Any]] = {}
