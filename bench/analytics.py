@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir(parents=True, exist_ok=True)
         jobs = monthly.iter_document_jobs(result, policy, validated.issues, costs=costs)
         total = monthly.count_documents(result)
-        written = timed("render documents (all cores)", parallel.render_many, jobs, root, None, total=total)
+        written = timed("render documents (all cores)", lambda: parallel.render_many(jobs, root, None, total=total))
         assert len(written) == total, (len(written), total)
     run_id = store.begin_run("monthly", PERIOD, policy.sha256, [])
     timed("record-history", monthly.record_stage, store, run_id, result, [])
