@@ -8,7 +8,7 @@ SAMPLE_MONTHS := 2026-07 2026-08 2026-09 2026-10
 # pytest workers (pytest-xdist): both cores by default; TEST_WORKERS=0 runs the suite in one process
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics clean
+.PHONY: run test bench bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics bench-store clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ test: $(TESTED)
 	$(BIN)/ruff format --check pipeline tests bench tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-bench: bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics
+bench: bench-render bench-monthly bench-pdf bench-workforce bench-roster bench-analytics bench-store
 
 bench-render: $(TESTED)
 	$(BIN)/python bench/render.py
@@ -57,6 +57,10 @@ bench-roster: $(TESTED)
 # the cost analysis and `vendorflow history --xlsx` over 24 months x 5,000 suppliers, beside the other stages
 bench-analytics: $(TESTED)
 	$(BIN)/python bench/analytics.py --suppliers 5000 --periods 24
+
+# the monthly run at 5,000 suppliers with the history store on SQLite and on PostgreSQL: the store's share
+bench-store: $(TESTED)
+	$(BIN)/python bench/store.py --suppliers 5000 --backends sqlite,postgresql
 
 clean:
 	rm -rf outputs $(VENV)

@@ -232,6 +232,41 @@ def test_forecast_from_the_contracts_in_force(hand):
     assert totals == {"2026-11": D("178000.00"), "2026-12": D("127677.47"), "2027-01": D("80500.00")}
 
 
+def test_the_workbook_shows_each_contract_s_forecast_months_side_by_side(hand, tmp_path):
+    """forecast_detail: one row per contract, each month's contract amount and forecast, the
+    three months' total (recomputable), the basis of each month named where they differ."""
+    from pipeline.documents.analytics_workbook import analytics_bytes
+
+    book = tmp_path / "analytics.xlsx"
+    book.write_bytes(analytics_bytes(hand, load_policy(SAMPLE_INPUTS / "policy.yaml")))
+    rows = {r["合同编号 Contract No."]: r for r in _sheet(book, "forecast_detail")}
+    assert sorted(rows) == ["HT-A", "HT-B", "HT-C"]
+    a = rows["HT-A"]
+    assert D(str(a["2026-11 预测支出 Forecast spend"])) == D("97500.00")
+    assert D(str(a["2026-12 合同金额 Contract amount"])) == D("48387.15")
+    assert D(str(a["2026-12 预测支出 Forecast spend"])) == D("47177.47")
+    assert a["2027-01 预测支出 Forecast spend"] == 0
+    assert D(str(a["三个月合计 Three months"])) == D("144677.47") and D(str(a["近期系数 Recent ratio"])) == D("0.975")
+    assert "2026-12: " in a["Basis"] and "15 of 31 days" in a["Basis"] and "2027-01: contract ended on 2026-12-15" in a["Basis"]  # fmt: skip
+    b = rows["HT-B"]  # the same basis every month: said once
+    assert "per head 2 × 25,000.00; × 1.0100" in b["Basis"] and "2026-11" not in b["Basis"]
+    for r in rows.values():
+        months = [D(str(r[f"{m} 预测支出 Forecast spend"])) for m in hand.forecast_months]
+        assert sum(months) == D(str(r["三个月合计 Three months"]))
+    shares = {r["供应商编号 Supplier ID"]: D(str(r["类别内份额(%) Share of category (%)"])) for r in _sheet(book, "by_supplier")}  # fmt: skip
+    assert shares == {"A": D("65.07"), "B": D("34.93"), "C": D("100.00")}
+
+
+def test_the_analysis_reads_only_the_months_it_shows():
+    """The spend window (twelve months) holds the year to date, the forecast's recent months and
+    the score trends: older months of the store are not read."""
+    from pipeline.analysis.costs import WINDOW, months_read
+
+    read = months_read(Period.parse("2026-10"))
+    assert read[0] == "2025-11" and read[-1] == "2026-09" and len(read) == WINDOW - 1
+    assert "2026-01" in months_read(Period.parse("2026-12"))  # the whole year to date
+
+
 def test_the_suppliers_that_moved_most(hand):
     assert [(t["supplier_id"], t["change"]) for t in hand.trends] == [("A", D("-10.00")), ("B", D("10.00"))]
     assert [p for p, _ in hand.trends[0]["points"]] == ["2026-08", "2026-09", "2026-10"]

@@ -481,6 +481,8 @@ def test_the_payments_workbook_adds_up_to_each_statement(month):
     assert s004["暂缓支付 Hold"] == "yes" and "termination" in s004["暂缓原因 Hold reason"]
     assert {p["暂缓支付 Hold"] for p in payables if p["供应商编号 Supplier ID"] != "S004"} == {"no"}
     assert next(p for p in payables if p["供应商编号 Supplier ID"] == "S002")["付款到期日 Due date"] == "2026-11-30"
+    held = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "S004")  # a held payment stands out, whole row
+    assert {c.fill.fgColor.rgb for c in held} == {"FFFFCDD2"} and {c.fill.fgColor.rgb for c in row} != {"FFFFCDD2"}
 
 
 def test_a_statement_carries_account_name_due_date_approval_and_the_hold(month):

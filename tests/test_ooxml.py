@@ -90,6 +90,7 @@ def test_one_document_of_every_type_and_every_workbook_is_valid(generated):
         "contract.docx",
         "scoreboard.xlsx",
         "payments.xlsx",
+        "analytics_workbook.xlsx",
         "validation_report.xlsx",
         "selection_table.xlsx",
         "supplier_row.xlsx",

@@ -38,6 +38,36 @@ def _settings(url: str | None) -> Settings:
     return Settings.from_env({"VENDORFLOW_HISTORY_URL": url} if url else {})
 
 
+def test_processes_opening_a_new_store_at_once_all_find_it_whole(store_url, tmp_path):
+    """Two workers starting their first runs together: one creates the store, the others wait
+    and find it at this release's schema (PostgreSQL's CREATE TABLE otherwise races in pg_type)."""
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from pathlib import Path
+        from pipeline.publish.history import HistoryStore
+        time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # all start at the same moment
+        store = HistoryStore.for_outputs(Path(sys.argv[1]), sys.argv[2] or None)
+        print(store.schema)
+        """
+    )
+    start = f"{time.time() + 3:.3f}"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path / "out"), store_url or "", start],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    done = [c.communicate(timeout=120) for c in children]
+    assert [c.returncode for c in children] == [0] * 4, [err[-2000:] for _, err in done]
+    assert [out.strip() for out, _ in done] == [SCHEMA_HEAD] * 4
+    store = HistoryStore.for_outputs(tmp_path / "out", store_url)
+    assert store.schema == SCHEMA_HEAD and store.audit() == []
+
+
 def test_months_a_rerun_a_review_and_history_on_each_backend(store_url, tmp_path):
     from pipeline.analysis.history import matrix
     from pipeline.runs.history import history_view

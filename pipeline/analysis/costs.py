@@ -50,7 +50,18 @@ RATIO = Decimal("0.0001")
 HHI_MODERATE, HHI_HIGH = Decimal(1500), Decimal(2500)  # unconcentrated below 1,500; highly above 2,500
 
 
+COLUMNS_READ = ("supplier_id", "name_zh", "name_en", "category", "currency", "rated", "score", *MONEY_COLUMNS)
+
+
+def months_read(period: Period) -> list[str]:
+    """The earlier months the analysis looks at: the spend window (which holds the year to date,
+    the forecast's recent months and the score trends' months)."""
+    return [_months_back(period, n).code for n in range(WINDOW - 1, 0, -1)]
+
+
 def _dec(value: Any) -> Decimal | None:
+    if value.__class__ is Decimal:  # NUMERIC columns: the common case, first
+        return value.quantize(FEN)
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == "":
         return None
     return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(FEN)  # stored to the fen
@@ -442,10 +453,17 @@ def _ratios(spend: pd.DataFrame, months: Sequence[str]) -> dict[tuple[str, str],
     if spend.empty:
         return out
     recent = spend[spend["period"].isin(list(months))]
-    recent = recent[recent["base"].map(lambda v: v is not None and v > 0)]
-    for (sid, currency), rows in recent.groupby(["supplier_id", "currency"], sort=False):
-        base = sum(rows["base"], ZERO)
-        out[(sid, currency)] = ((sum(rows["payable"], ZERO) / base).quantize(RATIO), sorted(rows["period"]))
+    sums: dict[tuple[str, str], list] = {}  # (supplier, currency) → [base, payable, months]
+    for sid, currency, p, base, payable in zip(
+        recent["supplier_id"], recent["currency"], recent["period"], recent["base"], recent["payable"]
+    ):
+        if base is not None and base > 0:
+            entry = sums.setdefault((sid, currency), [ZERO, ZERO, []])
+            entry[0] += base
+            entry[1] += payable
+            entry[2].append(p)
+    for key, (base, payable, seen) in sums.items():
+        out[key] = ((payable / base).quantize(RATIO), sorted(seen))
     return out
 
 
@@ -598,6 +616,34 @@ def forecast_by_category(analysis: CostAnalysis) -> list[dict[str, Any]]:
         if r["currency"] == analysis.base_currency:
             out.setdefault(r["category"], {m: ZERO for m in analysis.forecast_months})[r["month"]] += r["amount"]
     return [{"category": c, **v} for c, v in sorted(out.items())]
+
+
+def forecast_by_contract(analysis: CostAnalysis) -> list[dict[str, Any]]:
+    """The forecast one row per contract, its months side by side (the workbook's detail): each
+    month's contract amount and forecast spend under the month's code, the three months' total,
+    the ratio, and the basis, each month's named where the months differ (a contract ending or
+    starting within them, a termination notice)."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in analysis.forecast:
+        row = out.setdefault(
+            (r["supplier_id"], r["contract_no"], r["currency"]),
+            {k: r[k] for k in ("supplier_id", "name_zh", "name_en", "category", "contract_no", "currency")}
+            | {"ratio": None, "total": ZERO, "bases": []},
+        )
+        row[f"base {r['month']}"] = r["base"]
+        row[f"amount {r['month']}"] = r["amount"]
+        row["total"] += r["amount"]
+        if row["ratio"] is None:
+            row["ratio"] = r["ratio"]
+        row["bases"].append((r["month"], r["basis_zh"], r["basis_en"]))
+    for row in out.values():
+        bases = row.pop("bases")
+        if len({(zh, en) for _, zh, en in bases}) == 1:
+            row["basis_zh"], row["basis_en"] = bases[0][1], bases[0][2]
+        else:
+            row["basis_zh"] = "；".join(f"{m}：{zh}" for m, zh, _ in bases)
+            row["basis_en"] = "; ".join(f"{m}: {en}" for m, _, en in bases)
+    return list(out.values())
 
 
 def score_trends(result: MonthResult, past: pd.DataFrame | None, top: int = 5, months: int = 6) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """summary/analytics_<period>.xlsx: the month's cost analysis and forecast for the controller.
 
-The sheets a manager opens first carry native Excel charts (openpyxl): spend by category,
-budget against actual, spend by month, the forecast. Amounts are numbers with two decimals,
+The sheets a manager opens first carry native Excel charts: spend by category, budget against
+actual, spend by month, the forecast (XlsxWriter, which also streams the detail sheets). Amounts are numbers with two decimals,
 written from Decimal exactly (the same `CostAnalysis` fills the portfolio summary's chapter and
 the dashboard, so they agree to the fen); ids and names are text, formula-safe.
 """
@@ -9,15 +9,11 @@ the dashboard, so they agree to the fen); ids and names are text, formula-safe.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-
-from pipeline.analysis.costs import CostAnalysis, forecast_by_category
+from pipeline.analysis.costs import CostAnalysis, forecast_by_category, forecast_by_contract
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
-from pipeline.render.workbooks import fill_sheet, safe_cell, workbook_bytes
+from pipeline.render.workbooks import StreamedWorkbook
 
 MONEY = "#,##0.00"
 PCT = "0.00"
@@ -63,6 +59,7 @@ SUPPLIER = (
     ("category_zh", "类别 Category", 12, TEXT),
     ("currency", "币种 Currency", 8, TEXT),
     *SPEND,
+    ("share_pct", "类别内份额(%) Share of category (%)", 12, PCT),
     ("ytd_payable", "年累计应付 YTD payable", 16, MONEY),
 )
 UNIT = (
@@ -94,34 +91,12 @@ HHI = (
     ("level_zh", "集中度", 10, TEXT),
     ("level_en", "Concentration", 14, TEXT),
 )
-SHARES = (
-    ("currency", "币种 Currency", 8, TEXT),
-    ("category_zh", "类别 Category", 12, TEXT),
-    ("supplier_id", "供应商编号 Supplier ID", 12, TEXT),
-    ("name_zh", "供应商名称", 30, TEXT),
-    ("name_en", "Name", 36, TEXT),
-    ("payable", "应付金额 Payable", 16, MONEY),
-    ("share_pct", "份额(%) Share (%)", 10, PCT),
-)
 FORECAST_TOTAL = (
     ("month", "预测月份 Month", 10, TEXT),
     ("currency", "币种 Currency", 8, TEXT),
     ("contracts", "合同数 Contracts", 10, "0"),
     ("base", "合同金额 Contract amount", 16, MONEY),
     ("amount", "预测支出 Forecast spend", 16, MONEY),
-)
-FORECAST = (
-    ("month", "预测月份 Month", 10, TEXT),
-    ("supplier_id", "供应商编号 Supplier ID", 12, TEXT),
-    ("name_zh", "供应商名称", 30, TEXT),
-    ("category_zh", "类别 Category", 12, TEXT),
-    ("contract_no", "合同编号 Contract No.", 18, TEXT),
-    ("currency", "币种 Currency", 8, TEXT),
-    ("base", "合同金额 Contract amount", 16, MONEY),
-    ("ratio", "近期系数 Recent ratio", 10, "0.0000"),
-    ("amount", "预测支出 Forecast spend", 16, MONEY),
-    ("basis_zh", "计算依据", 60, TEXT),
-    ("basis_en", "Basis", 70, TEXT),
 )
 LEVELS = {"low": ("分散", "unconcentrated"), "moderate": ("中度集中", "moderate"), "high": ("高度集中", "high")}
 
@@ -138,33 +113,60 @@ def _with_labels(rows: Sequence[dict]) -> list[dict]:
     return out
 
 
-def _sheet(wb: Workbook, title: str, columns, rows: Sequence[dict], first: bool = False):
-    ws = wb.active if first else wb.create_sheet(title)
-    ws.title = title
-    fill_sheet(ws, [c[1] for c in columns], ([r.get(c[0]) for c in columns] for r in rows), [c[2] for c in columns])
-    for row in ws.iter_rows(min_row=2):
-        for cell, (_, _, _, fmt) in zip(row, columns):
-            cell.number_format = fmt
-            if fmt == TEXT and cell.value is not None:
-                cell.value = safe_cell(str(cell.value))
-    if rows:
-        ws.auto_filter.ref = ws.dimensions
+def _forecast_columns(months: Sequence[str]) -> tuple:
+    """forecast_detail: one row per contract, the forecast months side by side."""
+    return (
+        ("supplier_id", "供应商编号 Supplier ID", 12, TEXT),
+        ("name_zh", "供应商名称", 30, TEXT),
+        ("category_zh", "类别 Category", 12, TEXT),
+        ("contract_no", "合同编号 Contract No.", 18, TEXT),
+        ("currency", "币种 Currency", 8, TEXT),
+        ("ratio", "近期系数 Recent ratio", 10, "0.0000"),
+        *(
+            column
+            for m in months
+            for column in (
+                (f"base {m}", f"{m} 合同金额 Contract amount", 14, MONEY),
+                (f"amount {m}", f"{m} 预测支出 Forecast spend", 14, MONEY),
+            )
+        ),
+        ("total", "三个月合计 Three months", 16, MONEY),
+        ("basis_zh", "计算依据", 60, TEXT),
+        ("basis_en", "Basis", 70, TEXT),
+    )
+
+
+def _sheet(wb: StreamedWorkbook, title: str, columns, rows: Sequence[dict]):
+    ws, _ = wb.sheet(
+        title,
+        [c[1] for c in columns],
+        ([r.get(c[0]) for c in columns] for r in rows),
+        [c[2] for c in columns],
+        [c[3] for c in columns],
+    )
     return ws
 
 
-def _bar(ws, title: str, cats_col: int, value_cols: Sequence[int], n: int, anchor: str, y_title: str = "") -> None:
+def _chart(
+    wb: StreamedWorkbook, ws, kind: str, title: str, cats_col: int, value_cols: Sequence[int], n: int, anchor: str
+):
+    """A native chart of `n` rows under the header: categories from one column, a series per value column."""
     if n == 0:
         return
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.y_axis.title = y_title
-    chart.y_axis.numFmt = MONEY
+    chart = wb.book.add_chart({"type": kind})
+    name = ws.get_name()
     for col in value_cols:
-        chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=cats_col, min_row=2, max_row=n + 1))
-    chart.width, chart.height = 22, 10
-    ws.add_chart(chart, anchor)
+        chart.add_series(
+            {
+                "name": [name, 0, col - 1],
+                "categories": [name, 1, cats_col - 1, n, cats_col - 1],
+                "values": [name, 1, col - 1, n, col - 1],
+            }
+        )
+    chart.set_title({"name": title})
+    chart.set_y_axis({"num_format": MONEY})
+    chart.set_size({"width": 830, "height": 378})  # 22 × 10 cm
+    ws.insert_chart(anchor, chart)
 
 
 def _col(columns, key: str) -> int:
@@ -172,57 +174,42 @@ def _col(columns, key: str) -> int:
 
 
 def analytics_bytes(analysis: CostAnalysis, policy: Policy) -> bytes:
-    wb = Workbook()
+    """The workbook, streamed (at thousands of suppliers its detail sheets are most of its cells)."""
+    wb = StreamedWorkbook()
     a = analysis
     base = a.base_currency
 
     categories = _with_labels(a.by_category)
-    ws = _sheet(wb, "by_category", CATEGORY, categories, first=True)
-    mine = sum(1 for r in categories if r["currency"] == base)  # base currency rows sort first only if alone
-    if mine == len(categories):
-        _bar(ws, f"本月支出（按类别） Spend by category {a.period} ({base})", _col(CATEGORY, "category_zh"),
-             [_col(CATEGORY, "payable")], len(categories), f"A{len(categories) + 4}")  # fmt: skip
+    ws = _sheet(wb, "by_category", CATEGORY, categories)
+    if all(r["currency"] == base for r in categories):  # amounts of different currencies are never charted together
+        _chart(wb, ws, "column", f"本月支出（按类别） Spend by category {a.period} ({base})",
+               _col(CATEGORY, "category_zh"), [_col(CATEGORY, "payable")], len(categories), f"A{len(categories) + 4}")  # fmt: skip
 
     budget = _with_labels(a.budget)
     ws = _sheet(wb, "budget", BUDGET, budget)
-    _bar(ws, f"预算与实际 Budget against actual {a.period} ({base})", _col(BUDGET, "category_zh"),
-         [_col(BUDGET, "budget"), _col(BUDGET, "actual")], len(budget), f"A{len(budget) + 4}")  # fmt: skip
+    _chart(wb, ws, "column", f"预算与实际 Budget against actual {a.period} ({base})", _col(BUDGET, "category_zh"),
+           [_col(BUDGET, "budget"), _col(BUDGET, "actual")], len(budget), f"A{len(budget) + 4}")  # fmt: skip
 
     ws = _sheet(wb, "by_month", MONTH, a.by_month)
-    months = [r for r in a.by_month if r["currency"] == base]
-    if months and len(months) == len(a.by_month):
-        chart = LineChart()
-        chart.title = f"月度支出 Spend by month ({base})"
-        chart.y_axis.numFmt = MONEY
-        chart.add_data(
-            Reference(ws, min_col=_col(MONTH, "payable"), min_row=1, max_row=len(months) + 1), titles_from_data=True
-        )
-        chart.add_data(
-            Reference(ws, min_col=_col(MONTH, "base"), min_row=1, max_row=len(months) + 1), titles_from_data=True
-        )
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(months) + 1))
-        chart.width, chart.height = 22, 10
-        ws.add_chart(chart, f"A{len(months) + 4}")
+    if a.by_month and all(r["currency"] == base for r in a.by_month):
+        _chart(wb, ws, "line", f"月度支出 Spend by month ({base})", 1, [_col(MONTH, "payable"), _col(MONTH, "base")],
+               len(a.by_month), f"A{len(a.by_month) + 4}")  # fmt: skip
 
     totals = a.forecast_totals
     ws = _sheet(wb, "forecast", FORECAST_TOTAL, totals)
-    if totals and all(r["currency"] == base for r in totals):
-        _bar(ws, f"未来三个月支出预测 Forecast, next three months ({base})", 1, [_col(FORECAST_TOTAL, "amount")],
-             len(totals), f"A{len(totals) + 4 + 12}")  # fmt: skip
-    # by category under the totals
-    by_cat = forecast_by_category(a)
-    start = len(totals) + 3
-    ws.cell(start, 1, f"按类别（{base}） By category ({base})")
-    ws.cell(start + 1, 1, "类别 Category")
-    for n, m in enumerate(a.forecast_months, start=2):
-        ws.cell(start + 1, n, m)
+    by_cat = forecast_by_category(a)  # by category under the totals, after a blank row
+    start = len(totals) + 2
+    wb.write_row(ws, start, [f"按类别（{base}） By category ({base})"])
+    wb.write_row(ws, start + 1, ["类别 Category", *a.forecast_months])
+    money = [None, *(wb.format(MONEY) for _ in a.forecast_months)]
     for i, r in enumerate(by_cat, start=start + 2):
         zh, en = label("category", r["category"])
-        ws.cell(i, 1, f"{zh} {en}")
-        for n, m in enumerate(a.forecast_months, start=2):
-            ws.cell(i, n, r[m]).number_format = MONEY
+        wb.write_row(ws, i, [f"{zh} {en}", *(r[m] for m in a.forecast_months)], money)
+    if totals and all(r["currency"] == base for r in totals):
+        _chart(wb, ws, "column", f"未来三个月支出预测 Forecast, next three months ({base})", 1,
+               [_col(FORECAST_TOTAL, "amount")], len(totals), f"A{start + len(by_cat) + 4}")  # fmt: skip
 
-    _sheet(wb, "forecast_detail", FORECAST, _with_labels(a.forecast))
+    _sheet(wb, "forecast_detail", _forecast_columns(a.forecast_months), _with_labels(forecast_by_contract(a)))
 
     cm_cols = (
         ("currency", "币种 Currency", 8, TEXT),
@@ -231,13 +218,17 @@ def analytics_bytes(analysis: CostAnalysis, policy: Policy) -> bytes:
         *((m, m, 14, MONEY) for m in a.months),
     )
     _sheet(wb, "category_month", cm_cols, _with_labels(a.category_month))
-    _sheet(wb, "by_supplier", SUPPLIER, _with_labels(a.by_supplier))
+    shares = {(r["currency"], r["supplier_id"]): r["share_pct"] for r in a.concentration}
+    _sheet(
+        wb,
+        "by_supplier",
+        SUPPLIER,
+        [r | {"share_pct": shares.get((r["currency"], r["supplier_id"]))} for r in _with_labels(a.by_supplier)],
+    )
     _sheet(wb, "unit_costs", UNIT, a.unit_costs)
     _sheet(wb, "concentration", HHI, _with_labels(a.hhi))
-    _sheet(wb, "shares", SHARES, _with_labels(a.concentration))
-    notes = wb.create_sheet("about")
-    fill_sheet(notes, ["说明", "Notes"], _notes(a, policy), [80, 90])
-    return workbook_bytes(wb)
+    wb.sheet("about", ["说明", "Notes"], _notes(a, policy), [80, 90], auto_filter=False)
+    return wb.bytes()
 
 
 def _notes(a: CostAnalysis, policy: Policy) -> list[tuple[str, str]]:
@@ -272,7 +263,3 @@ def _notes(a: CostAnalysis, policy: Policy) -> list[tuple[str, str]]:
         *a.notes,
         (f"评分规则 Policy: {policy.source} sha256 {policy.sha256}", ""),
     ]
-
-
-def row_values(rows: Sequence[dict[str, Any]], key: str) -> list[Any]:
-    return [r.get(key) for r in rows]

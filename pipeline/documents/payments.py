@@ -12,18 +12,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-
 from pipeline.compute.month import MonthResult
 from pipeline.compute.settlement import VAT_ORDINARY, VAT_SPECIAL, Settlement
 from pipeline.config.policy import Policy
 from pipeline.documents.settlement import HOLD_REASONS, INVOICE_NAMES, account_name, due_date, line_text, unit_of
-from pipeline.render.workbooks import fill_sheet, safe_cell, workbook_bytes
+from pipeline.render.workbooks import StreamedWorkbook
 
 MONEY = "#,##0.00"
 TEXT = "@"
-HOLD_FILL = PatternFill("solid", fgColor="FFCDD2")
+HOLD_FILL = "FFCDD2"  # the rows of a payment on hold
 
 LINE_COLUMNS = (
     ("supplier_id", "供应商编号 Supplier ID", 12, TEXT),
@@ -123,36 +120,31 @@ def payable_row(s: Settlement, supplier: dict, period) -> dict:
     }
 
 
-def _sheet(ws, columns, rows) -> None:
-    fill_sheet(ws, [c[1] for c in columns], ([r[c[0]] for c in columns] for r in rows), [c[2] for c in columns])
-    for row in ws.iter_rows(min_row=2):
-        for cell, (_, _, _, fmt) in zip(row, columns):
-            cell.number_format = fmt
-            if fmt == TEXT and cell.value is not None:
-                cell.value = safe_cell(str(cell.value))
-    ws.auto_filter.ref = ws.dimensions
+def _sheet(wb: StreamedWorkbook, title: str, columns, rows, highlight=None) -> None:
+    wb.sheet(
+        title,
+        [c[1] for c in columns],
+        ([r[c[0]] for c in columns] for r in rows),
+        [c[2] for c in columns],
+        [c[3] for c in columns],
+        highlight=highlight,
+        fill=HOLD_FILL,
+    )
 
 
 def payments_bytes(result: MonthResult, policy: Policy) -> bytes:
-    wb = Workbook()
-    lines = wb.active
-    lines.title = "lines"
+    """The workbook, streamed (at thousands of suppliers, tens of thousands of lines)."""
+    wb = StreamedWorkbook()
     all_lines, payables = [], []
     for sm in result.suppliers:
         for s in sm.settlements:
             all_lines += line_rows(s)
             payables.append(payable_row(s, dict(sm.supplier), result.period))
-    _sheet(lines, LINE_COLUMNS, all_lines)
-    sheet = wb.create_sheet("payables")
-    _sheet(sheet, PAYABLE_COLUMNS, payables)
+    _sheet(wb, "lines", LINE_COLUMNS, all_lines)
     hold_col = [c[0] for c in PAYABLE_COLUMNS].index("hold")
-    for row in sheet.iter_rows(min_row=2):
-        if row[hold_col].value == "yes":
-            for cell in row:
-                cell.fill = HOLD_FILL
-    notes = wb.create_sheet("about")
-    fill_sheet(
-        notes,
+    _sheet(wb, "payables", PAYABLE_COLUMNS, payables, highlight=lambda row: row[hold_col] == "yes")
+    wb.sheet(
+        "about",
         ["说明", "Notes"],
         [
             (
@@ -174,5 +166,6 @@ def payments_bytes(result: MonthResult, policy: Policy) -> bytes:
             (f"评分规则 Policy: {policy.source} sha256 {policy.sha256}", ""),
         ],
         [70, 80],
+        auto_filter=False,
     )
-    return workbook_bytes(wb)
+    return wb.bytes()

@@ -250,7 +250,7 @@ def _transactional_ddl(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
 
 def _revision(conn) -> str | None:
@@ -327,10 +327,17 @@ class HistoryStore:
             self.engine = sa.create_engine(engine_url(url), future=True)
             if self.engine.dialect.name == "sqlite":
                 _transactional_ddl(self.engine)
-            with self.engine.begin() as conn:
-                if url.startswith("sqlite"):
-                    conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-                self.schema_from = _bring_to_head(conn, migrate, self.where())
+            # Runs opening a new (or older) store at once: one creates or migrates it, the others
+            # wait for it and find it done (SQLite: the write lock from the start; PostgreSQL: a
+            # transaction advisory lock, as CREATE TABLE races in pg_type otherwise).
+            with self.engine.connect() as conn:
+                conn.execution_options(immediate=True)
+                with conn.begin():
+                    if url.startswith("sqlite"):
+                        conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+                    elif self.engine.dialect.name == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key("store schema"))))
+                    self.schema_from = _bring_to_head(conn, migrate, self.where())
         except (DatabaseError, OperationalError) as exc:
             raise HistoryError(self.where(), exc) from exc
 
@@ -522,17 +529,25 @@ class HistoryStore:
 
     CURRENT_TABLES = ("results", "flags", "actions", "documents", "receivables", "follow_ups")
 
-    def current_frame(self, table: str, periods: Sequence[str] | None = None, flow: str = "monthly"):
+    def current_frame(
+        self,
+        table: str,
+        periods: Sequence[str] | None = None,
+        flow: str = "monthly",
+        columns: Sequence[str] | None = None,
+    ):
         """A table's rows of the current (completed, not superseded) run of each period, as a
-        DataFrame; `periods` limits them. Money and scores stay text here: the caller makes
-        them Decimal (they are stored exactly as shown)."""
+        DataFrame; `periods` limits them, `columns` reads only those (with `period`, which
+        orders them). Money and scores come as the store keeps them (Decimal from NUMERIC):
+        the caller makes them Decimal at the fen."""
         import pandas as pd
 
         if table not in self.CURRENT_TABLES:
             raise ValueError(f"not a table of results: {table}")
         t = metadata.tables[table]
+        chosen = list(t.c) if columns is None else [t.c[c] for c in dict.fromkeys(["period", *columns])]
         query = (
-            sa.select(t, runs.c.finished_at.label("recorded_at"))
+            sa.select(*chosen, runs.c.finished_at.label("recorded_at"))
             .join(runs, runs.c.run_id == t.c.run_id)
             .where((runs.c.status == "completed") & runs.c.superseded_by.is_(None) & (runs.c.flow == flow))
         )

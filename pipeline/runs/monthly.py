@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipeline.analysis.costs import CostAnalysis, analyse
+from pipeline.analysis.costs import COLUMNS_READ, CostAnalysis, analyse, months_read
 from pipeline.compute.month import MonthResult, PastResult, compute_month
 from pipeline.config.policy import Policy
 from pipeline.config.resources import SHIPPED_TEMPLATES
@@ -147,7 +147,8 @@ def compute_stage(
 def analytics_stage(store: HistoryStore, result: MonthResult, policy: Policy, validated: Validated) -> CostAnalysis:
     """The month's cost analysis and forecast (pandas over the store's earlier months, read once)."""
     records = {k: validated.data(k) for k in ("contracts", "contract_items", "work_volume", "suppliers")}
-    return analyse(result, policy, records, store.current_frame("results"))
+    past = store.current_frame("results", periods=months_read(result.period), columns=COLUMNS_READ)
+    return analyse(result, policy, records, past)
 
 
 def rejected_evaluations(loaded: Loaded, period: Period) -> frozenset[str]:
