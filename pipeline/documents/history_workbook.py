@@ -8,24 +8,13 @@ each month raised; `runs` is the audit trail; `about` says what the workbook was
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import get_column_letter
-
 from pipeline.analysis.history import History, matrix
 from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.labels import label
-from pipeline.render.workbooks import fill_sheet, workbook_bytes
+from pipeline.render.workbooks import StreamedWorkbook
 
 IDENTITY_HEADERS = ["供应商编号 Supplier ID", "供应商名称 Name", "英文名称 English name", "类别 Category"]
 NUMBER = {"score": "0.00", "payable": "#,##0.00", "flags": "0"}
-
-
-def _cell(value):
-    return float(value) if isinstance(value, Decimal) else value
 
 
 def _category(code: str | None) -> str:
@@ -35,44 +24,50 @@ def _category(code: str | None) -> str:
     return f"{zh} {en}" if en and en != zh else zh
 
 
-def _matrix_sheet(ws, history: History, value: str) -> None:
+def _matrix_sheet(wb: StreamedWorkbook, title: str, history: History, value: str):
     wide = matrix(history, value)
-    rows = [
-        [r["supplier_id"], r["name_zh"], r["name_en"], _category(r["category"])]
-        + [_cell(r[p]) for p in history.periods]
+    rows = (
+        [r["supplier_id"], r["name_zh"], r["name_en"], _category(r["category"])] + [r[p] for p in history.periods]
         for r in wide.to_dict("records")
-    ]
-    fill_sheet(ws, IDENTITY_HEADERS + list(history.periods), rows, [14, 30, 36, 18] + [11] * len(history.periods))
+    )
     fmt = NUMBER.get(value)
-    if fmt:
-        for col in range(5, 5 + len(history.periods)):
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                cell.number_format = fmt
-    if history.periods:
-        ws.auto_filter.ref = f"A1:{get_column_letter(4 + len(history.periods))}{len(rows) + 1}"
+    periods = len(history.periods)
+    ws, n = wb.sheet(
+        title,
+        IDENTITY_HEADERS + list(history.periods),
+        rows,
+        [14, 30, 36, 18] + [11] * periods,
+        ["@"] * 4 + [fmt or ("@" if value == "grade" else None)] * periods,
+        auto_filter=bool(periods),
+    )
+    return ws, n
 
 
 def history_bytes(history: History, runs, scope: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "scores"
-    _matrix_sheet(ws, history, "score")
-    if 2 <= len(history.periods) and 1 <= len(history.results["supplier_id"].unique()) <= 12:
-        chart = LineChart()
-        chart.title = "得分走势 Score trend"
-        chart.y_axis.title = "总分 Total"
-        n = ws.max_row
-        data = Reference(ws, min_col=5, max_col=4 + len(history.periods), min_row=2, max_row=n)
-        chart.add_data(data, from_rows=True, titles_from_data=False)
-        chart.set_categories(Reference(ws, min_col=5, max_col=4 + len(history.periods), min_row=1, max_row=1))
-        for series, row in zip(chart.series, range(2, n + 1)):
-            series.tx = SeriesLabel(v=str(ws.cell(row, 1).value))
-        ws.add_chart(chart, f"A{n + 3}")
-    _matrix_sheet(wb.create_sheet("grades"), history, "grade")
-    payable = wb.create_sheet("payable")
-    _matrix_sheet(payable, history, "payable")
-    fill_sheet(
-        wb.create_sheet("flags"),
+    """The workbook, streamed (scores, grades and payable of thousands of suppliers over years)."""
+    wb = StreamedWorkbook()
+    ws, n = _matrix_sheet(wb, "scores", history, "score")
+    periods = len(history.periods)
+    if 2 <= periods and 1 <= len(history.results["supplier_id"].unique()) <= 12:
+        chart = wb.book.add_chart({"type": "line"})
+        ids = list(matrix(history, "score")["supplier_id"])
+        for row, sid in enumerate(ids[:n], start=1):
+            chart.add_series(
+                {
+                    "name": str(sid),
+                    "categories": ["scores", 0, 4, 0, 3 + periods],
+                    "values": ["scores", row, 4, row, 3 + periods],
+                    "marker": {"type": "circle"},
+                }
+            )
+        chart.set_title({"name": "得分走势 Score trend"})
+        chart.set_y_axis({"name": "总分 Total"})
+        chart.set_size({"width": 680, "height": 288})
+        ws.insert_chart(f"A{n + 3}", chart)
+    _matrix_sheet(wb, "grades", history, "grade")
+    _matrix_sheet(wb, "payable", history, "payable")
+    wb.sheet(
+        "flags",
         ["期间 Period", "供应商编号 Supplier ID", "代码 Code", "严重程度 Severity", "说明", "Message"],
         (
             [f["period"], f["supplier_id"], f["code"], f["severity"], f["message_zh"], f["message_en"]]
@@ -80,8 +75,8 @@ def history_bytes(history: History, runs, scope: str) -> bytes:
         ),
         [10, 14, 28, 10, 60, 60],
     )
-    fill_sheet(
-        wb.create_sheet("notices"),
+    wb.sheet(
+        "notices",
         ["期间 Period", "供应商编号 Supplier ID", "文书 Notice", "状态 Status", "原因", "Reason"],
         (
             [
@@ -96,8 +91,8 @@ def history_bytes(history: History, runs, scope: str) -> bytes:
         ),
         [10, 14, 36, 22, 60, 60],
     )
-    fill_sheet(
-        wb.create_sheet("runs"),
+    wb.sheet(
+        "runs",
         [
             "运行 Run",
             "流程 Flow",
@@ -129,8 +124,8 @@ def history_bytes(history: History, runs, scope: str) -> bytes:
         ),
         [38, 10, 10, 26, 26, 10, 14, 18, 66, 80, 38],
     )
-    fill_sheet(
-        wb.create_sheet("about"),
+    wb.sheet(
+        "about",
         ["项目 Item", "内容 Value"],
         [
             [
@@ -142,5 +137,6 @@ def history_bytes(history: History, runs, scope: str) -> bytes:
             ["供应商 Suppliers", len(history.suppliers)],
         ],
         [18, 90],
+        auto_filter=False,
     )
-    return workbook_bytes(wb)
+    return wb.bytes()

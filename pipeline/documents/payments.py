@@ -120,15 +120,14 @@ def payable_row(s: Settlement, supplier: dict, period) -> dict:
     }
 
 
-def _sheet(wb: StreamedWorkbook, title: str, columns, rows, highlight=None) -> None:
+def _sheet(wb: StreamedWorkbook, title: str, columns, rows, fills=None) -> None:
     wb.sheet(
         title,
         [c[1] for c in columns],
         ([r[c[0]] for c in columns] for r in rows),
         [c[2] for c in columns],
         [c[3] for c in columns],
-        highlight=highlight,
-        fill=HOLD_FILL,
+        fills=fills,
     )
 
 
@@ -142,7 +141,8 @@ def payments_bytes(result: MonthResult, policy: Policy) -> bytes:
             payables.append(payable_row(s, dict(sm.supplier), result.period))
     _sheet(wb, "lines", LINE_COLUMNS, all_lines)
     hold_col = [c[0] for c in PAYABLE_COLUMNS].index("hold")
-    _sheet(wb, "payables", PAYABLE_COLUMNS, payables, highlight=lambda row: row[hold_col] == "yes")
+    held = dict.fromkeys(range(len(PAYABLE_COLUMNS)), HOLD_FILL)  # the whole row
+    _sheet(wb, "payables", PAYABLE_COLUMNS, payables, fills=lambda row: held if row[hold_col] == "yes" else None)
     wb.sheet(
         "about",
         ["说明", "Notes"],

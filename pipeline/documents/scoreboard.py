@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-
 import pipeline.documents.workforce as workforce_docs
 from pipeline.compute.month import MonthResult
 from pipeline.config.labels import label
 from pipeline.config.policy import Policy
 from pipeline.documents.formatting import fixed
-from pipeline.render.workbooks import fill_sheet, workbook_bytes
+from pipeline.render.workbooks import StreamedWorkbook
 
 GRADE_FILLS = ("C8E6C9", "BBDEFB", "FFE0B2", "FFCDD2")  # by the band's place in the policy, best first
 
 
 def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"评分 {result.period.code}"
+    wb = StreamedWorkbook()
     kpi_headers = []
     for k in policy.kpis:
         kpi_headers += [f"{k.name_zh} 实际 {k.name_en} actual", f"{k.name_zh} 得分 {k.name_en} score"]
@@ -64,22 +59,15 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
                 s.currency if s else None,
             ]
         )
-    fill_sheet(ws, headers, rows, [12, 30, 36, 12, 10] + [12] * len(kpi_headers) + [10, 8, 10, 10, 14, 14, 16, 8])
-    money_cols = range(len(headers) - 3, len(headers))
-    grade_col = headers.index("评级 Grade") + 1
-    fills = {b.grade: GRADE_FILLS[i] for i, b in enumerate(policy.grades) if i < len(GRADE_FILLS)}
-    for row in ws.iter_rows(min_row=2):
-        for idx in money_cols:
-            row[idx - 1].number_format = "#,##0.00"
-        colour = fills.get(row[grade_col - 1].value)
-        if colour:
-            row[grade_col - 1].fill = PatternFill("solid", fgColor=colour)
-    ws.auto_filter.ref = ws.dimensions
+    widths = [12, 30, 36, 12, 10] + [12] * len(kpi_headers) + [10, 8, 10, 10, 14, 14, 16, 8]
+    formats = ["@"] * 5 + [None] * len(kpi_headers) + [None, "@", None, None] + ["#,##0.00"] * 3 + ["@"]
+    grade_col = headers.index("评级 Grade")
+    fills = {b.grade: {grade_col: GRADE_FILLS[i]} for i, b in enumerate(policy.grades) if i < len(GRADE_FILLS)}
+    wb.sheet(f"评分 {result.period.code}", headers, rows, widths, formats, fills=lambda row: fills.get(row[grade_col]))
     checks = workforce_docs.check_rows(result)
     if checks or result.dispatch is not None:
-        hr = wb.create_sheet("用工合规 Workforce checks")
-        fill_sheet(
-            hr,
+        wb.sheet(
+            "用工合规 Workforce checks",
             [
                 "供应商编号 Supplier ID",
                 "工号 Worker ID (或合同 or contract)",
@@ -92,5 +80,4 @@ def scoreboard_bytes(result: MonthResult, policy: Policy) -> bytes:
             checks,
             [12, 18, 26, 30, 10, 60, 60],
         )
-        hr.auto_filter.ref = hr.dimensions
-    return workbook_bytes(wb)
+    return wb.bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -118,11 +118,11 @@ class StreamedWorkbook:
         widths: Sequence[int] = (),
         formats: Sequence[str] = (),
         auto_filter: bool = True,
-        highlight: Callable[[Sequence[Any]], bool] | None = None,
-        fill: str = "FFCDD2",
+        fills: Callable[[Sequence[Any]], Mapping[int, str] | None] | None = None,
     ):
-        """A sheet of `rows` under `headers`, the rows `highlight` picks filled with `fill`;
-        returns it (more rows may follow with `write_row`) and the number of rows written."""
+        """A sheet of `rows` under `headers`; `fills(row)` gives the cells of a row to fill
+        (column index → colour, e.g. "FFCDD2"). Returns the sheet (more rows may follow with
+        `write_row`) and the number of rows written."""
         ws = self.book.add_worksheet(title)
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
@@ -130,27 +130,27 @@ class StreamedWorkbook:
         ws.freeze_panes(1, 0)
         formats = list(formats) + [None] * (len(headers) - len(formats))
         styles = [self.format(f) for f in formats]
-        filled = [self.format(f, fill) for f in formats]
         n = 0
         for n, row in enumerate(rows, start=1):
-            if highlight is not None and highlight(row):
-                for c in range(len(row), len(headers)):  # the fill across the whole row, blanks too
-                    ws.write_blank(n, c, None, filled[c])
-                self.write_row(ws, n, row, filled, blanks=True)
+            picked = fills(row) if fills is not None else None
+            if picked:
+                mine = [self.format(f, picked.get(c)) for c, f in enumerate(formats)]
+                for c in picked:  # a filled cell is filled even when empty
+                    if c >= len(row) or row[c] is None or row[c] == "":
+                        ws.write_blank(n, c, None, mine[c])
+                self.write_row(ws, n, row, mine)
             else:
                 self.write_row(ws, n, row, styles)
         if n and auto_filter:
             ws.autofilter(0, 0, n, len(headers) - 1)
         return ws, n
 
-    def write_row(self, ws, r: int, values: Sequence[Any], styles: Sequence[Any] = (), blanks: bool = False) -> None:
+    def write_row(self, ws, r: int, values: Sequence[Any], styles: Sequence[Any] = ()) -> None:
         """One row at row index `r` (0 is the header): numbers as numbers, text as text; empty
-        cells are written (styled) only with `blanks`."""
+        cells (None, "", NaN) are not written."""
         for c, value in enumerate(values):
             style = styles[c] if c < len(styles) else None
-            if value is None or (value.__class__ is str and not value):
-                if blanks:
-                    ws.write_blank(r, c, None, style)
+            if value is None or (value.__class__ is str and not value) or value != value:
                 continue
             if isinstance(value, bool):
                 ws.write_boolean(r, c, value, style)
