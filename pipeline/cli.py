@@ -194,6 +194,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         require_libreoffice()
     quiet_prefect(outputs=args.outputs)
+    from pipeline.orchestration.serve import server_started_early
+
+    with server_started_early() as prefect_ready:  # it boots while the pipeline is imported
+        return _run_month(args, prefect_ready)
+
+
+def _run_month(args: argparse.Namespace, prefect_ready) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.orchestration import flows
@@ -222,7 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress.update(task_id, rate=f"{t.completed / t.elapsed:.1f} 份/秒 docs/s")
 
     flows.set_progress(advance)
-    with progress:
+    with progress, prefect_ready():
         summary: RunSummary = flows.monthly_flow(
             inputs=str(args.inputs),
             outputs=str(args.outputs),

@@ -27,6 +27,12 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _is_prefect_server(pid: int) -> bool:
+    """Prefect's temporary server (uvicorn prefect.server…) or the one `run` starts early (prefect server start)."""
+    line = _cmdline(pid)
+    return "prefect.server" in line or "prefect server start" in line
+
+
 def _alive(pid: int, started: int) -> bool:
     try:
         fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
@@ -64,12 +70,14 @@ def test_a_killed_command_leaves_nothing_running(sample_inputs, tmp_path, comman
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             seen.update(descendants(process.pid))
-            if any("prefect.server" in _cmdline(pid) for pid in seen):
+            if any(_is_prefect_server(pid) for pid in seen):
                 break
             time.sleep(0.2)
         assert process.poll() is None, "the command ended before its Prefect server was seen"
-        server = [pid for pid in seen if "prefect.server" in _cmdline(pid)]
+        server = [pid for pid in seen if _is_prefect_server(pid)]
         assert server, "no Prefect server started"
+        if command[0] == "run":  # started by the command itself, early, not at the flow's first call
+            assert any("prefect server start" in _cmdline(pid) and "--no-ui" in _cmdline(pid) for pid in server)
         time.sleep(1.0)  # let the watcher note the server too
         seen.update(descendants(process.pid))
         os.kill(process.pid, signal.SIGKILL)

@@ -23,7 +23,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -91,11 +92,13 @@ def _signal(process: subprocess.Popen, force: bool) -> None:
 class LocalServer:
     """`prefect server start` on 127.0.0.1 in its own process group, its own PREFECT_HOME."""
 
-    def __init__(self, home: Path, port: int | None = None, host: str = "127.0.0.1") -> None:
-        self.home, self.host = Path(home).resolve(), host
+    def __init__(
+        self, home: Path, port: int | None = None, host: str = "127.0.0.1", ui: bool = True, log: str = "server.log"
+    ) -> None:
+        self.home, self.host, self.ui = Path(home).resolve(), host, ui
         self.port = port or free_port(host)
         self.process: subprocess.Popen | None = None
-        self.log = self.home / "server.log"
+        self.log = self.home / log
 
     @property
     def url(self) -> str:
@@ -111,8 +114,19 @@ class LocalServer:
         return env
 
     def start(self, timeout: float = 120) -> str:
+        self.launch()
+        try:
+            self.wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def launch(self) -> None:
+        """Start the server's process and return at once (`wait_healthy` waits for it)."""
         self.home.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", self.host, "--port", str(self.port)]
+        command += [] if self.ui else ["--no-ui"]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 command,
@@ -123,12 +137,6 @@ class LocalServer:
                 start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
-        try:
-            self.wait_healthy(timeout)
-        except BaseException:
-            self.stop()
-            raise
-        return self.url
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -313,3 +321,35 @@ def _serve_deployments(inputs: Path, outputs: Path, policy: Path | None, schedul
 def _main_thread() -> bool:
 
     return threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def server_started_early(timeout: float = 90) -> Iterator[Callable[[], AbstractContextManager]]:
+    """A one-off command's Prefect server, started before the command imports the pipeline.
+
+    Without an API to report to, Prefect starts a temporary server at a flow's first call and
+    waits seconds for it. Started here instead, as the command begins, it boots on another core
+    while the command imports the pipeline and checks its inputs. Yields `ready`: a context in
+    which the flow runs against it (it waits until the server answers). The server (without its
+    UI) keeps the run's history in the same Prefect home, is stopped with its whole process group
+    when the command ends, and dies with the command if that is killed. With an API configured
+    (PREFECT_API_URL, a profile, `vendorflow serve`, a test harness), nothing is started."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        yield nullcontext
+        return
+    server = LocalServer(Path(settings.home), ui=False, log="temporary-server.log")
+    server.launch()
+
+    @contextmanager
+    def ready() -> Iterator[None]:
+        server.wait_healthy(timeout)
+        with temporary_settings(updates={PREFECT_API_URL: server.url}):
+            yield
+
+    try:
+        yield ready
+    finally:
+        server.stop()
