@@ -278,12 +278,36 @@ def _run_month(args: argparse.Namespace, prefect_ready) -> int:
             soft_wrap=True,
         )
     if summary.notices:  # what the office must follow up (a termination above all)
-        console.print("通知 Notices issued:", soft_wrap=True)
-        for supplier_id, notice in summary.notices:
-            zh, en = ACTION_LABELS.get(notice, (notice, notice))
-            console.print(f"  {escape(supplier_id)}  {zh} {en}", soft_wrap=True)
+        _print_notices(summary.notices, summary.outputs / "notices")
     console.print(f"输出 Outputs: {summary.outputs}  (manifest: {summary.manifest})")
     return summary.exit_code
+
+
+NOTICES_LISTED = 30  # more than this, and the terminal shows counts and the terminations
+
+
+def _print_notices(notices: Sequence[tuple[str, str]], folder: Path) -> None:
+    """Each notice issued, or, for a portfolio of thousands, how many of each and the
+    terminations by name (the rest are in the notices folder: a list of thousands of lines on a
+    terminal is read by no one)."""
+    console.print("通知 Notices issued:", soft_wrap=True)
+    if len(notices) <= NOTICES_LISTED:
+        shown = notices
+    else:
+        for action, (zh, en) in ACTION_LABELS.items():
+            count = sum(1 for _, a in notices if a == action)
+            if count:
+                console.print(f"  {zh} {en}: {count}", soft_wrap=True)
+        shown = [n for n in notices if n[1] == "termination_notice"]
+        if len(shown) > NOTICES_LISTED:
+            shown = shown[:NOTICES_LISTED]
+    for supplier_id, notice in shown:
+        zh, en = ACTION_LABELS.get(notice, (notice, notice))
+        console.print(f"  {escape(supplier_id)}  {zh} {en}", soft_wrap=True)
+    if len(shown) < len(notices):
+        console.print(
+            escape(f"  全部 {len(notices)} 份通知见 / all {len(notices)} notices are in {folder}"), soft_wrap=True
+        )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

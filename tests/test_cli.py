@@ -106,3 +106,19 @@ def test_rerun_reproduces_identical_documents_and_clears_stale_files(sample_inpu
     assert again == digests
     assert not stale.exists()
     assert not list((out / "2026-10").rglob("*.tmp"))
+
+
+def test_a_portfolio_s_thousands_of_notices_are_counted_on_the_terminal_not_listed(capsys, tmp_path):
+    from pipeline.cli import NOTICES_LISTED, _print_notices
+
+    notices = [(f"S{i:05d}", "improvement_notice") for i in range(NOTICES_LISTED + 10)]
+    notices += [("S09998", "termination_notice"), ("S09999", "warning_letter")]
+    _print_notices(notices, tmp_path / "notices")
+    out = capsys.readouterr().out
+    assert f"整改通知书 Improvement notice: {NOTICES_LISTED + 10}" in out and "警告函 Warning letter: 1" in out
+    assert "S09998  解除合同通知书 Contract termination notice" in out  # terminations by name
+    assert "S00001" not in out and "S09999" not in out
+    assert f"all {len(notices)} notices are in {tmp_path / 'notices'}" in out
+    _print_notices(notices[:3], tmp_path / "notices")  # a few: each one
+    out = capsys.readouterr().out
+    assert all(f"S0000{i}  整改通知书 Improvement notice" in out for i in range(3)) and "notices are in" not in out

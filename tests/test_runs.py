@@ -86,3 +86,45 @@ def test_settings_come_from_the_environment_once_and_are_typed(monkeypatch, tmp_
     assert settings.limits.max_rows == 12  # a snapshot: nothing below reads the environment again
     with pytest.raises(TypeError):
         settings.environ["VENDORFLOW_MAX_ROWS"] = "1"  # read-only
+
+
+def test_a_flow_after_the_run_command_in_the_same_process_records_its_task_runs(sample_inputs, tmp_path):
+    """`vendorflow run` stops the Prefect server it started early; a later flow in the same
+    process (an embedding program, a test) reports to its own API and its task runs are all
+    recorded (Prefect's event worker no longer points at the stopped server, and draining it
+    does not hang)."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import sys
+        from prefect import get_client
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+        from prefect.testing.utilities import prefect_test_harness
+        from pipeline.cli import main
+        inputs, out = sys.argv[1], sys.argv[2]
+        assert main(["run", "--period", "2026-10", "--inputs", inputs, "--outputs", out + "/cli"]) == 0
+        from pipeline.orchestration.flows import monthly_flow
+        with prefect_test_harness():
+            state = monthly_flow(inputs=inputs, outputs=out + "/flow", period="2026-10", return_state=True)
+            with get_client(sync_client=True) as client:
+                runs = client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+                )
+            print(state.is_completed(), len(runs))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and not k.startswith("VENDORFLOW_")}
+    env.update(PREFECT_HOME=str(tmp_path / "home"), DO_NOT_TRACK="1", PREFECT_LOGGING_LEVEL="WARNING")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(sample_inputs), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-2:] == ["True", str(len(MONTHLY_STAGES))]

@@ -347,9 +347,27 @@ def server_started_early(timeout: float = 90) -> Iterator[Callable[[], AbstractC
     def ready() -> Iterator[None]:
         server.wait_healthy(timeout)
         with temporary_settings(updates={PREFECT_API_URL: server.url}):
-            yield
+            try:
+                yield
+            finally:
+                _deliver_logs_and_events()
 
     try:
         yield ready
     finally:
         server.stop()
+
+
+def _deliver_logs_and_events(timeout: float = 30) -> None:
+    """Before a server stops: the run's last logs and events delivered to it (its task runs are
+    recorded from the events), and Prefect's workers that send them stopped, so that a later flow
+    in this process (an embedding program, a test) starts its own towards its own API — as
+    Prefect's test harness does when its server stops."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        try:
+            service.drain_all(timeout=timeout, at_exit=False)
+        except Exception:  # a worker never started, or one that cannot drain: nothing to deliver
+            pass
