@@ -135,8 +135,38 @@ class PeakMemory:
         self.rss = self.pss = 0
         self.main_rss = self.worker_rss = 0  # the process itself; the largest other one
         self.processes = 0
+        self.at_peak: dict[str, list[int]] = {}  # role -> RSS (KiB) of each such process when the sum peaked
+        self._roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _role(self, pid: int) -> str:
+        if pid not in self._roles:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    command = f.read().replace(b"\0", b" ")
+            except OSError:
+                command = b""
+            if pid == self.pid:
+                role = "main"
+            elif b"prefect server start" in command or b"uvicorn" in command:
+                role = "Prefect server"
+            elif b"soffice" in command or b"oosplash" in command:
+                role = "LibreOffice"
+            elif b"multiprocessing" in command:
+                role = "render pool"
+            else:
+                role = "other"
+            self._roles[pid] = role
+        return self._roles[pid]
+
+    def composition(self) -> str:
+        """The peak, process by process: "main 536 + Prefect server 233 + render pool 3 × 107 …" (MB)."""
+        parts = []
+        for role, sizes in sorted(self.at_peak.items(), key=lambda kv: -sum(kv[1])):
+            mb = [round(v / 1024) for v in sorted(sizes, reverse=True)]
+            parts.append(f"{role} {mb[0]}" if len(mb) == 1 else f"{role} {len(mb)} processes {'/'.join(map(str, mb))}")
+        return " + ".join(parts)
 
     def _run(self) -> None:
         tick = 0
@@ -144,6 +174,11 @@ class PeakMemory:
             tick += 1
             pids = _tree(self.pid)
             rss = {p: _kib(p, "status", b"VmRSS:") for p in pids}
+            if sum(rss.values()) > self.rss:
+                self.at_peak = {}
+                for p, v in rss.items():
+                    if v:
+                        self.at_peak.setdefault(self._role(p), []).append(v)
             self.rss = max(self.rss, sum(rss.values()))
             self.main_rss = max(self.main_rss, rss.get(self.pid, 0))
             self.worker_rss = max([self.worker_rss] + [v for p, v in rss.items() if p != self.pid])

@@ -24,6 +24,7 @@ from rich.table import Table
 from pipeline.compute.consequences import ACTION_LABELS
 from pipeline.config.policy import read_policy
 from pipeline.errors import EXIT_CANNOT_RUN, ConfigError, Issue, VendorflowError, shown
+from pipeline.orchestration import database as prefect_database
 from pipeline.orchestration.serve import DEFAULT_PORT, running_server
 from pipeline.periods import Period
 from pipeline.privacy import mask_field
@@ -74,6 +75,9 @@ def quiet_prefect(level: str = "WARNING", outputs: Path | None = None) -> None:
         url = None if os.environ.get("PREFECT_API_URL") else running_server(home)
         if url:
             os.environ["PREFECT_API_URL"] = url
+        elif "PREFECT_HOME" in os.environ and prefect_database.own_database(os.environ):
+            # a new home starts from the kept, migrated database: its server answers seconds sooner
+            prefect_database.seed(Path(os.environ["PREFECT_HOME"]), prefect_database.default_cache(os.environ))
 
 
 LOG: dict[str, Any] = {}  # where this command's Prefect log went (for the error message), and how to undo it

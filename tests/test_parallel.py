@@ -51,6 +51,27 @@ def test_workers_are_replaced_after_their_share_of_chunks(tmp_path):
     assert files(tmp_path / "pool") == files(tmp_path / "single")
 
 
+def test_a_worker_grown_past_its_memory_limit_is_replaced(tmp_path, monkeypatch):
+    """A worker that rendered a large document keeps its grown heap: once one is larger than
+    `max_worker_mb` after a chunk, the pool takes no more and a fresh pool renders the rest."""
+    pools: list[int] = []
+
+    class Counted(parallel.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Counted)
+    work = jobs(24)
+    single = render_and_write(tmp_path / "single", work)
+    roomy = parallel.render_many(work, tmp_path / "roomy", workers=2, chunk=2, min_parallel=0, max_worker_mb=100_000)
+    assert roomy == single and len(pools) == 1  # 12 chunks, well within one pool's share
+    pools.clear()
+    tight = parallel.render_many(work, tmp_path / "tight", workers=2, chunk=2, min_parallel=0, max_worker_mb=1)
+    assert tight == single and files(tmp_path / "tight") == files(tmp_path / "single")
+    assert 3 <= len(pools) <= 12  # every worker is over 1 MB: each pool stops taking chunks after its first
+
+
 def test_a_generator_of_jobs_is_consumed_a_few_chunks_ahead_of_the_rendering(tmp_path):
     """Contexts are built as the workers need them: when the first chunk comes back, the
     pool has pulled at most workers × IN_FLIGHT_PER_WORKER chunks (+1 for the next wave)."""

@@ -3,8 +3,9 @@
 Rendering is CPU-bound Python, so threads do not help; each worker process prepares the
 templates once and renders chunk after chunk, writing each document itself (atomic
 write) and sending back only its manifest entry (path, sha256, size), never the bytes.
-Workers are replaced after `max_tasks_per_child` chunks so memory stays flat however
-long the run. A run too small to pay for starting processes renders in this process.
+Workers are replaced after `max_tasks_per_child` chunks, or sooner once one of them has grown
+past `max_worker_mb` (a month's portfolio summary lists every supplier), so memory stays flat
+however long the run. A run too small to pay for starting processes renders in this process.
 Scripts that call this must guard their entry point with `if __name__ == "__main__":`
 (worker processes import the main module, as with any multiprocessing code).
 
@@ -33,6 +34,7 @@ from pipeline.render.environment import set_time_limit, time_limit
 
 RENDER_CHUNK = 25
 MAX_TASKS_PER_CHILD = 200  # chunks a worker renders before it is replaced
+MAX_WORKER_MB = 250  # a worker this large after a chunk is replaced (about 110 MB after ordinary documents)
 MIN_PARALLEL = 300  # fewer documents than this render in the calling process
 IN_FLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: busy workers, bounded memory
 # imported once by the forkserver, so every worker starts with the renderer and compiled templates
@@ -80,6 +82,22 @@ def render_chunk(root: str, jobs: Sequence[Job], seconds: float | None = None) -
         raise
 
 
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux), else its peak."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def render_measured(root: str, jobs: Sequence[Job], seconds: float | None = None) -> tuple[list[Written], int]:
+    """`render_chunk` in a pool worker, and how large the worker is after it (bytes)."""
+    return render_chunk(root, jobs, seconds), _resident_bytes()
+
+
 def chunks(jobs: Sequence, size: int) -> list[list]:
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
@@ -101,13 +119,16 @@ def render_many(
     progress: Callable[[int], None] | None = None,
     min_parallel: int | None = None,
     total: int | None = None,
+    max_worker_mb: float = MAX_WORKER_MB,
 ) -> list[Written]:
     """Render `jobs` (monthly.Job) into `root`; manifest entries in the order of `jobs`.
 
     `jobs` may be a generator: with `total` (how many it will give) it is consumed lazily,
     a few chunks per worker ahead of the rendering, so memory stays flat however large the
     month. `progress(n)` is called in this process as each chunk of n documents is written.
-    Each worker renders at most `max_tasks_per_child` chunks and is then replaced. Fewer than
+    Each worker renders at most `max_tasks_per_child` chunks and is then replaced; once a worker
+    is larger than `max_worker_mb` after a chunk, the pool takes no more chunks and a fresh one
+    continues (a worker that rendered the portfolio summary keeps its grown heap). Fewer than
     `min_parallel` documents render in this process: starting workers costs more than it
     saves (about 0.1–0.4 s against 1–2 ms a document).
     """
@@ -127,8 +148,9 @@ def render_many(
     per_wave = max(1, max_tasks_per_child) * workers
     context = _context()
     start = 0
+    limit = int(max_worker_mb * 1024 * 1024)
     while True:
-        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, progress, results)
+        done_here = _run_wave(parts, per_wave, start, str(root), workers, context, progress, results, limit)
         if done_here == 0:
             break
         start += done_here
@@ -144,28 +166,32 @@ def _run_wave(
     context,
     progress,
     results: dict[int, list[Written]],
+    limit: int,
 ) -> int:
     """Up to `per_wave` chunks on a fresh pool, at most IN_FLIGHT_PER_WORKER per worker
-    submitted ahead; returns how many chunks it rendered (0: nothing was left)."""
+    submitted ahead, fewer when a worker grows past `limit` bytes; returns how many chunks it
+    rendered (0: nothing was left)."""
     first = next(parts, None)
     if first is None:
         return 0
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     submitted = 0
     try:
-        pending = {pool.submit(render_chunk, root, first, time_limit()): start}
+        pending = {pool.submit(render_measured, root, first, time_limit()): start}
         submitted = 1
         while pending:
             while submitted < per_wave and len(pending) < workers * IN_FLIGHT_PER_WORKER:
                 part = next(parts, None)
                 if part is None:
                     break
-                pending[pool.submit(render_chunk, root, part, time_limit())] = start + submitted
+                pending[pool.submit(render_measured, root, part, time_limit())] = start + submitted
                 submitted += 1
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
-                results[index] = future.result()  # a RenderError from a worker is raised here
+                results[index], resident = future.result()  # a RenderError from a worker is raised here
+                if resident > limit:
+                    per_wave = submitted  # no more on this pool: the next wave starts fresh workers
                 if progress:
                     progress(len(results[index]))
     except BrokenProcessPool as exc:

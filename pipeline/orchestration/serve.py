@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.orchestration import database
 from pipeline.orchestration.schedule import PREVIOUS_MONTH, Schedule, next_runs
 
 MONTHLY_DEPLOYMENT = "vendorflow-monthly"
@@ -93,12 +94,22 @@ class LocalServer:
     """`prefect server start` on 127.0.0.1 in its own process group, its own PREFECT_HOME."""
 
     def __init__(
-        self, home: Path, port: int | None = None, host: str = "127.0.0.1", ui: bool = True, log: str = "server.log"
+        self,
+        home: Path,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        ui: bool = True,
+        log: str = "server.log",
+        database_cache: Path | None = None,
     ) -> None:
+        """`database_cache`: where the migrated, empty Prefect database is kept (`database`): a new
+        home starts from it, and a server that had to migrate a new database leaves it there."""
         self.home, self.host, self.ui = Path(home).resolve(), host, ui
         self.port = port or free_port(host)
         self.process: subprocess.Popen | None = None
         self.log = self.home / log
+        self.database_cache = database_cache
+        self.migrates = False  # this server creates its database (nothing was kept to start from)
 
     @property
     def url(self) -> str:
@@ -125,6 +136,9 @@ class LocalServer:
     def launch(self) -> None:
         """Start the server's process and return at once (`wait_healthy` waits for it)."""
         self.home.mkdir(parents=True, exist_ok=True)
+        if self.database_cache is not None and database.own_database(os.environ):
+            new = not (self.home / database.DATABASE).exists()
+            self.migrates = new and not database.seed(self.home, self.database_cache)
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", self.host, "--port", str(self.port)]
         command += [] if self.ui else ["--no-ui"]
         with open(self.log, "ab") as log:
@@ -151,6 +165,8 @@ class LocalServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
                     if answer.status == 200:
+                        if self.migrates:  # migrated, block types registered, nothing recorded yet
+                            self.migrates = not database.keep(self.home, self.database_cache)
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -278,7 +294,7 @@ def serve(
                     f"端口 {port} 已被占用：可能已有 vendorflow serve 在运行；请用 --port 指定其他端口",
                     f"port {port} is in use (is vendorflow serve already running?): give another with --port",
                 )
-            server = LocalServer(outputs / ".prefect", port)
+            server = LocalServer(outputs / ".prefect", port, database_cache=database.default_cache(os.environ))
             report(
                 f"启动本地 Prefect 服务器 Starting a local Prefect server on {server.url} "
                 f"(PREFECT_HOME {server.home}) …"
@@ -340,7 +356,9 @@ def server_started_early(timeout: float = 90) -> Iterator[Callable[[], AbstractC
     if settings.api.url or not settings.server.ephemeral.enabled:
         yield nullcontext
         return
-    server = LocalServer(Path(settings.home), ui=False, log="temporary-server.log")
+    server = LocalServer(
+        Path(settings.home), ui=False, log="temporary-server.log", database_cache=database.default_cache(os.environ)
+    )
     server.launch()
 
     @contextmanager

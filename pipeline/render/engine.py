@@ -26,7 +26,9 @@ import struct
 import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -468,6 +470,54 @@ def _listing(xml: str) -> str:
     return xml
 
 
+def _rendered(pieces: Iterator[str], batch: int = 8192) -> list[str]:
+    """What Template.render returns, as chunks joined a batch of pieces at a time: render()
+    first lists every piece (a large part has millions, each a Python string), then joins them."""
+    chunks = ["".join(islice(pieces, batch))]
+    while part := "".join(islice(pieces, batch)):
+        chunks.append(part)
+    return chunks
+
+
+_LEFT_FOR_LISTING = re.compile(r"[\n\t\a\f]|\{_|_\}")  # what _postprocess changes beyond the new lines
+
+
+def _paragraph_lines(chunks: list[str]) -> Iterator[str]:
+    """The chunks with docxtpl's first fix applied to each (the new line before every `<w:p>`
+    that `{%p %}` tags leave is removed); a new line near a chunk's end goes with the next
+    chunk, so no occurrence is split between two."""
+    carry = ""
+    for i, chunk in enumerate(chunks):
+        chunk = carry + chunk
+        carry = ""
+        if i + 1 < len(chunks):
+            cut = chunk.rfind("\n", max(0, len(chunk) - 5))
+            if cut >= 0:
+                chunk, carry = chunk[:cut], chunk[cut:]
+        yield chunk.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+
+
+def _postprocessed_bytes(prefix: str, chunks: list[str], suffix: str) -> bytes | None:
+    """`prefix + _postprocess("".join(chunks)) + suffix`, encoded, without the part ever being one
+    string (a large part's text is twice its UTF-8 size, and each replace copies it): each chunk
+    is fixed, encoded and freed in turn. None when `_postprocess` would change more than the new
+    lines before paragraphs (a value's tab or line break, a `{_ _}` literal): the caller then
+    postprocesses the whole text. The chunks are left as they are until that is known."""
+    last = ""
+    for chunk in _paragraph_lines(chunks):
+        if _LEFT_FOR_LISTING.search(chunk) or (chunk and _LEFT_FOR_LISTING.search(last + chunk[0])):
+            return None
+        last = chunk[-1:] or last
+    encoded = [prefix.encode("utf-8")]
+    for i, chunk in enumerate(_paragraph_lines(chunks)):
+        encoded.append(chunk.encode("utf-8"))
+        if i:
+            chunks[i - 1] = ""  # its text has gone to the bytes (the next chunk may have taken its end)
+    chunks.clear()
+    encoded.append(suffix.encode("utf-8"))
+    return b"".join(encoded)
+
+
 def _postprocess(xml: str) -> str:
     # what docxtpl's render_xml_part does after Jinja
     xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
@@ -720,6 +770,83 @@ def _fix_docpr_ids(tree) -> bool:
 _EMPTY_TABLE = etree.XPath("boolean(/descendant::w:tbl[not(descendant::w:tr)])", namespaces={"w": W_NS})
 
 
+LARGE_PART = 4 * 1024 * 1024  # a rendered part above this is checked as a stream, not held as a tree
+_W_P, _W_TR, _W_TBL, _W_SECTPR = (f"{{{W_NS}}}{n}" for n in ("p", "tr", "tbl", "sectPr"))
+_W_BODY, _W_PPR, _WP_DOCPR = f"{{{W_NS}}}body", f"{{{W_NS}}}pPr", f"{{{WP_NS}}}docPr"
+_HAS_ROWS = "{urn:vendorflow:scan}rows"  # set on a table of the scanned stream once a row of it ends
+
+
+@dataclass
+class _Scan:
+    """What the tree path would learn from a large part, learnt from a stream (`_scan`)."""
+
+    sections: int = 0  # what _SECTIONS counts
+    empty_table: bool = False  # what _EMPTY_TABLE finds
+    docpr_ids: list[str] = field(default_factory=list)  # each wp:docPr's id, in document order
+    docpr_prefixes: tuple[str, ...] = ()  # the root's prefixes for the drawing namespace
+
+
+def _scan(data: bytes) -> _Scan:
+    """One pass over a rendered part with the same strict parser settings as the tree path
+    (raises the same XMLSyntaxError), each finished paragraph and row dropped as it ends, so a
+    part of tens of MB (the portfolio summary's table of every supplier) costs a few MB instead
+    of a tree of ten times its size."""
+    facts = _Scan()
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        tag=(_W_P, _W_TR, _W_TBL, _W_SECTPR, _WP_DOCPR),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+    )
+    for _, element in events:
+        tag = element.tag
+        if tag == _WP_DOCPR:
+            facts.docpr_ids.append(element.get("id"))
+            continue
+        if tag == _W_SECTPR:
+            parent = element.getparent()
+            if parent is not None and parent.tag == _W_PPR:
+                parent = parent.getparent()
+                parent = parent.getparent() if parent is not None and parent.tag == _W_P else None
+            if parent is not None and parent.tag == _W_BODY and parent.getparent() is not None:
+                facts.sections += parent.getparent().getparent() is None  # /*/w:body
+            continue
+        if tag == _W_TR:
+            ancestor = element.getparent()
+            while ancestor is not None:
+                if ancestor.tag == _W_TBL:
+                    ancestor.set(_HAS_ROWS, "")
+                ancestor = ancestor.getparent()
+        elif tag == _W_TBL and element.get(_HAS_ROWS) is None:
+            facts.empty_table = True
+        if element.getparent() is not None:  # done with it: drop it and what came before it
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    root = events.root
+    facts.docpr_prefixes = tuple(sorted(p or "" for p, ns in root.nsmap.items() if ns == WP_NS))
+    return facts
+
+
+def _renumber_drawings(data: bytes, facts: _Scan) -> bytes | None:
+    """docxtpl's fix_docpr_ids on the bytes of a scanned part: drawings numbered 1001, 1002, …
+    The substitution must meet exactly the ids the parser saw, in order, or it is not used
+    (None: the caller builds the tree instead)."""
+    if not facts.docpr_ids:
+        return data
+    if len(facts.docpr_prefixes) != 1 or not facts.docpr_prefixes[0]:
+        return None
+    prefix = re.escape(facts.docpr_prefixes[0].encode())
+    pattern = re.compile(rb"(<" + prefix + rb":docPr\b[^>]*?\sid=)([\"'])([^\"'<>]*)\2")
+    found = pattern.findall(data)
+    if [m[2].decode("utf-8") for m in found] != facts.docpr_ids:
+        return None
+    numbers = iter(range(1001, 1001 + len(found)))
+    return pattern.sub(lambda m: m.group(1) + m.group(2) + str(next(numbers)).encode() + m.group(2), data)
+
+
 def _fix_body(story: _Story, tree, raw: bool) -> bool:
     """docxtpl's fixes of the body after rendering; whether the tree changed. The table fix
     runs where it can change something: the template's tags can change cells, a value printed
@@ -763,7 +890,7 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
             printed = RawXml()
             raw_token = RAW_XML.set(printed)
             try:
-                text = story.template.render(context)
+                chunks = _rendered(story.template.generate(context))
             except Exception as exc:
                 raise RenderError(
                     prep.name, document, exc, _field_of(story.source, _template_lineno(exc)), story.name
@@ -771,19 +898,33 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
             finally:
                 RAW_XML.reset(raw_token)
             raw = printed.seen or story.raw_always
-            text = story.prefix + _postprocess(text) + story.suffix
-            if story.kind == "footnotes" and sections > 1 and _footnotes_rendered_again(text):
-                raise RenderError(
-                    prep.name,
-                    document,
-                    f"the footnotes hold a template tag after rendering (from data, or a {{_{{ }}_}} literal), and "
-                    f"docxtpl renders footnotes once per section ({sections}): it would run that tag as template "
-                    "code; the compiled path never does, so neither makes this document",
-                    None,
-                    story.name,
-                )
-            data = text.encode("utf-8")
-            del text  # a month's portfolio body is tens of MB: hold one copy at a time
+            footnotes_again = story.kind == "footnotes" and sections > 1
+            data = None if footnotes_again else _postprocessed_bytes(story.prefix, chunks, story.suffix)
+            if data is None:
+                text = _postprocess("".join(chunks))
+                del chunks
+                if footnotes_again and _footnotes_rendered_again(story.prefix + text + story.suffix):
+                    raise RenderError(
+                        prep.name,
+                        document,
+                        f"the footnotes hold a template tag after rendering (from data, or a {{_{{ }}_}} literal), and "
+                        f"docxtpl renders footnotes once per section ({sections}): it would run that tag as template "
+                        "code; the compiled path never does, so neither makes this document",
+                        None,
+                        story.name,
+                    )
+                # a month's portfolio body is tens of MB: as few copies of it at a time as can be
+                data = b"".join((story.prefix.encode("utf-8"), text.encode("utf-8"), story.suffix.encode("utf-8")))
+                del text
+            else:
+                del chunks
+            if len(data) > LARGE_PART and not raw and not (story.is_body and story.cells_can_change):
+                streamed = _streamed(prep, document, context, story, data, footnotes)
+                if streamed is not None:
+                    data, found = streamed
+                    sections = found if story.is_body else sections
+                    out[story.name] = data
+                    continue
             try:
                 tree = etree.fromstring(data, _parser())
             except etree.XMLSyntaxError as exc:
@@ -822,6 +963,27 @@ def render(path: Path, context: dict[str, Any], document: str) -> bytes:
     for member, data in doc.media_data.items():
         out[member] = data
     return write_zip(order, prep.stored, out)
+
+
+def _streamed(
+    prep: Prepared, document: str, context: dict, story: _Story, data: bytes, footnotes: bool
+) -> tuple[bytes, int] | None:
+    """A large part checked and fixed as a stream: (its bytes, the sections the tree path would
+    count), or None where only the tree can make it as docxtpl does (a table left without rows,
+    drawings the byte substitution cannot match). Raw XML printed by a value, and cell loops,
+    never come here: those take the tree path."""
+    try:
+        facts = _scan(data)
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(prep.name, document, exc, _xml_error_field(story, context, data, exc), story.name) from exc
+    if story.is_body:
+        if facts.empty_table:
+            return None
+        renumbered = _renumber_drawings(data, facts)
+        if renumbered is None:
+            return None
+        return renumbered, (facts.sections if footnotes else 1)
+    return data, 0
 
 
 def write_zip(order: list[str], stored: dict[str, _Stored], fresh: dict[str, bytes]) -> bytes:

@@ -48,6 +48,7 @@ from pipeline.publish.outputs import (
 from pipeline.publish.pdfs import pdf_stage
 from pipeline.render.pdf import require_libreoffice
 from pipeline.runs.distribution import distribute_after_monthly
+from pipeline.runs.memory import give_back_memory
 from pipeline.runs.runner import PlainRunner, Runner
 from pipeline.runs.stages import Loaded, input_fingerprints, load_stage, policy_file, validate_stage
 from pipeline.settings import Settings
@@ -460,7 +461,7 @@ def publish_stage(
     root: Path,
     result: MonthResult,
     policy: Policy,
-    loaded: Loaded,
+    inputs: Sequence[Mapping[str, Any]],
     issues: Sequence[Issue],
     documents: Sequence[Written],
     costs: CostAnalysis | None = None,
@@ -492,9 +493,7 @@ def publish_stage(
         )
     written += contract_files(root)
     remove_stale(root, {w.path for w in written})
-    manifest = manifest_bytes(
-        code, written, input_fingerprints(loaded), {"path": Path(policy.source).name, "sha256": policy.sha256}
-    )
+    manifest = manifest_bytes(code, written, inputs, {"path": Path(policy.source).name, "sha256": policy.sha256})
     return Published(manifest, written)
 
 
@@ -551,15 +550,13 @@ def monthly(
     how = "requested" if period else "latest"
     evaluated = any(e["period"] == chosen.code for e in validated.data("evaluations"))
 
-    def report_only() -> RunSummary:
-        """The validation report for the month and nothing else (see reject_run)."""
-        args = (outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds, settings.history_url)
-        return run.stage("reject-run", reject_run, *args)
+    # the validation report for the month and nothing else (see reject_run)
+    report_args = (outputs_dir, chosen, policy, loaded, validated.issues, wait_seconds, settings.history_url)
 
     if not evaluated and (validated.issues or chosen in named_periods(validated, loaded)):
         # the month's evaluations were rejected (or depend on rejected rows): report that, and never
         # fall back to an older month
-        return replace(report_only(), chosen=how, stopped=True)
+        return replace(run.stage("reject-run", reject_run, *report_args), chosen=how, stopped=True)
     in_force = contracts_in_force(validated, chosen)
     if not evaluated and not in_force:
         raise ConfigError(
@@ -569,19 +566,26 @@ def monthly(
             file=str(inputs_dir),
         )
     if strict and validated.issues:  # --strict: the report only, no documents (reject_run)
-        return replace(report_only(), chosen=how)
+        return replace(run.stage("reject-run", reject_run, *report_args), chosen=how)
     root = outputs_dir / chosen.code
+    # what is kept of the inputs once they are computed: a large month's rows and records are freed
+    # before rendering, the longest stage (the process holds the month's results, not every intermediate)
+    inputs, ignored, issues = input_fingerprints(loaded), ignored_columns(loaded), validated.issues
+    del report_args
     with period_lock(outputs_dir, chosen.code, wait_seconds, settings.history_url):
         store, past, carried = run.stage(
             "open-history", history_stage, outputs_dir, chosen, settings.history_url, settings.history_migrate
         )
         result = run.stage("compute", compute_stage, validated, policy, chosen, past, loaded, carried)
+        del past, carried, loaded
         costs = run.stage("analytics", analytics_stage, store, result, policy, validated)
+        del validated
+        give_back_memory()
         run_id = store.begin_run(
             "monthly",
             chosen.code,
             policy.sha256,
-            input_fingerprints(loaded),
+            inputs,
             policy_text=config.text,
             policy_source=Path(config.source).name,
         )
@@ -594,16 +598,14 @@ def monthly(
                 root,
                 result,
                 policy,
-                validated.issues,
+                issues,
                 settings.templates,
                 costs,
                 retries=1,
             )
             # a PDF beside each document with --pdf; without it, earlier PDFs of unchanged documents stay
             pdfs = run.stage("pdf", pdf_stage, root, written, pdf)
-            published = run.stage(
-                "publish", publish_stage, root, result, policy, loaded, validated.issues, written + pdfs, costs
-            )
+            published = run.stage("publish", publish_stage, root, result, policy, inputs, issues, written + pdfs, costs)
             run.stage("record-history", record_stage, store, run_id, result, published.files, retries=2)
             manifest = publish_manifest(root, published.manifest)
         except BaseException:
@@ -614,13 +616,13 @@ def monthly(
         outputs=root,
         grades=result.by_grade(),
         documents=len(written),
-        rejected_rows=rejected_row_count(validated.issues),
-        issues=validated.issues,
+        rejected_rows=rejected_row_count(issues),
+        issues=issues,
         manifest=manifest,
         rendered=rendered,
         chosen=how,
         notices=tuple((sm.supplier_id, a.action) for sm in result.suppliers for a in sm.actions),
-        ignored_columns=ignored_columns(loaded),
+        ignored_columns=ignored,
         not_evaluated=tuple(sm.supplier_id for sm in result.suppliers if not sm.evaluated),
         pdfs=len(pdfs),
         costs=costs,
