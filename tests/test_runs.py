@@ -47,6 +47,32 @@ def test_the_monthly_run_is_the_declared_sequence_of_stages(sample_inputs, tmp_p
     assert summary.documents == 40 and summary.exit_code == 0
 
 
+def test_the_portfolio_summary_is_rendered_after_the_pool_not_in_it(sample_inputs, tmp_path):
+    """The document that lists every supplier goes to the run's own process once the pool's
+    jobs are done (at 5,000 suppliers it would add 100 MB to a worker at work)."""
+    import json
+
+    events: list[tuple[str, str]] = []
+
+    class Pool(PlainRunner):
+        def render(self, jobs, root, total):
+            written = []
+            for job in jobs:
+                events.append(("pool", job.doc_type))
+                written += super().render([job], root, 1)
+            events.append(("pool", "stopped"))
+            return written
+
+    summary = monthly(Pool(), Settings(), sample_inputs, tmp_path / "out", "2026-10")
+    assert summary.documents == 40
+    assert ("pool", "portfolio_summary") not in events and events[-1] == ("pool", "stopped")
+    assert {t for _, t in events} >= {"review_report", "settlement_statement"}
+    manifest = json.loads((tmp_path / "out" / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
+    portfolio = [f for f in manifest["files"] if f["doc_type"] == "portfolio_summary"]
+    assert [f["path"] for f in portfolio] == ["summary/portfolio_2026-10.docx"]
+    assert (tmp_path / "out" / "2026-10" / "summary" / "portfolio_2026-10.docx").stat().st_size == portfolio[0]["bytes"]
+
+
 def test_the_flow_runs_the_same_stages_as_task_runs(sample_inputs, tmp_path, prefect_harness):
     from prefect import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId

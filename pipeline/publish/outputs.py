@@ -16,12 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
-
 from pipeline.errors import Issue, OutputError, shown
 from pipeline.privacy import mask_personal
-from pipeline.render.workbooks import fill_sheet, workbook_bytes
 
 TEMP_SUFFIX = ".tmp"
 
@@ -166,6 +162,13 @@ def issue_summary(issues: Sequence[Issue]) -> list[dict[str, Any]]:
 def validation_report_xlsx(issues: Sequence[Issue]) -> bytes:
     """One row per problem, in the office's terms: file, sheet, row as the spreadsheet numbers
     it, column as headed, the value, the rule, and the message in Chinese and English."""
+    # imported here: every render worker imports this module for its atomic writes, and openpyxl
+    # (numpy with it) would add 20 MB to each of them
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from pipeline.render.workbooks import fill_sheet, workbook_bytes
+
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单 Issues"

@@ -30,7 +30,7 @@ from pipeline.documents.workforce import roster_in_workbook, roster_workbook_byt
 from pipeline.errors import ConfigError, Issue
 from pipeline.periods import Period
 from pipeline.publish.history import HistoryStore
-from pipeline.publish.jobs import Job, distinct_names, make_job, plan_stream
+from pipeline.publish.jobs import Job, distinct_names, make_job, plan_stream, render_and_write
 from pipeline.publish.locking import period_lock
 from pipeline.publish.outputs import (
     Written,
@@ -522,8 +522,24 @@ def render_stage(
     if run.progress:
         run.progress(0, total)
     plan = plan_stream(root, iter_document_jobs(result, policy, issues, templates, costs), run.progress)
-    rendered = run.render(plan.todo, root, total)
+    held: list[Job] = []
+
+    def to_the_pool() -> Iterator[Job]:
+        for job in plan.todo:
+            if job.doc_type in WHOLE_PORTFOLIO:
+                held.append(job)
+            else:
+                yield job
+
+    rendered = run.render(to_the_pool(), root, total)
+    rendered += render_and_write(root, held, run.progress)  # after the pool has stopped, never beside it
     return plan.reused + rendered, len(rendered)
+
+
+# Documents that list the whole portfolio (every supplier, every flag: 33 MB of XML at 5,000
+# suppliers) are rendered in the run's own process once the render workers have stopped, so the
+# largest document of the month never adds to the memory of a pool at work.
+WHOLE_PORTFOLIO = frozenset({"portfolio_summary"})
 
 
 def monthly(
