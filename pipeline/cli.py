@@ -233,6 +233,7 @@ def _run_month(args: argparse.Namespace, prefect_ready) -> int:
             progress.update(task_id, rate=f"{t.completed / t.elapsed:.1f} 份/秒 docs/s")
 
     flows.set_progress(advance)
+    flows.warm_up_monthly()  # while the temporary Prefect server, if any, boots
     with progress, prefect_ready():
         summary: RunSummary = flows.monthly_flow(
             inputs=str(args.inputs),

@@ -53,6 +53,12 @@ def _pyplot():
     return pyplot, cjk is not None
 
 
+def load() -> None:
+    """matplotlib and its font list loaded now rather than at the first chart (a command warming
+    up while its Prefect server boots)."""
+    _pyplot()
+
+
 def _label(zh: str, en: str) -> str:
     _, cjk = _pyplot()
     return f"{zh} {en}" if cjk else en

@@ -31,7 +31,7 @@ from pipeline.publish.outputs import Written
 from pipeline.render.environment import set_time_limit
 from pipeline.runs.contracts import ContractRunSummary, contracts
 from pipeline.runs.distribution import distribution
-from pipeline.runs.monthly import RunSummary, monthly
+from pipeline.runs.monthly import MonthFacts, RunSummary, monthly
 from pipeline.runs.review import ReviewSummary, review
 from pipeline.runs.selection import SelectionSummary, selection
 from pipeline.settings import Settings
@@ -79,12 +79,27 @@ class PrefectRunner:
         ANNOUNCE[run](summary, facts)
 
 
+def warm_up_monthly() -> None:
+    """What the monthly run's stages import at their first use (matplotlib and its fonts for the
+    charts, docxtpl for the portfolio summary the run's own process renders, XlsxWriter for the
+    workbooks, alembic for the history store), imported now: the command calls this while its
+    temporary Prefect server boots, so the seconds are spent waiting rather than in the run."""
+    import alembic.runtime.migration  # noqa: F401
+    import docxtpl  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
+    from pipeline.documents import charts
+
+    charts.load()
+
+
 # --------------------------------------------------------------------------- artifacts
 # What shows in the Prefect UI: ids, names, scores and counts only, never personal data or addresses.
 
 
-def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
+def _monthly_artifacts(summary: RunSummary, facts: MonthFacts) -> None:
     code = summary.period
+    result = facts.result
     create_table_artifact(
         key=f"scoreboard-{code}",
         table=[
@@ -119,7 +134,7 @@ def _monthly_artifacts(summary: RunSummary, result: Any) -> None:
         ),
         description="vendorflow 月度评估 monthly run summary",
     )
-    _cost_artifact(summary)
+    _cost_artifact(summary.period, facts.costs)
 
 
 def cost_table(costs: Any) -> list[dict[str, Any]]:
@@ -152,22 +167,21 @@ def cost_table(costs: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _cost_artifact(summary: RunSummary) -> None:
-    costs = summary.costs
+def _cost_artifact(period: str, costs: Any) -> None:
     if costs is None:
         return
     create_table_artifact(
-        key=f"costs-{summary.period}",
+        key=f"costs-{period}",
         table=cost_table(costs),
-        description=f"vendorflow 成本分析 cost analysis {summary.period} (summary/analytics_{summary.period}.xlsx)",
+        description=f"vendorflow 成本分析 cost analysis {period} (summary/analytics_{period}.xlsx)",
     )
     forecast = "\n".join(
         f"| {r['month']} | {r['currency']} | {r['contracts']} | {r['amount']:,.2f} |" for r in costs.forecast_totals
     )
     create_markdown_artifact(
-        key=f"forecast-{summary.period}",
+        key=f"forecast-{period}",
         markdown=(
-            f"# 未来三个月支出预测 Forecast {summary.period}\n\n| 月份 month | 币种 currency | 合同 contracts | "
+            f"# 未来三个月支出预测 Forecast {period}\n\n| 月份 month | 币种 currency | 合同 contracts | "
             f"预测支出 forecast |\n|---|---|---|---|\n{forecast}\n"
         ),
         description="vendorflow 支出预测 spend forecast",
