@@ -139,10 +139,15 @@ def _canvas_png(fig) -> bytes:
 
     pixels = fig.canvas.buffer_rgba()
     buffer = io.BytesIO()
+    # zlib level 3, not Pillow's 6: the same pixels in a file 5% larger, encoded in less than half
+    # the time (the encoding was most of a chart's 7-10 ms, drawn once per review report)
     PILImage.frombuffer("RGBA", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGBA", 0, 1).convert("RGB").save(
-        buffer, format="png"
+        buffer, format="png", compress_level=PNG_LEVEL
     )
     return buffer.getvalue()
+
+
+PNG_LEVEL = 3
 
 
 @lru_cache(maxsize=1)
