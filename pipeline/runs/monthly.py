@@ -347,9 +347,11 @@ def iter_document_jobs(
     issues: Sequence[Issue],
     templates: Path = SHIPPED_TEMPLATES,
     costs: CostAnalysis | None = None,
+    portfolio: bool = True,
 ) -> Iterator[Job]:
     """The month's documents one at a time: each context (chart pictures included) is built
-    only when the renderer asks for it, so a large month never holds them all."""
+    only when the renderer asks for it, so a large month never holds them all. The portfolio
+    summary comes last (`portfolio=False`: without it, see `portfolio_job`)."""
     period = result.period
     code = period.code
     jobs = _Emitter()
@@ -406,15 +408,24 @@ def iter_document_jobs(
                 )
             )
         yield from jobs.drain()
-    jobs.append(
-        make_job(
-            f"summary/portfolio_{code}.docx",
-            str(templates / TEMPLATES["portfolio_summary"]),
-            portfolio_context(result, policy, issues, rejected_row_count(issues), costs),
-            "portfolio_summary",
-        )
+    if portfolio:
+        yield portfolio_job(result, policy, issues, templates, costs)
+
+
+def portfolio_job(
+    result: MonthResult,
+    policy: Policy,
+    issues: Sequence[Issue],
+    templates: Path = SHIPPED_TEMPLATES,
+    costs: CostAnalysis | None = None,
+) -> Job:
+    """The portfolio summary's job: every supplier's result, every flag, the cost chapter."""
+    return make_job(
+        f"summary/portfolio_{result.period.code}.docx",
+        str(templates / TEMPLATES["portfolio_summary"]),
+        portfolio_context(result, policy, issues, rejected_row_count(issues), costs),
+        "portfolio_summary",
     )
-    yield from jobs.drain()
 
 
 class _Emitter(list):
@@ -530,25 +541,16 @@ def render_stage(
     total = count_documents(result)
     if run.progress:
         run.progress(0, total)
-    plan = plan_stream(root, iter_document_jobs(result, policy, issues, templates, costs), run.progress)
-    held: list[Job] = []
-
-    def to_the_pool() -> Iterator[Job]:
-        for job in plan.todo:
-            if job.doc_type in WHOLE_PORTFOLIO:
-                held.append(job)
-            else:
-                yield job
-
-    rendered = run.render(to_the_pool(), root, total)
-    rendered += render_and_write(root, held, run.progress)  # after the pool has stopped, never beside it
-    return plan.reused + rendered, len(rendered)
-
-
-# Documents that list the whole portfolio (every supplier, every flag: 33 MB of XML at 5,000
-# suppliers) are rendered in the run's own process once the render workers have stopped, so the
-# largest document of the month never adds to the memory of a pool at work.
-WHOLE_PORTFOLIO = frozenset({"portfolio_summary"})
+    plan = plan_stream(
+        root, iter_document_jobs(result, policy, issues, templates, costs, portfolio=False), run.progress
+    )
+    rendered = run.render(plan.todo, root, total)
+    # The document that lists the whole portfolio (every supplier, every flag: 33 MB of XML at 5,000
+    # suppliers) is built and rendered in the run's own process once the render workers have stopped,
+    # so the month's largest context and document never add to the memory of a pool at work.
+    last = plan_stream(root, [portfolio_job(result, policy, issues, templates, costs)], run.progress)
+    rendered += render_and_write(root, last.todo, run.progress)
+    return plan.reused + last.reused + rendered, len(rendered)
 
 
 def monthly(
